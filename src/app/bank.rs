@@ -1,0 +1,494 @@
+//! The seed's `BankingCommandHandlers`: one entry point for every command, and the
+//! transfer saga's runner.
+//!
+//! Each stream's state is kept in memory after its first load, so a command costs the
+//! same however long the account's history is. A stale cache (another tab appended)
+//! shows up as a version conflict: the stream is re-read from where the cache stood,
+//! the command decided again on fresh state, and appended once more.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use thiserror::Error;
+
+use super::env::Env;
+use super::faults::{CrashPoint, FaultPlan, MAX_ATTEMPTS, REJECTED_CREDIT_REASON};
+use super::projections::ReadModels;
+use crate::domain::account::{self, AccountCommand, AccountState, Stamp};
+use crate::domain::transfer::{self, TransferCommand, TransferState};
+use crate::domain::{
+    saga, AccountError, AccountId, BankCommand, Event, SagaStep, TransferError, TransferId,
+    TransferMoney,
+};
+use crate::store::{EventStore, NewEvent, Recorded, StoreError};
+
+/// Why a command did not go through.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum BankError {
+    /// The account's rules said no; nothing was written.
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    /// The transfer's rules said no; nothing was written.
+    #[error(transparent)]
+    Transfer(#[from] TransferError),
+    /// Storage failed or refused; nothing of this command was written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// An injected crash stopped the runner; the log is as it was at that point.
+    #[error("simulated crash {0}")]
+    Crashed(String),
+}
+
+/// What a successful command did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Executed {
+    /// The events this command (and the saga it ran) appended.
+    pub events: Vec<Rc<Recorded>>,
+    /// For a transfer, where its saga stands now.
+    pub transfer: Option<TransferState>,
+}
+
+/// What one saga step did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepOutcome {
+    /// A step ran; the transfer is now in this state.
+    Advanced(TransferState),
+    /// The step failed for a passing reason; the attempt was recorded.
+    Retried(TransferState),
+    /// Nothing to do: the transfer had already ended.
+    Finished(TransferState),
+}
+
+impl StepOutcome {
+    #[must_use]
+    pub fn state(&self) -> &TransferState {
+        match self {
+            StepOutcome::Advanced(s) | StepOutcome::Retried(s) | StepOutcome::Finished(s) => s,
+        }
+    }
+}
+
+struct Loaded<T> {
+    version: u64,
+    state: T,
+    last_event_id: String,
+}
+
+#[derive(Default)]
+struct Inner {
+    accounts: HashMap<AccountId, Loaded<AccountState>>,
+    transfers: HashMap<TransferId, Loaded<TransferState>>,
+    models: ReadModels,
+    faults: HashMap<TransferId, FaultPlan>,
+    resumed: HashSet<TransferId>,
+}
+
+type Listener = Box<dyn Fn(&[Rc<Recorded>])>;
+
+/// The bank: command handling, projections and the saga runner over one store.
+pub struct Bank<S: EventStore> {
+    store: S,
+    env: Env,
+    inner: RefCell<Inner>,
+    listeners: RefCell<Vec<Listener>>,
+}
+
+impl<S: EventStore> Bank<S> {
+    /// Opens a bank on `store`: reads the whole log once to build the read models and
+    /// the per-stream states. Unfinished transfers are left for [`Bank::resume_all`].
+    pub async fn open(store: S, env: Env) -> Result<Bank<S>, StoreError> {
+        let bank = Bank {
+            store,
+            env,
+            inner: RefCell::new(Inner::default()),
+            listeners: RefCell::new(Vec::new()),
+        };
+        bank.catch_up().await?;
+        Ok(bank)
+    }
+
+    /// The store underneath.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Reads the read models.
+    pub fn read<R>(&self, f: impl FnOnce(&ReadModels) -> R) -> R {
+        f(&self.inner.borrow().models)
+    }
+
+    /// A copy of every read model.
+    #[must_use]
+    pub fn models(&self) -> ReadModels {
+        self.inner.borrow().models.clone()
+    }
+
+    /// Calls `listener` with every batch of new events, in global order, once each.
+    pub fn subscribe(&self, listener: impl Fn(&[Rc<Recorded>]) + 'static) {
+        self.listeners.borrow_mut().push(Box::new(listener));
+    }
+
+    /// Plans faults for a transfer (before it starts, or while it runs).
+    pub fn inject(&self, transfer_id: &TransferId, plan: FaultPlan) {
+        self.inner
+            .borrow_mut()
+            .faults
+            .insert(transfer_id.clone(), plan);
+    }
+
+    /// The transfers this bank resumed after a restart.
+    #[must_use]
+    pub fn resumed(&self) -> HashSet<TransferId> {
+        self.inner.borrow().resumed.clone()
+    }
+
+    /// Reads events that are in the store but not yet in the read models (written by
+    /// another tab, or skipped past) and applies them. Returns how many were new.
+    pub async fn catch_up(&self) -> Result<usize, StoreError> {
+        let from = self.inner.borrow().models.last_position + 1;
+        let fresh: Vec<Rc<Recorded>> = self
+            .store
+            .read_all(from)
+            .await?
+            .into_iter()
+            .map(Rc::new)
+            .collect();
+        self.absorb(&fresh);
+        Ok(fresh.len())
+    }
+
+    /// Applies new events to the stream states and read models, then tells subscribers.
+    fn absorb(&self, fresh: &[Rc<Recorded>]) {
+        if fresh.is_empty() {
+            return;
+        }
+        {
+            let mut inner = self.inner.borrow_mut();
+            for recorded in fresh {
+                if recorded.position != inner.models.last_position + 1 {
+                    continue;
+                }
+                inner.models.apply(recorded);
+                fold_stream(&mut inner, recorded);
+            }
+        }
+        for listener in self.listeners.borrow().iter() {
+            listener(fresh);
+        }
+    }
+
+    /// Stores events just appended: in order if they follow what we have, else by
+    /// catching up (another tab wrote in between).
+    async fn record(&self, appended: Vec<Recorded>) -> Result<Vec<Rc<Recorded>>, StoreError> {
+        let appended: Vec<Rc<Recorded>> = appended.into_iter().map(Rc::new).collect();
+        let next = self.inner.borrow().models.last_position + 1;
+        match appended.first() {
+            Some(first) if first.position == next => self.absorb(&appended),
+            Some(_) => {
+                self.catch_up().await?;
+            }
+            None => {}
+        }
+        Ok(appended)
+    }
+
+    /// Executes any of the seed's seven commands. A transfer's saga runs to its end
+    /// (or to an injected crash).
+    pub async fn execute(&self, command: BankCommand) -> Result<Executed, BankError> {
+        match command.into_account_command() {
+            Ok(account_command) => {
+                let command_id = self.env.new_id();
+                let events = self
+                    .handle_account(&account_command, &command_id, &command_id)
+                    .await?;
+                Ok(Executed {
+                    events,
+                    transfer: None,
+                })
+            }
+            Err(transfer) => {
+                let id = transfer.transfer_id.clone();
+                let mut executed = self.start_transfer(transfer).await?;
+                let (more, state) = self.run_collecting(&id).await?;
+                executed.events.extend(more);
+                executed.transfer = Some(state);
+                Ok(executed)
+            }
+        }
+    }
+
+    /// Validates and records `TransferMoney` without running the saga (step mode).
+    /// A repeated id with the same details answers with the existing transfer and
+    /// writes nothing; with different details it is rejected.
+    pub async fn start_transfer(&self, command: TransferMoney) -> Result<Executed, BankError> {
+        transfer::validate(&command)?;
+        let id = command.transfer_id.clone();
+        let command_id = self.env.new_id();
+        let decision = TransferCommand::Initiate(command);
+        let events = self.handle_transfer(&id, &decision, &command_id).await?;
+        let state = self.transfer_state(&id).await?;
+        if !events.is_empty() && self.crash_due(&id, CrashPoint::AfterInitiated) {
+            return Err(BankError::Crashed(
+                "after the transfer was initiated".into(),
+            ));
+        }
+        Ok(Executed {
+            events,
+            transfer: Some(state),
+        })
+    }
+
+    /// Runs a transfer's saga until it ends.
+    pub async fn run_transfer(&self, id: &TransferId) -> Result<TransferState, BankError> {
+        Ok(self.run_collecting(id).await?.1)
+    }
+
+    async fn run_collecting(
+        &self,
+        id: &TransferId,
+    ) -> Result<(Vec<Rc<Recorded>>, TransferState), BankError> {
+        let mut events = Vec::new();
+        loop {
+            let before = self.inner.borrow().models.last_position;
+            let outcome = self.step(id).await?;
+            let after = self.inner.borrow().models.last_position;
+            if after > before {
+                let from = usize::try_from(before).unwrap_or(usize::MAX);
+                self.read(|m| {
+                    events.extend(m.audit.get(from..).unwrap_or_default().iter().cloned())
+                });
+            }
+            if let StepOutcome::Finished(state) = outcome {
+                return Ok((events, state));
+            }
+        }
+    }
+
+    /// Resumes every transfer whose saga has not ended, from the log alone.
+    pub async fn resume_all(&self) -> Result<Vec<TransferId>, BankError> {
+        self.catch_up().await?;
+        let unfinished = self.read(ReadModels::unfinished_transfers);
+        for id in &unfinished {
+            self.inner.borrow_mut().resumed.insert(id.clone());
+            self.run_transfer(id).await?;
+        }
+        Ok(unfinished)
+    }
+
+    /// Executes exactly one step of a transfer's saga: one leg against an account and
+    /// its outcome in the transfer's stream (or one failed attempt).
+    pub async fn step(&self, id: &TransferId) -> Result<StepOutcome, BankError> {
+        let state = self.transfer_state(id).await?;
+        let Some((step, command)) = saga::next_command(&state) else {
+            return Ok(StepOutcome::Finished(state));
+        };
+        let failed_attempts = state.details().map_or(0, |d| d.failed_attempts);
+        let plan = self
+            .inner
+            .borrow()
+            .faults
+            .get(id)
+            .cloned()
+            .unwrap_or_default();
+        let causation = self.last_event_id_of(id);
+
+        let mut leg_event_id = None;
+        let result: Result<(), String> = match plan.transient {
+            Some((fault_step, failures)) if fault_step == step && failed_attempts < failures => {
+                let reason = format!(
+                    "{step} temporarily unavailable (injected fault, attempt {} of {})",
+                    failed_attempts + 1,
+                    failures + 1
+                );
+                if failed_attempts + 1 < MAX_ATTEMPTS {
+                    let retry = TransferCommand::RecordAttemptFailed { reason };
+                    return match self.handle_transfer(id, &retry, &causation).await {
+                        Ok(_) => Ok(StepOutcome::Retried(self.transfer_state(id).await?)),
+                        Err(BankError::Transfer(TransferError::UnexpectedStep { .. })) => {
+                            Ok(StepOutcome::Advanced(self.transfer_state(id).await?))
+                        }
+                        Err(e) => Err(e),
+                    };
+                }
+                Err(format!("gave up after {MAX_ATTEMPTS} attempts: {reason}"))
+            }
+            _ if plan.reject_credit && step == SagaStep::Credit => {
+                Err(REJECTED_CREDIT_REASON.to_owned())
+            }
+            _ => match self.handle_account(&command, id.as_str(), &causation).await {
+                Ok(events) => {
+                    leg_event_id = events.first().map(|e| e.event_id.clone());
+                    Ok(())
+                }
+                Err(BankError::Account(rejection)) => Err(rejection.to_string()),
+                Err(other) => return Err(other),
+            },
+        };
+
+        if self.crash_due(id, CrashPoint::AfterLeg(step)) {
+            return Err(BankError::Crashed(format!(
+                "after the {step} leg, before it was recorded"
+            )));
+        }
+        let record = saga::outcome(step, result);
+        let cause = leg_event_id.unwrap_or(causation);
+        match self.handle_transfer(id, &record, &cause).await {
+            Ok(_) => {}
+            // Another runner (another tab) recorded this step first: carry on from there.
+            Err(BankError::Transfer(TransferError::UnexpectedStep { .. })) => {}
+            Err(e) => return Err(e),
+        }
+        if self.crash_due(id, CrashPoint::AfterStep(step)) {
+            return Err(BankError::Crashed(format!("after the {step} step")));
+        }
+        Ok(StepOutcome::Advanced(self.transfer_state(id).await?))
+    }
+
+    fn crash_due(&self, id: &TransferId, point: CrashPoint) -> bool {
+        let mut inner = self.inner.borrow_mut();
+        match inner.faults.get_mut(id) {
+            Some(plan) if plan.crash == Some(point) => {
+                plan.crash = None;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn last_event_id_of(&self, id: &TransferId) -> String {
+        self.inner
+            .borrow()
+            .transfers
+            .get(id)
+            .map(|t| t.last_event_id.clone())
+            .unwrap_or_default()
+    }
+
+    /// A transfer's current state (loading its stream on first use).
+    pub async fn transfer_state(&self, id: &TransferId) -> Result<TransferState, BankError> {
+        if let Some(loaded) = self.inner.borrow().transfers.get(id) {
+            return Ok(loaded.state.clone());
+        }
+        self.catch_up().await?;
+        Ok(self
+            .inner
+            .borrow()
+            .transfers
+            .get(id)
+            .map(|t| t.state.clone())
+            .unwrap_or_default())
+    }
+
+    /// Decides and appends an account command. On a version conflict (another tab
+    /// wrote first) it catches up and decides once more on the fresh state.
+    async fn handle_account(
+        &self,
+        command: &AccountCommand,
+        correlation: &str,
+        causation: &str,
+    ) -> Result<Vec<Rc<Recorded>>, BankError> {
+        let stream = command.account_id().stream();
+        let mut retried = false;
+        loop {
+            let stamp = Stamp {
+                transaction_id: self.env.new_id(),
+            };
+            let (version, events) = {
+                let inner = self.inner.borrow();
+                match inner.accounts.get(command.account_id()) {
+                    Some(a) => (a.version, account::decide(command, &a.state, &stamp)?),
+                    None => (
+                        0,
+                        account::decide(command, &account::initial_state(), &stamp)?,
+                    ),
+                }
+            };
+            if events.is_empty() {
+                return Ok(Vec::new());
+            }
+            let new = self.envelopes(events, correlation, causation);
+            match self.store.append(&stream, version, new).await {
+                Ok(appended) => return Ok(self.record(appended).await?),
+                Err(StoreError::Conflict { .. }) if !retried => {
+                    retried = true;
+                    self.catch_up().await?;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Decides and appends a transfer command, with the same conflict handling.
+    async fn handle_transfer(
+        &self,
+        id: &TransferId,
+        command: &TransferCommand,
+        causation: &str,
+    ) -> Result<Vec<Rc<Recorded>>, BankError> {
+        let stream = id.stream();
+        let mut retried = false;
+        loop {
+            let (version, events) = {
+                let inner = self.inner.borrow();
+                match inner.transfers.get(id) {
+                    Some(t) => (t.version, transfer::decide(command, &t.state)?),
+                    None => (0, transfer::decide(command, &transfer::initial_state())?),
+                }
+            };
+            if events.is_empty() {
+                return Ok(Vec::new());
+            }
+            let new = self.envelopes(events, id.as_str(), causation);
+            match self.store.append(&stream, version, new).await {
+                Ok(appended) => return Ok(self.record(appended).await?),
+                Err(StoreError::Conflict { .. }) if !retried => {
+                    retried = true;
+                    self.catch_up().await?;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    fn envelopes(&self, events: Vec<Event>, correlation: &str, causation: &str) -> Vec<NewEvent> {
+        let recorded_at = self.env.now();
+        let mut cause = causation.to_owned();
+        events
+            .into_iter()
+            .map(|event| {
+                let event_id = self.env.new_id();
+                NewEvent {
+                    event,
+                    event_id: event_id.clone(),
+                    recorded_at: recorded_at.clone(),
+                    correlation_id: correlation.to_owned(),
+                    causation_id: std::mem::replace(&mut cause, event_id),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Folds an event into the cached state of its stream.
+fn fold_stream(inner: &mut Inner, recorded: &Recorded) {
+    if let Some(id) = AccountId::from_stream(&recorded.stream) {
+        let entry = inner.accounts.entry(id).or_insert_with(|| Loaded {
+            version: 0,
+            state: account::initial_state(),
+            last_event_id: String::new(),
+        });
+        entry.state = account::evolve(std::mem::take(&mut entry.state), &recorded.event);
+        entry.version = recorded.version;
+        entry.last_event_id.clone_from(&recorded.event_id);
+    } else if let Some(id) = TransferId::from_stream(&recorded.stream) {
+        let entry = inner.transfers.entry(id).or_insert_with(|| Loaded {
+            version: 0,
+            state: transfer::initial_state(),
+            last_event_id: String::new(),
+        });
+        entry.state = transfer::evolve(std::mem::take(&mut entry.state), &recorded.event);
+        entry.version = recorded.version;
+        entry.last_event_id.clone_from(&recorded.event_id);
+    }
+}

@@ -1,0 +1,19 @@
+//! The application layer: wires the pure domain to an event store. It loads state,
+//! decides, appends with the expected version, keeps the read models up to date,
+//! publishes new events to subscribers, and drives the transfer saga (with faults
+//! injected here, for teaching and tests, never in the domain).
+//!
+//! Generic over [`crate::store::EventStore`]: the same code runs on the memory store
+//! in native tests and on IndexedDB in the browser. It knows nothing of the UI.
+
+pub mod aggregate;
+pub mod bank;
+pub mod env;
+pub mod faults;
+pub mod projections;
+pub mod scenario;
+
+pub use bank::{Bank, BankError, Executed, StepOutcome};
+pub use env::Env;
+pub use faults::{CrashPoint, FaultPlan};
+pub use projections::ReadModels;

@@ -1,0 +1,359 @@
+//! Read models: pure folds over the global log. The same `apply` serves live updates
+//! and a rebuild from scratch, so the two are equal by construction (and a test
+//! checks it). The UI renders these and never computes a balance itself.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use crate::domain::transfer::{self, TransferState};
+use crate::domain::{AccountId, AccountStatus, Event, Money, SagaStep, TransferId};
+use crate::store::Recorded;
+
+/// One line of an account's statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementLine {
+    pub position: u64,
+    pub version: u64,
+    pub recorded_at: String,
+    pub event_type: &'static str,
+    /// Signed: positive pays in, negative pays out; zero for status changes.
+    pub amount: Money,
+    pub balance_after: Money,
+    pub description: String,
+    /// The transfer that caused this line, if any.
+    pub transfer_id: Option<TransferId>,
+}
+
+/// An account as the lists show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountView {
+    pub account_id: AccountId,
+    pub owner_name: String,
+    pub status: AccountStatus,
+    pub balance: Money,
+    /// The account stream's version (its number of events).
+    pub version: u64,
+    pub statement: Vec<StatementLine>,
+}
+
+/// What one entry of a saga timeline is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimelineKind {
+    Initiated,
+    /// An account leg: debit, credit or refund.
+    Leg(SagaStep),
+    Debited,
+    CreditRejected,
+    Completed,
+    Reversed,
+    Failed,
+    CompensationFailed,
+    Retried(SagaStep),
+}
+
+/// One event in a transfer's saga timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub kind: TimelineKind,
+    pub position: u64,
+    pub stream: String,
+    pub version: u64,
+    pub event_type: &'static str,
+    pub event_id: String,
+    pub causation_id: String,
+    pub recorded_at: String,
+    pub summary: String,
+}
+
+/// A transfer with its saga's progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferView {
+    pub transfer_id: TransferId,
+    pub from_account_id: AccountId,
+    pub to_account_id: AccountId,
+    pub amount: Money,
+    pub description: String,
+    /// The transfer's phase, folded by the domain's own `evolve`.
+    pub state: TransferState,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+impl TransferView {
+    /// The failure or attention reason, if the transfer ended badly.
+    #[must_use]
+    pub fn reason(&self) -> Option<&str> {
+        match &self.state {
+            TransferState::Failed { reason, .. }
+            | TransferState::CompensationFailed { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+}
+
+/// Every read model of the bank, as of `last_position`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReadModels {
+    pub last_position: u64,
+    pub accounts: BTreeMap<AccountId, AccountView>,
+    pub transfers: BTreeMap<TransferId, TransferView>,
+    /// The audit trail: every stored event once, in global order.
+    pub audit: Vec<Rc<Recorded>>,
+}
+
+impl ReadModels {
+    /// Folds a whole log from scratch.
+    #[must_use]
+    pub fn rebuild<'a>(events: impl IntoIterator<Item = &'a Rc<Recorded>>) -> ReadModels {
+        let mut models = ReadModels::default();
+        for event in events {
+            models.apply(event);
+        }
+        models
+    }
+
+    /// The state as of global position `n` (time travel): a fold of the first `n` events.
+    #[must_use]
+    pub fn as_of(&self, n: u64) -> ReadModels {
+        let n = usize::try_from(n)
+            .unwrap_or(usize::MAX)
+            .min(self.audit.len());
+        ReadModels::rebuild(&self.audit[..n])
+    }
+
+    /// Sum of all balances.
+    #[must_use]
+    pub fn total_balance(&self) -> rust_decimal::Decimal {
+        self.accounts.values().map(|a| a.balance.to_decimal()).sum()
+    }
+
+    /// Transfers whose saga has not reached an end.
+    #[must_use]
+    pub fn unfinished_transfers(&self) -> Vec<TransferId> {
+        self.transfers
+            .values()
+            .filter(|t| !t.state.is_terminal())
+            .map(|t| t.transfer_id.clone())
+            .collect()
+    }
+
+    /// Folds one event. Events must come in global order, each once; others are ignored.
+    pub fn apply(&mut self, recorded: &Rc<Recorded>) {
+        if recorded.position != self.last_position + 1 {
+            return;
+        }
+        self.last_position = recorded.position;
+        self.audit.push(Rc::clone(recorded));
+        let event = &recorded.event;
+        match event {
+            Event::AccountOpened(e) => {
+                let line = self.line(
+                    recorded,
+                    e.initial_balance,
+                    e.initial_balance,
+                    "opening balance".into(),
+                    None,
+                );
+                self.accounts.insert(
+                    e.account_id.clone(),
+                    AccountView {
+                        account_id: e.account_id.clone(),
+                        owner_name: e.owner_name.clone(),
+                        status: AccountStatus::Active,
+                        balance: e.initial_balance,
+                        version: recorded.version,
+                        statement: vec![line],
+                    },
+                );
+            }
+            Event::MoneyDeposited(e) => {
+                self.movement(
+                    recorded,
+                    &e.account_id,
+                    e.amount,
+                    &e.description,
+                    e.transfer_id.as_ref(),
+                );
+            }
+            Event::MoneyWithdrawn(e) => {
+                let out = Money::ZERO.checked_sub(e.amount).unwrap_or(Money::ZERO);
+                self.movement(
+                    recorded,
+                    &e.account_id,
+                    out,
+                    &e.description,
+                    e.transfer_id.as_ref(),
+                );
+            }
+            Event::AccountSuspended(e) => {
+                let note = if e.reason.is_empty() {
+                    "suspended".to_owned()
+                } else {
+                    format!("suspended: {}", e.reason)
+                };
+                self.status_change(recorded, &e.account_id, AccountStatus::Suspended, note);
+            }
+            Event::AccountReactivated(e) => {
+                self.status_change(
+                    recorded,
+                    &e.account_id,
+                    AccountStatus::Active,
+                    "reactivated".into(),
+                );
+            }
+            Event::AccountClosed(e) => {
+                self.status_change(
+                    recorded,
+                    &e.account_id,
+                    AccountStatus::Closed,
+                    "closed".into(),
+                );
+            }
+            _ => {}
+        }
+        if let Some(transfer_id) = event.transfer_id() {
+            self.transfer_event(recorded, transfer_id);
+        }
+    }
+
+    fn line(
+        &self,
+        recorded: &Recorded,
+        amount: Money,
+        balance_after: Money,
+        description: String,
+        transfer_id: Option<&TransferId>,
+    ) -> StatementLine {
+        StatementLine {
+            position: recorded.position,
+            version: recorded.version,
+            recorded_at: recorded.recorded_at.clone(),
+            event_type: recorded.event.event_type(),
+            amount,
+            balance_after,
+            description,
+            transfer_id: transfer_id.cloned(),
+        }
+    }
+
+    fn movement(
+        &mut self,
+        recorded: &Recorded,
+        account_id: &AccountId,
+        signed: Money,
+        description: &str,
+        transfer_id: Option<&TransferId>,
+    ) {
+        let Some(balance) = self.accounts.get(account_id).map(|a| a.balance) else {
+            return;
+        };
+        let after = balance.checked_add(signed).unwrap_or(balance);
+        let line = self.line(recorded, signed, after, description.to_owned(), transfer_id);
+        if let Some(account) = self.accounts.get_mut(account_id) {
+            account.balance = after;
+            account.version = recorded.version;
+            account.statement.push(line);
+        }
+    }
+
+    fn status_change(
+        &mut self,
+        recorded: &Recorded,
+        account_id: &AccountId,
+        status: AccountStatus,
+        note: String,
+    ) {
+        let Some(balance) = self.accounts.get(account_id).map(|a| a.balance) else {
+            return;
+        };
+        let line = self.line(recorded, Money::ZERO, balance, note, None);
+        if let Some(account) = self.accounts.get_mut(account_id) {
+            account.status = status;
+            account.version = recorded.version;
+            account.statement.push(line);
+        }
+    }
+
+    fn transfer_event(&mut self, recorded: &Recorded, transfer_id: &TransferId) {
+        let event = &recorded.event;
+        if let Event::TransferInitiated(e) = event {
+            self.transfers.insert(
+                transfer_id.clone(),
+                TransferView {
+                    transfer_id: transfer_id.clone(),
+                    from_account_id: e.from_account_id.clone(),
+                    to_account_id: e.to_account_id.clone(),
+                    amount: e.amount,
+                    description: e.description.clone(),
+                    state: TransferState::NotStarted,
+                    timeline: Vec::new(),
+                },
+            );
+        }
+        let Some(view) = self.transfers.get_mut(transfer_id) else {
+            return;
+        };
+        let (kind, summary) = match event {
+            Event::TransferInitiated(e) => (
+                TimelineKind::Initiated,
+                format!(
+                    "transfer of {} from {} to {} started",
+                    e.amount, e.from_account_id, e.to_account_id
+                ),
+            ),
+            Event::MoneyWithdrawn(e) => (
+                TimelineKind::Leg(SagaStep::Debit),
+                format!("{} withdrawn from {}", e.amount, e.account_id),
+            ),
+            Event::MoneyDeposited(e) if e.account_id == view.from_account_id => (
+                TimelineKind::Leg(SagaStep::Refund),
+                format!("{} paid back to {}", e.amount, e.account_id),
+            ),
+            Event::MoneyDeposited(e) => (
+                TimelineKind::Leg(SagaStep::Credit),
+                format!("{} deposited into {}", e.amount, e.account_id),
+            ),
+            Event::TransferDebited(e) => (
+                TimelineKind::Debited,
+                format!("debit of {} recorded", e.from_account_id),
+            ),
+            Event::TransferCreditRejected(e) => (
+                TimelineKind::CreditRejected,
+                format!("credit of {} rejected: {}", e.to_account_id, e.reason),
+            ),
+            Event::TransferCompleted(_) => {
+                (TimelineKind::Completed, "transfer completed".to_owned())
+            }
+            Event::TransferReversed(e) => (
+                TimelineKind::Reversed,
+                format!("debit reversed: {} is whole again", e.from_account_id),
+            ),
+            Event::TransferFailed(e) => (
+                TimelineKind::Failed,
+                format!("transfer failed: {}", e.reason),
+            ),
+            Event::TransferCompensationFailed(e) => (
+                TimelineKind::CompensationFailed,
+                format!("needs attention: {}", e.reason),
+            ),
+            Event::TransferStepRetried(e) => (
+                TimelineKind::Retried(e.step),
+                format!("{} attempt {} failed: {}", e.step, e.attempt, e.reason),
+            ),
+            _ => return,
+        };
+        if recorded.stream.starts_with("transfer-") {
+            view.state = transfer::evolve(std::mem::take(&mut view.state), event);
+        }
+        view.timeline.push(TimelineEntry {
+            kind,
+            position: recorded.position,
+            stream: recorded.stream.clone(),
+            version: recorded.version,
+            event_type: event.event_type(),
+            event_id: recorded.event_id.clone(),
+            causation_id: recorded.causation_id.clone(),
+            recorded_at: recorded.recorded_at.clone(),
+            summary,
+        });
+    }
+}

@@ -1,0 +1,16 @@
+//! sagabank: an event-sourced bank with a transfer saga, for learning.
+//!
+//! # Layout
+//!
+//! - [`domain`]: the bank's rules as pure deciders (money, ids, accounts, transfers,
+//!   the saga's reactions). No I/O, no clock, no browser.
+//! - [`store`]: the append-only event log port ([`store::EventStore`]), the event
+//!   envelope, and the memory adapter (browser adapters live beside it on wasm32).
+//! - [`app`]: command handling, the saga runner with fault injection, projections.
+//! - `ui` (wasm32 only): Leptos components that dispatch commands and render projections.
+
+pub mod app;
+pub mod domain;
+pub mod store;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

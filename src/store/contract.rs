@@ -1,0 +1,301 @@
+//! The contract every [`EventStore`] adapter must keep, as plain async checks that
+//! return what went wrong. Native tests run them on the memory store; the browser
+//! tests run the very same checks on IndexedDB and localStorage.
+
+use std::future::Future;
+
+use super::{EventStore, NewEvent, Recorded, StoreError};
+use crate::domain::events::{AccountOpened, MoneyDeposited};
+use crate::domain::{AccountId, Event, Money};
+
+/// A sample event for stream `account-<account>`, distinguishable by `n`.
+#[must_use]
+pub fn sample_event(account: &str, n: u32) -> NewEvent {
+    let account_id = AccountId::parse(account).unwrap_or_else(|_| panic!("bad sample id"));
+    let event = if n == 0 {
+        Event::AccountOpened(AccountOpened {
+            account_id,
+            owner_name: "Sam <b>Sample</b>".into(),
+            initial_balance: Money::ZERO,
+        })
+    } else {
+        Event::MoneyDeposited(MoneyDeposited {
+            account_id,
+            amount: Money::from_cents(i64::from(n)).unwrap_or(Money::ZERO),
+            transaction_id: format!("tx-{n}"),
+            description: format!("deposit \"{n}\" ✓"),
+            transfer_id: None,
+        })
+    };
+    NewEvent {
+        event,
+        event_id: format!("e-{account}-{n}"),
+        recorded_at: "2026-11-26T14:00:00.000Z".into(),
+        correlation_id: format!("c-{n}"),
+        causation_id: format!("k-{n}"),
+    }
+}
+
+fn check(ok: bool, what: &str) -> Result<(), String> {
+    if ok {
+        Ok(())
+    } else {
+        Err(what.to_owned())
+    }
+}
+
+fn positions(events: &[Recorded]) -> Vec<u64> {
+    events.iter().map(|e| e.position).collect()
+}
+
+fn versions(events: &[Recorded]) -> Vec<u64> {
+    events.iter().map(|e| e.version).collect()
+}
+
+async fn ok<T>(what: &str, f: impl Future<Output = Result<T, StoreError>>) -> Result<T, String> {
+    f.await.map_err(|e| format!("{what}: {e}"))
+}
+
+/// Runs every check on fresh stores. `fresh_pair` must return two handles on one new,
+/// empty database (as two tabs would have).
+pub async fn run_all<S, F, Fut>(fresh_pair: F) -> Result<(), String>
+where
+    S: EventStore,
+    F: Fn() -> Fut,
+    Fut: Future<Output = (S, S)>,
+{
+    let (s, _) = fresh_pair().await;
+    appends_get_gap_free_versions_and_positions(&s).await?;
+    let (s, _) = fresh_pair().await;
+    a_stale_append_is_a_conflict_and_writes_nothing(&s).await?;
+    let (s, _) = fresh_pair().await;
+    reads_start_where_asked_and_streams_stay_apart(&s).await?;
+    let (s, _) = fresh_pair().await;
+    events_come_back_exactly_as_appended(&s).await?;
+    let (a, b) = fresh_pair().await;
+    two_handles_racing_on_one_stream_one_wins(&a, &b).await?;
+    Ok(())
+}
+
+/// Versions are 1-based and gap-free per stream; positions global and gap-free.
+pub async fn appends_get_gap_free_versions_and_positions<S: EventStore>(
+    s: &S,
+) -> Result<(), String> {
+    check(
+        ok("read_all", s.read_all(1)).await?.is_empty(),
+        "a new store is empty",
+    )?;
+    let first = ok(
+        "append a",
+        s.append(
+            "account-a",
+            0,
+            vec![sample_event("a", 0), sample_event("a", 1)],
+        ),
+    )
+    .await?;
+    check(
+        versions(&first) == [1, 2],
+        "first append gets versions 1, 2",
+    )?;
+    check(
+        positions(&first) == [1, 2],
+        "first append gets positions 1, 2",
+    )?;
+    let second = ok(
+        "append b",
+        s.append("account-b", 0, vec![sample_event("b", 0)]),
+    )
+    .await?;
+    check(
+        versions(&second) == [1],
+        "another stream starts at version 1",
+    )?;
+    check(
+        positions(&second) == [3],
+        "positions continue across streams",
+    )?;
+    let third = ok(
+        "append a again",
+        s.append("account-a", 2, vec![sample_event("a", 2)]),
+    )
+    .await?;
+    check(
+        versions(&third) == [3] && positions(&third) == [4],
+        "a stream continues at its next version and the next position",
+    )?;
+    let none = ok("empty append", s.append("account-a", 3, vec![])).await?;
+    check(none.is_empty(), "an empty append stores nothing")?;
+    let all = ok("read_all", s.read_all(1)).await?;
+    check(
+        positions(&all) == [1, 2, 3, 4],
+        "read_all returns every event in commit order",
+    )?;
+    Ok(())
+}
+
+/// A stale or future expected version is refused, and nothing of the append lands.
+pub async fn a_stale_append_is_a_conflict_and_writes_nothing<S: EventStore>(
+    s: &S,
+) -> Result<(), String> {
+    ok("open", s.append("account-a", 0, vec![sample_event("a", 0)])).await?;
+    let stale = s
+        .append(
+            "account-a",
+            0,
+            vec![sample_event("a", 1), sample_event("a", 2)],
+        )
+        .await;
+    check(
+        matches!(
+            stale,
+            Err(StoreError::Conflict {
+                expected: 0,
+                actual: 1,
+                ..
+            })
+        ),
+        &format!("a stale append is a conflict, got {stale:?}"),
+    )?;
+    let ahead = s.append("account-a", 5, vec![sample_event("a", 3)]).await;
+    check(
+        matches!(
+            ahead,
+            Err(StoreError::Conflict {
+                expected: 5,
+                actual: 1,
+                ..
+            })
+        ),
+        &format!("an append ahead of the stream is a conflict, got {ahead:?}"),
+    )?;
+    let missing = s
+        .append("account-new", 1, vec![sample_event("new", 0)])
+        .await;
+    check(
+        matches!(
+            missing,
+            Err(StoreError::Conflict {
+                expected: 1,
+                actual: 0,
+                ..
+            })
+        ),
+        "expecting version 1 of a missing stream is a conflict",
+    )?;
+    let all = ok("read_all", s.read_all(1)).await?;
+    check(all.len() == 1, "refused appends write nothing at all")?;
+    let next = ok(
+        "append after conflicts",
+        s.append("account-a", 1, vec![sample_event("a", 1)]),
+    )
+    .await?;
+    check(
+        positions(&next) == [2],
+        "positions stay gap-free after refused appends",
+    )?;
+    Ok(())
+}
+
+/// `from` arguments are honoured and one stream's name never matches another's.
+pub async fn reads_start_where_asked_and_streams_stay_apart<S: EventStore>(
+    s: &S,
+) -> Result<(), String> {
+    ok("a", s.append("account-a", 0, vec![sample_event("a", 0)])).await?;
+    ok("ab", s.append("account-ab", 0, vec![sample_event("ab", 0)])).await?;
+    ok(
+        "a2",
+        s.append(
+            "account-a",
+            1,
+            vec![sample_event("a", 1), sample_event("a", 2)],
+        ),
+    )
+    .await?;
+    let a = ok("read a", s.read_stream("account-a", 1)).await?;
+    check(
+        versions(&a) == [1, 2, 3],
+        "read_stream returns only that stream",
+    )?;
+    check(
+        a.iter().all(|e| e.stream == "account-a"),
+        "a stream's events carry its name",
+    )?;
+    let tail = ok("read a from 2", s.read_stream("account-a", 2)).await?;
+    check(
+        versions(&tail) == [2, 3],
+        "read_stream starts at from_version",
+    )?;
+    let none = ok("read missing", s.read_stream("account-zz", 1)).await?;
+    check(none.is_empty(), "a missing stream reads as empty")?;
+    let past = ok("read past end", s.read_stream("account-a", 9)).await?;
+    check(past.is_empty(), "reading past a stream's end gives nothing")?;
+    let from3 = ok("read_all from 3", s.read_all(3)).await?;
+    check(
+        positions(&from3) == [3, 4],
+        "read_all starts at from_position",
+    )?;
+    Ok(())
+}
+
+/// Every field of the envelope and the event survives storage unchanged.
+pub async fn events_come_back_exactly_as_appended<S: EventStore>(s: &S) -> Result<(), String> {
+    let sent = vec![sample_event("a", 0), sample_event("a", 7)];
+    ok("append", s.append("account-a", 0, sent.clone())).await?;
+    let back = ok("read", s.read_stream("account-a", 1)).await?;
+    check(back.len() == 2, "both events come back")?;
+    for (new, stored) in sent.iter().zip(&back) {
+        check(stored.event == new.event, "the event is unchanged")?;
+        check(stored.event_id == new.event_id, "the event id is kept")?;
+        check(stored.recorded_at == new.recorded_at, "the time is kept")?;
+        check(
+            stored.correlation_id == new.correlation_id,
+            "the correlation id is kept",
+        )?;
+        check(
+            stored.causation_id == new.causation_id,
+            "the causation id is kept",
+        )?;
+        check(
+            stored.schema_version == crate::domain::SCHEMA_VERSION,
+            "the schema version is current",
+        )?;
+    }
+    Ok(())
+}
+
+/// Two handles on one database append to the same stream at the same version:
+/// exactly one wins, the other gets a conflict, and both then see the winner.
+pub async fn two_handles_racing_on_one_stream_one_wins<S: EventStore>(
+    a: &S,
+    b: &S,
+) -> Result<(), String> {
+    ok("open", a.append("account-a", 0, vec![sample_event("a", 0)])).await?;
+    let seen_by_b = ok("b reads", b.read_stream("account-a", 1)).await?;
+    check(
+        seen_by_b.len() == 1,
+        "the second handle sees the first one's append",
+    )?;
+    let (ra, rb) = futures::join!(
+        a.append("account-a", 1, vec![sample_event("a", 1)]),
+        b.append("account-a", 1, vec![sample_event("a", 2)]),
+    );
+    let wins = usize::from(ra.is_ok()) + usize::from(rb.is_ok());
+    check(
+        wins == 1,
+        &format!("exactly one racer wins, got {ra:?} and {rb:?}"),
+    )?;
+    let loser = if ra.is_ok() { rb } else { ra };
+    check(
+        matches!(loser, Err(StoreError::Conflict { .. })),
+        "the loser gets a conflict",
+    )?;
+    for handle in [a, b] {
+        let all = ok("read_all", handle.read_all(1)).await?;
+        check(
+            positions(&all) == [1, 2] && versions(&all) == [1, 2],
+            "both handles see one winner, nothing overwritten",
+        )?;
+    }
+    Ok(())
+}

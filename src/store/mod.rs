@@ -1,0 +1,65 @@
+//! The append-only event log: the envelope every stored event sits in, the
+//! [`EventStore`] port, and its adapters. The store knows nothing of accounts or
+//! transfers: it keeps streams of events in order and refuses stale writes.
+//!
+//! Adapters: [`memory::MemoryStore`] everywhere; on wasm32 also the browser's
+//! IndexedDB and localStorage stores. [`contract`] holds the checks every adapter
+//! must pass, run natively for memory and in headless Chromium for the others.
+
+pub mod contract;
+pub mod envelope;
+pub mod memory;
+
+use thiserror::Error;
+
+pub use envelope::{NewEvent, Recorded};
+pub use memory::MemoryStore;
+
+/// Why the store refused or failed an operation.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum StoreError {
+    /// Someone else appended to the stream first: reload and decide again.
+    #[error("stream {stream} changed meanwhile (expected version {expected}, found {actual})")]
+    Conflict {
+        stream: String,
+        expected: u64,
+        actual: u64,
+    },
+    /// The browser refused to store more data.
+    #[error("storage is full: nothing was written ({0})")]
+    QuotaExceeded(String),
+    /// Stored data cannot be read back; nothing was changed.
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    /// The storage itself failed (blocked, closed, unavailable).
+    #[error("storage failed: {0}")]
+    Unavailable(String),
+}
+
+/// An append-only log of events, organised in streams.
+///
+/// Async without a `Send` bound: in the browser everything runs on one thread and
+/// IndexedDB handles cannot cross threads.
+#[allow(async_fn_in_trait)]
+pub trait EventStore {
+    /// Appends `events` to `stream` if its current version is `expected_version`
+    /// (0 for a stream that does not exist yet). All events land or none do; the
+    /// check and the write happen in one storage transaction. Returns the events as
+    /// stored, with their positions and versions.
+    async fn append(
+        &self,
+        stream: &str,
+        expected_version: u64,
+        events: Vec<NewEvent>,
+    ) -> Result<Vec<Recorded>, StoreError>;
+
+    /// The events of `stream` with version >= `from_version` (1-based), in order.
+    async fn read_stream(
+        &self,
+        stream: &str,
+        from_version: u64,
+    ) -> Result<Vec<Recorded>, StoreError>;
+
+    /// Every event with global position >= `from_position` (1-based), in commit order.
+    async fn read_all(&self, from_position: u64) -> Result<Vec<Recorded>, StoreError>;
+}
