@@ -1,0 +1,239 @@
+//! The reference's workload, measured: `cargo run --profile bench --example bench`.
+//!
+//! 1,000 accounts (the last 100 opened at 0.00 and closed), 10,000 deposits of 1.00 to
+//! 100.00 to random active accounts, 10,000 transfers of 0.50 to 50.00 (10% to a
+//! closed account, so they compensate), then a rebuild of every read model from the
+//! serialized JSON log. Also the cost of one command at 10 and at 10,000 events of
+//! history on one account. Prints the median of `RUNS` runs (env `BENCH_RUNS`, default 3).
+//! Runs on the memory store; the browser stores are measured in the browser.
+
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use sagabank::app::{Bank, Env, ReadModels};
+use sagabank::domain::account::{CloseAccount, DepositMoney, OpenAccount};
+use sagabank::domain::{AccountId, BankCommand, Money, TransferId, TransferMoney};
+use sagabank::store::{EventStore, MemoryStore, Recorded};
+
+/// A small deterministic generator (xorshift64*), so every run does the same work.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn account(i: u64) -> AccountId {
+    AccountId::parse(&format!("acc-{i}")).expect("valid id")
+}
+
+fn cents(c: u64) -> Money {
+    Money::from_cents(i64::try_from(c).expect("small")).expect("within bounds")
+}
+
+struct Figures {
+    opens: Duration,
+    deposits: Duration,
+    transfers: Duration,
+    transfer_events: usize,
+    compensated: usize,
+    serialize: Duration,
+    rebuild: Duration,
+    rebuilt_events: usize,
+    cost_at_10: Duration,
+    cost_at_10k: Duration,
+}
+
+async fn run_once() -> Figures {
+    let store = MemoryStore::new();
+    let bank = Bank::open(store.clone(), Env::fixed("b"))
+        .await
+        .expect("opens");
+    let mut rng = Rng(0x5EED_1234_ABCD_0001);
+    const ACCOUNTS: u64 = 1_000;
+    const CLOSED_FROM: u64 = 900;
+
+    let start = Instant::now();
+    for i in 0..ACCOUNTS {
+        let initial = if i < CLOSED_FROM {
+            cents(100_000)
+        } else {
+            Money::ZERO
+        };
+        let open = BankCommand::OpenAccount(OpenAccount {
+            account_id: account(i),
+            owner_name: format!("Owner {i}"),
+            initial_balance: initial,
+        });
+        bank.execute(open).await.expect("opens");
+        if i >= CLOSED_FROM {
+            let close = BankCommand::CloseAccount(CloseAccount {
+                account_id: account(i),
+            });
+            bank.execute(close).await.expect("closes");
+        }
+    }
+    let opens = start.elapsed();
+
+    let start = Instant::now();
+    for _ in 0..10_000 {
+        let deposit = BankCommand::DepositMoney(DepositMoney {
+            account_id: account(rng.below(CLOSED_FROM)),
+            amount: cents(100 + rng.below(9_901)),
+            description: "bench deposit".into(),
+            transfer_id: None,
+        });
+        bank.execute(deposit).await.expect("deposits");
+    }
+    let deposits = start.elapsed();
+
+    let before = store.len();
+    let mut compensated = 0;
+    let start = Instant::now();
+    for n in 0..10_000u64 {
+        let from = rng.below(CLOSED_FROM);
+        let to = if n % 10 == 0 {
+            CLOSED_FROM + rng.below(ACCOUNTS - CLOSED_FROM)
+        } else {
+            (from + 1 + rng.below(CLOSED_FROM - 1)) % CLOSED_FROM
+        };
+        let transfer = BankCommand::TransferMoney(TransferMoney {
+            transfer_id: TransferId::parse(&format!("t-{n}")).expect("valid id"),
+            from_account_id: account(from),
+            to_account_id: account(to),
+            amount: cents(50 + rng.below(4_951)),
+            description: "bench".into(),
+        });
+        let done = bank.execute(transfer).await.expect("runs");
+        if done.transfer.is_some_and(|t| t.label() == "compensated") {
+            compensated += 1;
+        }
+    }
+    let transfers = start.elapsed();
+    let transfer_events = store.len() - before;
+
+    let start = Instant::now();
+    let lines: Vec<String> = store
+        .read_all(1)
+        .await
+        .expect("reads")
+        .iter()
+        .map(Recorded::to_json_line)
+        .collect();
+    let serialize = start.elapsed();
+
+    let start = Instant::now();
+    let mut models = ReadModels::default();
+    for line in &lines {
+        let recorded = Recorded::from_json_line(line).expect("parses");
+        models.apply(&Rc::new(recorded));
+    }
+    let rebuild = start.elapsed();
+    assert!(
+        models == bank.models(),
+        "the rebuilt read models equal the live ones"
+    );
+
+    // One account with a long history: is a command's cost flat?
+    let fresh = Bank::open(MemoryStore::new(), Env::fixed("c"))
+        .await
+        .expect("opens");
+    let open_long = BankCommand::OpenAccount(OpenAccount {
+        account_id: account(0),
+        owner_name: "Long".into(),
+        initial_balance: Money::ZERO,
+    });
+    fresh.execute(open_long).await.expect("opens");
+    deposit_cents(&fresh, 9).await;
+    let cost_at_10 = deposit_cents(&fresh, 1_000).await;
+    deposit_cents(&fresh, 7_990).await;
+    let cost_at_10k = deposit_cents(&fresh, 1_000).await;
+
+    Figures {
+        opens,
+        deposits,
+        transfers,
+        transfer_events,
+        compensated,
+        serialize,
+        rebuild,
+        rebuilt_events: lines.len(),
+        cost_at_10,
+        cost_at_10k,
+    }
+}
+
+/// Deposits 0.01 into account 0 `n` times; returns the mean time of one.
+async fn deposit_cents(bank: &Bank<MemoryStore>, n: u32) -> Duration {
+    let start = Instant::now();
+    for _ in 0..n {
+        let deposit = BankCommand::DepositMoney(DepositMoney {
+            account_id: account(0),
+            amount: cents(1),
+            description: String::new(),
+            transfer_id: None,
+        });
+        bank.execute(deposit).await.expect("deposits");
+    }
+    start.elapsed() / n
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn main() {
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let figures: Vec<Figures> = (0..runs)
+        .map(|_| futures::executor::block_on(run_once()))
+        .collect();
+    let per_sec = |n: f64, d: Duration| n / d.as_secs_f64();
+    let med = |f: &dyn Fn(&Figures) -> f64| median(figures.iter().map(f).collect());
+    let f0 = &figures[0];
+    println!("sagabank benchmark: the reference's workload, memory store, median of {runs} runs");
+    println!(
+        "  opens+closes   {:>12.0} commands/s",
+        med(&|f| per_sec(1_100.0, f.opens))
+    );
+    println!(
+        "  deposits       {:>12.0} commands/s   (reference: 17,000)",
+        med(&|f| per_sec(10_000.0, f.deposits))
+    );
+    println!(
+        "  transfers      {:>12.0} transfers/s  {:>12.0} events/s   (reference: 3,200 transfers/s; target 320,000)",
+        med(&|f| per_sec(10_000.0, f.transfers)),
+        med(&|f| per_sec(f.transfer_events as f64, f.transfers))
+    );
+    println!(
+        "                 {} of 10,000 compensated, {} events",
+        f0.compensated, f0.transfer_events
+    );
+    println!(
+        "  serialize log  {:>12.0} events/s   ({} events to JSON lines)",
+        med(&|f| per_sec(f.rebuilt_events as f64, f.serialize)),
+        f0.rebuilt_events
+    );
+    println!(
+        "  rebuild        {:>12.0} events/s   (parse JSON + fold every read model; reference: 367,000; target 3,000,000)",
+        med(&|f| per_sec(f.rebuilt_events as f64, f.rebuild))
+    );
+    println!(
+        "  one deposit at 10 events of history:     {:>8.2} µs",
+        med(&|f| f.cost_at_10.as_secs_f64() * 1e6)
+    );
+    println!(
+        "  one deposit at 10,000 events of history: {:>8.2} µs",
+        med(&|f| f.cost_at_10k.as_secs_f64() * 1e6)
+    );
+}
