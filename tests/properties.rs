@@ -1,0 +1,384 @@
+//! Property tests: random command sequences, with random faults, crashes, resumes
+//! and two bank instances interleaving on one store (as two tabs would). After every
+//! step: money is conserved, no balance is negative, positions and versions are
+//! gap-free, live read models equal a rebuild; at the end every transfer has ended
+//! exactly once.
+//!
+//! Cases: 10,000 by default; set `PROPTEST_CASES` for longer runs.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::HashMap;
+
+use futures::executor::block_on;
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use sagabank::app::{Bank, BankError, CrashPoint, Env, FaultPlan, ReadModels};
+use sagabank::domain::account::{
+    AccountCommand, CloseAccount, DepositMoney, OpenAccount, ReactivateAccount, SuspendAccount,
+    WithdrawMoney,
+};
+use sagabank::domain::{AccountId, BankCommand, Event, Money, SagaStep, TransferId, TransferMoney};
+use sagabank::store::{EventStore, MemoryStore, Recorded};
+
+const ACCOUNTS: usize = 4;
+
+#[derive(Debug, Clone)]
+enum Op {
+    Account {
+        bank: usize,
+        command: u8,
+        account: usize,
+        cents: i64,
+    },
+    Transfer {
+        bank: usize,
+        from: usize,
+        to: usize,
+        cents: i64,
+        plan: FaultPlan,
+        steps: Option<u8>,
+    },
+    Step {
+        bank: usize,
+        transfer: usize,
+    },
+    Restart {
+        bank: usize,
+        resume: bool,
+    },
+}
+
+fn step_strategy() -> impl Strategy<Value = SagaStep> {
+    prop_oneof![
+        Just(SagaStep::Debit),
+        Just(SagaStep::Credit),
+        Just(SagaStep::Refund)
+    ]
+}
+
+fn plan_strategy() -> impl Strategy<Value = FaultPlan> {
+    let crash = prop_oneof![
+        4 => Just(None),
+        1 => Just(Some(CrashPoint::AfterInitiated)),
+        1 => step_strategy().prop_map(|s| Some(CrashPoint::AfterLeg(s))),
+        1 => step_strategy().prop_map(|s| Some(CrashPoint::AfterStep(s))),
+    ];
+    let transient = prop_oneof![3 => Just(None), 1 => (step_strategy(), 1u32..7).prop_map(Some)];
+    (any::<bool>(), transient, crash).prop_map(|(reject_credit, transient, crash)| FaultPlan {
+        reject_credit,
+        transient,
+        crash,
+    })
+}
+
+fn op_strategy() -> impl Strategy<Value = Op> {
+    let bank = 0usize..2;
+    let account = 0usize..ACCOUNTS;
+    prop_oneof![
+        6 => (bank.clone(), 0u8..6, account.clone(), -500i64..20_000)
+            .prop_map(|(bank, command, account, cents)| Op::Account { bank, command, account, cents }),
+        5 => (bank.clone(), account.clone(), account.clone(), -100i64..15_000, plan_strategy(), proptest::option::of(0u8..3))
+            .prop_map(|(bank, from, to, cents, plan, steps)| Op::Transfer { bank, from, to, cents, plan, steps }),
+        2 => (bank.clone(), 0usize..8).prop_map(|(bank, transfer)| Op::Step { bank, transfer }),
+        1 => (bank, any::<bool>()).prop_map(|(bank, resume)| Op::Restart { bank, resume }),
+    ]
+}
+
+fn account_id(i: usize) -> AccountId {
+    AccountId::parse(&format!("acc-{i}")).unwrap()
+}
+
+fn money(cents: i64) -> Money {
+    Money::from_cents(cents).unwrap()
+}
+
+fn account_command(command: u8, account: usize, cents: i64) -> AccountCommand {
+    let account_id = account_id(account);
+    match command {
+        0 => AccountCommand::OpenAccount(OpenAccount {
+            account_id,
+            owner_name: format!("Owner {account}"),
+            initial_balance: money(cents),
+        }),
+        1 => AccountCommand::DepositMoney(DepositMoney {
+            account_id,
+            amount: money(cents),
+            description: String::new(),
+            transfer_id: None,
+        }),
+        2 => AccountCommand::WithdrawMoney(WithdrawMoney {
+            account_id,
+            amount: money(cents / 2),
+            description: String::new(),
+            transfer_id: None,
+        }),
+        3 => AccountCommand::SuspendAccount(SuspendAccount {
+            account_id,
+            reason: "test".into(),
+        }),
+        4 => AccountCommand::ReactivateAccount(ReactivateAccount { account_id }),
+        _ => AccountCommand::CloseAccount(CloseAccount { account_id }),
+    }
+}
+
+struct World {
+    store: MemoryStore,
+    banks: Vec<Bank<MemoryStore>>,
+    transfers: Vec<TransferId>,
+    /// Money that entered or left the bank from outside: opens + deposits - withdrawals.
+    external: Decimal,
+    next_bank: usize,
+}
+
+impl World {
+    fn new() -> World {
+        let store = MemoryStore::new();
+        let banks = (0..2).map(|i| open_bank(&store, i)).collect();
+        World {
+            store,
+            banks,
+            transfers: Vec::new(),
+            external: Decimal::ZERO,
+            next_bank: 2,
+        }
+    }
+
+    fn restart(&mut self, bank: usize) {
+        self.banks[bank] = open_bank(&self.store, self.next_bank);
+        self.next_bank += 1;
+    }
+
+    fn run(&mut self, op: Op) -> Result<(), TestCaseError> {
+        match op {
+            Op::Account {
+                bank,
+                command,
+                account,
+                cents,
+            } => {
+                let command = account_command(command, account, cents);
+                let result = block_on(self.banks[bank].execute(BankCommand::from(command)));
+                match result {
+                    Ok(done) => {
+                        for recorded in &done.events {
+                            self.external += external_effect(&recorded.event);
+                        }
+                    }
+                    Err(BankError::Account(_)) => {}
+                    Err(e) => prop_assert!(false, "unexpected error {e}"),
+                }
+            }
+            Op::Transfer {
+                bank,
+                from,
+                to,
+                cents,
+                plan,
+                steps,
+            } => {
+                let id = TransferId::parse(&format!("t-{}", self.transfers.len())).unwrap();
+                let command = TransferMoney {
+                    transfer_id: id.clone(),
+                    from_account_id: account_id(from),
+                    to_account_id: account_id(to),
+                    amount: money(cents),
+                    description: String::new(),
+                };
+                let b = &self.banks[bank];
+                b.inject(&id, plan);
+                let result = match steps {
+                    None => block_on(b.execute(BankCommand::TransferMoney(command))).map(|_| ()),
+                    Some(n) => block_on(async {
+                        b.start_transfer(command).await?;
+                        for _ in 0..n {
+                            b.step(&id).await?;
+                        }
+                        Ok(())
+                    }),
+                };
+                match result {
+                    Ok(()) => self.transfers.push(id),
+                    Err(BankError::Transfer(_)) => prop_assert!(
+                        from == to || cents <= 0,
+                        "only invalid transfers are rejected"
+                    ),
+                    Err(BankError::Crashed(_)) => {
+                        self.transfers.push(id);
+                        self.restart(bank);
+                    }
+                    Err(e) => prop_assert!(false, "unexpected error {e}"),
+                }
+            }
+            Op::Step { bank, transfer } => {
+                if let Some(id) = self.transfers.get(transfer).cloned() {
+                    match block_on(self.banks[bank].step(&id)) {
+                        Ok(_) => {}
+                        Err(BankError::Crashed(_)) => self.restart(bank),
+                        Err(e) => prop_assert!(false, "unexpected error {e}"),
+                    }
+                }
+            }
+            Op::Restart { bank, resume } => {
+                self.restart(bank);
+                if resume {
+                    block_on(self.banks[bank].resume_all())
+                        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                }
+            }
+        }
+        self.check()
+    }
+
+    fn check(&self) -> Result<(), TestCaseError> {
+        let log = block_on(self.store.read_all(1)).unwrap();
+        let positions: Vec<u64> = log.iter().map(|r| r.position).collect();
+        prop_assert_eq!(
+            positions,
+            (1..=log.len() as u64).collect::<Vec<_>>(),
+            "positions are gap-free"
+        );
+        let mut versions: HashMap<&str, u64> = HashMap::new();
+        for r in &log {
+            let v = versions.entry(&r.stream).or_insert(0);
+            *v += 1;
+            prop_assert_eq!(r.version, *v, "versions of {} are gap-free", r.stream);
+        }
+        let rebuilt = ReadModels::rebuild(
+            &log.iter()
+                .cloned()
+                .map(std::rc::Rc::new)
+                .collect::<Vec<_>>(),
+        );
+        for account in rebuilt.accounts.values() {
+            prop_assert!(
+                !account.balance.is_negative(),
+                "{} is overdrawn: {}",
+                account.account_id,
+                account.balance
+            );
+        }
+        let in_flight = in_flight(&log);
+        prop_assert_eq!(
+            rebuilt.total_balance() + in_flight,
+            self.external,
+            "money is conserved (in flight: {})",
+            in_flight
+        );
+        for bank in &self.banks {
+            block_on(bank.catch_up()).unwrap();
+            prop_assert!(
+                bank.models() == rebuilt,
+                "live read models equal the rebuild"
+            );
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), TestCaseError> {
+        self.restart(0);
+        block_on(self.banks[0].resume_all()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        self.check()?;
+        let log = block_on(self.store.read_all(1)).unwrap();
+        for id in &self.transfers {
+            let stream: Vec<&Recorded> = log.iter().filter(|r| r.stream == id.stream()).collect();
+            let ends: Vec<usize> = stream
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| is_end(&r.event))
+                .map(|(i, _)| i)
+                .collect();
+            prop_assert_eq!(
+                ends,
+                vec![stream.len() - 1],
+                "{} ends exactly once, last",
+                id
+            );
+            for account in 0..ACCOUNTS {
+                let legs = |withdrawal: bool| {
+                    log.iter()
+                        .filter(|r| r.stream == account_id(account).stream())
+                        .filter(|r| match &r.event {
+                            Event::MoneyWithdrawn(e) => {
+                                withdrawal && e.transfer_id.as_ref() == Some(id)
+                            }
+                            Event::MoneyDeposited(e) => {
+                                !withdrawal && e.transfer_id.as_ref() == Some(id)
+                            }
+                            _ => false,
+                        })
+                        .count()
+                };
+                prop_assert!(
+                    legs(true) <= 1 && legs(false) <= 1,
+                    "no leg of {} ran twice on acc-{}",
+                    id,
+                    account
+                );
+            }
+        }
+        prop_assert!(
+            in_flight(&log) == Decimal::ZERO
+                || log
+                    .iter()
+                    .any(|r| matches!(r.event, Event::TransferCompensationFailed(_))),
+            "money is only left in flight by a compensation that failed, and then loudly"
+        );
+        Ok(())
+    }
+}
+
+fn open_bank(store: &MemoryStore, n: usize) -> Bank<MemoryStore> {
+    block_on(Bank::open(store.clone(), Env::fixed(&format!("b{n}")))).unwrap()
+}
+
+fn is_end(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::TransferCompleted(_)
+            | Event::TransferFailed(_)
+            | Event::TransferCompensationFailed(_)
+    )
+}
+
+/// Money that entered or left from outside the bank.
+fn external_effect(event: &Event) -> Decimal {
+    match event {
+        Event::AccountOpened(e) => e.initial_balance.to_decimal(),
+        Event::MoneyDeposited(e) if e.transfer_id.is_none() => e.amount.to_decimal(),
+        Event::MoneyWithdrawn(e) if e.transfer_id.is_none() => -e.amount.to_decimal(),
+        _ => Decimal::ZERO,
+    }
+}
+
+/// Money debited by transfers and not (yet) credited or refunded.
+fn in_flight(log: &[Recorded]) -> Decimal {
+    log.iter()
+        .map(|r| match &r.event {
+            Event::MoneyWithdrawn(e) if e.transfer_id.is_some() => e.amount.to_decimal(),
+            Event::MoneyDeposited(e) if e.transfer_id.is_some() => -e.amount.to_decimal(),
+            _ => Decimal::ZERO,
+        })
+        .sum()
+}
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), max_shrink_iters: 2_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn money_is_conserved_under_any_commands_faults_crashes_and_interleavings(
+        ops in proptest::collection::vec(op_strategy(), 1..25)
+    ) {
+        let mut world = World::new();
+        for op in ops {
+            world.run(op)?;
+        }
+        world.finish()?;
+    }
+}
