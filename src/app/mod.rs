@@ -10,6 +10,7 @@ pub mod aggregate;
 pub mod bank;
 pub mod env;
 pub mod faults;
+pub mod import;
 pub mod projections;
 pub mod scenario;
 

@@ -357,3 +357,27 @@ fn details_mut(state: &mut TransferState) -> Option<&mut TransferDetails> {
         | TransferState::CompensationFailed { details, .. } => Some(details),
     }
 }
+
+/// Whether `event` is a legal next event for a transfer in `state` (used to check an
+/// imported log; `evolve` itself has no rules).
+#[must_use]
+pub fn accepts(state: &TransferState, event: &Event) -> bool {
+    matches!(
+        (state, event),
+        (TransferState::NotStarted, Event::TransferInitiated(_))
+            | (
+                TransferState::Initiated(_),
+                Event::TransferDebited(_) | Event::TransferFailed(_)
+            )
+            | (
+                TransferState::Debited(_),
+                Event::TransferCompleted(_) | Event::TransferCreditRejected(_)
+            )
+            | (
+                TransferState::CreditRejected { .. },
+                Event::TransferReversed(_)
+                    | Event::TransferFailed(_)
+                    | Event::TransferCompensationFailed(_)
+            )
+    ) || (matches!(event, Event::TransferStepRetried(_)) && state.pending_step().is_some())
+}
