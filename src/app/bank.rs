@@ -250,16 +250,7 @@ impl<S: EventStore> Bank<S> {
     ) -> Result<(Vec<Rc<Recorded>>, TransferState), BankError> {
         let mut events = Vec::new();
         loop {
-            let before = self.inner.borrow().models.last_position;
-            let outcome = self.step(id).await?;
-            let after = self.inner.borrow().models.last_position;
-            if after > before {
-                let from = usize::try_from(before).unwrap_or(usize::MAX);
-                self.read(|m| {
-                    events.extend(m.audit.get(from..).unwrap_or_default().iter().cloned())
-                });
-            }
-            if let StepOutcome::Finished(state) = outcome {
+            if let StepOutcome::Finished(state) = self.step_writing(id, &mut events).await? {
                 return Ok((events, state));
             }
         }
@@ -279,6 +270,15 @@ impl<S: EventStore> Bank<S> {
     /// Executes exactly one step of a transfer's saga: one leg against an account and
     /// its outcome in the transfer's stream (or one failed attempt).
     pub async fn step(&self, id: &TransferId) -> Result<StepOutcome, BankError> {
+        self.step_writing(id, &mut Vec::new()).await
+    }
+
+    /// [`Bank::step`], adding the events this step wrote to `written`.
+    async fn step_writing(
+        &self,
+        id: &TransferId,
+        written: &mut Vec<Rc<Recorded>>,
+    ) -> Result<StepOutcome, BankError> {
         let state = self.transfer_state(id).await?;
         let Some((step, command)) = saga::next_command(&state) else {
             return Ok(StepOutcome::Finished(state));
@@ -304,7 +304,10 @@ impl<S: EventStore> Bank<S> {
                 if failed_attempts + 1 < MAX_ATTEMPTS {
                     let retry = TransferCommand::RecordAttemptFailed { reason };
                     return match self.handle_transfer(id, &retry, &causation).await {
-                        Ok(_) => Ok(StepOutcome::Retried(self.transfer_state(id).await?)),
+                        Ok(events) => {
+                            written.extend(events);
+                            Ok(StepOutcome::Retried(self.transfer_state(id).await?))
+                        }
                         Err(BankError::Transfer(TransferError::UnexpectedStep { .. })) => {
                             Ok(StepOutcome::Advanced(self.transfer_state(id).await?))
                         }
@@ -319,6 +322,7 @@ impl<S: EventStore> Bank<S> {
             _ => match self.handle_account(&command, id.as_str(), &causation).await {
                 Ok(events) => {
                     leg_event_id = events.first().map(|e| e.event_id.clone());
+                    written.extend(events);
                     Ok(())
                 }
                 Err(BankError::Account(rejection)) => Err(rejection.to_string()),
@@ -334,7 +338,7 @@ impl<S: EventStore> Bank<S> {
         let record = saga::outcome(step, result);
         let cause = leg_event_id.unwrap_or(causation);
         match self.handle_transfer(id, &record, &cause).await {
-            Ok(_) => {}
+            Ok(events) => written.extend(events),
             // Another runner (another tab) recorded this step first: carry on from there.
             Err(BankError::Transfer(TransferError::UnexpectedStep { .. })) => {}
             Err(e) => return Err(e),
@@ -394,15 +398,27 @@ impl<S: EventStore> Bank<S> {
             let stamp = Stamp {
                 transaction_id: self.env.new_id(),
             };
-            let (version, events) = {
+            let decided = {
                 let inner = self.inner.borrow();
                 match inner.accounts.get(command.account_id()) {
-                    Some(a) => (a.version, account::decide(command, &a.state, &stamp)?),
-                    None => (
-                        0,
-                        account::decide(command, &account::initial_state(), &stamp)?,
-                    ),
+                    Some(a) => account::decide(command, &a.state, &stamp).map(|e| (a.version, e)),
+                    None => {
+                        account::decide(command, &account::initial_state(), &stamp).map(|e| (0, e))
+                    }
                 }
+            };
+            let (version, events) = match decided {
+                Ok(decided) => decided,
+                // Our view may be stale (another tab wrote): a rejection is only final
+                // once it holds on fresh state.
+                Err(rejection) if !retried => {
+                    retried = true;
+                    if self.catch_up().await? == 0 {
+                        return Err(rejection.into());
+                    }
+                    continue;
+                }
+                Err(rejection) => return Err(rejection.into()),
             };
             if events.is_empty() {
                 return Ok(Vec::new());

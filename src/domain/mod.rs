@@ -55,7 +55,6 @@ impl BankCommand {
     }
 
     /// The command as addressed to one account, unless it is a transfer.
-    #[must_use]
     pub fn into_account_command(self) -> Result<AccountCommand, TransferMoney> {
         Ok(match self {
             BankCommand::OpenAccount(c) => AccountCommand::OpenAccount(c),

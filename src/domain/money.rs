@@ -52,6 +52,14 @@ impl Money {
         if !well_formed {
             return Err(MoneyError::NotANumber(trimmed.to_owned()));
         }
+        // Count the decimals in the text itself: a Decimal holds at most 28 and would
+        // round longer fractions before they could be refused.
+        let decimals = trimmed
+            .split_once('.')
+            .map_or(0, |(_, fraction)| fraction.trim_end_matches('0').len());
+        if decimals > 2 {
+            return Err(MoneyError::TooManyDecimals(trimmed.to_owned()));
+        }
         let value = match Decimal::from_str(trimmed) {
             Ok(value) => value,
             // Only length can make a well-formed number fail to fit a Decimal.

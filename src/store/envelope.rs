@@ -85,8 +85,8 @@ impl Recorded {
     }
 
     /// Reads one line written by [`Recorded::to_json_line`] (or by an older version of
-    /// the app: older schema versions are upcast). The line's own schema version is
-    /// kept, so a re-export shows where it came from only until it is rewritten.
+    /// the app: older schema versions are upcast, and the result carries the current
+    /// schema version, since its data now has the current shape).
     pub fn from_json_line(line: &str) -> Result<Recorded, EnvelopeError> {
         let wire: WireIn =
             serde_json::from_str(line).map_err(|e| EnvelopeError::Json(e.to_string()))?;

@@ -6,8 +6,14 @@
 //! IndexedDB and localStorage stores. [`contract`] holds the checks every adapter
 //! must pass, run natively for memory and in headless Chromium for the others.
 
+#[cfg(target_arch = "wasm32")]
+pub mod any;
 pub mod contract;
 pub mod envelope;
+#[cfg(target_arch = "wasm32")]
+pub mod idb;
+#[cfg(target_arch = "wasm32")]
+pub mod local;
 pub mod memory;
 
 use thiserror::Error;

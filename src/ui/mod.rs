@@ -1,32 +1,204 @@
-//! The browser UI (wasm32 only). A placeholder for now: a heading and one button,
-//! enough for the browser and end-to-end test tiers to mount, click and assert.
+//! The browser UI (wasm32 only): Leptos components that dispatch commands through the
+//! [`service::BankHandle`] and render the app's read models. Nothing here decides a
+//! rule or computes a balance.
+//!
+//! - [`boot`]: choosing and opening the store, resuming sagas, the error screen's data.
+//! - [`service`]: the bank handle in context and the signals components track.
+//! - [`accounts`], [`transfers`], [`timeline`]: the bank's panels and the saga view.
+//! - [`audit`], [`timetravel`]: the event log and the state as of any event.
+//! - [`scenarios`]: one-click teaching scenarios and reset.
+//! - [`files`], [`route`], [`widgets`]: downloads, deep links, small shared pieces.
+
+pub mod accounts;
+pub mod audit;
+pub mod boot;
+pub mod files;
+pub mod route;
+pub mod scenarios;
+pub mod service;
+pub mod timeline;
+pub mod timetravel;
+pub mod transfers;
+pub mod widgets;
 
 use leptos::prelude::*;
 
+use boot::BootFailure;
+use service::{use_bank, BankHandle};
+
 /// Installs the panic hook and mounts [`App`] on `<body>`.
 pub fn start() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        show_fatal_error(&info.to_string());
+    }));
     leptos::mount::mount_to_body(App);
 }
 
-/// The root component.
+/// A last-resort message for a panic: the page's code has stopped, so this is plain
+/// DOM, with a way to reload. Stored data is untouched.
+fn show_fatal_error(message: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(overlay) = document.create_element("div") else {
+        return;
+    };
+    overlay.set_class_name("fatal");
+    let _ = overlay.set_attribute("role", "alertdialog");
+    let _ = overlay.set_attribute("aria-labelledby", "fatal-title");
+    let _ = overlay.set_attribute("data-testid", "fatal-error");
+    let title = document.create_element("h2");
+    let text = document.create_element("p");
+    let detail = document.create_element("pre");
+    let button = document.create_element("button");
+    if let (Ok(title), Ok(text), Ok(detail), Ok(button)) = (title, text, detail, button) {
+        title.set_id("fatal-title");
+        title.set_text_content(Some("Something went wrong in sagabank"));
+        text.set_text_content(Some(
+            "The page hit an internal error and stopped. Your stored events are safe: reload to continue.",
+        ));
+        detail.set_text_content(Some(message));
+        button.set_text_content(Some("Reload the page"));
+        let _ = button.set_attribute("onclick", "location.reload()");
+        let _ = overlay.append_child(&title);
+        let _ = overlay.append_child(&text);
+        let _ = overlay.append_child(&button);
+        let _ = overlay.append_child(&detail);
+    }
+    if let Some(body) = document.body() {
+        let _ = body.append_child(&overlay);
+    }
+}
+
+#[derive(Clone)]
+enum Phase {
+    Loading,
+    Ready,
+    Failed(BootFailure),
+}
+
+/// The root component: boots the bank, then shows the bank or the data error screen.
 #[component]
 pub fn App() -> impl IntoView {
-    let (greeted, set_greeted) = signal(false);
+    let handle = BankHandle::new();
+    provide_context(handle);
+    let phase = RwSignal::new_local(Phase::Loading);
+    leptos::task::spawn_local(async move {
+        match boot::boot(handle).await {
+            Ok(()) => phase.set(Phase::Ready),
+            Err(failure) => phase.set(Phase::Failed(failure)),
+        }
+    });
+    route::follow_hash(handle);
     view! {
-        <main class="app">
-            <h1>"sagabank"</h1>
-            <p class="lead">"An event-sourced bank with a transfer saga, in your browser."</p>
-            <button
-                class="button"
-                data-testid="greet"
-                on:click=move |_| set_greeted.set(true)
-            >
-                "Say hello"
-            </button>
-            <p data-testid="greeting" aria-live="polite">
-                {move || if greeted.get() { "Hello from Rust and WebAssembly!" } else { "Not greeted yet." }}
+        {move || match phase.get() {
+            Phase::Loading => view! {
+                <main class="app app--loading" aria-busy="true">
+                    <p class="loading">"Opening the bank…"</p>
+                </main>
+            }
+            .into_any(),
+            Phase::Ready => view! { <Bank/> }.into_any(),
+            Phase::Failed(failure) => view! { <DataError failure=failure/> }.into_any(),
+        }}
+    }
+}
+
+/// The bank's page: header, panels, and the live region.
+#[component]
+fn Bank() -> impl IntoView {
+    let bank = use_bank();
+    view! {
+        <header class="masthead">
+            <div class="masthead__brand">
+                <h1>"sagabank"</h1>
+                <p class="masthead__lead">
+                    "An event-sourced bank with a transfer saga. Every change is an event; watch them."
+                </p>
+            </div>
+            <widgets::StoreBadge/>
+        </header>
+        {move || {
+            bank.storage_warning
+                .get()
+                .map(|warning| {
+                    view! {
+                        <p class="banner banner--warning" role="status" data-testid="storage-warning">
+                            {warning}
+                        </p>
+                    }
+                })
+        }}
+        {move || {
+            let resumed = bank.resumed.get();
+            (!resumed.is_empty()).then(|| {
+                let names: Vec<String> = resumed.iter().map(ToString::to_string).collect();
+                view! {
+                    <p class="banner banner--info" role="status" data-testid="resumed-banner">
+                        "Resumed after the reload, from the log alone: " {names.join(", ")}
+                    </p>
+                }
+            })
+        }}
+        <scenarios::ScenarioBar/>
+        <main class="layout">
+            <accounts::AccountsPanel/>
+            <transfers::TransfersPanel/>
+            <audit::AuditPanel/>
+            <timetravel::TimeTravelPanel/>
+        </main>
+        <p class="visually-hidden" aria-live="polite" data-testid="announcer">
+            {move || bank.announcement.get()}
+        </p>
+    }
+}
+
+/// Shown when stored data cannot be read: names the problem, offers the raw data
+/// and a fresh start that keeps the old database as a backup. Never deletes anything.
+#[component]
+fn DataError(failure: BootFailure) -> impl IntoView {
+    let download_store = failure.store.clone();
+    let db = failure.db_name.clone();
+    let download = move |_| {
+        let store = download_store.clone();
+        let db = db.clone();
+        leptos::task::spawn_local(async move {
+            let text = match &store {
+                Some(store) => match store.raw_records().await {
+                    Ok(records) => records
+                        .iter()
+                        .map(|r| format!("{}\t{}", r.key, r.value))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    Err(e) => format!("could not read the raw records: {e}"),
+                },
+                None => "the database could not be opened, so nothing could be read".to_owned(),
+            };
+            files::download(&format!("{db}-raw.txt"), &text, "text/plain");
+        });
+    };
+    let start_fresh = move |_| {
+        boot::set_active_db(&boot::fresh_db_name());
+        route::reload();
+    };
+    view! {
+        <main class="app data-error" role="alert" data-testid="data-error">
+            <h1>"The stored events cannot be read"</h1>
+            <p>"sagabank stopped before changing anything. What is wrong:"</p>
+            <pre class="data-error__reason" data-testid="data-error-reason">{failure.reason.clone()}</pre>
+            <p>
+                "Database " <code>{failure.db_name.clone()}</code> " in " {failure.kind.to_string()}
+                ". You can download its raw records, then start with an empty bank: the old database is kept, untouched, as a backup."
             </p>
+            <div class="actions">
+                <button class="button" on:click=download data-testid="download-raw">
+                    "Download the raw data"
+                </button>
+                <button class="button button--secondary" on:click=start_fresh data-testid="start-fresh">
+                    "Start fresh (keep the old data as a backup)"
+                </button>
+            </div>
         </main>
     }
 }

@@ -1,0 +1,358 @@
+//! The store the browser app holds, whichever adapter backs it ([`AnyStore`]), the
+//! cross-tab change notifier ([`ChangeNotifier`]), and what the browser adapters share:
+//! the raw dump of stored records ([`RawRecord`]) and the checks that a log read back
+//! has no gaps ([`LogCheck`], [`StreamCheck`]).
+//!
+//! Async trait methods are not object-safe, so the adapters are joined by an enum
+//! rather than a `Box<dyn EventStore>`.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{BroadcastChannel, MessageEvent};
+
+use super::idb::IndexedDbStore;
+use super::local::LocalStorageStore;
+use super::{EventStore, MemoryStore, NewEvent, Recorded, StoreError};
+
+/// Which adapter backs a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StoreKind {
+    /// Kept in the page only: gone after a reload.
+    Memory,
+    /// The browser default.
+    IndexedDb,
+    /// Small and synchronous (a few megabytes at most).
+    LocalStorage,
+}
+
+impl StoreKind {
+    /// Reads a setting or query parameter: `idb` (or `indexeddb`), `local` (or
+    /// `localstorage`), `memory`; case-insensitive.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<StoreKind> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "idb" | "indexeddb" => Some(StoreKind::IndexedDb),
+            "local" | "localstorage" => Some(StoreKind::LocalStorage),
+            "memory" | "mem" => Some(StoreKind::Memory),
+            _ => None,
+        }
+    }
+
+    /// The short name [`StoreKind::parse`] reads back.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoreKind::Memory => "memory",
+            StoreKind::IndexedDb => "idb",
+            StoreKind::LocalStorage => "local",
+        }
+    }
+
+    /// Whether events survive a reload.
+    #[must_use]
+    pub fn is_persistent(self) -> bool {
+        self != StoreKind::Memory
+    }
+}
+
+impl fmt::Display for StoreKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            StoreKind::Memory => "memory (nothing persists)",
+            StoreKind::IndexedDb => "IndexedDB",
+            StoreKind::LocalStorage => "localStorage",
+        })
+    }
+}
+
+/// One record exactly as it is stored, readable or not: for "download the raw data"
+/// before starting fresh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRecord {
+    /// Where it is stored: the global position for IndexedDB, the key for
+    /// localStorage.
+    pub key: String,
+    /// The stored text: the event's JSON line when there is one, otherwise the stored
+    /// value as JSON.
+    pub value: String,
+}
+
+/// The browser app's store: one of the adapters, chosen at start-up. Cloning gives
+/// another handle on the same log.
+#[derive(Clone)]
+pub enum AnyStore {
+    Memory(MemoryStore),
+    IndexedDb(IndexedDbStore),
+    LocalStorage(LocalStorageStore),
+}
+
+impl AnyStore {
+    /// Opens the log named `name` in the chosen kind of storage (a memory store is
+    /// always new and empty).
+    pub async fn open(kind: StoreKind, name: &str) -> Result<AnyStore, StoreError> {
+        Ok(match kind {
+            StoreKind::Memory => AnyStore::Memory(MemoryStore::new()),
+            StoreKind::IndexedDb => AnyStore::IndexedDb(IndexedDbStore::open(name).await?),
+            StoreKind::LocalStorage => AnyStore::LocalStorage(LocalStorageStore::open(name)?),
+        })
+    }
+
+    /// Deletes the log named `name` from the chosen kind of storage, for good. Dump
+    /// it with [`AnyStore::raw_records`] first if it may be wanted.
+    pub async fn delete(kind: StoreKind, name: &str) -> Result<(), StoreError> {
+        match kind {
+            StoreKind::Memory => Ok(()),
+            StoreKind::IndexedDb => IndexedDbStore::delete_database(name).await,
+            StoreKind::LocalStorage => LocalStorageStore::delete(name),
+        }
+    }
+
+    #[must_use]
+    pub fn kind(&self) -> StoreKind {
+        match self {
+            AnyStore::Memory(_) => StoreKind::Memory,
+            AnyStore::IndexedDb(_) => StoreKind::IndexedDb,
+            AnyStore::LocalStorage(_) => StoreKind::LocalStorage,
+        }
+    }
+
+    /// Every stored record as it is, readable or not, in storage order.
+    pub async fn raw_records(&self) -> Result<Vec<RawRecord>, StoreError> {
+        match self {
+            AnyStore::Memory(s) => Ok(s
+                .read_all(1)
+                .await?
+                .iter()
+                .map(|r| RawRecord {
+                    key: r.position.to_string(),
+                    value: r.to_json_line(),
+                })
+                .collect()),
+            AnyStore::IndexedDb(s) => s.raw_records().await,
+            AnyStore::LocalStorage(s) => s.raw_records(),
+        }
+    }
+}
+
+impl EventStore for AnyStore {
+    async fn append(
+        &self,
+        stream: &str,
+        expected_version: u64,
+        events: Vec<NewEvent>,
+    ) -> Result<Vec<Recorded>, StoreError> {
+        match self {
+            AnyStore::Memory(s) => s.append(stream, expected_version, events).await,
+            AnyStore::IndexedDb(s) => s.append(stream, expected_version, events).await,
+            AnyStore::LocalStorage(s) => s.append(stream, expected_version, events).await,
+        }
+    }
+
+    async fn read_stream(
+        &self,
+        stream: &str,
+        from_version: u64,
+    ) -> Result<Vec<Recorded>, StoreError> {
+        match self {
+            AnyStore::Memory(s) => s.read_stream(stream, from_version).await,
+            AnyStore::IndexedDb(s) => s.read_stream(stream, from_version).await,
+            AnyStore::LocalStorage(s) => s.read_stream(stream, from_version).await,
+        }
+    }
+
+    async fn read_all(&self, from_position: u64) -> Result<Vec<Recorded>, StoreError> {
+        match self {
+            AnyStore::Memory(s) => s.read_all(from_position).await,
+            AnyStore::IndexedDb(s) => s.read_all(from_position).await,
+            AnyStore::LocalStorage(s) => s.read_all(from_position).await,
+        }
+    }
+}
+
+/// Tells the other tabs (and other handles in this page) on one log that events were
+/// appended, over a `BroadcastChannel` named after the log. A tab posts "appended up
+/// to position N" after each append; the others get N in their callback and catch up
+/// with `read_all`. A channel never delivers to the very object that posted.
+///
+/// Messages are hints, not data: a tab that misses one still sees everything at its
+/// next read. Dropping the notifier closes the channel.
+pub struct ChangeNotifier {
+    channel: BroadcastChannel,
+    callback: RefCell<Option<MessageHandler>>,
+}
+
+type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
+
+impl ChangeNotifier {
+    /// A notifier for the log named `db_name` (the name the store was opened with).
+    pub fn new(db_name: &str) -> Result<ChangeNotifier, StoreError> {
+        let channel = BroadcastChannel::new(&format!("sagabank-changes/{db_name}"))
+            .map_err(|e| StoreError::Unavailable(format!("BroadcastChannel: {}", js_text(&e))))?;
+        Ok(ChangeNotifier {
+            channel,
+            callback: RefCell::new(None),
+        })
+    }
+
+    /// Tells the others that the log now reaches `position`. Best effort: a failure to
+    /// post is not an error of the append that preceded it.
+    pub fn post(&self, position: u64) {
+        // Positions stay far below 2^53, so an f64 carries them exactly.
+        #[allow(clippy::cast_precision_loss)]
+        let message = JsValue::from_f64(position as f64);
+        let _ = self.channel.post_message(&message);
+    }
+
+    /// Calls `callback` with the position each message announces (replacing any
+    /// callback set before). Messages that are not positions are ignored.
+    pub fn on_message(&self, mut callback: impl FnMut(u64) + 'static) {
+        let closure = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some(position) = js_position(&event.data()) {
+                callback(position);
+            }
+        });
+        self.channel
+            .set_onmessage(Some(closure.as_ref().unchecked_ref()));
+        *self.callback.borrow_mut() = Some(closure);
+    }
+}
+
+impl Drop for ChangeNotifier {
+    fn drop(&mut self) {
+        self.channel.set_onmessage(None);
+        self.channel.close();
+    }
+}
+
+/// A JS number that is a whole, positive position.
+pub(crate) fn js_position(value: &JsValue) -> Option<u64> {
+    let n = value.as_f64()?;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let whole = n as u64;
+    #[allow(clippy::cast_precision_loss)]
+    let exact = (1.0..=9_007_199_254_740_991.0).contains(&n) && whole as f64 == n;
+    exact.then_some(whole)
+}
+
+/// A thrown JS value as text: a DOMException's `name: message`, else its string form.
+pub(crate) fn js_text(value: &JsValue) -> String {
+    if let Some(e) = value.dyn_ref::<web_sys::DomException>() {
+        return format!("{}: {}", e.name(), e.message());
+    }
+    if let Some(e) = value.dyn_ref::<js_sys::Error>() {
+        return String::from(e.to_string());
+    }
+    value
+        .as_string()
+        .unwrap_or_else(|| js_sys::JSON::stringify(value).map_or_else(|_| "?".into(), String::from))
+}
+
+/// Checks a run of the global log read back from storage: positions gap-free from
+/// where the read started, and each stream's versions gap-free (from 1 when the read
+/// started at the beginning of the log).
+pub(crate) struct LogCheck {
+    next_position: u64,
+    from_start: bool,
+    versions: HashMap<String, u64>,
+}
+
+impl LogCheck {
+    pub(crate) fn new(from_position: u64) -> LogCheck {
+        let from = from_position.max(1);
+        LogCheck {
+            next_position: from,
+            from_start: from == 1,
+            versions: HashMap::new(),
+        }
+    }
+
+    /// `at` names where the event is stored, for the message.
+    pub(crate) fn check(&mut self, event: &Recorded, at: &str) -> Result<(), StoreError> {
+        if event.position != self.next_position {
+            return Err(StoreError::Corrupt(
+                if event.position > self.next_position {
+                    format!(
+                        "position {} is missing: the log jumps from {} to {} ({at})",
+                        self.next_position,
+                        self.next_position - 1,
+                        event.position
+                    )
+                } else {
+                    format!(
+                        "{at}: position {} comes after position {}",
+                        event.position,
+                        self.next_position - 1
+                    )
+                },
+            ));
+        }
+        match self.versions.get(&event.stream) {
+            Some(&last) if event.version != last + 1 => {
+                return Err(StoreError::Corrupt(format!(
+                    "{at}: stream {} jumps from version {last} to {}",
+                    event.stream, event.version
+                )));
+            }
+            None if self.from_start && event.version != 1 => {
+                return Err(StoreError::Corrupt(format!(
+                    "{at}: stream {} starts at version {} instead of 1",
+                    event.stream, event.version
+                )));
+            }
+            _ => {}
+        }
+        self.versions.insert(event.stream.clone(), event.version);
+        self.next_position += 1;
+        Ok(())
+    }
+}
+
+/// Checks one stream read back from storage: its own events only, versions gap-free
+/// from where the read started, positions increasing.
+pub(crate) struct StreamCheck<'a> {
+    stream: &'a str,
+    next_version: u64,
+    last_position: u64,
+}
+
+impl<'a> StreamCheck<'a> {
+    pub(crate) fn new(stream: &'a str, from_version: u64) -> StreamCheck<'a> {
+        StreamCheck {
+            stream,
+            next_version: from_version.max(1),
+            last_position: 0,
+        }
+    }
+
+    pub(crate) fn check(&mut self, event: &Recorded, at: &str) -> Result<(), StoreError> {
+        if event.stream != self.stream {
+            return Err(StoreError::Corrupt(format!(
+                "{at}: an event of stream {} is filed under stream {}",
+                event.stream, self.stream
+            )));
+        }
+        if event.version != self.next_version {
+            return Err(StoreError::Corrupt(format!(
+                "stream {} is missing version {}: it jumps to version {} ({at})",
+                self.stream, self.next_version, event.version
+            )));
+        }
+        if event.position <= self.last_position {
+            return Err(StoreError::Corrupt(format!(
+                "{at}: stream {} has version {} at position {}, before version {} at position {}",
+                self.stream,
+                event.version,
+                event.position,
+                event.version - 1,
+                self.last_position
+            )));
+        }
+        self.next_version += 1;
+        self.last_position = event.position;
+        Ok(())
+    }
+}

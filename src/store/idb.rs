@@ -1,0 +1,528 @@
+//! The IndexedDB event store, the browser default, built on the `idb` crate.
+//!
+//! # Layout
+//!
+//! One database per log (the name given to [`IndexedDbStore::open`]), at database
+//! version 1, with one object store `events`:
+//!
+//! - key: the global position (in-line key path `position`), 1-based and gap-free;
+//! - value: `{position, stream, version, line}` where `line` is the event's JSON line
+//!   ([`Recorded::to_json_line`], which carries its own schema version) and `stream`
+//!   and `version` repeat the envelope for the index;
+//! - index `stream_version`: UNIQUE on `[stream, version]`.
+//!
+//! Every read goes through [`Recorded::from_json_line`], so older schema versions are
+//! upcast, and is checked against its key and the index fields; anything unreadable is
+//! [`StoreError::Corrupt`] naming the position and the reason. Nothing is ever skipped
+//! or deleted on read.
+//!
+//! # Appends
+//!
+//! One append is one `readwrite` transaction over `events`: it reads the stream's
+//! last version (through the index) and the last position, checks the expected
+//! version, and adds every event, then waits for the transaction to commit. IndexedDB
+//! runs `readwrite` transactions over the same store one after another, across
+//! connections and tabs, so a second writer reads the first one's events and gets a
+//! [`StoreError::Conflict`]; should two ever overlap, the unique index and `add` (which
+//! never overwrites a key) make the loser's transaction abort, and that abort is
+//! reported as a conflict too. A transaction that aborts writes nothing, so an append
+//! lands whole or not at all; `QuotaExceededError` becomes
+//! [`StoreError::QuotaExceeded`].
+//!
+//! When another tab deletes or upgrades the database, this connection closes itself
+//! (so it does not block the other tab) and later calls fail with
+//! [`StoreError::Unavailable`].
+
+use std::cell::RefCell;
+use std::future::IntoFuture;
+use std::rc::Rc;
+
+use ::idb::{
+    CursorDirection, Database, DatabaseEvent, Factory, IndexParams, KeyPath, KeyRange, ObjectStore,
+    ObjectStoreParams, Query, TransactionMode,
+};
+use futures::channel::oneshot;
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{DomException, IdbDatabase, IdbTransaction};
+
+use super::any::{js_position, js_text, LogCheck, RawRecord, StreamCheck};
+use super::{EventStore, NewEvent, Recorded, StoreError};
+
+/// The IndexedDB schema version of the database (not the events' schema version).
+const DB_VERSION: u32 = 1;
+/// The object store holding the events.
+pub const EVENTS_STORE: &str = "events";
+/// The unique index on `[stream, version]`.
+pub const STREAM_INDEX: &str = "stream_version";
+
+/// An event log in one IndexedDB database. Cloning gives another handle on the same
+/// connection; open the name again for a second connection (as another tab would).
+#[derive(Clone)]
+pub struct IndexedDbStore {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    name: String,
+    /// Holds the version-change callback that closes the connection.
+    db: Database,
+    raw: IdbDatabase,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.raw.set_onversionchange(None);
+        self.raw.close();
+    }
+}
+
+impl IndexedDbStore {
+    /// Opens (creating if need be) the log stored in the IndexedDB database `name`.
+    pub async fn open(name: &str) -> Result<IndexedDbStore, StoreError> {
+        let factory = Factory::new().map_err(|e| failed("IndexedDB is not available", &e))?;
+        let mut request = factory
+            .open(name, Some(DB_VERSION))
+            .map_err(|e| failed("cannot open IndexedDB", &e))?;
+        request.on_upgrade_needed(|event| {
+            // Failures here leave the schema incomplete; the check below reports it.
+            let Ok(db) = event.database() else { return };
+            if db.store_names().iter().any(|s| s == EVENTS_STORE) {
+                return;
+            }
+            let mut params = ObjectStoreParams::new();
+            params.key_path(Some(KeyPath::new_single("position")));
+            if let Ok(store) = db.create_object_store(EVENTS_STORE, params) {
+                let mut unique = IndexParams::new();
+                unique.unique(true);
+                let _ = store.create_index(
+                    STREAM_INDEX,
+                    KeyPath::new_array(["stream", "version"]),
+                    Some(unique),
+                );
+            }
+        });
+        let db = request.await.map_err(|e| match dom_name(&e).as_deref() {
+            Some("VersionError") => StoreError::Unavailable(format!(
+                "the IndexedDB database {name} was written by a newer version of sagabank"
+            )),
+            _ => failed(&format!("cannot open the IndexedDB database {name}"), &e),
+        })?;
+        let raw: IdbDatabase = db.into();
+        let mut db = Database::from(raw.clone());
+        // Another tab deleting or upgrading the database must not wait for this one.
+        let to_close = raw.clone();
+        db.on_version_change(move |_| to_close.close());
+        let store = IndexedDbStore {
+            inner: Rc::new(Inner {
+                name: name.to_owned(),
+                db,
+                raw,
+            }),
+        };
+        store.check_schema(name)?;
+        Ok(store)
+    }
+
+    /// Deletes the database `name` and everything in it. Other connections on it (in
+    /// this tab or others) close themselves first.
+    pub async fn delete_database(name: &str) -> Result<(), StoreError> {
+        let factory = Factory::new().map_err(|e| failed("IndexedDB is not available", &e))?;
+        factory
+            .delete(name)
+            .map_err(|e| failed(&format!("cannot delete the IndexedDB database {name}"), &e))?
+            .await
+            .map_err(|e| failed(&format!("cannot delete the IndexedDB database {name}"), &e))
+    }
+
+    /// The database name this store was opened with.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// Closes this connection (every clone of it); later calls fail as unavailable.
+    pub fn close(&self) {
+        self.inner.raw.close();
+    }
+
+    /// Every stored record as it is, readable or not, in position order: for
+    /// "download the raw data" when the log cannot be read.
+    pub async fn raw_records(&self) -> Result<Vec<RawRecord>, StoreError> {
+        let (_tx, store) = self.begin(TransactionMode::ReadOnly)?;
+        let keys = store
+            .get_all_keys(None, None)
+            .map_err(|e| failed("read the keys", &e))?
+            .into_future();
+        let values = store
+            .get_all(None, None)
+            .map_err(|e| failed("read the records", &e))?
+            .into_future();
+        let keys = keys.await.map_err(|e| failed("read the keys", &e))?;
+        let values = values.await.map_err(|e| failed("read the records", &e))?;
+        Ok(keys
+            .iter()
+            .zip(&values)
+            .map(|(key, value)| RawRecord {
+                key: js_position(key).map_or_else(|| js_text(key), |p| p.to_string()),
+                value: Reflect::get(value, &"line".into())
+                    .ok()
+                    .and_then(|line| line.as_string())
+                    .unwrap_or_else(|| js_text(value)),
+            })
+            .collect())
+    }
+
+    fn check_schema(&self, name: &str) -> Result<(), StoreError> {
+        let not_ours = || {
+            StoreError::Corrupt(format!(
+                "the IndexedDB database {name} is not a sagabank event log: it has no \
+                 \"{EVENTS_STORE}\" store with a \"{STREAM_INDEX}\" index"
+            ))
+        };
+        if !self.inner.raw.object_store_names().contains(EVENTS_STORE) {
+            return Err(not_ours());
+        }
+        let (_tx, store) = self.begin(TransactionMode::ReadOnly)?;
+        if store.index_names().iter().any(|i| i == STREAM_INDEX) {
+            Ok(())
+        } else {
+            Err(not_ours())
+        }
+    }
+
+    fn begin(
+        &self,
+        mode: TransactionMode,
+    ) -> Result<(::idb::Transaction, ObjectStore), StoreError> {
+        let tx = self
+            .inner
+            .db
+            .transaction(&[EVENTS_STORE], mode)
+            .map_err(|e| failed("cannot start an IndexedDB transaction", &e))?;
+        let store = tx
+            .object_store(EVENTS_STORE)
+            .map_err(|e| failed("cannot open the events store", &e))?;
+        Ok((tx, store))
+    }
+
+    /// The last version of `stream` (0 if it has none), read in `store`'s transaction.
+    async fn last_version(store: &ObjectStore, stream: &str) -> Result<u64, StoreError> {
+        let index = store
+            .index(STREAM_INDEX)
+            .map_err(|e| failed("cannot open the stream index", &e))?;
+        let cursor = index
+            .open_key_cursor(Some(stream_range(stream, 1)?), Some(CursorDirection::Prev))
+            .map_err(|e| failed("cannot read the stream's version", &e))?
+            .await
+            .map_err(|e| failed("cannot read the stream's version", &e))?;
+        let Some(cursor) = cursor else { return Ok(0) };
+        let key = cursor
+            .key()
+            .map_err(|e| failed("cannot read the stream's version", &e))?;
+        let version = Array::from(&key).get(1);
+        js_position(&version).ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "stream {stream} has an invalid version in the index: {}",
+                js_text(&key)
+            ))
+        })
+    }
+
+    /// The version `stream` has now, in a transaction of its own.
+    async fn current_version(&self, stream: &str) -> Result<u64, StoreError> {
+        let (_tx, store) = self.begin(TransactionMode::ReadOnly)?;
+        Self::last_version(&store, stream).await
+    }
+}
+
+impl EventStore for IndexedDbStore {
+    async fn append(
+        &self,
+        stream: &str,
+        expected_version: u64,
+        events: Vec<NewEvent>,
+    ) -> Result<Vec<Recorded>, StoreError> {
+        let (tx, store) = self.begin(TransactionMode::ReadWrite)?;
+        let done = TxDone::watch(store.transaction().into());
+        // Both reads are queued at once; the transaction stays active between them.
+        let last_position = store
+            .open_key_cursor(None, Some(CursorDirection::Prev))
+            .map_err(|e| failed("cannot read the last position", &e))?
+            .into_future();
+        let current = Self::last_version(&store, stream).await?;
+        let last_position = match last_position
+            .await
+            .map_err(|e| failed("cannot read the last position", &e))?
+        {
+            None => 0,
+            Some(cursor) => {
+                let key = cursor
+                    .key()
+                    .map_err(|e| failed("cannot read the last position", &e))?;
+                js_position(&key).ok_or_else(|| {
+                    StoreError::Corrupt(format!("a record has an invalid key: {}", js_text(&key)))
+                })?
+            }
+        };
+        if current != expected_version {
+            let _ = tx.abort();
+            return Err(StoreError::Conflict {
+                stream: stream.to_owned(),
+                expected: expected_version,
+                actual: current,
+            });
+        }
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stored = Vec::with_capacity(events.len());
+        for (offset, event) in (1u64..).zip(events) {
+            let recorded = Recorded::new(
+                event,
+                stream,
+                expected_version + offset,
+                last_position + offset,
+            );
+            // No callbacks: a failed add aborts the transaction, which `done` reports.
+            if let Err(e) = store.add(&record_value(&recorded), None) {
+                let _ = store.transaction().abort();
+                return Err(failed("cannot store an event", &e));
+            }
+            stored.push(recorded);
+        }
+        drop(tx);
+        match done.wait().await {
+            Ok(()) => Ok(stored),
+            Err(Some(e)) if e.name() == "ConstraintError" => {
+                // Another writer took the version or the position first.
+                let actual = self
+                    .current_version(stream)
+                    .await
+                    .unwrap_or(expected_version + 1);
+                Err(StoreError::Conflict {
+                    stream: stream.to_owned(),
+                    expected: expected_version,
+                    actual,
+                })
+            }
+            Err(Some(e)) => Err(error_from_dom("the append was not stored", &e)),
+            Err(None) => Err(StoreError::Unavailable(
+                "the append was aborted and nothing was stored".into(),
+            )),
+        }
+    }
+
+    async fn read_stream(
+        &self,
+        stream: &str,
+        from_version: u64,
+    ) -> Result<Vec<Recorded>, StoreError> {
+        let (_tx, store) = self.begin(TransactionMode::ReadOnly)?;
+        let index = store
+            .index(STREAM_INDEX)
+            .map_err(|e| failed("cannot open the stream index", &e))?;
+        let values = index
+            .get_all(Some(stream_range(stream, from_version.max(1))?), None)
+            .map_err(|e| failed("cannot read the stream", &e))?
+            .await
+            .map_err(|e| failed("cannot read the stream", &e))?;
+        let mut check = StreamCheck::new(stream, from_version);
+        values
+            .iter()
+            .map(|value| {
+                let (event, at) = decode(value)?;
+                check.check(&event, &at)?;
+                Ok(event)
+            })
+            .collect()
+    }
+
+    async fn read_all(&self, from_position: u64) -> Result<Vec<Recorded>, StoreError> {
+        let (_tx, store) = self.begin(TransactionMode::ReadOnly)?;
+        #[allow(clippy::cast_precision_loss)]
+        let from = JsValue::from_f64(from_position.max(1) as f64);
+        let range =
+            KeyRange::lower_bound(&from, Some(false)).map_err(|e| failed("bad range", &e))?;
+        let values = store
+            .get_all(Some(Query::KeyRange(range)), None)
+            .map_err(|e| failed("cannot read the log", &e))?
+            .await
+            .map_err(|e| failed("cannot read the log", &e))?;
+        let mut check = LogCheck::new(from_position);
+        values
+            .iter()
+            .map(|value| {
+                let (event, at) = decode(value)?;
+                check.check(&event, &at)?;
+                Ok(event)
+            })
+            .collect()
+    }
+}
+
+/// The stored value of one event.
+fn record_value(recorded: &Recorded) -> JsValue {
+    let object = Object::new();
+    #[allow(clippy::cast_precision_loss)]
+    let fields = [
+        ("position", JsValue::from_f64(recorded.position as f64)),
+        ("stream", JsValue::from_str(&recorded.stream)),
+        ("version", JsValue::from_f64(recorded.version as f64)),
+        ("line", JsValue::from_str(&recorded.to_json_line())),
+    ];
+    for (key, value) in fields {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&object, &key.into(), &value);
+    }
+    object.into()
+}
+
+/// Reads one stored value back, checking it against its key and index fields.
+/// Returns the event and where it is stored (for messages).
+fn decode(value: &JsValue) -> Result<(Recorded, String), StoreError> {
+    let field = |name: &str| Reflect::get(value, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    let Some(position) = js_position(&field("position")) else {
+        return Err(StoreError::Corrupt(format!(
+            "a stored record has no valid position: {}",
+            js_text(value)
+        )));
+    };
+    let at = format!("event at position {position}");
+    let Some(line) = field("line").as_string() else {
+        return Err(StoreError::Corrupt(format!(
+            "{at}: the record holds no event line: {}",
+            js_text(value)
+        )));
+    };
+    let event =
+        Recorded::from_json_line(&line).map_err(|e| StoreError::Corrupt(format!("{at}: {e}")))?;
+    let stream = field("stream").as_string();
+    let version = js_position(&field("version"));
+    if event.position != position
+        || stream.as_deref() != Some(event.stream.as_str())
+        || version != Some(event.version)
+    {
+        return Err(StoreError::Corrupt(format!(
+            "{at}: its envelope (position {}, stream {}, version {}) disagrees with where it \
+             is filed (stream {}, version {})",
+            event.position,
+            event.stream,
+            event.version,
+            stream.as_deref().unwrap_or("?"),
+            version.map_or_else(|| "?".into(), |v| v.to_string()),
+        )));
+    }
+    Ok((event, at))
+}
+
+/// The index keys `[stream, from_version] ..= [stream, +inf]`.
+fn stream_range(stream: &str, from_version: u64) -> Result<Query, StoreError> {
+    #[allow(clippy::cast_precision_loss)]
+    let lower = Array::of2(&stream.into(), &JsValue::from_f64(from_version as f64));
+    let upper = Array::of2(&stream.into(), &JsValue::from_f64(f64::INFINITY));
+    KeyRange::bound(&lower, &upper, Some(false), Some(false))
+        .map(Query::KeyRange)
+        .map_err(|e| failed("bad stream range", &e))
+}
+
+/// What an IndexedDB failure means to the app. `QuotaExceededError` is
+/// [`StoreError::QuotaExceeded`]; a closed connection and everything else is
+/// [`StoreError::Unavailable`].
+#[must_use]
+pub fn error_from_dom(what: &str, e: &DomException) -> StoreError {
+    match e.name().as_str() {
+        "QuotaExceededError" => StoreError::QuotaExceeded(format!("{what}: {}", e.message())),
+        "InvalidStateError" => StoreError::Unavailable(format!(
+            "{what}: the database connection is closed (another tab may have deleted or \
+             upgraded it; reload the page) ({})",
+            e.message()
+        )),
+        name => StoreError::Unavailable(format!("{what}: {name}: {}", e.message())),
+    }
+}
+
+/// The DOMException inside an `idb` error, if any.
+fn dom_exception(e: &::idb::Error) -> Option<DomException> {
+    use ::idb::Error as E;
+    match e {
+        E::DomException(d) => Some(d.clone()),
+        E::AddFailed(v)
+        | E::CountFailed(v)
+        | E::GetAllFailed(v)
+        | E::GetAllKeysFailed(v)
+        | E::GetFailed(v)
+        | E::IndexedDbDeleteFailed(v)
+        | E::IndexedDbNotFound(v)
+        | E::IndexedDbOpenFailed(v)
+        | E::IndexNotFound(v)
+        | E::ObjectStoreNotFound(v)
+        | E::OpenCursorFailed(v)
+        | E::OpenKeyCursorFailed(v)
+        | E::TransactionOpenFailed(v)
+        | E::UpdateFailed(v) => v.dyn_ref::<DomException>().cloned(),
+        _ => None,
+    }
+}
+
+fn dom_name(e: &::idb::Error) -> Option<String> {
+    dom_exception(e).map(|d| d.name())
+}
+
+fn failed(what: &str, e: &::idb::Error) -> StoreError {
+    match dom_exception(e) {
+        Some(d) => error_from_dom(what, &d),
+        None => StoreError::Unavailable(format!("{what}: {e}")),
+    }
+}
+
+/// Waits for a transaction to commit or abort, whatever its requests did.
+struct TxDone {
+    tx: IdbTransaction,
+    receiver: oneshot::Receiver<bool>,
+    _on_complete: Closure<dyn FnMut(web_sys::Event)>,
+    _on_abort: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl TxDone {
+    fn watch(tx: IdbTransaction) -> TxDone {
+        let (sender, receiver) = oneshot::channel();
+        let sender = Rc::new(RefCell::new(Some(sender)));
+        let on_complete_sender = Rc::clone(&sender);
+        let on_complete = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            if let Some(s) = on_complete_sender.borrow_mut().take() {
+                let _ = s.send(true);
+            }
+        });
+        let on_abort = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            if let Some(s) = sender.borrow_mut().take() {
+                let _ = s.send(false);
+            }
+        });
+        tx.set_oncomplete(Some(on_complete.as_ref().unchecked_ref()));
+        tx.set_onabort(Some(on_abort.as_ref().unchecked_ref()));
+        TxDone {
+            tx,
+            receiver,
+            _on_complete: on_complete,
+            _on_abort: on_abort,
+        }
+    }
+
+    /// `Ok` once committed; the transaction's error (if it has one) once aborted.
+    async fn wait(mut self) -> Result<(), Option<DomException>> {
+        if (&mut self.receiver).await.unwrap_or(false) {
+            Ok(())
+        } else {
+            Err(self.tx.error())
+        }
+    }
+}
+
+impl Drop for TxDone {
+    fn drop(&mut self) {
+        self.tx.set_oncomplete(None);
+        self.tx.set_onabort(None);
+    }
+}

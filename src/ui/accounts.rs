@@ -1,0 +1,342 @@
+//! The accounts panel: open an account, the list with balances and their history,
+//! and for the selected account its actions and its statement.
+
+use leptos::prelude::*;
+
+use super::route::{self, selected_account, Target};
+use super::service::use_bank;
+use super::widgets::{AccountStatusBadge, FormError, Sparkline};
+use crate::app::projections::AccountView;
+use crate::domain::account::{
+    CloseAccount, DepositMoney, OpenAccount, ReactivateAccount, SuspendAccount, WithdrawMoney,
+};
+use crate::domain::{AccountId, BankCommand, Money};
+
+/// Accounts: the open form, the list, the selected account.
+#[component]
+pub fn AccountsPanel() -> impl IntoView {
+    view! {
+        <section class="panel panel--accounts" aria-labelledby="accounts-title">
+            <h2 id="accounts-title">"Accounts"</h2>
+            <OpenAccountForm/>
+            <AccountList/>
+            <AccountDetail/>
+        </section>
+    }
+}
+
+/// Reads an amount field, naming the field in the error.
+fn parse_amount(field: &str, text: &str) -> Result<Money, String> {
+    Money::parse(text).map_err(|e| format!("{field}: {e}"))
+}
+
+fn parse_account(field: &str, text: &str) -> Result<AccountId, String> {
+    AccountId::parse(text).map_err(|e| format!("{field}: {e}"))
+}
+
+/// The form that opens an account.
+#[component]
+fn OpenAccountForm() -> impl IntoView {
+    let bank = use_bank();
+    let id = RwSignal::new(String::new());
+    let owner = RwSignal::new(String::new());
+    let initial = RwSignal::new(String::from("0.00"));
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let command = parse_account("Account id", &id.get_untracked()).and_then(|account_id| {
+            Ok(OpenAccount {
+                account_id,
+                owner_name: owner.get_untracked(),
+                initial_balance: parse_amount("Initial balance", &initial.get_untracked())?,
+            })
+        });
+        let command = match command {
+            Ok(c) => c,
+            Err(e) => return error.set(Some(e)),
+        };
+        let opened = command.account_id.clone();
+        bank.dispatch(
+            BankCommand::OpenAccount(command),
+            move |result| match result {
+                Ok(_) => {
+                    error.set(None);
+                    id.set(String::new());
+                    owner.set(String::new());
+                    initial.set("0.00".into());
+                    bank.announce(format!("Account {opened} opened"));
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            },
+        );
+    };
+    view! {
+        <form class="form form--inline" on:submit=submit aria-labelledby="open-title" data-testid="open-account-form">
+            <h3 id="open-title">"Open an account"</h3>
+            <label>
+                "Account id"
+                <input name="account_id" placeholder="alice-123" autocomplete="off" required
+                    prop:value=move || id.get() on:input=move |ev| id.set(event_target_value(&ev))/>
+            </label>
+            <label>
+                "Owner name"
+                <input name="owner_name" placeholder="Alice" autocomplete="off" required
+                    prop:value=move || owner.get() on:input=move |ev| owner.set(event_target_value(&ev))/>
+            </label>
+            <label>
+                "Initial balance"
+                <input name="initial_balance" inputmode="decimal" autocomplete="off"
+                    prop:value=move || initial.get() on:input=move |ev| initial.set(event_target_value(&ev))/>
+            </label>
+            <button class="button" type="submit">"Open account"</button>
+            <FormError error=error test_id="open-account-error"/>
+        </form>
+    }
+}
+
+/// Every account with its status, balance and balance history.
+#[component]
+fn AccountList() -> impl IntoView {
+    let bank = use_bank();
+    let selected = selected_account();
+    let accounts = move || {
+        bank.read(|m| m.accounts.values().cloned().collect::<Vec<AccountView>>())
+            .unwrap_or_default()
+    };
+    view! {
+        <div class="table-wrap">
+            <table class="table" data-testid="account-list">
+                <caption class="visually-hidden">"Accounts and their balances"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Account"</th>
+                        <th scope="col">"Owner"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col" class="num">"Balance"</th>
+                        <th scope="col">"History"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        let rows = accounts();
+                        if rows.is_empty() {
+                            return view! {
+                                <tr><td colspan="5" class="empty">"No accounts yet: open one above, or load a scenario."</td></tr>
+                            }.into_any();
+                        }
+                        rows.into_iter().map(|a| {
+                            let id = a.account_id.clone();
+                            let is_selected = {
+                                let id = id.clone();
+                                move || selected.get().as_ref() == Some(&id)
+                            };
+                            let status = a.status;
+                            view! {
+                                <tr class:row--selected=is_selected data-testid=format!("account-row-{id}")>
+                                    <th scope="row">
+                                        <a href=route::href(&Target::Account(id.clone()))>{id.to_string()}</a>
+                                    </th>
+                                    <td>{a.owner_name.clone()}</td>
+                                    <td><AccountStatusBadge status=Signal::derive(move || status)/></td>
+                                    <td class="num" data-testid="balance">{a.balance.to_string()}</td>
+                                    <td><Sparkline lines=a.statement.clone()/></td>
+                                </tr>
+                            }
+                        }).collect_view().into_any()
+                    }}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The selected account: money in and out, lifecycle, and its statement.
+#[component]
+fn AccountDetail() -> impl IntoView {
+    let bank = use_bank();
+    let selected = selected_account();
+    let view_of = move || {
+        let id = selected.get()?;
+        bank.read(|m| m.accounts.get(&id).cloned()).flatten()
+    };
+    move || {
+        let Some(account) = view_of() else {
+            return view! {
+                <p class="hint">"Select an account to deposit, withdraw, change its status and read its statement."</p>
+            }
+            .into_any();
+        };
+        view! { <AccountCard account=account/> }.into_any()
+    }
+}
+
+#[component]
+fn AccountCard(account: AccountView) -> impl IntoView {
+    let bank = use_bank();
+    let id = account.account_id.clone();
+    let amount = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let run = move |command: BankCommand, what: String| {
+        bank.dispatch(command, move |result| match result {
+            Ok(_) => {
+                error.set(None);
+                bank.announce(what);
+            }
+            Err(e) => error.set(Some(e.to_string())),
+        });
+    };
+    let money_command = {
+        let id = id.clone();
+        move |deposit: bool| {
+            let amount_value = match parse_amount("Amount", &amount.get_untracked()) {
+                Ok(a) => a,
+                Err(e) => return error.set(Some(e)),
+            };
+            let description = description.get_untracked();
+            let command = if deposit {
+                BankCommand::DepositMoney(DepositMoney {
+                    account_id: id.clone(),
+                    amount: amount_value,
+                    description,
+                    transfer_id: None,
+                })
+            } else {
+                BankCommand::WithdrawMoney(WithdrawMoney {
+                    account_id: id.clone(),
+                    amount: amount_value,
+                    description,
+                    transfer_id: None,
+                })
+            };
+            let verb = if deposit {
+                "deposited into"
+            } else {
+                "withdrawn from"
+            };
+            run(command, format!("{amount_value} {verb} {id}"));
+            amount.set(String::new());
+        }
+    };
+    let deposit = {
+        let money_command = money_command.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            money_command(true);
+        }
+    };
+    let withdraw = move |_| money_command(false);
+    let suspend = {
+        let id = id.clone();
+        move |_| {
+            run(
+                BankCommand::SuspendAccount(SuspendAccount {
+                    account_id: id.clone(),
+                    reason: reason.get_untracked(),
+                }),
+                format!("{id} suspended"),
+            );
+        }
+    };
+    let reactivate = {
+        let id = id.clone();
+        move |_| {
+            run(
+                BankCommand::ReactivateAccount(ReactivateAccount {
+                    account_id: id.clone(),
+                }),
+                format!("{id} reactivated"),
+            );
+        }
+    };
+    let close = {
+        let id = id.clone();
+        move |_| {
+            run(
+                BankCommand::CloseAccount(CloseAccount {
+                    account_id: id.clone(),
+                }),
+                format!("{id} closed"),
+            );
+        }
+    };
+    let status = account.status;
+    view! {
+        <article class="card" aria-labelledby="account-detail-title" data-testid="account-detail">
+            <h3 id="account-detail-title">
+                {account.account_id.to_string()} " · " {account.owner_name.clone()} " "
+                <AccountStatusBadge status=Signal::derive(move || status)/>
+            </h3>
+            <p class="card__balance">"Balance " <strong data-testid="detail-balance">{account.balance.to_string()}</strong>
+                <span class="muted">{format!(" · version {}", account.version)}</span>
+            </p>
+            <form class="form form--inline" on:submit=deposit aria-label="Move money" data-testid="money-form">
+                <label>
+                    "Amount"
+                    <input name="amount" inputmode="decimal" placeholder="25.00" autocomplete="off"
+                        prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
+                </label>
+                <label>
+                    "Description"
+                    <input name="description" placeholder="Salary" autocomplete="off"
+                        prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))/>
+                </label>
+                <button class="button" type="submit">"Deposit"</button>
+                <button class="button button--secondary" type="button" on:click=withdraw>"Withdraw"</button>
+            </form>
+            <div class="form form--inline" role="group" aria-label="Account status">
+                <label>
+                    "Reason to suspend"
+                    <input name="reason" placeholder="Fraud check" autocomplete="off"
+                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+                </label>
+                <button class="button button--secondary" type="button" on:click=suspend>"Suspend"</button>
+                <button class="button button--secondary" type="button" on:click=reactivate>"Reactivate"</button>
+                <button class="button button--danger" type="button" on:click=close>"Close account"</button>
+            </div>
+            <FormError error=error test_id="account-error"/>
+            <Statement account=account.clone()/>
+        </article>
+    }
+}
+
+/// An account's statement: each event with the running balance; transfer lines link
+/// to their transfer's saga timeline.
+#[component]
+fn Statement(account: AccountView) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="table table--compact" data-testid="statement">
+                <caption>{format!("Statement of {}", account.account_id)}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"#"</th>
+                        <th scope="col">"Event"</th>
+                        <th scope="col">"Description"</th>
+                        <th scope="col" class="num">"Amount"</th>
+                        <th scope="col" class="num">"Balance"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {account.statement.iter().rev().map(|line| {
+                        let transfer = line.transfer_id.clone().map(|t| view! {
+                            " " <a href=route::href(&Target::Transfer(t.clone())) data-testid="statement-transfer-link">
+                                {format!("transfer {t}")}
+                            </a>
+                        });
+                        view! {
+                            <tr>
+                                <td><a href=route::href(&Target::Event(line.position))>{line.position}</a></td>
+                                <td>{line.event_type}</td>
+                                <td>{line.description.clone()} {transfer}</td>
+                                <td class="num">{if line.amount.is_zero() { String::new() } else { line.amount.to_string() }}</td>
+                                <td class="num">{line.balance_after.to_string()}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

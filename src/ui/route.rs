@@ -1,0 +1,78 @@
+//! Deep links in the URL's hash, so they work on any static host and sub-path and
+//! survive a reload: `#account=<id>`, `#transfer=<id>`, `#event=<position>`.
+
+use leptos::prelude::*;
+
+use super::service::BankHandle;
+use crate::domain::{AccountId, TransferId};
+
+/// What a hash points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Account(AccountId),
+    Transfer(TransferId),
+    Event(u64),
+}
+
+/// Reads a hash such as `#transfer=t-1`.
+#[must_use]
+pub fn parse(hash: &str) -> Option<Target> {
+    let (key, value) = hash.trim_start_matches('#').split_once('=')?;
+    let value = js_sys::decode_uri_component(value).ok()?.as_string()?;
+    match key {
+        "account" => AccountId::parse(&value).ok().map(Target::Account),
+        "transfer" => TransferId::parse(&value).ok().map(Target::Transfer),
+        "event" => value.parse().ok().map(Target::Event),
+        _ => None,
+    }
+}
+
+/// The hash that links to `target`.
+#[must_use]
+pub fn href(target: &Target) -> String {
+    match target {
+        Target::Account(id) => format!("#account={id}"),
+        Target::Transfer(id) => format!("#transfer={id}"),
+        Target::Event(position) => format!("#event={position}"),
+    }
+}
+
+/// The selected account, from the hash (tracked).
+pub fn selected_account() -> RwSignal<Option<AccountId>> {
+    expect_context::<RwSignal<Option<AccountId>>>()
+}
+
+/// Applies the current hash to the selection now and on every change.
+pub fn follow_hash(handle: BankHandle) {
+    let account: RwSignal<Option<AccountId>> = RwSignal::new(None);
+    provide_context(account);
+    let apply = move || {
+        let hash = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        match parse(&hash) {
+            Some(Target::Account(id)) => account.set(Some(id)),
+            Some(Target::Transfer(id)) => handle.selected_transfer.set(Some(id)),
+            Some(Target::Event(position)) => handle.selected_position.set(Some(position)),
+            None => {}
+        }
+    };
+    apply();
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| apply());
+    // The page lives as long as the app; keep listening.
+    std::mem::forget(listener);
+}
+
+/// Points the hash at `target` (and so selects it), keeping browser history.
+pub fn go(target: &Target) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_hash(&href(target));
+    }
+}
+
+/// Reloads the page.
+pub fn reload() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}

@@ -1,0 +1,225 @@
+//! One-click scenarios and the reset. Each scenario loads into a fresh store of the
+//! same kind, runs its setup commands (the same JSON files the scenario runner
+//! reads), and starts its teaching transfer step by step so it can be watched.
+//! Reset asks first and offers an export.
+
+use leptos::prelude::*;
+
+use super::boot::{fresh_db_name, set_active_db};
+use super::route::{self, Target};
+use super::service::{browser_env, use_bank, BankHandle};
+use super::widgets::FormError;
+use crate::app::{scenario, Bank, FaultPlan};
+use crate::domain::{BankCommand, SagaStep};
+use crate::store::any::AnyStore;
+use crate::store::EventStore;
+
+/// A scenario the page can load.
+pub struct Scenario {
+    pub key: &'static str,
+    pub title: &'static str,
+    pub json: &'static str,
+    /// Start the file's last transfer step by step (with these faults) instead of
+    /// running it.
+    pub step_last_transfer: Option<FaultPlan>,
+}
+
+/// Every scenario, in the order the bar shows them.
+pub const SCENARIOS: [Scenario; 6] = [
+    Scenario {
+        key: "seed-demo",
+        title: "The seed demo",
+        json: include_str!("../../scenarios/seed-demo.json"),
+        step_last_transfer: None,
+    },
+    Scenario {
+        key: "happy-transfer",
+        title: "A happy transfer",
+        json: include_str!("../../scenarios/happy-transfer.json"),
+        step_last_transfer: Some(FaultPlan {
+            reject_credit: false,
+            transient: None,
+            crash: None,
+        }),
+    },
+    Scenario {
+        key: "insufficient-funds",
+        title: "Insufficient funds",
+        json: include_str!("../../scenarios/insufficient-funds.json"),
+        step_last_transfer: Some(FaultPlan {
+            reject_credit: false,
+            transient: None,
+            crash: None,
+        }),
+    },
+    Scenario {
+        key: "compensation",
+        title: "Compensation (closed destination)",
+        json: include_str!("../../scenarios/compensation.json"),
+        step_last_transfer: Some(FaultPlan {
+            reject_credit: false,
+            transient: None,
+            crash: None,
+        }),
+    },
+    Scenario {
+        key: "transient-failure",
+        title: "A transient failure with retries",
+        json: include_str!("../../scenarios/happy-transfer.json"),
+        step_last_transfer: Some(FaultPlan {
+            reject_credit: false,
+            transient: Some((SagaStep::Credit, 2)),
+            crash: None,
+        }),
+    },
+    Scenario {
+        key: "account-lifecycle",
+        title: "The account lifecycle",
+        json: include_str!("../../scenarios/account-lifecycle.json"),
+        step_last_transfer: None,
+    },
+];
+
+/// Loads a scenario into a fresh store and shows it.
+pub async fn load(handle: BankHandle, scenario: &Scenario) -> Result<(), String> {
+    let kind = handle.store_kind.get_untracked();
+    let name = fresh_db_name();
+    let store = AnyStore::open(kind, &name)
+        .await
+        .map_err(|e| e.to_string())?;
+    let bank = Bank::open(store, browser_env())
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut commands = scenario::parse(scenario.json).map_err(|e| e.to_string())?;
+    let stepped = match &scenario.step_last_transfer {
+        Some(plan) => match commands.pop() {
+            Some(Ok(BankCommand::TransferMoney(t))) => Some((t, plan.clone())),
+            other => {
+                commands.extend(other);
+                None
+            }
+        },
+        None => None,
+    };
+    scenario::run(&bank, commands).await;
+    let mut selected = bank.read(|m| m.transfers.keys().next().cloned());
+    if let Some((transfer, plan)) = stepped {
+        if !plan.is_empty() {
+            bank.inject(&transfer.transfer_id, plan);
+        }
+        selected = Some(transfer.transfer_id.clone());
+        bank.start_transfer(transfer)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    if kind.is_persistent() {
+        set_active_db(&name);
+    }
+    handle.resumed.set(Vec::new());
+    handle.install(bank, &name);
+    handle.selected_position.set(None);
+    if let Some(id) = selected {
+        route::go(&Target::Transfer(id));
+    }
+    handle.announce(format!("Scenario loaded: {}", scenario.title));
+    Ok(())
+}
+
+/// Empties the bank: a fresh store, the old database deleted.
+async fn reset(handle: BankHandle) -> Result<(), String> {
+    let kind = handle.store_kind.get_untracked();
+    let old = handle.db_name.get_untracked();
+    let name = fresh_db_name();
+    let store = AnyStore::open(kind, &name)
+        .await
+        .map_err(|e| e.to_string())?;
+    let bank = Bank::open(store, browser_env())
+        .await
+        .map_err(|e| e.to_string())?;
+    if kind.is_persistent() {
+        set_active_db(&name);
+    }
+    handle.resumed.set(Vec::new());
+    handle.install(bank, &name);
+    handle.selected_transfer.set(None);
+    handle.selected_position.set(None);
+    if kind.is_persistent() && old != name {
+        AnyStore::delete(kind, &old)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    handle.announce("The bank was reset: no events.");
+    Ok(())
+}
+
+/// Downloads the whole log as JSON lines.
+pub fn export(handle: BankHandle) {
+    let Some(bank) = handle.bank() else { return };
+    let name = handle.db_name.get_untracked();
+    leptos::task::spawn_local(async move {
+        if let Ok(events) = bank.store().read_all(1).await {
+            let text: String = events.iter().map(|e| e.to_json_line() + "\n").collect();
+            super::files::download(&format!("{name}.jsonl"), &text, "application/jsonl");
+        }
+    });
+}
+
+/// The scenario buttons and the reset, with its confirmation.
+#[component]
+pub fn ScenarioBar() -> impl IntoView {
+    let bank = use_bank();
+    let error = RwSignal::new(None::<String>);
+    let confirming = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let run = move |i: usize| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let result = match SCENARIOS.get(i) {
+                Some(s) => load(bank, s).await,
+                None => Ok(()),
+            };
+            error.set(result.err());
+            busy.set(false);
+        });
+    };
+    let do_reset = move |_| {
+        confirming.set(false);
+        leptos::task::spawn_local(async move {
+            error.set(reset(bank).await.err());
+        });
+    };
+    view! {
+        <nav class="scenarios" aria-label="Scenarios">
+            <span class="scenarios__label">"Try a scenario:"</span>
+            {SCENARIOS.iter().enumerate().map(|(i, s)| view! {
+                <button class="button button--chip" type="button" disabled=move || busy.get()
+                    on:click=move |_| run(i) data-testid=format!("scenario-{}", s.key)>
+                    {s.title}
+                </button>
+            }).collect_view()}
+            <button class="button button--danger button--chip" type="button" on:click=move |_| confirming.set(true)
+                data-testid="reset">"Reset…"</button>
+            <FormError error=error test_id="scenario-error"/>
+        </nav>
+        <div class="dialog" role="dialog" aria-labelledby="reset-title" hidden=move || !confirming.get() data-testid="reset-dialog">
+            <h2 id="reset-title">"Reset the bank?"</h2>
+            <p>
+                "Every event in this database is deleted for good. Export them first if you may want them back (Import reads the file)."
+            </p>
+            <div class="actions">
+                <button class="button button--secondary" type="button" on:click=move |_| export(bank) data-testid="reset-export">
+                    "Export the events first"
+                </button>
+                <button class="button button--danger" type="button" on:click=do_reset data-testid="reset-confirm">
+                    "Delete everything and reset"
+                </button>
+                <button class="button button--secondary" type="button" on:click=move |_| confirming.set(false)>
+                    "Cancel"
+                </button>
+            </div>
+        </div>
+    }
+}

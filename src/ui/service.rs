@@ -1,0 +1,183 @@
+//! The bank as the UI holds it: one [`BankHandle`] in context (see [`use_bank`]),
+//! wrapping the app-layer `Bank` over whichever browser store was opened, plus the
+//! signals components track. Components dispatch commands through it and read the
+//! read models through it; they never compute a balance themselves.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use crate::app::{Bank, Env, ReadModels};
+use crate::domain::TransferId;
+use crate::store::any::{AnyStore, ChangeNotifier, StoreKind};
+
+/// The bank the page runs on.
+pub type BrowserBank = Bank<AnyStore>;
+
+/// Where the page's bank lives and what the page knows about it.
+#[derive(Clone, Copy)]
+pub struct BankHandle {
+    bank: StoredValue<Option<Rc<BrowserBank>>, LocalStorage>,
+    /// Bumped whenever the read models change; components track it.
+    tick: RwSignal<u64>,
+    /// Which storage backs the bank, and its database name.
+    pub store_kind: RwSignal<StoreKind>,
+    pub db_name: RwSignal<String>,
+    /// Why persistent storage could not be used, if it could not.
+    pub storage_warning: RwSignal<Option<String>>,
+    /// Tells other tabs on the same database about our appends, and us about theirs.
+    notifier: StoredValue<Option<ChangeNotifier>, LocalStorage>,
+    /// Transfers that were resumed after a reload.
+    pub resumed: RwSignal<Vec<TransferId>>,
+    /// The global position the page started at (events after it were made here).
+    pub boot_position: RwSignal<u64>,
+    /// The event selected in the audit trail or the time-travel scrubber.
+    pub selected_position: RwSignal<Option<u64>>,
+    /// The transfer whose timeline is shown.
+    pub selected_transfer: RwSignal<Option<TransferId>>,
+    /// A short message for screen readers and the status line.
+    pub announcement: RwSignal<String>,
+}
+
+impl BankHandle {
+    /// A handle with no bank yet.
+    #[must_use]
+    pub fn new() -> BankHandle {
+        BankHandle {
+            bank: StoredValue::new_local(None),
+            notifier: StoredValue::new_local(None),
+            tick: RwSignal::new(0),
+            store_kind: RwSignal::new(StoreKind::Memory),
+            db_name: RwSignal::new(String::new()),
+            storage_warning: RwSignal::new(None),
+            resumed: RwSignal::new(Vec::new()),
+            boot_position: RwSignal::new(0),
+            selected_position: RwSignal::new(None),
+            selected_transfer: RwSignal::new(None),
+            announcement: RwSignal::new(String::new()),
+        }
+    }
+
+    /// Puts `bank` behind the handle (at start-up, or when a scenario or import
+    /// replaces the store) and keeps the page in step with its events, and with other
+    /// tabs on the same database.
+    pub fn install(&self, bank: BrowserBank, db_name: &str) {
+        let tick = self.tick;
+        let notifier = self.notifier;
+        bank.subscribe(move |events| {
+            if let Some(last) = events.last() {
+                tick.set(last.position);
+                notifier.with_value(|n| {
+                    if let Some(n) = n {
+                        n.post(last.position);
+                    }
+                });
+            }
+        });
+        let new_notifier = if bank.store().kind().is_persistent() {
+            ChangeNotifier::new(db_name).ok()
+        } else {
+            None
+        };
+        if let Some(n) = &new_notifier {
+            let handle = *self;
+            n.on_message(move |position| {
+                if position > handle.last_position_untracked() {
+                    if let Some(bank) = handle.bank() {
+                        leptos::task::spawn_local(async move {
+                            let _ = bank.catch_up().await;
+                        });
+                    }
+                }
+            });
+        }
+        self.notifier.set_value(new_notifier);
+        self.db_name.set(db_name.to_owned());
+        self.store_kind.set(bank.store().kind());
+        let position = bank.read(|m| m.last_position);
+        self.boot_position.set(position);
+        self.bank.set_value(Some(Rc::new(bank)));
+        // `set` notifies even when the position is unchanged: a new bank is news.
+        self.tick.set(position);
+    }
+
+    /// The bank, if one is installed.
+    #[must_use]
+    pub fn bank(&self) -> Option<Rc<BrowserBank>> {
+        self.bank.get_value()
+    }
+
+    /// Reads the read models, tracking changes (call it inside reactive closures).
+    pub fn read<R>(&self, f: impl FnOnce(&ReadModels) -> R) -> Option<R> {
+        self.tick.track();
+        self.bank
+            .with_value(|bank| bank.as_ref().map(|b| b.read(f)))
+    }
+
+    fn last_position_untracked(&self) -> u64 {
+        self.bank
+            .with_value(|bank| bank.as_ref().map(|b| b.read(|m| m.last_position)))
+            .unwrap_or(0)
+    }
+
+    /// The position of the newest event (tracked).
+    #[must_use]
+    pub fn last_position(&self) -> u64 {
+        self.read(|m| m.last_position).unwrap_or(0)
+    }
+
+    /// Says something to screen readers (and the status line).
+    pub fn announce(&self, text: impl Into<String>) {
+        self.announcement.set(text.into());
+    }
+}
+
+impl Default for BankHandle {
+    fn default() -> Self {
+        BankHandle::new()
+    }
+}
+
+/// The page's bank handle.
+#[must_use]
+pub fn use_bank() -> BankHandle {
+    expect_context::<BankHandle>()
+}
+
+/// The browser's clock and an id prefix random enough that two tabs never collide.
+#[must_use]
+pub fn browser_env() -> Env {
+    let random = (js_sys::Math::random() * 2_176_782_336.0) as u64; // 36^6
+    Env::new(|| js_sys::Date::now() as u64, to_base36(random))
+}
+
+fn to_base36(mut n: u64) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+impl BankHandle {
+    /// Runs a command on the bank, then calls `done` with the outcome. The error's
+    /// text is the domain's own message.
+    pub fn dispatch(
+        &self,
+        command: crate::domain::BankCommand,
+        done: impl FnOnce(Result<crate::app::Executed, crate::app::BankError>) + 'static,
+    ) {
+        let Some(bank) = self.bank() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            done(bank.execute(command).await);
+        });
+    }
+}

@@ -1,0 +1,340 @@
+//! The transfers panel: the transfer form (run at once or step by step, with faults
+//! to inject), the list of transfers with their status, and the selected transfer's
+//! saga timeline.
+
+use leptos::prelude::*;
+
+use super::route::{self, Target};
+use super::service::use_bank;
+use super::timeline::SagaTimeline;
+use super::widgets::{FormError, TransferBadge};
+use crate::app::{BankError, CrashPoint, FaultPlan};
+use crate::domain::{AccountId, BankCommand, Money, SagaStep, TransferId, TransferMoney};
+
+/// Transfers: the form, the list, the timeline.
+#[component]
+pub fn TransfersPanel() -> impl IntoView {
+    view! {
+        <section class="panel panel--transfers" aria-labelledby="transfers-title">
+            <h2 id="transfers-title">"Transfers"</h2>
+            <TransferForm/>
+            <TransferList/>
+            <SagaTimeline/>
+        </section>
+    }
+}
+
+/// Reads the crash select's value.
+fn crash_point(value: &str) -> Option<CrashPoint> {
+    let step = |s: &str| match s {
+        "debit" => Some(SagaStep::Debit),
+        "credit" => Some(SagaStep::Credit),
+        "refund" => Some(SagaStep::Refund),
+        _ => None,
+    };
+    match value.split_once(':') {
+        Some(("leg", s)) => step(s).map(CrashPoint::AfterLeg),
+        Some(("step", s)) => step(s).map(CrashPoint::AfterStep),
+        _ if value == "initiated" => Some(CrashPoint::AfterInitiated),
+        _ => None,
+    }
+}
+
+fn step_of(value: &str) -> SagaStep {
+    match value {
+        "debit" => SagaStep::Debit,
+        "refund" => SagaStep::Refund,
+        _ => SagaStep::Credit,
+    }
+}
+
+/// After a simulated crash the page reloads, as a real crash would restart it.
+pub fn crash_and_reload(bank: super::service::BankHandle, message: String) {
+    bank.announce(format!(
+        "{message}: the page reloads and the saga resumes from the log"
+    ));
+    set_timeout(route::reload, std::time::Duration::from_millis(1200));
+}
+
+/// The form that starts a transfer.
+#[component]
+fn TransferForm() -> impl IntoView {
+    let bank = use_bank();
+    let suggested = move || {
+        let n = bank.read(|m| m.transfers.len()).unwrap_or(0);
+        let mut k = n + 1;
+        while bank
+            .read(|m| {
+                TransferId::parse(&format!("t-{k}"))
+                    .map(|id| m.transfers.contains_key(&id))
+                    .unwrap_or(false)
+            })
+            .unwrap_or(false)
+        {
+            k += 1;
+        }
+        format!("t-{k}")
+    };
+    let id = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let amount = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let stepwise = RwSignal::new(true);
+    let reject_credit = RwSignal::new(false);
+    let transient_count = RwSignal::new(String::from("0"));
+    let transient_step = RwSignal::new(String::from("credit"));
+    let crash = RwSignal::new(String::from("none"));
+    let error = RwSignal::new(None::<String>);
+    let crashed = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        // Keep a fresh suggestion in an untouched id field.
+        let next = suggested();
+        if id.get_untracked().is_empty() {
+            id.set(next);
+        }
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let id_text = if id.get_untracked().trim().is_empty() {
+            suggested()
+        } else {
+            id.get_untracked()
+        };
+        let parsed = (|| -> Result<(TransferMoney, FaultPlan), String> {
+            let transfer_id =
+                TransferId::parse(&id_text).map_err(|e| format!("Transfer id: {e}"))?;
+            let from_account_id =
+                AccountId::parse(&from.get_untracked()).map_err(|e| format!("From: {e}"))?;
+            let to_account_id =
+                AccountId::parse(&to.get_untracked()).map_err(|e| format!("To: {e}"))?;
+            let amount =
+                Money::parse(&amount.get_untracked()).map_err(|e| format!("Amount: {e}"))?;
+            let failures: u32 = transient_count
+                .get_untracked()
+                .trim()
+                .parse()
+                .map_err(|_| {
+                    "Failures before success: write a whole number from 0 to 9".to_owned()
+                })?;
+            if failures > 9 {
+                return Err("Failures before success: at most 9".into());
+            }
+            let plan = FaultPlan {
+                reject_credit: reject_credit.get_untracked(),
+                transient: (failures > 0)
+                    .then(|| (step_of(&transient_step.get_untracked()), failures)),
+                crash: crash_point(&crash.get_untracked()),
+            };
+            Ok((
+                TransferMoney {
+                    transfer_id,
+                    from_account_id,
+                    to_account_id,
+                    amount,
+                    description: description.get_untracked(),
+                },
+                plan,
+            ))
+        })();
+        let (command, plan) = match parsed {
+            Ok(p) => p,
+            Err(e) => return error.set(Some(e)),
+        };
+        let Some(b) = bank.bank() else { return };
+        let transfer_id = command.transfer_id.clone();
+        let step_mode = stepwise.get_untracked();
+        leptos::task::spawn_local(async move {
+            if !plan.is_empty() {
+                b.inject(&transfer_id, plan);
+            }
+            let result = if step_mode {
+                b.start_transfer(command).await.map(|_| ())
+            } else {
+                b.execute(BankCommand::TransferMoney(command))
+                    .await
+                    .map(|_| ())
+            };
+            match result {
+                Ok(()) => {
+                    error.set(None);
+                    id.set(String::new());
+                    amount.set(String::new());
+                    description.set(String::new());
+                    id.set(suggested());
+                    bank.announce(format!("Transfer {transfer_id} started"));
+                    route::go(&Target::Transfer(transfer_id));
+                }
+                Err(BankError::Crashed(where_)) => {
+                    crashed.set(Some(format!("Simulated crash {where_}.")));
+                    route::go(&Target::Transfer(transfer_id));
+                    crash_and_reload(bank, format!("Simulated crash {where_}"));
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+
+    let account_options = move || {
+        bank.read(|m| {
+            m.accounts
+                .values()
+                .map(|a| {
+                    (
+                        a.account_id.to_string(),
+                        format!("{} ({})", a.owner_name, a.balance),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+    };
+
+    view! {
+        <form class="form" on:submit=submit aria-labelledby="transfer-title" data-testid="transfer-form">
+            <h3 id="transfer-title">"Send money"</h3>
+            <datalist id="account-ids">
+                {move || account_options().into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
+            </datalist>
+            <div class="form__row">
+                <label>
+                    "Transfer id"
+                    <input name="transfer_id" autocomplete="off" prop:value=move || id.get()
+                        on:input=move |ev| id.set(event_target_value(&ev))/>
+                </label>
+                <label>
+                    "From account"
+                    <input name="from_account_id" list="account-ids" autocomplete="off" placeholder="alice-123"
+                        prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
+                </label>
+                <label>
+                    "To account"
+                    <input name="to_account_id" list="account-ids" autocomplete="off" placeholder="bob-456"
+                        prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
+                </label>
+            </div>
+            <div class="form__row">
+                <label>
+                    "Amount"
+                    <input name="amount" inputmode="decimal" autocomplete="off" placeholder="250.00"
+                        prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
+                </label>
+                <label class="form__grow">
+                    "Description"
+                    <input name="description" autocomplete="off" placeholder="Payment for services"
+                        prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))/>
+                </label>
+            </div>
+            <fieldset class="form__choices">
+                <legend>"How to run the saga"</legend>
+                <label class="choice">
+                    <input type="radio" name="mode" prop:checked=move || stepwise.get() on:change=move |_| stepwise.set(true)/>
+                    "Step by step (use Next step below)"
+                </label>
+                <label class="choice">
+                    <input type="radio" name="mode" prop:checked=move || !stepwise.get() on:change=move |_| stepwise.set(false)/>
+                    "All at once"
+                </label>
+            </fieldset>
+            <details class="faults">
+                <summary>"Inject a fault"</summary>
+                <label class="choice">
+                    <input type="checkbox" name="reject_credit" prop:checked=move || reject_credit.get()
+                        on:change=move |ev| reject_credit.set(event_target_checked(&ev))/>
+                    "The destination rejects the credit (the saga must compensate)"
+                </label>
+                <div class="form__row">
+                    <label>
+                        "Failures before success"
+                        <input name="transient_count" type="number" min="0" max="9" prop:value=move || transient_count.get()
+                            on:input=move |ev| transient_count.set(event_target_value(&ev))/>
+                    </label>
+                    <label>
+                        "…of the step"
+                        <select name="transient_step" prop:value=move || transient_step.get()
+                            on:change=move |ev| transient_step.set(event_target_value(&ev))>
+                            <option value="debit">"debit"</option>
+                            <option value="credit">"credit"</option>
+                            <option value="refund">"refund"</option>
+                        </select>
+                    </label>
+                    <label>
+                        "Crash"
+                        <select name="crash" prop:value=move || crash.get() on:change=move |ev| crash.set(event_target_value(&ev))>
+                            <option value="none">"no crash"</option>
+                            <option value="initiated">"after the transfer is initiated"</option>
+                            <option value="leg:debit">"after the debit, before it is recorded"</option>
+                            <option value="step:debit">"after the debit step"</option>
+                            <option value="leg:credit">"after the credit, before it is recorded"</option>
+                            <option value="step:credit">"after the credit step"</option>
+                            <option value="leg:refund">"after the refund, before it is recorded"</option>
+                            <option value="step:refund">"after the refund step"</option>
+                        </select>
+                    </label>
+                </div>
+            </details>
+            <button class="button" type="submit">"Start transfer"</button>
+            <FormError error=error test_id="transfer-error"/>
+            <p class="banner banner--warning" role="status" hidden=move || crashed.get().is_none() data-testid="crash-notice">
+                {move || crashed.get().unwrap_or_default()} " The page reloads now; the saga resumes from the log."
+            </p>
+        </form>
+    }
+}
+
+/// Every transfer with its status.
+#[component]
+fn TransferList() -> impl IntoView {
+    let bank = use_bank();
+    let rows = move || {
+        bank.read(|m| m.transfers.values().rev().cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    view! {
+        <div class="table-wrap">
+            <table class="table" data-testid="transfer-list">
+                <caption class="visually-hidden">"Transfers and their status"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Transfer"</th>
+                        <th scope="col">"From → to"</th>
+                        <th scope="col" class="num">"Amount"</th>
+                        <th scope="col">"Status"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        let rows = rows();
+                        if rows.is_empty() {
+                            return view! { <tr><td colspan="4" class="empty">"No transfers yet."</td></tr> }.into_any();
+                        }
+                        rows.into_iter().map(|t| {
+                            let id = t.transfer_id.clone();
+                            let selected = {
+                                let id = id.clone();
+                                move || bank.selected_transfer.get().as_ref() == Some(&id)
+                            };
+                            let resumed = {
+                                let id = id.clone();
+                                move || bank.resumed.get().contains(&id)
+                            };
+                            let state = t.state.clone();
+                            view! {
+                                <tr class:row--selected=selected data-testid=format!("transfer-row-{id}")>
+                                    <th scope="row"><a href=route::href(&Target::Transfer(id.clone()))>{id.to_string()}</a></th>
+                                    <td>{format!("{} → {}", t.from_account_id, t.to_account_id)}</td>
+                                    <td class="num">{t.amount.to_string()}</td>
+                                    <td>
+                                        <TransferBadge state=Signal::derive(move || state.clone())/>
+                                        {move || resumed().then(|| view! { <span class="badge badge--info">"resumed after reload"</span> })}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view().into_any()
+                    }}
+                </tbody>
+            </table>
+        </div>
+    }
+}

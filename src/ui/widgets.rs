@@ -1,0 +1,130 @@
+//! Small shared pieces: badges that say their meaning in words (colour is never the
+//! only signal), the balance sparkline, the inline form error.
+
+use leptos::prelude::*;
+
+use super::service::use_bank;
+use crate::app::projections::StatementLine;
+use crate::domain::{AccountStatus, TransferState};
+
+/// Which storage the bank runs on, and its database.
+#[component]
+pub fn StoreBadge() -> impl IntoView {
+    let bank = use_bank();
+    view! {
+        <p class="store-badge" data-testid="store-badge">
+            <span class="store-badge__label">"Events stored in "</span>
+            <strong>{move || bank.store_kind.get().to_string()}</strong>
+            <span class="store-badge__db">{move || format!(" · {}", bank.db_name.get())}</span>
+        </p>
+    }
+}
+
+/// An account's status as a badge with its name in words.
+#[component]
+pub fn AccountStatusBadge(#[prop(into)] status: Signal<AccountStatus>) -> impl IntoView {
+    view! {
+        <span
+            class="badge"
+            class:badge--ok=move || status.get() == AccountStatus::Active
+            class:badge--warn=move || status.get() == AccountStatus::Suspended
+            class:badge--muted=move || status.get() == AccountStatus::Closed
+        >
+            {move || status.get().to_string()}
+        </span>
+    }
+}
+
+/// What a transfer's badge says.
+#[must_use]
+pub fn transfer_badge(state: &TransferState) -> (&'static str, &'static str) {
+    match state {
+        TransferState::Completed(_) => ("completed", "badge--ok"),
+        TransferState::Failed { reversed: true, .. } => ("compensated", "badge--warn"),
+        TransferState::Failed { .. } => ("failed", "badge--bad"),
+        TransferState::CompensationFailed { .. } => ("needs attention", "badge--alert"),
+        _ => ("in progress", "badge--info"),
+    }
+}
+
+/// A transfer's status as a badge with its name in words and an icon.
+#[component]
+pub fn TransferBadge(#[prop(into)] state: Signal<TransferState>) -> impl IntoView {
+    move || {
+        let (label, class) = transfer_badge(&state.get());
+        let icon = match label {
+            "completed" => "✓ ",
+            "compensated" => "↺ ",
+            "failed" => "✗ ",
+            "needs attention" => "⚠ ",
+            _ => "… ",
+        };
+        view! {
+            <span class=format!("badge {class}") data-testid="transfer-status">
+                <span aria-hidden="true">{icon}</span>
+                {label}
+            </span>
+        }
+    }
+}
+
+/// A small line chart of the balance after each statement line.
+#[component]
+pub fn Sparkline(lines: Vec<StatementLine>) -> impl IntoView {
+    let values: Vec<f64> = lines
+        .iter()
+        .map(|l| l.balance_after.cents() as f64)
+        .collect();
+    let (w, h) = (120.0_f64, 28.0_f64);
+    let max = values.iter().copied().fold(0.0_f64, f64::max).max(1.0);
+    let n = values.len().max(2) as f64 - 1.0;
+    let points: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            format!(
+                "{:.1},{:.1}",
+                i as f64 / n * w,
+                h - 2.0 - v / max * (h - 4.0)
+            )
+        })
+        .collect();
+    let points = if points.len() == 1 {
+        format!(
+            "0,{y} {w},{y}",
+            y = points[0].split(',').nth(1).unwrap_or("0")
+        )
+    } else {
+        points.join(" ")
+    };
+    let label = format!(
+        "balance over {} events, from {} to {}",
+        lines.len(),
+        lines
+            .first()
+            .map(|l| l.balance_after.to_string())
+            .unwrap_or_default(),
+        lines
+            .last()
+            .map(|l| l.balance_after.to_string())
+            .unwrap_or_default()
+    );
+    view! {
+        <svg class="sparkline" viewBox="0 0 120 28" width="120" height="28" role="img" aria-label=label>
+            <polyline points=points fill="none" stroke="currentColor" stroke-width="1.5"/>
+        </svg>
+    }
+}
+
+/// The error under a form, announced to screen readers.
+#[component]
+pub fn FormError(
+    #[prop(into)] error: Signal<Option<String>>,
+    test_id: &'static str,
+) -> impl IntoView {
+    view! {
+        <p class="form-error" role="alert" data-testid=test_id hidden=move || error.get().is_none()>
+            {move || error.get().unwrap_or_default()}
+        </p>
+    }
+}

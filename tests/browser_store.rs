@@ -1,0 +1,769 @@
+//! The browser event stores in headless Chromium: the shared contract on IndexedDB and
+//! localStorage (with two handles on one database racing), damaged and old-schema
+//! data, a full localStorage, and the cross-tab change notifier.
+//!
+//! Run with `cargo test --target wasm32-unknown-unknown --test browser_store`.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{Object, Reflect};
+use sagabank::domain::{Event, Money, SCHEMA_VERSION};
+use sagabank::store::any::{AnyStore, ChangeNotifier, StoreKind};
+use sagabank::store::contract::{self, sample_event};
+use sagabank::store::idb::{error_from_dom, IndexedDbStore, EVENTS_STORE};
+use sagabank::store::local::LocalStorageStore;
+use sagabank::store::{EventStore, MemoryStore, StoreError};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+thread_local! {
+    static COUNTER: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A database / store name no earlier test or run has used.
+fn fresh_name(what: &str) -> String {
+    let n = COUNTER.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    let salt = (js_sys::Math::random() * 1e9) as u64;
+    format!("test-{what}-{}-{salt}-{n}", js_sys::Date::now() as u64)
+}
+
+fn storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+/// Waits `ms` milliseconds (lets other tasks and messages run).
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+fn corrupt_message(result: Result<impl std::fmt::Debug, StoreError>) -> String {
+    match result {
+        Err(StoreError::Corrupt(message)) => message,
+        other => panic!("expected a Corrupt error, got {other:?}"),
+    }
+}
+
+/// Writes `value` into the events store of database `name`, bypassing the adapter.
+async fn idb_put_raw(name: &str, value: &JsValue) {
+    let db = idb::Factory::new()
+        .unwrap()
+        .open(name, None)
+        .unwrap()
+        .await
+        .unwrap();
+    let tx = db
+        .transaction(&[EVENTS_STORE], idb::TransactionMode::ReadWrite)
+        .unwrap();
+    let store = tx.object_store(EVENTS_STORE).unwrap();
+    store.put(value, None).unwrap().await.unwrap();
+    assert!(tx.await.unwrap().is_committed());
+    db.close();
+}
+
+/// A stored IndexedDB record: `{position, stream, version, line}`.
+fn idb_record(position: u64, stream: &str, version: u64, line: &str) -> JsValue {
+    let object = Object::new();
+    Reflect::set(&object, &"position".into(), &(position as f64).into()).unwrap();
+    Reflect::set(&object, &"stream".into(), &stream.into()).unwrap();
+    Reflect::set(&object, &"version".into(), &(version as f64).into()).unwrap();
+    Reflect::set(&object, &"line".into(), &line.into()).unwrap();
+    object.into()
+}
+
+async fn idb_pair() -> (IndexedDbStore, IndexedDbStore) {
+    let name = fresh_name("idb");
+    let a = IndexedDbStore::open(&name).await.expect("open a");
+    let b = IndexedDbStore::open(&name).await.expect("open b");
+    (a, b)
+}
+
+fn local_pair() -> (LocalStorageStore, LocalStorageStore) {
+    let name = fresh_name("local");
+    let a = LocalStorageStore::open(&name).expect("open a");
+    let b = LocalStorageStore::open(&name).expect("open b");
+    (a, b)
+}
+
+// ---------------------------------------------------------------------------------
+// The contract
+
+#[wasm_bindgen_test]
+async fn indexeddb_keeps_the_store_contract_with_two_connections_racing() {
+    contract::run_all(idb_pair).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn local_storage_keeps_the_store_contract() {
+    contract::run_all(|| async { local_pair() }).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn any_store_keeps_the_contract_on_every_adapter() {
+    contract::run_all(|| async {
+        let name = fresh_name("any-idb");
+        (
+            AnyStore::open(StoreKind::IndexedDb, &name).await.unwrap(),
+            AnyStore::open(StoreKind::IndexedDb, &name).await.unwrap(),
+        )
+    })
+    .await
+    .unwrap();
+    contract::run_all(|| async {
+        let name = fresh_name("any-local");
+        (
+            AnyStore::open(StoreKind::LocalStorage, &name)
+                .await
+                .unwrap(),
+            AnyStore::open(StoreKind::LocalStorage, &name)
+                .await
+                .unwrap(),
+        )
+    })
+    .await
+    .unwrap();
+    contract::run_all(|| async {
+        let memory = MemoryStore::new();
+        (AnyStore::Memory(memory.clone()), AnyStore::Memory(memory))
+    })
+    .await
+    .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_many_racers_on_one_stream_give_one_winner_per_version() {
+    let name = fresh_name("idb-race");
+    let mut handles = Vec::new();
+    for _ in 0..4 {
+        handles.push(IndexedDbStore::open(&name).await.unwrap());
+    }
+    // Every handle appends two events at version 0, all at once.
+    let results = futures::future::join_all(handles.iter().enumerate().map(|(i, h)| {
+        h.append(
+            "account-a",
+            0,
+            vec![sample_event("a", 0), sample_event("a", 10 + i as u32)],
+        )
+    }))
+    .await;
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    for r in results.iter().filter(|r| r.is_err()) {
+        assert!(
+            matches!(
+                r,
+                Err(StoreError::Conflict {
+                    expected: 0,
+                    actual: 2,
+                    ..
+                })
+            ),
+            "{r:?}"
+        );
+    }
+    let all = handles[3].read_all(1).await.unwrap();
+    assert_eq!(
+        all.iter()
+            .map(|e| (e.position, e.version))
+            .collect::<Vec<_>>(),
+        [(1, 1), (2, 2)],
+        "one whole append, nothing of the others"
+    );
+}
+
+// ---------------------------------------------------------------------------------
+// IndexedDB: damage, old data, raw dump, delete
+
+#[wasm_bindgen_test]
+async fn indexeddb_an_unreadable_record_is_reported_by_position_and_kept() {
+    let name = fresh_name("idb-bad");
+    let store = IndexedDbStore::open(&name).await.unwrap();
+    store
+        .append(
+            "account-a",
+            0,
+            vec![sample_event("a", 0), sample_event("a", 1)],
+        )
+        .await
+        .unwrap();
+    idb_put_raw(&name, &idb_record(2, "account-a", 2, "{not json")).await;
+
+    let message = corrupt_message(store.read_all(1).await);
+    assert!(message.contains("position 2"), "{message}");
+    assert!(message.contains("not a valid event envelope"), "{message}");
+    let message = corrupt_message(store.read_stream("account-a", 1).await);
+    assert!(message.contains("position 2"), "{message}");
+    // Nothing was deleted: both records are still there, the bad one as it was.
+    let raw = store.raw_records().await.unwrap();
+    assert_eq!(raw.len(), 2);
+    assert_eq!(raw[1].key, "2");
+    assert_eq!(raw[1].value, "{not json");
+    // A fresh connection sees the same.
+    let again = IndexedDbStore::open(&name).await.unwrap();
+    assert!(matches!(
+        again.read_all(1).await,
+        Err(StoreError::Corrupt(_))
+    ));
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_an_unknown_event_type_is_reported() {
+    let name = fresh_name("idb-type");
+    let store = IndexedDbStore::open(&name).await.unwrap();
+    let line = r#"{"position":1,"stream":"account-a","version":1,"type":"MoneyPrinted","schema_version":2,"event_id":"e-1","recorded_at":"2026-11-26T14:00:00.000Z","correlation_id":"c","causation_id":"k","data":{}}"#;
+    idb_put_raw(&name, &idb_record(1, "account-a", 1, line)).await;
+    let message = corrupt_message(store.read_all(1).await);
+    assert!(message.contains("position 1"), "{message}");
+    assert!(message.contains("MoneyPrinted"), "{message}");
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_gaps_in_versions_and_positions_are_reported() {
+    let name = fresh_name("idb-gap");
+    let store = IndexedDbStore::open(&name).await.unwrap();
+    store
+        .append("account-a", 0, vec![sample_event("a", 0)])
+        .await
+        .unwrap();
+    // Version 3 of account-a at position 2: version 2 is missing.
+    let mut third = store.read_all(1).await.unwrap().remove(0);
+    third.position = 2;
+    third.version = 3;
+    idb_put_raw(&name, &idb_record(2, "account-a", 3, &third.to_json_line())).await;
+    let message = corrupt_message(store.read_all(1).await);
+    assert!(message.contains("jumps from version 1 to 3"), "{message}");
+    let message = corrupt_message(store.read_stream("account-a", 1).await);
+    assert!(message.contains("missing version 2"), "{message}");
+
+    // Position 4 without a position 3.
+    let name = fresh_name("idb-gap2");
+    let store = IndexedDbStore::open(&name).await.unwrap();
+    store
+        .append("account-a", 0, vec![sample_event("a", 0)])
+        .await
+        .unwrap();
+    let mut later = store.read_all(1).await.unwrap().remove(0);
+    later.position = 3;
+    later.stream = "account-b".into();
+    idb_put_raw(&name, &idb_record(3, "account-b", 1, &later.to_json_line())).await;
+    let message = corrupt_message(store.read_all(1).await);
+    assert!(message.contains("position 2 is missing"), "{message}");
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_a_record_filed_under_the_wrong_key_is_reported() {
+    let name = fresh_name("idb-misfiled");
+    let store = IndexedDbStore::open(&name).await.unwrap();
+    store
+        .append("account-a", 0, vec![sample_event("a", 0)])
+        .await
+        .unwrap();
+    let line = store.read_all(1).await.unwrap()[0].to_json_line();
+    idb_put_raw(&name, &idb_record(2, "account-a", 2, &line)).await;
+    let message = corrupt_message(store.read_all(1).await);
+    assert!(message.contains("position 2"), "{message}");
+    assert!(message.contains("disagrees"), "{message}");
+}
+
+/// Schema 1, the reference's shape: domain times on the events (`opened_at`,
+/// `deposited_at`), amounts as JSON numbers, no description, no schema version.
+const V1_OPENED: &str = r#"{"position":1,"stream":"account-alice-123","version":1,"type":"AccountOpened","event_id":"e-1","recorded_at":"2024-05-01T09:00:00Z","data":{"account_id":"alice-123","owner_name":"Alice","initial_balance":1000.5,"opened_at":"2024-05-01T09:00:00Z"}}"#;
+const V1_DEPOSITED: &str = r#"{"position":2,"stream":"account-alice-123","version":2,"type":"MoneyDeposited","schema_version":1,"event_id":"e-2","recorded_at":"2024-05-01T09:05:00Z","data":{"account_id":"alice-123","amount":25,"transaction_id":"tx-1","deposited_at":"2024-05-01T09:05:00Z"}}"#;
+
+fn assert_upcast(events: &[sagabank::store::Recorded]) {
+    assert_eq!(events.len(), 2);
+    for e in events {
+        // Upcast, an event reads back like one written today.
+        let again = sagabank::store::Recorded::from_json_line(&e.to_json_line()).unwrap();
+        assert_eq!(again.event, e.event);
+        assert!(e
+            .to_json_line()
+            .contains(&format!("\"schema_version\":{SCHEMA_VERSION}")));
+    }
+    match &events[0].event {
+        Event::AccountOpened(e) => {
+            assert_eq!(e.owner_name, "Alice");
+            assert_eq!(e.initial_balance, Money::from_cents(100_050).unwrap());
+        }
+        other => panic!("expected AccountOpened, got {other:?}"),
+    }
+    match &events[1].event {
+        Event::MoneyDeposited(e) => {
+            assert_eq!(e.amount, Money::from_cents(2_500).unwrap());
+            assert_eq!(e.description, "");
+            assert_eq!(e.transaction_id, "tx-1");
+        }
+        other => panic!("expected MoneyDeposited, got {other:?}"),
+    }
+    assert_eq!(events[1].recorded_at, "2024-05-01T09:05:00Z");
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_reads_schema_1_events_through_the_upcaster() {
+    let name = fresh_name("idb-v1");
+    let store = IndexedDbStore::open(&name).await.unwrap();
+    idb_put_raw(&name, &idb_record(1, "account-alice-123", 1, V1_OPENED)).await;
+    idb_put_raw(&name, &idb_record(2, "account-alice-123", 2, V1_DEPOSITED)).await;
+    assert_upcast(&store.read_all(1).await.unwrap());
+    assert_upcast(&store.read_stream("account-alice-123", 1).await.unwrap());
+    // And the log goes on from there at the current schema.
+    let next = store
+        .append("account-alice-123", 2, vec![sample_event("alice-123", 3)])
+        .await
+        .unwrap();
+    assert_eq!((next[0].position, next[0].version), (3, 3));
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_delete_removes_the_database_even_with_a_connection_open() {
+    let name = fresh_name("idb-delete");
+    let store = IndexedDbStore::open(&name).await.unwrap();
+    store
+        .append("account-a", 0, vec![sample_event("a", 0)])
+        .await
+        .unwrap();
+    // The open connection closes itself on the version change instead of blocking.
+    IndexedDbStore::delete_database(&name).await.unwrap();
+    assert!(matches!(
+        store.read_all(1).await,
+        Err(StoreError::Unavailable(_))
+    ));
+    let fresh = IndexedDbStore::open(&name).await.unwrap();
+    assert!(fresh.read_all(1).await.unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
+fn indexeddb_quota_errors_map_to_quota_exceeded() {
+    let quota = web_sys::DomException::new_with_message_and_name("disk full", "QuotaExceededError")
+        .unwrap();
+    assert!(matches!(
+        error_from_dom("append", &quota),
+        StoreError::QuotaExceeded(_)
+    ));
+    let other = web_sys::DomException::new_with_message_and_name("nope", "UnknownError").unwrap();
+    assert!(matches!(
+        error_from_dom("append", &other),
+        StoreError::Unavailable(_)
+    ));
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_an_unrelated_database_is_not_taken_for_a_log() {
+    let name = fresh_name("idb-foreign");
+    let mut request = idb::Factory::new().unwrap().open(&name, Some(1)).unwrap();
+    request.on_upgrade_needed(|event| {
+        use idb::DatabaseEvent;
+        let db = event.database().unwrap();
+        db.create_object_store("something-else", idb::ObjectStoreParams::new())
+            .unwrap();
+    });
+    request.await.unwrap().close();
+    let message = corrupt_message(IndexedDbStore::open(&name).await.map(|_| ()));
+    assert!(message.contains("not a sagabank event log"), "{message}");
+}
+
+// ---------------------------------------------------------------------------------
+// localStorage: damage, old data, a full storage
+
+#[wasm_bindgen_test]
+async fn local_storage_a_foreign_key_is_reported_by_name_and_kept() {
+    let name = fresh_name("local-foreign");
+    let store = LocalStorageStore::open(&name).unwrap();
+    store
+        .append("account-a", 0, vec![sample_event("a", 0)])
+        .await
+        .unwrap();
+    let foreign = format!("{}notes", LocalStorageStore::prefix(&name));
+    storage().set_item(&foreign, "hello").unwrap();
+
+    let fresh = LocalStorageStore::open(&name).unwrap();
+    let message = corrupt_message(fresh.read_all(1).await);
+    assert!(message.contains(&foreign), "{message}");
+    assert!(matches!(
+        fresh
+            .append("account-a", 1, vec![sample_event("a", 1)])
+            .await,
+        Err(StoreError::Corrupt(_))
+    ));
+    assert_eq!(
+        storage().get_item(&foreign).unwrap().as_deref(),
+        Some("hello")
+    );
+    assert_eq!(
+        fresh.raw_records().unwrap().len(),
+        3,
+        "head, event, foreign key"
+    );
+    LocalStorageStore::delete(&name).unwrap();
+    assert!(LocalStorageStore::open(&name)
+        .unwrap()
+        .read_all(1)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn local_storage_damaged_events_are_reported_by_key() {
+    let name = fresh_name("local-bad");
+    let prefix = LocalStorageStore::prefix(&name);
+    let store = LocalStorageStore::open(&name).unwrap();
+    store
+        .append(
+            "account-a",
+            0,
+            vec![sample_event("a", 0), sample_event("a", 1)],
+        )
+        .await
+        .unwrap();
+    let key2 = format!("{prefix}event/2");
+    let good = storage().get_item(&key2).unwrap().unwrap();
+
+    // Unparsable.
+    storage().set_item(&key2, "{oops").unwrap();
+    let message = corrupt_message(LocalStorageStore::open(&name).unwrap().read_all(1).await);
+    assert!(message.contains(&key2), "{message}");
+    assert_eq!(storage().get_item(&key2).unwrap().as_deref(), Some("{oops"));
+
+    // Missing.
+    storage().remove_item(&key2).unwrap();
+    let message = corrupt_message(LocalStorageStore::open(&name).unwrap().read_all(1).await);
+    assert!(
+        message.contains(&key2) && message.contains("missing"),
+        "{message}"
+    );
+
+    // Beyond the head.
+    storage().set_item(&key2, &good).unwrap();
+    storage()
+        .set_item(&format!("{prefix}event/3"), &good)
+        .unwrap();
+    let message = corrupt_message(LocalStorageStore::open(&name).unwrap().read_all(1).await);
+    assert!(message.contains(&format!("{prefix}event/3")), "{message}");
+    storage().remove_item(&format!("{prefix}event/3")).unwrap();
+
+    // A bad head.
+    storage().set_item(&format!("{prefix}head"), "two").unwrap();
+    let message = corrupt_message(LocalStorageStore::open(&name).unwrap().read_all(1).await);
+    assert!(message.contains(&format!("{prefix}head")), "{message}");
+
+    // Repaired, it reads again.
+    storage().set_item(&format!("{prefix}head"), "2").unwrap();
+    assert_eq!(
+        LocalStorageStore::open(&name)
+            .unwrap()
+            .read_all(1)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    LocalStorageStore::delete(&name).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn local_storage_reads_schema_1_events_through_the_upcaster() {
+    let name = fresh_name("local-v1");
+    let prefix = LocalStorageStore::prefix(&name);
+    storage()
+        .set_item(&format!("{prefix}event/1"), V1_OPENED)
+        .unwrap();
+    storage()
+        .set_item(&format!("{prefix}event/2"), V1_DEPOSITED)
+        .unwrap();
+    storage().set_item(&format!("{prefix}head"), "2").unwrap();
+    let store = LocalStorageStore::open(&name).unwrap();
+    assert_upcast(&store.read_all(1).await.unwrap());
+    assert_upcast(&store.read_stream("account-alice-123", 1).await.unwrap());
+    LocalStorageStore::delete(&name).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn local_storage_a_second_handle_sees_new_appends_and_a_stale_one_conflicts() {
+    let (a, b) = local_pair();
+    a.append("account-a", 0, vec![sample_event("a", 0)])
+        .await
+        .unwrap();
+    assert_eq!(b.read_all(1).await.unwrap().len(), 1);
+    a.append("account-a", 1, vec![sample_event("a", 1)])
+        .await
+        .unwrap();
+    // b's cache says version 1; the append still checks the stored head.
+    assert!(matches!(
+        b.append("account-a", 1, vec![sample_event("a", 2)]).await,
+        Err(StoreError::Conflict { actual: 2, .. })
+    ));
+    assert_eq!(b.read_stream("account-a", 1).await.unwrap().len(), 2);
+    LocalStorageStore::delete(a.name()).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn local_storage_appends_wait_for_the_cross_tab_lock() {
+    let name = fresh_name("local-lock");
+    let store = LocalStorageStore::open(&name).unwrap();
+    let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).unwrap();
+    let locks = Reflect::get(&navigator, &"locks".into()).unwrap();
+    assert!(locks.is_object(), "Web Locks are available in this browser");
+    let request: js_sys::Function = Reflect::get(&locks, &"request".into())
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+
+    // Another tab holds the log's lock until `release` is called.
+    let release: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
+    let release_slot = Rc::clone(&release);
+    let hold = Closure::once(move |_lock: JsValue| -> JsValue {
+        js_sys::Promise::new(&mut |resolve, _| {
+            *release_slot.borrow_mut() = Some(resolve);
+        })
+        .into()
+    });
+    let _held = request
+        .call2(
+            &locks,
+            &format!("sagabank/{name}").into(),
+            hold.as_ref().unchecked_ref(),
+        )
+        .unwrap();
+    for _ in 0..100 {
+        if release.borrow().is_some() {
+            break;
+        }
+        sleep(5).await;
+    }
+    assert!(release.borrow().is_some(), "the other tab got the lock");
+
+    let appended = Rc::new(Cell::new(false));
+    let done = Rc::clone(&appended);
+    let writer = store.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        writer
+            .append("account-a", 0, vec![sample_event("a", 0)])
+            .await
+            .unwrap();
+        done.set(true);
+    });
+    sleep(50).await;
+    assert!(
+        !appended.get(),
+        "the append waits while another tab holds the lock"
+    );
+    assert_eq!(
+        storage()
+            .get_item(&format!("{}head", LocalStorageStore::prefix(&name)))
+            .unwrap(),
+        None
+    );
+    release
+        .borrow()
+        .as_ref()
+        .unwrap()
+        .call0(&JsValue::NULL)
+        .unwrap();
+    for _ in 0..100 {
+        if appended.get() {
+            break;
+        }
+        sleep(5).await;
+    }
+    assert!(appended.get(), "the append runs once the lock is free");
+    assert_eq!(store.read_all(1).await.unwrap().len(), 1);
+    drop(hold);
+    LocalStorageStore::delete(&name).unwrap();
+}
+
+/// Fills localStorage until not even one more character fits; returns the filler keys.
+fn fill_local_storage() -> Vec<String> {
+    let storage = storage();
+    let mut keys = Vec::new();
+    let mut size = 1 << 20;
+    while size >= 1 {
+        let key = format!("test-filler-{}", keys.len());
+        let value = "x".repeat(size);
+        if storage.set_item(&key, &value).is_ok() {
+            keys.push(key);
+        } else {
+            size /= 2;
+        }
+    }
+    keys
+}
+
+#[wasm_bindgen_test]
+async fn local_storage_a_full_storage_refuses_the_append_and_keeps_nothing_of_it() {
+    let name = fresh_name("local-full");
+    let prefix = LocalStorageStore::prefix(&name);
+    let store = LocalStorageStore::open(&name).unwrap();
+    store
+        .append("account-a", 0, vec![sample_event("a", 0)])
+        .await
+        .unwrap();
+    let fillers = fill_local_storage();
+
+    // Nothing fits: the first event is refused.
+    let full = store
+        .append("account-a", 1, vec![sample_event("a", 1)])
+        .await;
+    assert!(
+        matches!(full, Err(StoreError::QuotaExceeded(_))),
+        "{full:?}"
+    );
+
+    // Room for one event but not two: the first is written, the second is refused,
+    // and the first is taken back.
+    let first = sagabank::store::Recorded::new(sample_event("a", 1), "account-a", 2, 2);
+    let room = format!("{prefix}event/2").len() + first.to_json_line().len() + 8;
+    let mut freed = 0;
+    // Free `room` characters: shrink the fillers from the last one back.
+    for key in fillers.iter().rev() {
+        let len = storage().get_item(key).unwrap().unwrap().len() + key.len();
+        storage().remove_item(key).unwrap();
+        freed += len;
+        if freed >= room {
+            let keep = freed - room;
+            if keep > key.len() {
+                storage()
+                    .set_item(key, &"x".repeat(keep - key.len()))
+                    .unwrap();
+            }
+            break;
+        }
+    }
+    let two = store
+        .append(
+            "account-a",
+            1,
+            vec![sample_event("a", 1), sample_event("a", 2)],
+        )
+        .await;
+    for key in &fillers {
+        storage().remove_item(key).unwrap();
+    }
+    assert!(matches!(two, Err(StoreError::QuotaExceeded(_))), "{two:?}");
+    assert_eq!(
+        storage().get_item(&format!("{prefix}event/2")).unwrap(),
+        None
+    );
+    assert_eq!(
+        storage().get_item(&format!("{prefix}event/3")).unwrap(),
+        None
+    );
+    assert_eq!(
+        storage()
+            .get_item(&format!("{prefix}head"))
+            .unwrap()
+            .as_deref(),
+        Some("1")
+    );
+    let fresh = LocalStorageStore::open(&name).unwrap();
+    assert_eq!(fresh.read_all(1).await.unwrap().len(), 1);
+    // With room again, the same append lands.
+    let ok = store
+        .append(
+            "account-a",
+            1,
+            vec![sample_event("a", 1), sample_event("a", 2)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ok.len(), 2);
+    LocalStorageStore::delete(&name).unwrap();
+}
+
+// ---------------------------------------------------------------------------------
+// The change notifier and the store kinds
+
+#[wasm_bindgen_test]
+async fn the_notifier_tells_other_handles_of_appends() {
+    let name = fresh_name("notify");
+    let a = ChangeNotifier::new(&name).unwrap();
+    let b = ChangeNotifier::new(&name).unwrap();
+    let elsewhere = ChangeNotifier::new(&fresh_name("other")).unwrap();
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let heard_by_b = Rc::clone(&heard);
+    b.on_message(move |position| heard_by_b.borrow_mut().push(position));
+    let heard_elsewhere = Rc::new(RefCell::new(Vec::new()));
+    let sink = Rc::clone(&heard_elsewhere);
+    elsewhere.on_message(move |position| sink.borrow_mut().push(position));
+    let heard_self = Rc::new(RefCell::new(Vec::new()));
+    let sink = Rc::clone(&heard_self);
+    a.on_message(move |position| sink.borrow_mut().push(position));
+
+    a.post(7);
+    a.post(9);
+    for _ in 0..100 {
+        if heard.borrow().len() == 2 {
+            break;
+        }
+        sleep(10).await;
+    }
+    assert_eq!(*heard.borrow(), [7, 9]);
+    sleep(20).await;
+    assert!(
+        heard_elsewhere.borrow().is_empty(),
+        "other logs hear nothing"
+    );
+    assert!(
+        heard_self.borrow().is_empty(),
+        "the poster does not hear itself"
+    );
+}
+
+#[wasm_bindgen_test]
+fn store_kinds_parse_from_settings() {
+    assert_eq!(StoreKind::parse("idb"), Some(StoreKind::IndexedDb));
+    assert_eq!(StoreKind::parse("IndexedDB"), Some(StoreKind::IndexedDb));
+    assert_eq!(StoreKind::parse("local"), Some(StoreKind::LocalStorage));
+    assert_eq!(StoreKind::parse("memory"), Some(StoreKind::Memory));
+    assert_eq!(StoreKind::parse("floppy"), None);
+    for kind in [
+        StoreKind::IndexedDb,
+        StoreKind::LocalStorage,
+        StoreKind::Memory,
+    ] {
+        assert_eq!(StoreKind::parse(kind.as_str()), Some(kind));
+    }
+    assert!(LocalStorageStore::probe().is_ok());
+    assert!(LocalStorageStore::open("a/b").is_err());
+}
+
+#[wasm_bindgen_test]
+async fn any_store_dumps_raw_records_of_each_kind() {
+    for kind in [
+        StoreKind::IndexedDb,
+        StoreKind::LocalStorage,
+        StoreKind::Memory,
+    ] {
+        let name = fresh_name("raw");
+        let store = AnyStore::open(kind, &name).await.unwrap();
+        assert_eq!(store.kind(), kind);
+        let stored = store
+            .append("account-a", 0, vec![sample_event("a", 0)])
+            .await
+            .unwrap();
+        let raw = store.raw_records().await.unwrap();
+        let line = stored[0].to_json_line();
+        assert!(
+            raw.iter().any(|r| r.value == line),
+            "{kind}: the event's line is in the dump: {raw:?}"
+        );
+        AnyStore::delete(kind, &name).await.unwrap();
+    }
+}

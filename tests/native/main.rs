@@ -1,0 +1,13 @@
+//! The native test suite: the behaviours of `design/scenarios.md`, one test each,
+//! plus the store contract, the projections and scenario files. One binary with
+//! modules, so it links once.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod accounts;
+mod projections;
+mod saga;
+mod scenario_files;
+mod store_contract;
+mod support;
+mod transfers;
