@@ -125,7 +125,7 @@ async fn run_once() -> Figures {
         .await
         .expect("reads")
         .iter()
-        .map(Recorded::to_json_line)
+        .map(|r| r.to_json_line())
         .collect();
     let serialize = start.elapsed();
 

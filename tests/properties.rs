@@ -8,6 +8,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use futures::executor::block_on;
 use proptest::prelude::*;
@@ -244,10 +245,7 @@ impl World {
             prop_assert_eq!(r.version, *v, "versions of {} are gap-free", r.stream);
         }
         let rebuilt = ReadModels::rebuild(
-            &log.iter()
-                .cloned()
-                .map(std::rc::Rc::new)
-                .collect::<Vec<_>>(),
+            &log,
         );
         for account in rebuilt.accounts.values() {
             prop_assert!(
@@ -280,7 +278,7 @@ impl World {
         self.check()?;
         let log = block_on(self.store.read_all(1)).unwrap();
         for id in &self.transfers {
-            let stream: Vec<&Recorded> = log.iter().filter(|r| r.stream == id.stream()).collect();
+            let stream: Vec<&Rc<Recorded>> = log.iter().filter(|r| r.stream == id.stream()).collect();
             let ends: Vec<usize> = stream
                 .iter()
                 .enumerate()
@@ -351,7 +349,7 @@ fn external_effect(event: &Event) -> Decimal {
 }
 
 /// Money debited by transfers and not (yet) credited or refunded.
-fn in_flight(log: &[Recorded]) -> Decimal {
+fn in_flight(log: &[Rc<Recorded>]) -> Decimal {
     log.iter()
         .map(|r| match &r.event {
             Event::MoneyWithdrawn(e) if e.transfer_id.is_some() => e.amount.to_decimal(),

@@ -147,13 +147,7 @@ impl<S: EventStore> Bank<S> {
     /// another tab, or skipped past) and applies them. Returns how many were new.
     pub async fn catch_up(&self) -> Result<usize, StoreError> {
         let from = self.inner.borrow().models.last_position + 1;
-        let fresh: Vec<Rc<Recorded>> = self
-            .store
-            .read_all(from)
-            .await?
-            .into_iter()
-            .map(Rc::new)
-            .collect();
+        let fresh = self.store.read_all(from).await?;
         self.absorb(&fresh);
         Ok(fresh.len())
     }
@@ -180,8 +174,7 @@ impl<S: EventStore> Bank<S> {
 
     /// Stores events just appended: in order if they follow what we have, else by
     /// catching up (another tab wrote in between).
-    async fn record(&self, appended: Vec<Recorded>) -> Result<Vec<Rc<Recorded>>, StoreError> {
-        let appended: Vec<Rc<Recorded>> = appended.into_iter().map(Rc::new).collect();
+    async fn record(&self, appended: Vec<Rc<Recorded>>) -> Result<Vec<Rc<Recorded>>, StoreError> {
         let next = self.inner.borrow().models.last_position + 1;
         match appended.first() {
             Some(first) if first.position == next => self.absorb(&appended),
@@ -316,7 +309,12 @@ impl<S: EventStore> Bank<S> {
                 }
                 Err(format!("gave up after {MAX_ATTEMPTS} attempts: {reason}"))
             }
-            _ if plan.reject_credit && step == SagaStep::Credit => {
+            // The injected refusal stands where the destination's own rules do: after
+            // its idempotency check, so a credit applied before a crash stays applied.
+            _ if plan.reject_credit
+                && step == SagaStep::Credit
+                && !self.leg_already_applied(&command).await? =>
+            {
                 Err(REJECTED_CREDIT_REASON.to_owned())
             }
             _ => match self.handle_account(&command, id.as_str(), &causation).await {
@@ -347,6 +345,19 @@ impl<S: EventStore> Bank<S> {
             return Err(BankError::Crashed(format!("after the {step} step")));
         }
         Ok(StepOutcome::Advanced(self.transfer_state(id).await?))
+    }
+
+    /// Whether the account already holds this transfer leg (on fresh state).
+    async fn leg_already_applied(&self, command: &AccountCommand) -> Result<bool, StoreError> {
+        self.catch_up().await?;
+        let inner = self.inner.borrow();
+        let stamp = Stamp {
+            transaction_id: String::new(),
+        };
+        Ok(inner
+            .accounts
+            .get(command.account_id())
+            .is_some_and(|a| matches!(account::decide(command, &a.state, &stamp), Ok(events) if events.is_empty())))
     }
 
     fn crash_due(&self, id: &TransferId, point: CrashPoint) -> bool {

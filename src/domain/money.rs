@@ -48,7 +48,8 @@ impl Money {
             .unwrap_or(trimmed)
             .chars()
             .all(|c| c.is_ascii_digit() || c == '.')
-            && trimmed.chars().any(|c| c.is_ascii_digit());
+            && trimmed.chars().any(|c| c.is_ascii_digit())
+            && trimmed.matches('.').count() <= 1;
         if !well_formed {
             return Err(MoneyError::NotANumber(trimmed.to_owned()));
         }
@@ -63,10 +64,7 @@ impl Money {
         let value = match Decimal::from_str(trimmed) {
             Ok(value) => value,
             // Only length can make a well-formed number fail to fit a Decimal.
-            Err(_) if trimmed.matches('.').count() <= 1 => {
-                return Err(MoneyError::OutOfRange(trimmed.to_owned()))
-            }
-            Err(_) => return Err(MoneyError::NotANumber(trimmed.to_owned())),
+            Err(_) => return Err(MoneyError::OutOfRange(trimmed.to_owned())),
         };
         if value.normalize().scale() > 2 {
             return Err(MoneyError::TooManyDecimals(trimmed.to_owned()));

@@ -9,6 +9,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
+use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -144,7 +145,7 @@ impl EventStore for AnyStore {
         stream: &str,
         expected_version: u64,
         events: Vec<NewEvent>,
-    ) -> Result<Vec<Recorded>, StoreError> {
+    ) -> Result<Vec<Rc<Recorded>>, StoreError> {
         match self {
             AnyStore::Memory(s) => s.append(stream, expected_version, events).await,
             AnyStore::IndexedDb(s) => s.append(stream, expected_version, events).await,
@@ -156,7 +157,7 @@ impl EventStore for AnyStore {
         &self,
         stream: &str,
         from_version: u64,
-    ) -> Result<Vec<Recorded>, StoreError> {
+    ) -> Result<Vec<Rc<Recorded>>, StoreError> {
         match self {
             AnyStore::Memory(s) => s.read_stream(stream, from_version).await,
             AnyStore::IndexedDb(s) => s.read_stream(stream, from_version).await,
@@ -164,7 +165,7 @@ impl EventStore for AnyStore {
         }
     }
 
-    async fn read_all(&self, from_position: u64) -> Result<Vec<Recorded>, StoreError> {
+    async fn read_all(&self, from_position: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
         match self {
             AnyStore::Memory(s) => s.read_all(from_position).await,
             AnyStore::IndexedDb(s) => s.read_all(from_position).await,

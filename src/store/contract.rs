@@ -3,6 +3,7 @@
 //! tests run the very same checks on IndexedDB and localStorage.
 
 use std::future::Future;
+use std::rc::Rc;
 
 use super::{EventStore, NewEvent, Recorded, StoreError};
 use crate::domain::events::{AccountOpened, MoneyDeposited};
@@ -44,11 +45,11 @@ fn check(ok: bool, what: &str) -> Result<(), String> {
     }
 }
 
-fn positions(events: &[Recorded]) -> Vec<u64> {
+fn positions(events: &[Rc<Recorded>]) -> Vec<u64> {
     events.iter().map(|e| e.position).collect()
 }
 
-fn versions(events: &[Recorded]) -> Vec<u64> {
+fn versions(events: &[Rc<Recorded>]) -> Vec<u64> {
     events.iter().map(|e| e.version).collect()
 }
 

@@ -243,7 +243,7 @@ impl EventStore for IndexedDbStore {
         stream: &str,
         expected_version: u64,
         events: Vec<NewEvent>,
-    ) -> Result<Vec<Recorded>, StoreError> {
+    ) -> Result<Vec<Rc<Recorded>>, StoreError> {
         let (tx, store) = self.begin(TransactionMode::ReadWrite)?;
         let done = TxDone::watch(store.transaction().into());
         // Both reads are queued at once; the transaction stays active between them.
@@ -290,7 +290,7 @@ impl EventStore for IndexedDbStore {
                 let _ = store.transaction().abort();
                 return Err(failed("cannot store an event", &e));
             }
-            stored.push(recorded);
+            stored.push(Rc::new(recorded));
         }
         drop(tx);
         match done.wait().await {
@@ -318,7 +318,7 @@ impl EventStore for IndexedDbStore {
         &self,
         stream: &str,
         from_version: u64,
-    ) -> Result<Vec<Recorded>, StoreError> {
+    ) -> Result<Vec<Rc<Recorded>>, StoreError> {
         let (_tx, store) = self.begin(TransactionMode::ReadOnly)?;
         let index = store
             .index(STREAM_INDEX)
@@ -334,12 +334,12 @@ impl EventStore for IndexedDbStore {
             .map(|value| {
                 let (event, at) = decode(value)?;
                 check.check(&event, &at)?;
-                Ok(event)
+                Ok(Rc::new(event))
             })
             .collect()
     }
 
-    async fn read_all(&self, from_position: u64) -> Result<Vec<Recorded>, StoreError> {
+    async fn read_all(&self, from_position: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
         let (_tx, store) = self.begin(TransactionMode::ReadOnly)?;
         #[allow(clippy::cast_precision_loss)]
         let from = JsValue::from_f64(from_position.max(1) as f64);
@@ -356,7 +356,7 @@ impl EventStore for IndexedDbStore {
             .map(|value| {
                 let (event, at) = decode(value)?;
                 check.check(&event, &at)?;
-                Ok(event)
+                Ok(Rc::new(event))
             })
             .collect()
     }

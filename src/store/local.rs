@@ -66,7 +66,7 @@ struct Inner {
 #[derive(Default)]
 struct Log {
     head: u64,
-    events: Vec<Recorded>,
+    events: Vec<Rc<Recorded>>,
     /// Indexes into `events` of each stream's events, in version order.
     streams: HashMap<String, Vec<usize>>,
 }
@@ -273,7 +273,7 @@ impl LocalStorageStore {
                 }));
             }
             versions.push(log.events.len());
-            log.events.push(event);
+            log.events.push(Rc::new(event));
             log.head = position;
         }
         Ok(())
@@ -296,7 +296,7 @@ impl LocalStorageStore {
         stream: &str,
         expected_version: u64,
         events: Vec<NewEvent>,
-    ) -> Result<Vec<Recorded>, StoreError> {
+    ) -> Result<Vec<Rc<Recorded>>, StoreError> {
         self.refresh()?;
         let mut slot = self.inner.log.borrow_mut();
         let log = slot.get_or_insert_with(Log::default);
@@ -312,10 +312,15 @@ impl LocalStorageStore {
         if events.is_empty() {
             return Ok(Vec::new());
         }
-        let stored: Vec<Recorded> = (1u64..)
+        let stored: Vec<Rc<Recorded>> = (1u64..)
             .zip(events)
             .map(|(offset, event)| {
-                Recorded::new(event, stream, expected_version + offset, log.head + offset)
+                Rc::new(Recorded::new(
+                    event,
+                    stream,
+                    expected_version + offset,
+                    log.head + offset,
+                ))
             })
             .collect();
         let keys: Vec<String> = stored.iter().map(|r| self.event_key(r.position)).collect();
@@ -396,7 +401,7 @@ impl EventStore for LocalStorageStore {
         stream: &str,
         expected_version: u64,
         events: Vec<NewEvent>,
-    ) -> Result<Vec<Recorded>, StoreError> {
+    ) -> Result<Vec<Rc<Recorded>>, StoreError> {
         let this = self.clone();
         let stream = stream.to_owned();
         self.locked(move || this.append_now(&stream, expected_version, events))
@@ -407,7 +412,7 @@ impl EventStore for LocalStorageStore {
         &self,
         stream: &str,
         from_version: u64,
-    ) -> Result<Vec<Recorded>, StoreError> {
+    ) -> Result<Vec<Rc<Recorded>>, StoreError> {
         self.refreshed().await?;
         let slot = self.inner.log.borrow();
         let Some(log) = slot.as_ref() else {
@@ -418,12 +423,12 @@ impl EventStore for LocalStorageStore {
             indexes
                 .iter()
                 .skip(skip)
-                .map(|&i| log.events[i].clone())
+                .map(|&i| Rc::clone(&log.events[i]))
                 .collect()
         }))
     }
 
-    async fn read_all(&self, from_position: u64) -> Result<Vec<Recorded>, StoreError> {
+    async fn read_all(&self, from_position: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
         self.refreshed().await?;
         let slot = self.inner.log.borrow();
         let Some(log) = slot.as_ref() else {

@@ -10,7 +10,7 @@ use super::{EventStore, NewEvent, Recorded, StoreError};
 
 #[derive(Default)]
 struct Log {
-    events: Vec<Recorded>,
+    events: Vec<Rc<Recorded>>,
     /// Positions (0-based indexes into `events`) of each stream's events, in order.
     streams: HashMap<String, Vec<usize>>,
 }
@@ -29,7 +29,7 @@ impl MemoryStore {
 
     /// A store holding `events` as they are, e.g. an imported log.
     #[must_use]
-    pub fn from_recorded(events: Vec<Recorded>) -> MemoryStore {
+    pub fn from_recorded(events: Vec<Rc<Recorded>>) -> MemoryStore {
         let mut log = Log::default();
         for (index, event) in events.iter().enumerate() {
             log.streams
@@ -61,7 +61,7 @@ impl EventStore for MemoryStore {
         stream: &str,
         expected_version: u64,
         events: Vec<NewEvent>,
-    ) -> Result<Vec<Recorded>, StoreError> {
+    ) -> Result<Vec<Rc<Recorded>>, StoreError> {
         let mut log = self.log.borrow_mut();
         let log = &mut *log;
         let current = log.streams.get(stream).map_or(0, |s| s.len() as u64);
@@ -76,10 +76,14 @@ impl EventStore for MemoryStore {
         let indexes = log.streams.entry(stream.to_owned()).or_default();
         for (offset, event) in events.into_iter().enumerate() {
             let index = log.events.len();
-            let recorded =
-                Recorded::new(event, stream, current + 1 + offset as u64, index as u64 + 1);
+            let recorded = Rc::new(Recorded::new(
+                event,
+                stream,
+                current + 1 + offset as u64,
+                index as u64 + 1,
+            ));
             indexes.push(index);
-            log.events.push(recorded.clone());
+            log.events.push(Rc::clone(&recorded));
             stored.push(recorded);
         }
         Ok(stored)
@@ -89,19 +93,19 @@ impl EventStore for MemoryStore {
         &self,
         stream: &str,
         from_version: u64,
-    ) -> Result<Vec<Recorded>, StoreError> {
+    ) -> Result<Vec<Rc<Recorded>>, StoreError> {
         let log = self.log.borrow();
         let skip = from_version.saturating_sub(1) as usize;
         Ok(log.streams.get(stream).map_or_else(Vec::new, |indexes| {
             indexes
                 .iter()
                 .skip(skip)
-                .map(|&i| log.events[i].clone())
+                .map(|&i| Rc::clone(&log.events[i]))
                 .collect()
         }))
     }
 
-    async fn read_all(&self, from_position: u64) -> Result<Vec<Recorded>, StoreError> {
+    async fn read_all(&self, from_position: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
         let log = self.log.borrow();
         let skip = from_position.saturating_sub(1) as usize;
         Ok(log.events.iter().skip(skip).cloned().collect())

@@ -16,6 +16,8 @@ pub mod idb;
 pub mod local;
 pub mod memory;
 
+use std::rc::Rc;
+
 use thiserror::Error;
 
 pub use envelope::{NewEvent, Recorded};
@@ -57,15 +59,15 @@ pub trait EventStore {
         stream: &str,
         expected_version: u64,
         events: Vec<NewEvent>,
-    ) -> Result<Vec<Recorded>, StoreError>;
+    ) -> Result<Vec<Rc<Recorded>>, StoreError>;
 
     /// The events of `stream` with version >= `from_version` (1-based), in order.
     async fn read_stream(
         &self,
         stream: &str,
         from_version: u64,
-    ) -> Result<Vec<Recorded>, StoreError>;
+    ) -> Result<Vec<Rc<Recorded>>, StoreError>;
 
     /// Every event with global position >= `from_position` (1-based), in commit order.
-    async fn read_all(&self, from_position: u64) -> Result<Vec<Recorded>, StoreError>;
+    async fn read_all(&self, from_position: u64) -> Result<Vec<Rc<Recorded>>, StoreError>;
 }

@@ -1,8 +1,568 @@
-//! Time travel (placeholder until written).
+//! Time travel: a scrubber over the global log showing every account as it was after
+//! event N, and what event N changed. It follows the selection shared with the audit
+//! trail (`selected_position`) and sets it, both ways, without a feedback loop: the
+//! selection only ever flows into a local "committed position", and only the user's
+//! own moves write the selection.
+//!
+//! The state as of N is a fold of the first N events (`ReadModels::as_of`), O(N). It
+//! is computed in a memo that depends only on N and on which log is shown, never on
+//! the log merely growing, and the fold is cached: moving forward (the ▶ button, the
+//! arrow keys, following new events) applies just the events in between; moving
+//! backward refolds from the start. While the slider is dragged over a long log the
+//! state is recomputed when the thumb is released (`change`), not on every `input`;
+//! short logs follow the thumb live.
+//!
+//! It renders read models and never computes a balance itself.
+
+use leptos::html;
 use leptos::prelude::*;
+
+use super::audit::{log_identity, replace_hash};
+use super::route::{self, Target};
+use super::service::{use_bank, BankHandle};
+use super::widgets::AccountStatusBadge;
+use crate::app::ReadModels;
+use crate::domain::{AccountId, AccountStatus, Money, TransferId};
+use crate::store::Recorded;
+
+/// Logs up to this long recompute while the thumb is dragged; longer ones on release.
+const LIVE_LIMIT: u64 = 5_000;
+
+/// One account as of event N.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct AccountRow {
+    id: AccountId,
+    owner: String,
+    status: AccountStatus,
+    balance: Money,
+    /// Event N changed it.
+    changed: bool,
+}
+
+/// One value event N changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Change {
+    what: &'static str,
+    before: String,
+    after: String,
+}
+
+/// What event N is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Subject {
+    Account { id: AccountId, owner: String },
+    Transfer(TransferId),
+}
+
+/// The difference event N made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct EventDiff {
+    position: u64,
+    event_type: &'static str,
+    stream: String,
+    recorded_at: String,
+    subject: Option<Subject>,
+    changes: Vec<Change>,
+    /// What happened, in words (the statement line or saga timeline entry).
+    summary: Option<String>,
+    /// The transfer an account movement belongs to.
+    part_of: Option<TransferId>,
+}
+
+/// The bank as of event N.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Snapshot {
+    position: u64,
+    accounts: Vec<AccountRow>,
+    transfers: usize,
+    total: String,
+    diff: Option<EventDiff>,
+}
+
+/// A cached fold of the first `at` events of the log `log`.
+struct Fold {
+    log: usize,
+    at: u64,
+    models: ReadModels,
+}
+
+/// What the event's account or transfer looked like on one side of the event.
+struct Side {
+    account: Option<(AccountStatus, Money)>,
+    transfer: Option<&'static str>,
+}
+
+impl Side {
+    fn of(m: &ReadModels, r: &Recorded) -> Side {
+        Side {
+            account: r
+                .event
+                .account_id()
+                .and_then(|id| m.accounts.get(id))
+                .map(|a| (a.status, a.balance)),
+            transfer: TransferId::from_stream(&r.stream)
+                .and_then(|id| m.transfers.get(&id))
+                .map(|t| t.state.label()),
+        }
+    }
+}
 
 /// The time-travel panel.
 #[component]
 pub fn TimeTravelPanel() -> impl IntoView {
-    view! { <section class="panel panel--timetravel"><h2>"Time travel"</h2></section> }
+    let handle = use_bank();
+    let fold: StoredValue<Option<Fold>, LocalStorage> = StoredValue::new_local(None);
+    let slider = NodeRef::<html::Input>::new();
+
+    // The position the panel shows; `None` follows the newest event.
+    let committed = RwSignal::new(None::<u64>);
+    // Where the thumb is (differs from `committed` while a long log is dragged).
+    let scrub = RwSignal::new(0_u64);
+
+    let log_id = Memo::new(move |_| {
+        handle.read(|_| ());
+        log_identity(&handle)
+    });
+    let last = Memo::new(move |_| handle.last_position());
+    let target = Memo::new(move |_| {
+        let last = last.get();
+        committed.get().map_or(last, |n| n.min(last))
+    });
+    let snapshot = Memo::new(move |_| {
+        let log = log_id.get();
+        let n = target.get();
+        snapshot_at(&handle, fold, log, n)
+    });
+
+    // The selection flows in (from the audit trail or a deep link)…
+    Effect::new(move |_| {
+        if let Some(position) = handle.selected_position.get() {
+            committed.set(Some(position));
+        }
+    });
+    Effect::new(move |_| scrub.set(target.get()));
+    // …and the thumb follows. `max` and `value` are set together, so a value is never
+    // clamped by a stale maximum.
+    Effect::new(move |_| {
+        let (max, value) = (last.get(), scrub.get());
+        if let Some(input) = slider.get() {
+            input.set_max(&max.to_string());
+            input.set_value(&value.to_string());
+        }
+    });
+
+    // …and the user's moves flow out.
+    let commit = move |n: u64| {
+        committed.set(Some(n));
+        if n == 0 {
+            handle.selected_position.set(None);
+            replace_hash(None);
+        } else {
+            handle.selected_position.set(Some(n));
+            replace_hash(Some(&Target::Event(n)));
+        }
+    };
+    let slider_value = move |ev: &leptos::ev::Event| event_target_value(ev).parse::<u64>().ok();
+    let on_input = move |ev: leptos::ev::Event| {
+        if let Some(n) = slider_value(&ev) {
+            scrub.set(n);
+            if last.get_untracked() <= LIVE_LIMIT {
+                commit(n);
+            }
+        }
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Some(n) = slider_value(&ev) {
+            scrub.set(n);
+            commit(n);
+        }
+    };
+    let step = move |forward: bool| {
+        let n = scrub.get_untracked();
+        let n = if forward {
+            (n + 1).min(last.get_untracked())
+        } else {
+            n.saturating_sub(1)
+        };
+        scrub.set(n);
+        commit(n);
+    };
+    let follow_latest = move |_| {
+        committed.set(None);
+        handle.selected_position.set(None);
+        replace_hash(None);
+    };
+
+    let event_label = move |n: u64| -> String {
+        let what = handle
+            .read(|m| {
+                let index = usize::try_from(n.checked_sub(1)?).ok()?;
+                m.audit
+                    .get(index)
+                    .map(|r| format!("{} in {}", r.event_type(), r.stream))
+            })
+            .flatten();
+        match what {
+            Some(what) => format!("event {n} of {}: {what}", last.get()),
+            None => format!("the start, before event 1 of {}", last.get()),
+        }
+    };
+    let dragging = move || scrub.get() != target.get();
+
+    view! {
+        <section class="panel panel--timetravel timetravel" aria-labelledby="timetravel-title">
+            <h2 id="timetravel-title">"Time travel"</h2>
+            <p class="timetravel__lead">
+                "Every account as it was after any event, and what that event changed. Follows the audit trail's selection."
+            </p>
+            <div class="timetravel__controls">
+                <label class="timetravel__label" for="timetravel-slider">"Show the bank as of event"</label>
+                <div class="timetravel__scrubber">
+                    <button
+                        type="button"
+                        class="button button--secondary button--chip"
+                        aria-label="Previous event"
+                        data-testid="timetravel-prev"
+                        disabled=move || scrub.get() == 0
+                        on:click=move |_| step(false)
+                    >
+                        <span aria-hidden="true">"◀"</span>
+                    </button>
+                    <input
+                        id="timetravel-slider"
+                        class="timetravel__slider"
+                        type="range"
+                        min="0"
+                        step="1"
+                        node_ref=slider
+                        data-testid="timetravel-slider"
+                        aria-valuetext=move || event_label(scrub.get())
+                        on:input=on_input
+                        on:change=on_change
+                    />
+                    <button
+                        type="button"
+                        class="button button--secondary button--chip"
+                        aria-label="Next event"
+                        data-testid="timetravel-next"
+                        disabled=move || scrub.get() >= last.get()
+                        on:click=move |_| step(true)
+                    >
+                        <span aria-hidden="true">"▶"</span>
+                    </button>
+                </div>
+                <div class="timetravel__where">
+                    <output for="timetravel-slider" class="timetravel__position" data-testid="timetravel-position">
+                        {move || format!("Event {} of {}", scrub.get(), last.get())}
+                    </output>
+                    {move || {
+                        if committed.get().is_none() {
+                            view! { <span class="timetravel__mode">"following the newest event"</span> }.into_any()
+                        } else {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="button button--secondary button--chip"
+                                    data-testid="timetravel-latest"
+                                    on:click=follow_latest
+                                >
+                                    "Follow the newest event"
+                                </button>
+                            }
+                            .into_any()
+                        }
+                    }}
+                </div>
+                <p class="timetravel__pending" role="status">
+                    {move || dragging().then(|| format!("Release to show {}.", event_label(scrub.get())))}
+                </p>
+            </div>
+            <div class="timetravel__body">
+                <Diff snapshot=snapshot/>
+                <Accounts snapshot=snapshot/>
+            </div>
+        </section>
+    }
+}
+
+/// What event N changed.
+#[component]
+fn Diff(snapshot: Memo<Snapshot>) -> impl IntoView {
+    view! {
+        <div class="timetravel__diff" data-testid="timetravel-diff">
+            {move || match snapshot.with(|s| s.diff.clone()) {
+                None => view! {
+                    <h3>"Before the first event"</h3>
+                    <p class="timetravel__summary">"Nothing has happened yet: no accounts, no transfers."</p>
+                }
+                .into_any(),
+                Some(d) => view! { <DiffBody d=d/> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn DiffBody(d: EventDiff) -> impl IntoView {
+    let subject = d.subject.clone().map(|subject| match subject {
+        Subject::Account { id, owner } => view! {
+            "Account "
+            <a href=route::href(&Target::Account(id.clone()))>{id.to_string()}</a>
+            {format!(" ({owner})")}
+        }
+        .into_any(),
+        Subject::Transfer(id) => view! {
+            "Transfer "
+            <a href=route::href(&Target::Transfer(id.clone()))>{id.to_string()}</a>
+        }
+        .into_any(),
+    });
+    let part_of = d.part_of.clone().map(|id| {
+        view! {
+            <p class="timetravel__part-of">
+                "A step of transfer "
+                <a href=route::href(&Target::Transfer(id.clone()))>{id.to_string()}</a>
+            </p>
+        }
+    });
+    let changes = if d.changes.is_empty() {
+        view! { <p class="timetravel__summary">"No balance, status or transfer state changed."</p> }
+            .into_any()
+    } else {
+        view! {
+            <ul class="timetravel__changes">
+                {d
+                    .changes
+                    .iter()
+                    .map(|c| {
+                        view! {
+                            <li>
+                                <span class="timetravel__what">{c.what}</span>
+                                ": "
+                                <span class="timetravel__before">{c.before.clone()}</span>
+                                <span class="timetravel__arrow" aria-label="becomes">" → "</span>
+                                <span class="timetravel__after">{c.after.clone()}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <h3>
+            "Event "
+            <a href=route::href(&Target::Event(d.position))>{format!("#{}", d.position)}</a>
+            {format!(": {}", d.event_type)}
+        </h3>
+        <p class="timetravel__meta">{format!("{} · {}", d.stream, d.recorded_at)}</p>
+        {subject.map(|s| view! { <p class="timetravel__subject">{s}</p> })}
+        {changes}
+        {d.summary.clone().map(|s| view! { <p class="timetravel__summary">{s}</p> })}
+        {part_of}
+    }
+}
+
+/// Every account as of event N.
+#[component]
+fn Accounts(snapshot: Memo<Snapshot>) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="table timetravel__accounts" data-testid="timetravel-accounts">
+                <caption>
+                    {move || {
+                        snapshot.with(|s| {
+                            format!(
+                                "Accounts as of event {}: total {}, {} transfer{}",
+                                s.position,
+                                s.total,
+                                s.transfers,
+                                if s.transfers == 1 { "" } else { "s" }
+                            )
+                        })
+                    }}
+                </caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Account"</th>
+                        <th scope="col">"Owner"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col" class="num">"Balance"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        let rows = snapshot.with(|s| s.accounts.clone());
+                        if rows.is_empty() {
+                            return view! {
+                                <tr><td colspan="4" class="empty">"No accounts at this point."</td></tr>
+                            }
+                            .into_any();
+                        }
+                        rows.into_iter()
+                            .map(|a| {
+                                let status = a.status;
+                                view! {
+                                    <tr
+                                        class:timetravel__row--changed=a.changed
+                                        data-testid=format!("timetravel-account-{}", a.id)
+                                    >
+                                        <th scope="row">
+                                            {a.id.to_string()}
+                                            {a.changed.then(|| view! {
+                                                <span class="timetravel__marker">" (changed)"</span>
+                                            })}
+                                        </th>
+                                        <td>{a.owner.clone()}</td>
+                                        <td><AccountStatusBadge status=Signal::derive(move || status)/></td>
+                                        <td class="num" data-testid="timetravel-balance">{a.balance.to_string()}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                            .into_any()
+                    }}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The bank as of event `n` of the log `log`, from the cached fold when it can be
+/// moved forward to `n`, else from a fresh fold.
+fn snapshot_at(
+    handle: &BankHandle,
+    fold: StoredValue<Option<Fold>, LocalStorage>,
+    log: usize,
+    n: u64,
+) -> Snapshot {
+    let Some(bank) = handle.bank() else {
+        return Snapshot::default();
+    };
+    bank.read(|m| {
+        let n = n.min(m.last_position);
+        let base = n.saturating_sub(1);
+        fold.try_update_value(|slot| {
+            if !matches!(slot, Some(f) if f.log == log && f.at <= base) {
+                *slot = Some(Fold {
+                    log,
+                    at: base,
+                    models: m.as_of(base),
+                });
+            }
+            let f = slot.as_mut()?;
+            while f.at < base {
+                let event = m.audit.get(usize::try_from(f.at).ok()?)?;
+                f.models.apply(event);
+                f.at += 1;
+            }
+            if n == 0 {
+                return Some(summarize(&f.models, None, None));
+            }
+            let event = m.audit.get(usize::try_from(base).ok()?)?;
+            let before = Side::of(&f.models, event);
+            f.models.apply(event);
+            f.at = n;
+            Some(summarize(&f.models, Some(event), Some(before)))
+        })
+        .flatten()
+    })
+    .unwrap_or_default()
+}
+
+/// The accounts of `m` and, for `event`, what it changed (`before` is how its
+/// account or transfer looked before it; `m` is after it).
+fn summarize(m: &ReadModels, event: Option<&Recorded>, before: Option<Side>) -> Snapshot {
+    let changed_account = event.and_then(|r| r.event.account_id());
+    let accounts = m
+        .accounts
+        .values()
+        .map(|a| AccountRow {
+            id: a.account_id.clone(),
+            owner: a.owner_name.clone(),
+            status: a.status,
+            balance: a.balance,
+            changed: changed_account == Some(&a.account_id),
+        })
+        .collect();
+    let diff = event.zip(before).map(|(r, before)| diff_of(m, r, &before));
+    Snapshot {
+        position: m.last_position,
+        accounts,
+        transfers: m.transfers.len(),
+        total: m.total_balance().to_string(),
+        diff,
+    }
+}
+
+fn diff_of(m: &ReadModels, r: &Recorded, before: &Side) -> EventDiff {
+    let after = Side::of(m, r);
+    let mut changes = Vec::new();
+    let account = r.event.account_id().and_then(|id| m.accounts.get(id));
+    match (before.account, after.account) {
+        (None, Some((status, balance))) => {
+            changes.push(Change {
+                what: "Status",
+                before: "not opened".to_owned(),
+                after: status.to_string(),
+            });
+            changes.push(Change {
+                what: "Balance",
+                before: "none".to_owned(),
+                after: balance.to_string(),
+            });
+        }
+        (Some((s0, b0)), Some((s1, b1))) => {
+            if b0 != b1 {
+                changes.push(Change {
+                    what: "Balance",
+                    before: b0.to_string(),
+                    after: b1.to_string(),
+                });
+            }
+            if s0 != s1 {
+                changes.push(Change {
+                    what: "Status",
+                    before: s0.to_string(),
+                    after: s1.to_string(),
+                });
+            }
+        }
+        _ => {}
+    }
+    if before.transfer != after.transfer {
+        changes.push(Change {
+            what: "Transfer",
+            before: before.transfer.unwrap_or("not started").to_owned(),
+            after: after.transfer.unwrap_or("not started").to_owned(),
+        });
+    }
+    let transfer_id = r.event.transfer_id();
+    let subject = match (account, TransferId::from_stream(&r.stream)) {
+        (Some(a), _) => Some(Subject::Account {
+            id: a.account_id.clone(),
+            owner: a.owner_name.clone(),
+        }),
+        (None, Some(t)) => Some(Subject::Transfer(t)),
+        (None, None) => None,
+    };
+    let timeline_summary = transfer_id
+        .and_then(|t| m.transfers.get(t))
+        .and_then(|t| t.timeline.iter().rev().find(|e| e.position == r.position))
+        .map(|e| e.summary.clone());
+    let statement_summary = account
+        .and_then(|a| a.statement.iter().rev().find(|l| l.position == r.position))
+        .map(|l| l.description.clone())
+        .filter(|d| !d.is_empty());
+    EventDiff {
+        position: r.position,
+        event_type: r.event_type(),
+        stream: r.stream.clone(),
+        recorded_at: r.recorded_at.clone(),
+        subject,
+        changes,
+        summary: timeline_summary.or(statement_summary),
+        part_of: transfer_id.filter(|_| account.is_some()).cloned(),
+    }
 }

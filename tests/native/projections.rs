@@ -21,7 +21,7 @@ fn every_stored_event_appears_once_in_the_audit_trail_in_commit_order() {
     let bank = new_bank();
     busy(&bank);
     let stored = log(bank.store());
-    let audit: Vec<_> = bank.read(|m| m.audit.iter().map(|r| (**r).clone()).collect());
+    let audit: Vec<_> = bank.read(|m| m.audit.clone());
     assert_eq!(audit, stored, "the audit trail is the log, each event once");
 
     let positions: Vec<u64> = audit.iter().map(|r| r.position).collect();

@@ -16,7 +16,7 @@ use crate::support::*;
 fn movements_of(store: &MemoryStore, transfer: &str) -> Vec<(String, String)> {
     log(store)
         .into_iter()
-        .filter_map(|r| match r.event {
+        .filter_map(|r| match &r.event {
             Event::MoneyDeposited(e) if e.transfer_id == Some(tid(transfer)) => {
                 Some((e.account_id.to_string(), format!("+{}", e.amount)))
             }

@@ -1,6 +1,7 @@
 //! The event store contract, run on the memory store, and proof that it bites: stores
 //! that break a rule fail it.
 
+use std::rc::Rc;
 use futures::executor::block_on;
 use pretty_assertions::assert_eq;
 use sagabank::store::contract::{self, run_all, sample_event};
@@ -88,15 +89,15 @@ impl EventStore for ReadsEverything {
         stream: &str,
         expected_version: u64,
         events: Vec<NewEvent>,
-    ) -> Result<Vec<Recorded>, StoreError> {
+    ) -> Result<Vec<Rc<Recorded>>, StoreError> {
         self.0.append(stream, expected_version, events).await
     }
 
-    async fn read_stream(&self, stream: &str, from: u64) -> Result<Vec<Recorded>, StoreError> {
+    async fn read_stream(&self, stream: &str, from: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
         self.0.read_stream(stream, from).await
     }
 
-    async fn read_all(&self, _from: u64) -> Result<Vec<Recorded>, StoreError> {
+    async fn read_all(&self, _from: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
         self.0.read_all(1).await
     }
 }
@@ -140,7 +141,7 @@ fn every_kind_of_event_survives_the_json_line_format() {
         assert!(!line.contains('\n'), "one line: {line}");
         assert_eq!(
             Recorded::from_json_line(&line).as_ref(),
-            Ok(recorded),
+            Ok(&**recorded),
             "{line}"
         );
     }
@@ -152,7 +153,7 @@ fn every_kind_of_event_survives_the_json_line_format() {
     let imported = MemoryStore::from_recorded(
         stored
             .iter()
-            .map(|r| Recorded::from_json_line(&r.to_json_line()).unwrap())
+            .map(|r| Rc::new(Recorded::from_json_line(&r.to_json_line()).unwrap()))
             .collect(),
     );
     let reopened = crate::support::bank_on(&imported, "import");

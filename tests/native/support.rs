@@ -482,13 +482,13 @@ pub fn types(executed: &Executed) -> Vec<&'static str> {
 }
 
 /// Every stored event, in commit order.
-pub fn log(store: &MemoryStore) -> Vec<Recorded> {
+pub fn log(store: &MemoryStore) -> Vec<Rc<Recorded>> {
     block_on(store.read_all(1)).expect("memory reads")
 }
 
 /// The whole log as the read models take it.
 pub fn log_rc(store: &MemoryStore) -> Vec<Rc<Recorded>> {
-    log(store).into_iter().map(Rc::new).collect()
+    log(store)
 }
 
 /// `(stream, type)` of every stored event, in commit order.
@@ -499,7 +499,7 @@ pub fn log_types(store: &MemoryStore) -> Vec<(String, &'static str)> {
         .collect()
 }
 
-pub fn recorded_of(store: &MemoryStore, stream: &str) -> Vec<Recorded> {
+pub fn recorded_of(store: &MemoryStore, stream: &str) -> Vec<Rc<Recorded>> {
     block_on(store.read_stream(stream, 1)).expect("memory reads")
 }
 
@@ -507,7 +507,7 @@ pub fn recorded_of(store: &MemoryStore, stream: &str) -> Vec<Recorded> {
 pub fn stream_events(store: &MemoryStore, stream: &str) -> Vec<Event> {
     recorded_of(store, stream)
         .into_iter()
-        .map(|r| r.event)
+        .map(|r| r.event.clone())
         .collect()
 }
 
@@ -515,7 +515,7 @@ pub fn stream_events(store: &MemoryStore, stream: &str) -> Vec<Event> {
 pub fn events_of(store: &MemoryStore, stream: &str) -> Vec<&'static str> {
     recorded_of(store, stream)
         .iter()
-        .map(Recorded::event_type)
+        .map(|r| r.event_type())
         .collect()
 }
 
@@ -687,16 +687,16 @@ impl<S: EventStore> EventStore for Yielding<S> {
         stream: &str,
         expected_version: u64,
         events: Vec<NewEvent>,
-    ) -> Result<Vec<Recorded>, StoreError> {
+    ) -> Result<Vec<Rc<Recorded>>, StoreError> {
         YieldOnce(false).await;
         self.0.append(stream, expected_version, events).await
     }
 
-    async fn read_stream(&self, stream: &str, from: u64) -> Result<Vec<Recorded>, StoreError> {
+    async fn read_stream(&self, stream: &str, from: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
         self.0.read_stream(stream, from).await
     }
 
-    async fn read_all(&self, from: u64) -> Result<Vec<Recorded>, StoreError> {
+    async fn read_all(&self, from: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
         self.0.read_all(from).await
     }
 }
@@ -712,16 +712,16 @@ impl EventStore for Careless {
         stream: &str,
         _expected_version: u64,
         events: Vec<NewEvent>,
-    ) -> Result<Vec<Recorded>, StoreError> {
+    ) -> Result<Vec<Rc<Recorded>>, StoreError> {
         let current = self.0.read_stream(stream, 1).await?.len() as u64;
         self.0.append(stream, current, events).await
     }
 
-    async fn read_stream(&self, stream: &str, from: u64) -> Result<Vec<Recorded>, StoreError> {
+    async fn read_stream(&self, stream: &str, from: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
         self.0.read_stream(stream, from).await
     }
 
-    async fn read_all(&self, from: u64) -> Result<Vec<Recorded>, StoreError> {
+    async fn read_all(&self, from: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
         self.0.read_all(from).await
     }
 }
