@@ -244,9 +244,7 @@ impl World {
             *v += 1;
             prop_assert_eq!(r.version, *v, "versions of {} are gap-free", r.stream);
         }
-        let rebuilt = ReadModels::rebuild(
-            &log,
-        );
+        let rebuilt = ReadModels::rebuild(&log);
         for account in rebuilt.accounts.values() {
             prop_assert!(
                 !account.balance.is_negative(),
@@ -278,7 +276,8 @@ impl World {
         self.check()?;
         let log = block_on(self.store.read_all(1)).unwrap();
         for id in &self.transfers {
-            let stream: Vec<&Rc<Recorded>> = log.iter().filter(|r| r.stream == id.stream()).collect();
+            let stream: Vec<&Rc<Recorded>> =
+                log.iter().filter(|r| r.stream == id.stream()).collect();
             let ends: Vec<usize> = stream
                 .iter()
                 .enumerate()

@@ -75,12 +75,12 @@ fn OpenAccountForm() -> impl IntoView {
             <h3 id="open-title">"Open an account"</h3>
             <label>
                 "Account id"
-                <input name="account_id" placeholder="alice-123" autocomplete="off" required
+                <input name="account_id" placeholder="alice-123" autocomplete="off"
                     prop:value=move || id.get() on:input=move |ev| id.set(event_target_value(&ev))/>
             </label>
             <label>
                 "Owner name"
-                <input name="owner_name" placeholder="Alice" autocomplete="off" required
+                <input name="owner_name" placeholder="Alice" autocomplete="off"
                     prop:value=move || owner.get() on:input=move |ev| owner.set(event_target_value(&ev))/>
             </label>
             <label>

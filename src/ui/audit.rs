@@ -33,7 +33,7 @@ use crate::store::any::{AnyStore, StoreKind};
 use crate::store::{EventStore, NewEvent, Recorded};
 
 /// Height of one row in pixels. `style/audit.css` sets the same (`--audit-row-height`).
-const ROW_HEIGHT: f64 = 32.0;
+const ROW_HEIGHT: f64 = 40.0;
 /// Rows rendered above and below the visible ones, so a quick scroll shows no gap.
 const OVERSCAN: usize = 8;
 /// The scroller's height before it could be measured.
@@ -1245,7 +1245,7 @@ fn ExportImport() -> impl IntoView {
                     };
                     Some(view! {
                         <div
-                            class="dialog audit__confirm"
+                            class="audit__confirm"
                             role="alertdialog"
                             aria-labelledby="import-confirm-title"
                             aria-describedby="import-confirm-text"

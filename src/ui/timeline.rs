@@ -160,7 +160,12 @@ pub fn spans(t: &TransferView) -> (Vec<Span>, Vec<Span>) {
             happy_on,
         ),
     ];
-    let compensation_on = credit_rejected;
+    // Until the credit is decided, the compensation path may still run.
+    let compensation_on = credit_rejected
+        || matches!(
+            t.state,
+            TransferState::Initiated(_) | TransferState::Debited(_)
+        );
     let mut compensation = vec![
         span(
             "credit-rejected",

@@ -245,7 +245,7 @@ pub fn TimeTravelPanel() -> impl IntoView {
                         class="button button--secondary button--chip"
                         aria-label="Next event"
                         data-testid="timetravel-next"
-                        disabled=move || scrub.get() >= last.get()
+                        disabled=move || { scrub.get() >= last.get() }
                         on:click=move |_| step(true)
                     >
                         <span aria-hidden="true">"▶"</span>

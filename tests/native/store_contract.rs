@@ -1,11 +1,11 @@
 //! The event store contract, run on the memory store, and proof that it bites: stores
 //! that break a rule fail it.
 
-use std::rc::Rc;
 use futures::executor::block_on;
 use pretty_assertions::assert_eq;
 use sagabank::store::contract::{self, run_all, sample_event};
 use sagabank::store::{EventStore, MemoryStore, NewEvent, Recorded, StoreError};
+use std::rc::Rc;
 
 use crate::support::Careless;
 

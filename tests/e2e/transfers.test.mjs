@@ -1,0 +1,193 @@
+// Journeys with transfers: one that completes, a compensation stepped through one step
+// at a time, a transient failure with retries, a crash and its resume, keyboard-only
+// use of the form, and bad input.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { withApp, VIEWPORTS } from './harness.mjs';
+import {
+  BANK, openAccount, waitBalance, loadScenario, spanStatus, nextStep, waitTransferStatus,
+  fillTransfer, errorText,
+} from './bank.mjs';
+
+test('a transfer run all at once completes and moves the money', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    await openAccount(page, 'alice', 'Alice', '100.00');
+    await openAccount(page, 'bob', 'Bob', '100.00');
+    await waitBalance(page, 'bob', '100.00');
+    const form = await fillTransfer(page, { id: 'rent-1', from: 'alice', to: 'bob', amount: '30', description: 'rent' });
+    await form.getByRole('button', { name: 'Start transfer' }).click();
+    await waitTransferStatus(page, 'rent-1', 'completed');
+    await waitBalance(page, 'alice', '70.00');
+    await waitBalance(page, 'bob', '130.00');
+    for (const key of ['initiated', 'debit', 'credit', 'completed']) {
+      assert.equal(await spanStatus(page, key), 'done', key);
+    }
+    for (const key of ['credit-rejected', 'refund', 'reversed', 'failed']) {
+      assert.equal(await spanStatus(page, key), 'not taken', key);
+    }
+    // The statement links the movement to its transfer.
+    await page.getByTestId('account-list').getByRole('link', { name: 'alice', exact: true }).click();
+    await page.getByTestId('statement').getByRole('link', { name: 'transfer rent-1' }).click();
+    assert.match(page.url(), /#transfer=rent-1$/);
+    // Sending the same transfer again answers with the first one and moves nothing.
+    await fillTransfer(page, { id: 'rent-1', from: 'alice', to: 'bob', amount: '30', description: 'rent' });
+    await form.getByRole('button', { name: 'Start transfer' }).click();
+    await page.waitForTimeout(300);
+    await waitBalance(page, 'alice', '70.00');
+    // ...and with other details it is refused.
+    await fillTransfer(page, { id: 'rent-1', from: 'alice', to: 'bob', amount: '31' });
+    await form.getByRole('button', { name: 'Start transfer' }).click();
+    assert.match(await errorText(page, 'transfer-error'), /already exists with different details/);
+  }, BANK);
+});
+
+test('a transfer to a closed account is compensated, one step at a time', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    await loadScenario(page, 'compensation');
+    await waitBalance(page, 'alice', '100.00');
+    assert.equal(await spanStatus(page, 'initiated'), 'done');
+    assert.equal(await spanStatus(page, 'debit'), 'next');
+    assert.equal(await spanStatus(page, 'refund'), 'to come');
+
+    await nextStep(page); // debit
+    assert.equal(await spanStatus(page, 'debit'), 'done');
+    await waitBalance(page, 'alice', '90.00');
+    assert.equal(await spanStatus(page, 'credit'), 'next');
+
+    await nextStep(page); // credit, rejected by the closed account
+    assert.equal(await spanStatus(page, 'credit'), 'rejected');
+    assert.equal(await spanStatus(page, 'credit-rejected'), 'done');
+    assert.equal(await spanStatus(page, 'completed'), 'not taken');
+    assert.equal(await spanStatus(page, 'refund'), 'next');
+    assert.match(await page.getByTestId('span-credit-rejected').textContent(), /account is closed, not active/);
+    await app.screenshot(page, 'transfer-compensating');
+
+    await nextStep(page); // refund
+    for (const key of ['refund', 'reversed', 'failed']) {
+      assert.equal(await spanStatus(page, key), 'done', key);
+    }
+    await waitTransferStatus(page, 't1', 'compensated');
+    await waitBalance(page, 'alice', '100.00');
+    await waitBalance(page, 'carol', '0.00');
+    assert.match(await page.getByTestId('timeline-reason').textContent(), /credit of carol rejected: account is closed, not active; the debit was reversed/);
+    assert.ok(await page.getByTestId('next-step').isDisabled(), 'nothing is left to step');
+    // Causation links: the refund was caused by the rejection's event.
+    assert.match(await page.getByTestId('span-refund').textContent(), /caused by #\d+/);
+    // Progress was announced for screen readers.
+    assert.match(await page.getByTestId('announcer').textContent(), /compensated/);
+    await app.screenshot(page, 'transfer-compensated');
+  }, BANK);
+});
+
+test('a transient failure is retried, each attempt recorded, then the transfer completes', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    await loadScenario(page, 'transient-failure');
+    await nextStep(page); // debit
+    await nextStep(page); // credit attempt 1 fails
+    await nextStep(page); // credit attempt 2 fails
+    const credit = await page.getByTestId('span-credit').textContent();
+    assert.match(credit, /credit attempt 1 failed: credit temporarily unavailable/);
+    assert.match(credit, /credit attempt 2 failed/);
+    assert.equal(await spanStatus(page, 'credit'), 'next');
+    await nextStep(page); // credit succeeds
+    await waitTransferStatus(page, 't1', 'completed');
+    await waitBalance(page, 'bob', '130.00');
+  }, BANK);
+});
+
+test('play runs the saga on its own and pause stops it', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    await loadScenario(page, 'happy-transfer');
+    await page.getByLabel('Delay between steps').fill('100');
+    await page.getByTestId('play').click();
+    await waitTransferStatus(page, 't1', 'completed');
+    assert.equal(await page.getByTestId('play').textContent(), 'Play');
+    await waitBalance(page, 'alice', '70.00');
+  }, BANK);
+});
+
+test('a crash after the debit reloads the page and the saga resumes from the log', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    await openAccount(page, 'alice', 'Alice', '100.00');
+    await openAccount(page, 'bob', 'Bob', '100.00');
+    await waitBalance(page, 'bob', '100.00');
+    const form = await fillTransfer(page, { id: 'crashy', from: 'alice', to: 'bob', amount: '25', mode: 'all' });
+    await form.locator('summary').click();
+    await form.getByLabel('Crash').selectOption({ label: 'after the debit, before it is recorded' });
+    const reloaded = page.waitForEvent('load');
+    await form.getByRole('button', { name: 'Start transfer' }).click();
+    await page.getByTestId('crash-notice').waitFor();
+    await reloaded;
+    await app.ready(page);
+    await page.getByTestId('resumed-banner').waitFor();
+    assert.match(await page.getByTestId('resumed-banner').textContent(), /crashy/);
+    await waitTransferStatus(page, 'crashy', 'completed');
+    await waitBalance(page, 'alice', '75.00');
+    await waitBalance(page, 'bob', '125.00');
+    assert.match(await page.getByTestId('transfer-row-crashy').textContent(), /resumed after reload/);
+    await app.screenshot(page, 'transfer-resumed');
+  }, BANK);
+});
+
+test('the transfer form works from the keyboard alone, and refuses bad input', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    await openAccount(page, 'alice', 'Alice', '50.00');
+    await openAccount(page, 'bob', 'Bob', '0');
+    await waitBalance(page, 'bob', '0.00');
+    const form = page.getByTestId('transfer-form');
+    await form.getByLabel('Transfer id').focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('kb-1');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('alice');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('bob');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('12.50');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('by keyboard');
+    await page.keyboard.press('Tab'); // the first mode radio
+    await page.keyboard.press('ArrowDown'); // "All at once"
+    await page.keyboard.press('Enter'); // submits the form
+    await waitTransferStatus(page, 'kb-1', 'completed');
+    await waitBalance(page, 'bob', '12.50');
+
+    const bad = [
+      [{ from: 'alice', to: 'alice', amount: '1' }, /cannot transfer from account alice to itself/],
+      [{ from: 'alice', to: 'bob', amount: '0' }, /transfer amount must be positive/],
+      [{ from: 'alice', to: 'bob', amount: '1.234' }, /more than 2 decimal places/],
+      [{ from: 'alice', to: '', amount: '1' }, /To: account id is empty/],
+      [{ from: 'alice', to: 'bob', amount: 'Infinity' }, /is not an amount/],
+    ];
+    const before = await page.getByTestId('transfer-list').locator('tbody tr').count();
+    for (const [fields, message] of bad) {
+      await fillTransfer(page, { id: 'bad-1', ...fields });
+      await form.getByRole('button', { name: 'Start transfer' }).click();
+      assert.match(await errorText(page, 'transfer-error'), message);
+    }
+    assert.equal(await page.getByTestId('transfer-list').locator('tbody tr').count(), before, 'nothing was written');
+  }, BANK);
+});
+
+test('the saga timeline is usable at 375px wide', async (t) => {
+  await withApp(
+    t,
+    async (app) => {
+      const page = await app.open();
+      await loadScenario(page, 'compensation');
+      await nextStep(page);
+      await nextStep(page);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+      await page.getByTestId('saga-timeline').scrollIntoViewIfNeeded();
+      await app.screenshot(page, 'timeline-mobile');
+    },
+    { ...BANK, viewport: VIEWPORTS.mobile },
+  );
+});
