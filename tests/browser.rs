@@ -1,19 +1,39 @@
-//! Browser tests: run in headless Chromium by `cargo test --target wasm32-unknown-unknown`
-//! (wasm-bindgen-test-runner drives chromedriver; see .cargo/config.toml).
+//! Browser tests of the UI: run in headless Chromium by
+//! `cargo test --target wasm32-unknown-unknown` (wasm-bindgen-test-runner drives
+//! chromedriver; see .cargo/config.toml).
 #![cfg(target_arch = "wasm32")]
 
-use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts `f` into a fresh `<div>` appended to `<body>` and returns that div. The app
-/// stays mounted for the rest of the test run.
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .expect("a window")
+        .document()
+        .expect("a document")
+}
+
+/// Waits `ms` milliseconds (lets the app's tasks and IndexedDB callbacks run).
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .expect("a window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .expect("setTimeout");
+    });
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .expect("the timer fires");
+}
+
+/// Mounts `f` into a fresh `<div>` appended to `<body>` and returns that div. It stays
+/// mounted for the rest of the test run.
 fn mount_fresh<F, N>(f: F) -> web_sys::HtmlElement
 where
     F: FnOnce() -> N + 'static,
-    N: IntoView,
+    N: leptos::IntoView,
 {
     let div: web_sys::HtmlElement = document()
         .create_element("div")
@@ -28,28 +48,38 @@ where
     div
 }
 
-fn by_testid(root: &web_sys::HtmlElement, id: &str) -> web_sys::HtmlElement {
-    root.query_selector(&format!("[data-testid='{id}']"))
-        .expect("a valid selector")
-        .unwrap_or_else(|| panic!("no element with data-testid={id}"))
-        .unchecked_into()
+/// Polls (up to ~5 s) until `selector` matches inside `root`.
+async fn wait_for(root: &web_sys::HtmlElement, selector: &str) -> web_sys::Element {
+    for _ in 0..250 {
+        if let Some(found) = root.query_selector(selector).expect("a valid selector") {
+            return found;
+        }
+        sleep(20).await;
+    }
+    panic!(
+        "nothing matched {selector} within 5 s; the page holds: {}",
+        root.inner_html()
+    );
 }
 
 #[wasm_bindgen_test]
-async fn the_app_mounts_and_its_button_greets() {
+async fn the_app_boots_and_shows_the_bank() {
     let root = mount_fresh(sagabank::ui::App);
 
+    let badge = wait_for(&root, "[data-testid='store-badge']").await;
+    assert!(
+        badge
+            .text_content()
+            .unwrap_or_default()
+            .contains("Events stored in"),
+        "the store badge names the storage"
+    );
     let heading = root.query_selector("h1").unwrap().expect("an h1");
-    assert_eq!(heading.text_content().as_deref(), Some("sagabank"));
-    let greeting = by_testid(&root, "greeting");
-    assert_eq!(greeting.text_content().as_deref(), Some("Not greeted yet."));
-
-    by_testid(&root, "greet").click();
-    // Leptos updates the DOM asynchronously: let the effects run.
-    leptos::task::tick().await;
-
-    assert_eq!(
-        greeting.text_content().as_deref(),
-        Some("Hello from Rust and WebAssembly!")
+    assert_eq!(heading.text_content().as_deref(), Some("not-sagabank"));
+    assert!(
+        root.query_selector("[data-testid='data-error']")
+            .unwrap()
+            .is_none(),
+        "a fresh origin has no damaged data"
     );
 }

@@ -155,25 +155,32 @@ fn AccountList() -> impl IntoView {
 fn AccountDetail() -> impl IntoView {
     let bank = use_bank();
     let selected = selected_account();
-    let view_of = move || {
+    // Re-create the card only when another account is chosen (or one appears), so
+    // what is typed in its forms survives updates from this tab or others.
+    let shown = Memo::new(move |_| {
         let id = selected.get()?;
-        bank.read(|m| m.accounts.get(&id).cloned()).flatten()
-    };
+        bank.read(|m| m.accounts.contains_key(&id))
+            .unwrap_or(false)
+            .then_some(id)
+    });
     move || {
-        let Some(account) = view_of() else {
-            return view! {
-                <p class="hint">"Select an account to deposit, withdraw, change its status and read its statement."</p>
-            }
-            .into_any();
-        };
-        view! { <AccountCard account=account/> }.into_any()
+        match shown.get() {
+        Some(id) => view! { <AccountCard id=id/> }.into_any(),
+        None => view! {
+            <p class="hint">"Select an account to deposit, withdraw, change its status and read its statement."</p>
+        }
+        .into_any(),
+    }
     }
 }
 
 #[component]
-fn AccountCard(account: AccountView) -> impl IntoView {
+fn AccountCard(id: AccountId) -> impl IntoView {
     let bank = use_bank();
-    let id = account.account_id.clone();
+    let account = {
+        let id = id.clone();
+        Memo::new(move |_| bank.read(|m| m.accounts.get(&id).cloned()).flatten())
+    };
     let amount = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
@@ -261,15 +268,28 @@ fn AccountCard(account: AccountView) -> impl IntoView {
             );
         }
     };
-    let status = account.status;
+    let status = Signal::derive(move || {
+        account
+            .get()
+            .map_or(crate::domain::AccountStatus::Closed, |a| a.status)
+    });
+    let owner = move || account.get().map(|a| a.owner_name).unwrap_or_default();
+    let balance = move || {
+        account
+            .get()
+            .map(|a| a.balance.to_string())
+            .unwrap_or_default()
+    };
+    let version = move || account.get().map_or(0, |a| a.version);
+    let title = id.to_string();
     view! {
         <article class="card" aria-labelledby="account-detail-title" data-testid="account-detail">
             <h3 id="account-detail-title">
-                {account.account_id.to_string()} " · " {account.owner_name.clone()} " "
-                <AccountStatusBadge status=Signal::derive(move || status)/>
+                {title} " · " {owner} " "
+                <AccountStatusBadge status=status/>
             </h3>
-            <p class="card__balance">"Balance " <strong data-testid="detail-balance">{account.balance.to_string()}</strong>
-                <span class="muted">{format!(" · version {}", account.version)}</span>
+            <p class="card__balance">"Balance " <strong data-testid="detail-balance">{balance}</strong>
+                <span class="muted">{move || format!(" · version {}", version())}</span>
             </p>
             <form class="form form--inline" on:submit=deposit aria-label="Move money" data-testid="money-form">
                 <label>
@@ -296,7 +316,7 @@ fn AccountCard(account: AccountView) -> impl IntoView {
                 <button class="button button--danger" type="button" on:click=close>"Close account"</button>
             </div>
             <FormError error=error test_id="account-error"/>
-            <Statement account=account.clone()/>
+            {move || account.get().map(|a| view! { <Statement account=a/> })}
         </article>
     }
 }

@@ -599,18 +599,10 @@ fn EventList(filtered: Memo<Filtered>, filter_values: Memo<FilterValues>) -> imp
             let Some(el) = viewport.get_untracked() else {
                 return;
             };
-            let Some(i) =
+            if let Some(i) =
                 selected.and_then(|p| filtered.with_untracked(|f| f.index_of_position(p)))
-            else {
-                return;
-            };
-            let top = f64::from(el.scroll_top());
-            let height = f64::from(el.client_height());
-            let row_top = i as f64 * ROW_HEIGHT;
-            if row_top < top || row_top + ROW_HEIGHT > top + height {
-                let target = (row_top - (height - ROW_HEIGHT) / 2.0).max(0.0);
-                el.set_scroll_top(target as i32);
-                scroll_top.set(f64::from(el.scroll_top()));
+            {
+                scroll_into_view(&el, i, scroll_top, true);
             }
         });
     });
@@ -640,8 +632,11 @@ fn EventList(filtered: Memo<Filtered>, filter_values: Memo<FilterValues>) -> imp
         ev.prevent_default();
         if let Some(index) = filtered.with_untracked(|f| f.get(target)) {
             let position = index as u64 + 1;
+            if let Some(el) = viewport.get_untracked() {
+                scroll_into_view(&el, target, scroll_top, false);
+            }
             select_event(handle, position, false);
-            focus_row(viewport, position);
+            focus_row(viewport, position, 4);
         }
     };
 
@@ -772,18 +767,50 @@ fn select_event(handle: BankHandle, position: u64, push_history: bool) {
 }
 
 /// Focuses the row of `position` once it is rendered.
-fn focus_row(viewport: NodeRef<html::Div>, position: u64) {
+/// Tries again for a few frames: the row appears once the list re-renders.
+fn focus_row(viewport: NodeRef<html::Div>, position: u64, tries: u8) {
     request_animation_frame(move || {
         let Some(el) = viewport.get_untracked() else {
             return;
         };
         let selector = format!("[data-testid=\"audit-row-{position}\"]");
-        if let Ok(Some(row)) = el.query_selector(&selector) {
-            if let Ok(row) = row.dyn_into::<web_sys::HtmlElement>() {
+        match el
+            .query_selector(&selector)
+            .ok()
+            .flatten()
+            .and_then(|row| row.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            Some(row) => {
                 let _ = row.focus();
             }
+            None if tries > 0 => focus_row(viewport, position, tries - 1),
+            None => {}
         }
     });
+}
+
+/// Scrolls the list so the `i`-th row is in view, and tells the window of rendered
+/// rows at once. A row that was far away is centred; arrow keys scroll just enough.
+fn scroll_into_view(
+    el: &web_sys::HtmlDivElement,
+    i: usize,
+    scroll_top: RwSignal<f64>,
+    centre: bool,
+) {
+    let top = f64::from(el.scroll_top());
+    let height = f64::from(el.client_height());
+    let row_top = i as f64 * ROW_HEIGHT;
+    let target = if row_top >= top && row_top + ROW_HEIGHT <= top + height {
+        return;
+    } else if centre {
+        row_top - (height - ROW_HEIGHT) / 2.0
+    } else if row_top < top {
+        row_top
+    } else {
+        row_top + ROW_HEIGHT - height
+    };
+    el.set_scroll_top(target.max(0.0) as i32);
+    scroll_top.set(f64::from(el.scroll_top()));
 }
 
 /// `100000` as `100,000`.

@@ -27,7 +27,7 @@ test('a newcomer opens and funds accounts, and every bad input gets a clear mess
     ];
     for (const [id, owner, initial, message] of cases) {
       await openAccount(page, id, owner, initial);
-      assert.match(await errorText(page, 'open-account-error'), message);
+      assert.match(await errorText(page, 'open-account-error', message), message);
     }
     assert.equal(await page.getByTestId('account-list').locator('tbody tr').count(), 1, 'no account was added');
     // The form keeps what was typed, so nothing is lost.
@@ -40,24 +40,24 @@ test('a newcomer opens and funds accounts, and every bad input gets a clear mess
     await move(page, 'deposit', '50', 'salary');
     await waitBalance(page, 'alice-123', '150.00');
     await move(page, 'withdraw', '200');
-    assert.match(await errorText(page, 'account-error'), /insufficient balance: 150\.00 < 200\.00/);
+    assert.match(await errorText(page, 'account-error', /insufficient balance: 150\.00 < 200\.00/), /insufficient balance: 150\.00 < 200\.00/);
     await move(page, 'deposit', '0');
-    assert.match(await errorText(page, 'account-error'), /deposit amount must be positive/);
+    assert.match(await errorText(page, 'account-error', /deposit amount must be positive/), /deposit amount must be positive/);
     await move(page, 'withdraw', '1e3');
-    assert.match(await errorText(page, 'account-error'), /is not an amount/);
+    assert.match(await errorText(page, 'account-error', /is not an amount/), /is not an amount/);
 
     const detail = page.getByTestId('account-detail');
     await detail.getByLabel('Reason to suspend').fill('card lost');
     await detail.getByRole('button', { name: 'Suspend' }).click();
     await page.getByTestId('account-row-alice-123').getByText('suspended').waitFor();
     await move(page, 'deposit', '5');
-    assert.match(await errorText(page, 'account-error'), /account is suspended, not active/);
+    assert.match(await errorText(page, 'account-error', /account is suspended, not active/), /account is suspended, not active/);
     await detail.getByRole('button', { name: 'Close account' }).click();
-    assert.match(await errorText(page, 'account-error'), /account is suspended, not active/);
+    assert.match(await errorText(page, 'account-error', /account is suspended, not active/), /account is suspended, not active/);
     await detail.getByRole('button', { name: 'Reactivate' }).click();
     await page.getByTestId('account-row-alice-123').getByText('active').waitFor();
     await detail.getByRole('button', { name: 'Close account' }).click();
-    assert.match(await errorText(page, 'account-error'), /cannot close account with non-zero balance: 150\.00/);
+    assert.match(await errorText(page, 'account-error', /cannot close account with non-zero balance: 150\.00/), /cannot close account with non-zero balance: 150\.00/);
     await move(page, 'withdraw', '150');
     await waitBalance(page, 'alice-123', '0.00');
     await detail.getByRole('button', { name: 'Close account' }).click();

@@ -43,10 +43,26 @@ export async function move(page, kind, amount, description = '') {
   await form.getByRole('button', { name: kind === 'deposit' ? 'Deposit' : 'Withdraw' }).click();
 }
 
-/** Waits for the error shown under a form (by its test id) and returns its text. */
-export async function errorText(page, testId) {
+/**
+ * Waits until the error under a form (by its test id) says `expected` (a regex), and
+ * returns its text. Errors stay on screen between attempts, so waiting for the element
+ * alone could read the previous message.
+ */
+export async function errorText(page, testId, expected) {
   const error = page.getByTestId(testId);
   await error.waitFor({ state: 'visible' });
+  if (expected) {
+    try {
+      await page.waitForFunction(
+        ([id, source, flags]) =>
+          new RegExp(source, flags).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''),
+        [testId, expected.source, expected.flags],
+        { timeout: 5000 },
+      );
+    } catch {
+      // Fall through: the caller's assertion shows what the error said instead.
+    }
+  }
   return (await error.textContent()).trim();
 }
 
