@@ -14,3 +14,8 @@ pub mod domain;
 pub mod store;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+
+// The README's Rust examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

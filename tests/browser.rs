@@ -75,7 +75,7 @@ async fn the_app_boots_and_shows_the_bank() {
         "the store badge names the storage"
     );
     let heading = root.query_selector("h1").unwrap().expect("an h1");
-    assert_eq!(heading.text_content().as_deref(), Some("not-sagabank"));
+    assert_eq!(heading.text_content().as_deref(), Some("sagabank"));
     assert!(
         root.query_selector("[data-testid='data-error']")
             .unwrap()

@@ -243,7 +243,7 @@ async fn indexeddb_gaps_in_versions_and_positions_are_reported() {
         .await
         .unwrap();
     // Version 3 of account-a at position 2: version 2 is missing.
-    let mut third = store.read_all(1).await.unwrap().remove(0);
+    let mut third = (*store.read_all(1).await.unwrap().remove(0)).clone();
     third.position = 2;
     third.version = 3;
     idb_put_raw(&name, &idb_record(2, "account-a", 3, &third.to_json_line())).await;
@@ -259,7 +259,7 @@ async fn indexeddb_gaps_in_versions_and_positions_are_reported() {
         .append("account-a", 0, vec![sample_event("a", 0)])
         .await
         .unwrap();
-    let mut later = store.read_all(1).await.unwrap().remove(0);
+    let mut later = (*store.read_all(1).await.unwrap().remove(0)).clone();
     later.position = 3;
     later.stream = "account-b".into();
     idb_put_raw(&name, &idb_record(3, "account-b", 1, &later.to_json_line())).await;
@@ -287,7 +287,7 @@ async fn indexeddb_a_record_filed_under_the_wrong_key_is_reported() {
 const V1_OPENED: &str = r#"{"position":1,"stream":"account-alice-123","version":1,"type":"AccountOpened","event_id":"e-1","recorded_at":"2024-05-01T09:00:00Z","data":{"account_id":"alice-123","owner_name":"Alice","initial_balance":1000.5,"opened_at":"2024-05-01T09:00:00Z"}}"#;
 const V1_DEPOSITED: &str = r#"{"position":2,"stream":"account-alice-123","version":2,"type":"MoneyDeposited","schema_version":1,"event_id":"e-2","recorded_at":"2024-05-01T09:05:00Z","data":{"account_id":"alice-123","amount":25,"transaction_id":"tx-1","deposited_at":"2024-05-01T09:05:00Z"}}"#;
 
-fn assert_upcast(events: &[sagabank::store::Recorded]) {
+fn assert_upcast(events: &[std::rc::Rc<sagabank::store::Recorded>]) {
     assert_eq!(events.len(), 2);
     for e in events {
         // Upcast, an event reads back like one written today.

@@ -113,7 +113,7 @@ fn AccountList() -> impl IntoView {
                         <th scope="col">"Owner"</th>
                         <th scope="col">"Status"</th>
                         <th scope="col" class="num">"Balance"</th>
-                        <th scope="col">"History"</th>
+                        <th scope="col" class="col--history">"History"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -139,7 +139,7 @@ fn AccountList() -> impl IntoView {
                                     <td>{a.owner_name.clone()}</td>
                                     <td><AccountStatusBadge status=Signal::derive(move || status)/></td>
                                     <td class="num" data-testid="balance">{a.balance.to_string()}</td>
-                                    <td><Sparkline lines=a.statement.clone()/></td>
+                                    <td class="col--history"><Sparkline lines=a.statement.clone()/></td>
                                 </tr>
                             }
                         }).collect_view().into_any()

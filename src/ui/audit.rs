@@ -13,7 +13,7 @@
 //! travel and the `#event=N` deep link.
 
 use std::collections::HashSet;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,7 +23,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::route::{self, Target};
-use super::service::{use_bank, BankHandle};
+use super::service::{use_bank, BankHandle, BrowserBank};
 use super::widgets::FormError;
 use super::{boot, files};
 use crate::app::import::parse_log;
@@ -51,13 +51,16 @@ pub fn AuditPanel() -> impl IntoView {
     let filters = FilterSignals::new();
     let search_index = StoredValue::new_local(SearchIndex::default());
 
+    let identity = LogIdentity::new();
     let filter_values = Memo::new(move |_| filters.values());
     let filtered = Memo::new(move |prev: Option<&Filtered>| {
         let values = filter_values.get();
-        let log = log_identity(&handle);
-        handle
-            .read(|m| refilter(prev, values, log, m, search_index))
-            .unwrap_or_default()
+        let log = identity.current(&handle);
+        let Some(bank) = handle.bank() else {
+            return Filtered::default();
+        };
+        handle.read(|_| ());
+        bank.read(|m| refilter(prev, values, log, m, (&bank, search_index)))
     });
 
     view! {
@@ -74,10 +77,26 @@ pub fn AuditPanel() -> impl IntoView {
     }
 }
 
-/// The identity of the log the page shows: the installed bank's address. A scenario
-/// or an import installs a new bank, so anything cached for the old log is dropped.
-pub(super) fn log_identity(handle: &BankHandle) -> usize {
-    handle.bank().map_or(0, |bank| Rc::as_ptr(&bank) as usize)
+/// Which log the page shows: the installed bank's address. A scenario or an import
+/// installs a new bank, so anything cached for the old log is dropped. It keeps a weak
+/// reference to the bank it saw last, so that address cannot be reused by a later
+/// bank while it is still being compared against.
+#[derive(Clone, Copy)]
+pub(super) struct LogIdentity(StoredValue<Weak<BrowserBank>, LocalStorage>);
+
+impl LogIdentity {
+    pub(super) fn new() -> LogIdentity {
+        LogIdentity(StoredValue::new_local(Weak::new()))
+    }
+
+    /// The current log's identity (0 when no bank is installed). Not tracked.
+    pub(super) fn current(&self, handle: &BankHandle) -> usize {
+        let Some(bank) = handle.bank() else {
+            return 0;
+        };
+        self.0.set_value(Rc::downgrade(&bank));
+        Rc::as_ptr(&bank) as usize
+    }
 }
 
 /// Points the hash at `target` without a new history entry (and without a
@@ -254,7 +273,7 @@ fn Filters(filters: FilterSignals) -> impl IntoView {
                         prop:checked=move || filters.with_transfers.get()
                         on:change=move |ev| filters.with_transfers.set(event_target_checked(&ev))
                     />
-                    "and its transfers' events"
+                    "Include its transfers' events"
                 </label>
                 <label>
                     "Transfer (correlation id)"
@@ -441,7 +460,7 @@ fn refilter(
     filters: FilterValues,
     log: usize,
     m: &ReadModels,
-    search_index: StoredValue<SearchIndex, LocalStorage>,
+    (bank, search_index): (&Rc<BrowserBank>, StoredValue<SearchIndex, LocalStorage>),
 ) -> Filtered {
     let len = m.audit.len();
     let same = prev.filter(|p| p.log == log && p.filters == filters && p.len <= len);
@@ -474,7 +493,7 @@ fn refilter(
         );
     } else {
         let hits = search_index.try_update_value(|index| {
-            index.sync(log, &m.audit);
+            index.sync(bank, &m.audit);
             index.hits(&filters.search, from)
         });
         rows.extend(
@@ -497,17 +516,19 @@ fn refilter(
 /// substring search instead of 100,000 serialisations.
 #[derive(Default)]
 struct SearchIndex {
-    log: usize,
+    /// The bank whose log this is.
+    bank: Weak<BrowserBank>,
     text: String,
     starts: Vec<usize>,
 }
 
 impl SearchIndex {
     /// Catches up with the log (or starts over for another log).
-    fn sync(&mut self, log: usize, audit: &[Rc<Recorded>]) {
-        if self.log != log || self.starts.len() > audit.len() {
+    fn sync(&mut self, bank: &Rc<BrowserBank>, audit: &[Rc<Recorded>]) {
+        let same_log = self.bank.upgrade().is_some_and(|b| Rc::ptr_eq(&b, bank));
+        if !same_log || self.starts.len() > audit.len() {
             *self = SearchIndex {
-                log,
+                bank: Rc::downgrade(bank),
                 ..SearchIndex::default()
             };
         }
@@ -1116,23 +1137,31 @@ fn ExportImport() -> impl IntoView {
     let pending: StoredValue<Option<Rc<Vec<Recorded>>>, LocalStorage> =
         StoredValue::new_local(None);
     let confirm_button = NodeRef::<html::Button>::new();
+    let file_input = NodeRef::<html::Input>::new();
 
+    let exporting = RwSignal::new(false);
     let export = move |_| {
         let Some(bank) = handle.bank() else {
             return;
         };
-        let (text, count) = bank.read(|m| {
-            let mut text = String::new();
-            for r in &m.audit {
-                text.push_str(&r.to_json_line());
-                text.push('\n');
-            }
-            (text, m.audit.len())
+        exporting.set(true);
+        leptos::task::spawn_local(async move {
+            // A long log takes a moment to serialise: let "Preparing…" paint first.
+            yield_to_browser().await;
+            let (text, count) = bank.read(|m| {
+                let mut text = String::new();
+                for r in &m.audit {
+                    text.push_str(&r.to_json_line());
+                    text.push('\n');
+                }
+                (text, m.audit.len())
+            });
+            let db = handle.db_name.get_untracked();
+            let name = format!("sagabank-{}.jsonl", if db.is_empty() { "log" } else { &db });
+            files::download(&name, &text, "application/x-ndjson");
+            exporting.set(false);
+            handle.announce(format!("Exported {count} events as {name}"));
         });
-        let db = handle.db_name.get_untracked();
-        let name = format!("sagabank-{}.jsonl", if db.is_empty() { "log" } else { &db });
-        files::download(&name, &text, "application/x-ndjson");
-        handle.announce(format!("Exported {count} events as {name}"));
     };
 
     let on_file = move |ev: ev::Event| {
@@ -1189,6 +1218,10 @@ fn ExportImport() -> impl IntoView {
         pending.set_value(None);
         phase.set(ImportPhase::Idle);
         handle.announce("Import cancelled: the log is unchanged");
+        // The dialog is gone: give focus back to where the import started.
+        if let Some(input) = file_input.get_untracked() {
+            let _ = input.focus();
+        }
     };
 
     let confirm = move |_| {
@@ -1235,8 +1268,16 @@ fn ExportImport() -> impl IntoView {
         <div class="audit__io" aria-labelledby="audit-io-title">
             <h3 id="audit-io-title">"Export and import"</h3>
             <div class="audit__io-controls">
-                <button type="button" class="button button--secondary" data-testid="audit-export" on:click=export>
-                    "Export the log (JSONL)"
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    data-testid="audit-export"
+                    disabled=move || exporting.get()
+                    on:click=export
+                >
+                    {move || {
+                        if exporting.get() { "Preparing the export…" } else { "Export the log (JSONL)" }
+                    }}
                 </button>
                 <label class="audit__import" for="audit-import-file">
                     "Import a log (JSONL)"
@@ -1245,6 +1286,7 @@ fn ExportImport() -> impl IntoView {
                         type="file"
                         accept=".jsonl,.ndjson,.json,.txt,application/x-ndjson,application/json,text/plain"
                         data-testid="audit-import"
+                        node_ref=file_input
                         disabled=busy
                         on:change=on_file
                     />

@@ -14,12 +14,14 @@
 //!
 //! It renders read models and never computes a balance itself.
 
+use std::rc::{Rc, Weak};
+
 use leptos::html;
 use leptos::prelude::*;
 
-use super::audit::{log_identity, replace_hash};
+use super::audit::{replace_hash, LogIdentity};
 use super::route::{self, Target};
-use super::service::{use_bank, BankHandle};
+use super::service::{use_bank, BankHandle, BrowserBank};
 use super::widgets::AccountStatusBadge;
 use crate::app::ReadModels;
 use crate::domain::{AccountId, AccountStatus, Money, TransferId};
@@ -81,7 +83,8 @@ struct Snapshot {
 
 /// A cached fold of the first `at` events of the log `log`.
 struct Fold {
-    log: usize,
+    /// The bank whose log this folds.
+    bank: Weak<BrowserBank>,
     at: u64,
     models: ReadModels,
 }
@@ -119,9 +122,10 @@ pub fn TimeTravelPanel() -> impl IntoView {
     // Where the thumb is (differs from `committed` while a long log is dragged).
     let scrub = RwSignal::new(0_u64);
 
+    let identity = LogIdentity::new();
     let log_id = Memo::new(move |_| {
         handle.read(|_| ());
-        log_identity(&handle)
+        identity.current(&handle)
     });
     let last = Memo::new(move |_| handle.last_position());
     let target = Memo::new(move |_| {
@@ -129,9 +133,8 @@ pub fn TimeTravelPanel() -> impl IntoView {
         committed.get().map_or(last, |n| n.min(last))
     });
     let snapshot = Memo::new(move |_| {
-        let log = log_id.get();
-        let n = target.get();
-        snapshot_at(&handle, fold, log, n)
+        log_id.track();
+        snapshot_at(&handle, fold, target.get())
     });
 
     // The selection flows in (from the audit trail or a deep link)…
@@ -139,6 +142,14 @@ pub fn TimeTravelPanel() -> impl IntoView {
         if let Some(position) = handle.selected_position.get() {
             committed.set(Some(position));
         }
+    });
+    // A new log (a scenario, an import) starts by following its newest event.
+    Effect::new(move |seen: Option<usize>| {
+        let log = log_id.get();
+        if seen.is_some_and(|seen| seen != log) {
+            committed.set(None);
+        }
+        log
     });
     Effect::new(move |_| scrub.set(target.get()));
     // …and the thumb follows. `max` and `value` are set together, so a value is never
@@ -340,7 +351,8 @@ fn DiffBody(d: EventDiff) -> impl IntoView {
                                 <span class="timetravel__what">{c.what}</span>
                                 ": "
                                 <span class="timetravel__before">{c.before.clone()}</span>
-                                <span class="timetravel__arrow" aria-label="becomes">" → "</span>
+                                <span class="timetravel__arrow" aria-hidden="true">" → "</span>
+                                <span class="visually-hidden">" becomes "</span>
                                 <span class="timetravel__after">{c.after.clone()}</span>
                             </li>
                         }
@@ -429,12 +441,11 @@ fn Accounts(snapshot: Memo<Snapshot>) -> impl IntoView {
     }
 }
 
-/// The bank as of event `n` of the log `log`, from the cached fold when it can be
+/// The bank as of event `n` of the installed log, from the cached fold when it can be
 /// moved forward to `n`, else from a fresh fold.
 fn snapshot_at(
     handle: &BankHandle,
     fold: StoredValue<Option<Fold>, LocalStorage>,
-    log: usize,
     n: u64,
 ) -> Snapshot {
     let Some(bank) = handle.bank() else {
@@ -444,9 +455,12 @@ fn snapshot_at(
         let n = n.min(m.last_position);
         let base = n.saturating_sub(1);
         fold.try_update_value(|slot| {
-            if !matches!(slot, Some(f) if f.log == log && f.at <= base) {
+            let reusable = slot.as_ref().is_some_and(|f| {
+                f.at <= base && f.bank.upgrade().is_some_and(|b| Rc::ptr_eq(&b, &bank))
+            });
+            if !reusable {
                 *slot = Some(Fold {
-                    log,
+                    bank: Rc::downgrade(&bank),
                     at: base,
                     models: m.as_of(base),
                 });
