@@ -497,24 +497,32 @@ impl<S: EventStore> Bank<S> {
     }
 }
 
-/// Folds an event into the cached state of its stream.
+/// Folds an event into the cached state of its stream. The event names its own
+/// account or transfer, so the stream name need not be parsed.
 fn fold_stream(inner: &mut Inner, recorded: &Recorded) {
-    if let Some(id) = AccountId::from_stream(&recorded.stream) {
-        let entry = inner.accounts.entry(id).or_insert_with(|| Loaded {
-            version: 0,
-            state: account::initial_state(),
-            last_event_id: String::new(),
-        });
-        entry.state = account::evolve(std::mem::take(&mut entry.state), &recorded.event);
+    let event = &recorded.event;
+    if let Some(id) = event.account_id() {
+        let entry = match inner.accounts.get_mut(id) {
+            Some(entry) => entry,
+            None => inner.accounts.entry(id.clone()).or_insert_with(|| Loaded {
+                version: 0,
+                state: account::initial_state(),
+                last_event_id: String::new(),
+            }),
+        };
+        entry.state = account::evolve(std::mem::take(&mut entry.state), event);
         entry.version = recorded.version;
         entry.last_event_id.clone_from(&recorded.event_id);
-    } else if let Some(id) = TransferId::from_stream(&recorded.stream) {
-        let entry = inner.transfers.entry(id).or_insert_with(|| Loaded {
-            version: 0,
-            state: transfer::initial_state(),
-            last_event_id: String::new(),
-        });
-        entry.state = transfer::evolve(std::mem::take(&mut entry.state), &recorded.event);
+    } else if let Some(id) = event.transfer_id() {
+        let entry = match inner.transfers.get_mut(id) {
+            Some(entry) => entry,
+            None => inner.transfers.entry(id.clone()).or_insert_with(|| Loaded {
+                version: 0,
+                state: transfer::initial_state(),
+                last_event_id: String::new(),
+            }),
+        };
+        entry.state = transfer::evolve(std::mem::take(&mut entry.state), event);
         entry.version = recorded.version;
         entry.last_event_id.clone_from(&recorded.event_id);
     }

@@ -73,7 +73,12 @@ impl EventStore for MemoryStore {
             });
         }
         let mut stored = Vec::with_capacity(events.len());
-        let indexes = log.streams.entry(stream.to_owned()).or_default();
+        if !log.streams.contains_key(stream) {
+            log.streams.insert(stream.to_owned(), Vec::new());
+        }
+        let Some(indexes) = log.streams.get_mut(stream) else {
+            return Ok(stored);
+        };
         for (offset, event) in events.into_iter().enumerate() {
             let index = log.events.len();
             let recorded = Rc::new(Recorded::new(
