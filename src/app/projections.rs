@@ -96,6 +96,8 @@ pub struct ReadModels {
     pub last_position: u64,
     pub accounts: BTreeMap<AccountId, AccountView>,
     pub transfers: BTreeMap<TransferId, TransferView>,
+    /// Transfer ids in the order they were initiated.
+    pub transfer_order: Vec<TransferId>,
     /// The audit trail: every stored event once, in global order.
     pub audit: Vec<Rc<Recorded>>,
 }
@@ -276,6 +278,7 @@ impl ReadModels {
     fn transfer_event(&mut self, recorded: &Recorded, transfer_id: &TransferId) {
         let event = &recorded.event;
         if let Event::TransferInitiated(e) = event {
+            self.transfer_order.push(transfer_id.clone());
             self.transfers.insert(
                 transfer_id.clone(),
                 TransferView {

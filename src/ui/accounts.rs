@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use super::route::{self, selected_account, Target};
 use super::service::use_bank;
-use super::widgets::{AccountStatusBadge, FormError, Sparkline};
-use crate::app::projections::AccountView;
+use super::widgets::{sparkline_points, AccountStatusBadge, FormError, ShowMore, Sparkline};
+use crate::app::projections::StatementLine;
 use crate::domain::account::{
     CloseAccount, DepositMoney, OpenAccount, ReactivateAccount, SuspendAccount, WithdrawMoney,
 };
@@ -94,14 +94,53 @@ fn OpenAccountForm() -> impl IntoView {
     }
 }
 
+/// How many rows a long list shows at first (and adds per "show more").
+const PAGE: usize = 100;
+
+/// What the selected account's card shows above its statement.
+#[derive(Clone, PartialEq)]
+struct Header {
+    owner_name: String,
+    status: crate::domain::AccountStatus,
+    balance: Money,
+    version: u64,
+}
+
+/// What a row of the account list shows.
+struct Row {
+    account_id: AccountId,
+    owner_name: String,
+    status: crate::domain::AccountStatus,
+    balance: Money,
+    history: Vec<Money>,
+    events: usize,
+}
+
 /// Every account with its status, balance and balance history.
 #[component]
 fn AccountList() -> impl IntoView {
     let bank = use_bank();
     let selected = selected_account();
+    let limit = RwSignal::new(PAGE);
+    let total = Signal::derive(move || bank.read(|m| m.accounts.len()).unwrap_or(0));
+    let shown = Signal::derive(move || total.get().min(limit.get()));
+    // Only what a row shows: cloning whole statements would grow with the history.
     let accounts = move || {
-        bank.read(|m| m.accounts.values().cloned().collect::<Vec<AccountView>>())
-            .unwrap_or_default()
+        bank.read(|m| {
+            m.accounts
+                .values()
+                .take(limit.get())
+                .map(|a| Row {
+                    account_id: a.account_id.clone(),
+                    owner_name: a.owner_name.clone(),
+                    status: a.status,
+                    balance: a.balance,
+                    history: sparkline_points(&a.statement),
+                    events: a.statement.len(),
+                })
+                .collect::<Vec<Row>>()
+        })
+        .unwrap_or_default()
     };
     view! {
         <div class="table-wrap">
@@ -139,13 +178,14 @@ fn AccountList() -> impl IntoView {
                                     <td>{a.owner_name.clone()}</td>
                                     <td><AccountStatusBadge status=Signal::derive(move || status)/></td>
                                     <td class="num" data-testid="balance">{a.balance.to_string()}</td>
-                                    <td class="col--history"><Sparkline lines=a.statement.clone()/></td>
+                                    <td class="col--history"><Sparkline balances=a.history events=a.events/></td>
                                 </tr>
                             }
                         }).collect_view().into_any()
                     }}
                 </tbody>
             </table>
+            <ShowMore shown=shown total=total limit=limit step=PAGE what="accounts"/>
         </div>
     }
 }
@@ -179,7 +219,18 @@ fn AccountCard(id: AccountId) -> impl IntoView {
     let bank = use_bank();
     let account = {
         let id = id.clone();
-        Memo::new(move |_| bank.read(|m| m.accounts.get(&id).cloned()).flatten())
+        // The card's header only: the statement reads its own lines.
+        Memo::new(move |_| {
+            bank.read(|m| {
+                m.accounts.get(&id).map(|a| Header {
+                    owner_name: a.owner_name.clone(),
+                    status: a.status,
+                    balance: a.balance,
+                    version: a.version,
+                })
+            })
+            .flatten()
+        })
     };
     let amount = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
@@ -316,7 +367,7 @@ fn AccountCard(id: AccountId) -> impl IntoView {
                 <button class="button button--danger" type="button" on:click=close>"Close account"</button>
             </div>
             <FormError error=error test_id="account-error"/>
-            {move || account.get().map(|a| view! { <Statement account=a/> })}
+            <Statement id=id.clone()/>
         </article>
     }
 }
@@ -324,11 +375,37 @@ fn AccountCard(id: AccountId) -> impl IntoView {
 /// An account's statement: each event with the running balance; transfer lines link
 /// to their transfer's saga timeline.
 #[component]
-fn Statement(account: AccountView) -> impl IntoView {
+fn Statement(id: AccountId) -> impl IntoView {
+    let bank = use_bank();
+    let limit = RwSignal::new(PAGE);
+    let total = {
+        let id = id.clone();
+        Signal::derive(move || {
+            bank.read(|m| m.accounts.get(&id).map_or(0, |a| a.statement.len()))
+                .unwrap_or(0)
+        })
+    };
+    let shown = Signal::derive(move || total.get().min(limit.get()));
+    let caption = format!("Statement of {id}");
+    // The newest lines first, and only as many as are shown.
+    let lines = move || {
+        bank.read(|m| {
+            m.accounts.get(&id).map(|a| {
+                a.statement
+                    .iter()
+                    .rev()
+                    .take(limit.get())
+                    .cloned()
+                    .collect::<Vec<StatementLine>>()
+            })
+        })
+        .flatten()
+        .unwrap_or_default()
+    };
     view! {
         <div class="table-wrap">
             <table class="table table--compact" data-testid="statement">
-                <caption>{format!("Statement of {}", account.account_id)}</caption>
+                <caption>{caption}</caption>
                 <thead>
                     <tr>
                         <th scope="col">"#"</th>
@@ -339,7 +416,7 @@ fn Statement(account: AccountView) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {account.statement.iter().rev().map(|line| {
+                    {move || lines().into_iter().map(|line| {
                         let transfer = line.transfer_id.clone().map(|t| view! {
                             " " <a href=route::href(&Target::Transfer(t.clone())) data-testid="statement-transfer-link">
                                 {format!("transfer {t}")}
@@ -358,5 +435,6 @@ fn Statement(account: AccountView) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        <ShowMore shown=shown total=total limit=limit step=PAGE what="lines"/>
     }
 }

@@ -110,6 +110,18 @@ pub fn spans(t: &TransferView) -> (Vec<Span>, Vec<Span>) {
         entries,
     };
     let happy_on = !debit_failed && !credit_rejected;
+    let credit_explain = t
+        .timeline
+        .iter()
+        .find_map(|e| match &e.kind {
+            TimelineKind::CreditRejected => Some(format!(
+                "DepositMoney on the destination was refused ({}), so nothing was credited.",
+                e.summary
+                    .trim_start_matches(&format!("credit of {} rejected: ", t.to_account_id))
+            )),
+            _ => None,
+        })
+        .unwrap_or_else(|| "DepositMoney on the destination.".to_owned());
     let main = vec![
         span(
             "initiated",
@@ -139,7 +151,7 @@ pub fn spans(t: &TransferView) -> (Vec<Span>, Vec<Span>) {
         span(
             "credit",
             format!("Credit {}", t.to_account_id),
-            "DepositMoney on the destination.",
+            &credit_explain,
             of(&|k| {
                 matches!(
                     k,

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::route::{self, Target};
 use super::service::use_bank;
 use super::timeline::SagaTimeline;
-use super::widgets::{FormError, TransferBadge};
+use super::widgets::{FormError, ShowMore, TransferBadge};
 use crate::app::{BankError, CrashPoint, FaultPlan};
 use crate::domain::{AccountId, BankCommand, Money, SagaStep, TransferId, TransferMoney};
 
@@ -283,13 +283,43 @@ fn TransferForm() -> impl IntoView {
     }
 }
 
-/// Every transfer with its status.
+/// How many transfers the list shows at first (and adds per "show more").
+const PAGE: usize = 50;
+
+/// What a row of the transfer list shows.
+struct Row {
+    transfer_id: TransferId,
+    from_account_id: AccountId,
+    to_account_id: AccountId,
+    amount: Money,
+    state: crate::domain::TransferState,
+}
+
+/// The transfers, newest first, with their status.
 #[component]
 fn TransferList() -> impl IntoView {
     let bank = use_bank();
+    let limit = RwSignal::new(PAGE);
+    let total = Signal::derive(move || bank.read(|m| m.transfers.len()).unwrap_or(0));
+    let shown = Signal::derive(move || total.get().min(limit.get()));
+    // The newest first, and only as many as are shown (timelines are not copied).
     let rows = move || {
-        bank.read(|m| m.transfers.values().rev().cloned().collect::<Vec<_>>())
-            .unwrap_or_default()
+        bank.read(|m| {
+            m.transfer_order
+                .iter()
+                .rev()
+                .take(limit.get())
+                .filter_map(|id| m.transfers.get(id))
+                .map(|t| Row {
+                    transfer_id: t.transfer_id.clone(),
+                    from_account_id: t.from_account_id.clone(),
+                    to_account_id: t.to_account_id.clone(),
+                    amount: t.amount,
+                    state: t.state.clone(),
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
     };
     view! {
         <div class="table-wrap">
@@ -335,6 +365,7 @@ fn TransferList() -> impl IntoView {
                     }}
                 </tbody>
             </table>
+            <ShowMore shown=shown total=total limit=limit step=PAGE what="transfers"/>
         </div>
     }
 }

@@ -68,51 +68,71 @@ pub fn TransferBadge(#[prop(into)] state: Signal<TransferState>) -> impl IntoVie
     }
 }
 
-/// A small line chart of the balance after each statement line.
+/// How many of the latest balances a sparkline draws.
+pub const SPARKLINE_POINTS: usize = 60;
+
+/// The balances a sparkline draws: after each of the latest statement lines.
+#[must_use]
+pub fn sparkline_points(lines: &[StatementLine]) -> Vec<crate::domain::Money> {
+    let from = lines.len().saturating_sub(SPARKLINE_POINTS);
+    lines[from..].iter().map(|l| l.balance_after).collect()
+}
+
+/// A small line chart of the latest balances of an account.
 #[component]
-pub fn Sparkline(lines: Vec<StatementLine>) -> impl IntoView {
-    let values: Vec<f64> = lines
-        .iter()
-        .map(|l| l.balance_after.cents() as f64)
-        .collect();
+pub fn Sparkline(balances: Vec<crate::domain::Money>, events: usize) -> impl IntoView {
+    let values: Vec<f64> = balances.iter().map(|b| b.cents() as f64).collect();
     let (w, h) = (120.0_f64, 28.0_f64);
     let max = values.iter().copied().fold(0.0_f64, f64::max).max(1.0);
     let n = values.len().max(2) as f64 - 1.0;
-    let points: Vec<String> = values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            format!(
-                "{:.1},{:.1}",
-                i as f64 / n * w,
-                h - 2.0 - v / max * (h - 4.0)
-            )
-        })
-        .collect();
-    let points = if points.len() == 1 {
-        format!(
-            "0,{y} {w},{y}",
-            y = points[0].split(',').nth(1).unwrap_or("0")
-        )
-    } else {
-        points.join(" ")
+    let y = |v: f64| h - 2.0 - v / max * (h - 4.0);
+    let points = match values.as_slice() {
+        [only] => format!("0,{y:.1} {w},{y:.1}", y = y(*only)),
+        _ => values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{:.1},{:.1}", i as f64 / n * w, y(*v)))
+            .collect::<Vec<_>>()
+            .join(" "),
     };
     let label = format!(
-        "balance over {} events, from {} to {}",
-        lines.len(),
-        lines
+        "balance over the last {} of {events} events, from {} to {}",
+        balances.len(),
+        balances
             .first()
-            .map(|l| l.balance_after.to_string())
+            .map(ToString::to_string)
             .unwrap_or_default(),
-        lines
-            .last()
-            .map(|l| l.balance_after.to_string())
-            .unwrap_or_default()
+        balances.last().map(ToString::to_string).unwrap_or_default()
     );
     view! {
         <svg class="sparkline" viewBox="0 0 120 28" width="120" height="28" role="img" aria-label=label>
             <polyline points=points fill="none" stroke="currentColor" stroke-width="1.5"/>
         </svg>
+    }
+}
+
+/// "Show more" for long lists: how many are shown of how many, and a button that
+/// shows `step` more.
+#[component]
+pub fn ShowMore(
+    #[prop(into)] shown: Signal<usize>,
+    #[prop(into)] total: Signal<usize>,
+    limit: RwSignal<usize>,
+    step: usize,
+    what: &'static str,
+) -> impl IntoView {
+    move || {
+        (total.get() > shown.get()).then(|| {
+            view! {
+                <p class="show-more">
+                    {format!("Showing {} of {} {what}. ", shown.get(), total.get())}
+                    <button class="button button--secondary button--chip" type="button"
+                        on:click=move |_| limit.update(|l| *l += step)>
+                        {format!("Show {step} more")}
+                    </button>
+                </p>
+            }
+        })
     }
 }
 

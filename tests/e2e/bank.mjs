@@ -109,3 +109,184 @@ export async function fillTransfer(page, { id, from, to, amount, description = '
   await form.getByLabel(mode === 'step' ? /Step by step/ : 'All at once').check();
   return form;
 }
+
+// ---------------------------------------------------------------------------------
+// The audit trail and time travel (tests/e2e/audit.test.mjs, timetravel.test.mjs).
+
+/** The audit trail's count line, e.g. "10 events" or "1 of 10 events match". */
+export async function auditCount(page) {
+  return (await page.getByTestId('audit-count').textContent()).trim();
+}
+
+/** Waits until the audit trail's count line reads `text` exactly. */
+export async function waitAuditCount(page, text, options = {}) {
+  await page.waitForFunction(
+    (text) => document.querySelector('[data-testid="audit-count"]')?.textContent.trim() === text,
+    text,
+    options,
+  );
+}
+
+/** The positions of the audit rows rendered in the list, in DOM order. */
+export async function auditPositions(page) {
+  return page
+    .getByTestId('audit-list')
+    .locator('[data-testid^="audit-row-"]')
+    .evaluateAll((rows) => rows.map((r) => Number(r.dataset.testid.slice('audit-row-'.length))));
+}
+
+/** The heading of the audit details box, e.g. "Event #7: TransferCreditRejected". */
+export async function detailsTitle(page) {
+  return (await page.getByTestId('audit-details').locator('h3').first().textContent()).trim();
+}
+
+/** Waits until the audit details box is about event `position`, and returns its title. */
+export async function waitDetails(page, position) {
+  await page.waitForFunction(
+    (p) => document.querySelector('[data-testid="audit-details"] h3')?.textContent.trim().startsWith(`Event #${p}:`),
+    position,
+  );
+  return detailsTitle(page);
+}
+
+/** Every account in the account list as { id: balance }. */
+export async function balances(page) {
+  return page
+    .getByTestId('account-list')
+    .locator('tbody tr[data-testid^="account-row-"]')
+    .evaluateAll((rows) =>
+      Object.fromEntries(
+        rows.map((r) => [r.dataset.testid.slice('account-row-'.length), r.querySelector('[data-testid="balance"]').textContent.trim()]),
+      ),
+    );
+}
+
+/** Clicks "Export the log" and returns { name, text } of the downloaded file. */
+export async function exportLog(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-export').click()]);
+  const file = await download.path();
+  const { readFile } = await import('node:fs/promises');
+  return { name: download.suggestedFilename(), text: await readFile(file, 'utf8') };
+}
+
+/** Chooses a JSONL file holding `text` in the audit trail's import input. */
+export async function chooseImport(page, text, name = 'log.jsonl') {
+  await page.getByTestId('audit-import').setInputFiles({
+    name,
+    mimeType: 'application/x-ndjson',
+    buffer: Buffer.from(text, 'utf8'),
+  });
+}
+
+/** The time-travel position line, e.g. "Event 3 of 9". */
+export async function timeTravelPosition(page) {
+  return (await page.getByTestId('timetravel-position').textContent()).trim();
+}
+
+export async function waitTimeTravelPosition(page, text, options = {}) {
+  await page.waitForFunction(
+    (text) => document.querySelector('[data-testid="timetravel-position"]')?.textContent.trim() === text,
+    text,
+    options,
+  );
+}
+
+/** Every account in the time-travel table as { id: balance }. */
+export async function timeTravelBalances(page) {
+  return page
+    .getByTestId('timetravel-accounts')
+    .locator('tbody tr[data-testid^="timetravel-account-"]')
+    .evaluateAll((rows) =>
+      Object.fromEntries(
+        rows.map((r) => [
+          r.dataset.testid.slice('timetravel-account-'.length),
+          r.querySelector('[data-testid="timetravel-balance"]').textContent.trim(),
+        ]),
+      ),
+    );
+}
+
+/** How many pixels the page scrolls sideways (0 or less: it does not). */
+export async function sidewaysOverflow(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+/** Saves a screenshot of one element (a panel) to target/screenshots/<name>.png. */
+export async function elementScreenshot(t, locator, name) {
+  const { SCREENSHOTS, ROOT } = await import('./harness.mjs');
+  const { mkdir } = await import('node:fs/promises');
+  const path = await import('node:path');
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await locator.screenshot({ path: file });
+  t?.diagnostic?.(`screenshot: ${path.relative(ROOT, file)}`);
+  return file;
+}
+
+/**
+ * A valid JSONL log of at least `n` events (a few more, to finish the last transfer):
+ * 50 accounts opened with 1000.00 each (acc-0's owner name is markup, to be shown as
+ * text), then deposits of 1.00 and completed transfers of 0.50 between them.
+ */
+export function generateLog(n) {
+  const lines = [];
+  const versions = new Map();
+  let position = 0;
+  let id = 0;
+  const emit = (stream, type, data, correlation, causation) => {
+    position += 1;
+    id += 1;
+    const version = (versions.get(stream) ?? 0) + 1;
+    versions.set(stream, version);
+    const ms = position;
+    const two = (v) => String(v).padStart(2, '0');
+    const time = `2026-11-26T${two(Math.floor(ms / 3_600_000) % 24)}:${two(Math.floor(ms / 60_000) % 60)}:${two(Math.floor(ms / 1000) % 60)}.${String(ms % 1000).padStart(3, '0')}Z`;
+    const eventId = `g-${id}`;
+    lines.push(
+      JSON.stringify({
+        position, stream, version, type, schema_version: 2, event_id: eventId, recorded_at: time,
+        correlation_id: correlation, causation_id: causation, data,
+      }),
+    );
+    return eventId;
+  };
+  const money = (cents) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+  const ACCOUNTS = 50;
+  const cents = new Map();
+  for (let i = 0; i < ACCOUNTS; i++) {
+    const a = `acc-${i}`;
+    const owner = i === 0 ? '<b>Mallory</b><img src=x onerror=alert(1)>' : `Owner ${i}`;
+    emit(`account-${a}`, 'AccountOpened', { account_id: a, owner_name: owner, initial_balance: money(100_000) }, `cmd-${i}`, `cmd-${i}`);
+    cents.set(a, 100_000);
+  }
+  let k = 0;
+  while (position < n) {
+    k += 1;
+    if (k % 3 === 0) {
+      const a = `acc-${k % ACCOUNTS}`;
+      const c = `cmd-d${k}`;
+      emit(`account-${a}`, 'MoneyDeposited', { account_id: a, amount: money(100), transaction_id: `tx-${k}`, description: `deposit ${k}` }, c, c);
+      cents.set(a, cents.get(a) + 100);
+    } else {
+      const from = `acc-${k % ACCOUNTS}`;
+      const to = `acc-${(k * 7 + 1) % ACCOUNTS}`;
+      if (from === to || cents.get(from) < 50) continue;
+      const t = `t-${k}`;
+      const ts = `transfer-${t}`;
+      const c = `cmd-t${k}`;
+      const details = { transfer_id: t, from_account_id: from, to_account_id: to, amount: money(50) };
+      const e1 = emit(ts, 'TransferInitiated', { ...details, description: `transfer ${k}` }, t, c);
+      const e2 = emit(`account-${from}`, 'MoneyWithdrawn', { account_id: from, amount: money(50), transaction_id: `${t}-debit`, description: `transfer ${t} to ${to}`, transfer_id: t }, t, e1);
+      const e3 = emit(ts, 'TransferDebited', details, t, e2);
+      const e4 = emit(`account-${to}`, 'MoneyDeposited', { account_id: to, amount: money(50), transaction_id: `${t}-credit`, description: `transfer ${t} from ${from}`, transfer_id: t }, t, e3);
+      emit(ts, 'TransferCompleted', details, t, e4);
+      cents.set(from, cents.get(from) - 50);
+      cents.set(to, cents.get(to) + 50);
+    }
+  }
+  return {
+    text: lines.join('\n') + '\n',
+    count: position,
+    balances: Object.fromEntries([...cents].map(([a, c]) => [a, money(c)])),
+  };
+}
