@@ -162,6 +162,7 @@ impl FilterSignals {
 
     fn clear(&self) {
         self.account.set(String::new());
+        self.with_transfers.set(true);
         self.transfer.set(String::new());
         self.event_type.set(String::new());
         self.search_input.set(String::new());
@@ -624,6 +625,10 @@ fn EventList(filtered: Memo<Filtered>, filter_values: Memo<FilterValues>) -> imp
                 selected.and_then(|p| filtered.with_untracked(|f| f.index_of_position(p)))
             {
                 scroll_into_view(&el, i, scroll_top, true);
+            } else {
+                // Nothing selected in the new list: start it from its first event.
+                el.set_scroll_top(0);
+                scroll_top.set(0.0);
             }
         });
     });
@@ -1157,7 +1162,13 @@ fn ExportImport() -> impl IntoView {
                 (text, m.audit.len())
             });
             let db = handle.db_name.get_untracked();
-            let name = format!("sagabank-{}.jsonl", if db.is_empty() { "log" } else { &db });
+            let name = if db.is_empty() {
+                "sagabank.jsonl".to_owned()
+            } else if db.starts_with("sagabank") {
+                format!("{db}.jsonl")
+            } else {
+                format!("sagabank-{db}.jsonl")
+            };
             files::download(&name, &text, "application/x-ndjson");
             exporting.set(false);
             handle.announce(format!("Exported {count} events as {name}"));
@@ -1241,10 +1252,11 @@ fn ExportImport() -> impl IntoView {
                     replace_hash(None);
                     let message = if kind.is_persistent() {
                         format!(
-                            "Imported {total} events into the new database {new_db}; the previous one, {old_db}, is kept as a backup."
+                            "Imported {} events into the new database {new_db}; the previous one, {old_db}, is kept as a backup.",
+                            group_digits(total)
                         )
                     } else {
-                        format!("Imported {total} events.")
+                        format!("Imported {} events.", group_digits(total))
                     };
                     handle.announce(message.clone());
                     phase.set(ImportPhase::Done(message));
