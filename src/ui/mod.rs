@@ -86,7 +86,13 @@ pub fn App() -> impl IntoView {
     let phase = RwSignal::new_local(Phase::Loading);
     leptos::task::spawn_local(async move {
         match boot::boot(handle).await {
-            Ok(()) => phase.set(Phase::Ready),
+            Ok(()) => {
+                phase.set(Phase::Ready);
+                // For measurements: when the bank was first shown (see README).
+                if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+                    let _ = performance.mark("sagabank-ready");
+                }
+            }
             Err(failure) => phase.set(Phase::Failed(failure)),
         }
     });
