@@ -152,14 +152,19 @@ async fn command_latency<S: EventStore>(label: &str, store: S) {
     let expected_total = cents(100_000 * LATENCY_ACCOUNTS + deposited).to_decimal();
     assert_eq!(bank.read(|m| m.total_balance()), expected_total);
 
+    let slowest = (0..times.len())
+        .max_by(|&a, &b| times[a].total_cmp(&times[b]))
+        .expect("some deposits");
     times.sort_by(f64::total_cmp);
     console_log!(
         "append latency, {label:<12} {LATENCY_DEPOSITS} deposits on {LATENCY_ACCOUNTS} \
-         accounts: p50 {:.1} ms  p95 {:.1} ms  p99 {:.1} ms  max {:.1} ms  (mean {:.3} ms)",
+         accounts: p50 {:.1} ms  p95 {:.1} ms  p99 {:.1} ms  max {:.1} ms (deposit {})  \
+         (mean {:.3} ms)",
         quantile(&times, 0.50),
         quantile(&times, 0.95),
         quantile(&times, 0.99),
         times[times.len() - 1],
+        slowest + 1,
         total / LATENCY_DEPOSITS as f64,
     );
 }
