@@ -502,27 +502,33 @@ impl<S: EventStore> Bank<S> {
 fn fold_stream(inner: &mut Inner, recorded: &Recorded) {
     let event = &recorded.event;
     if let Some(id) = event.account_id() {
-        let entry = match inner.accounts.get_mut(id) {
-            Some(entry) => entry,
-            None => inner.accounts.entry(id.clone()).or_insert_with(|| Loaded {
-                version: 0,
-                state: account::initial_state(),
-                last_event_id: String::new(),
-            }),
-        };
-        entry.state = account::evolve(std::mem::take(&mut entry.state), event);
-        entry.version = recorded.version;
-        entry.last_event_id.clone_from(&recorded.event_id);
+        fold_into(&mut inner.accounts, id, recorded, account::evolve);
     } else if let Some(id) = event.transfer_id() {
-        let entry = match inner.transfers.get_mut(id) {
-            Some(entry) => entry,
-            None => inner.transfers.entry(id.clone()).or_insert_with(|| Loaded {
+        fold_into(&mut inner.transfers, id, recorded, transfer::evolve);
+    }
+}
+
+fn fold_into<K, T>(
+    streams: &mut HashMap<K, Loaded<T>>,
+    id: &K,
+    recorded: &Recorded,
+    evolve: fn(T, &Event) -> T,
+) where
+    K: Clone + Eq + std::hash::Hash,
+    T: Default,
+{
+    if !streams.contains_key(id) {
+        streams.insert(
+            id.clone(),
+            Loaded {
                 version: 0,
-                state: transfer::initial_state(),
+                state: T::default(),
                 last_event_id: String::new(),
-            }),
-        };
-        entry.state = transfer::evolve(std::mem::take(&mut entry.state), event);
+            },
+        );
+    }
+    if let Some(entry) = streams.get_mut(id) {
+        entry.state = evolve(std::mem::take(&mut entry.state), &recorded.event);
         entry.version = recorded.version;
         entry.last_event_id.clone_from(&recorded.event_id);
     }

@@ -80,8 +80,8 @@ pub const SCENARIOS: [Scenario; 6] = [
     },
 ];
 
-/// Loads a scenario into a fresh store and shows it.
-pub async fn load(handle: BankHandle, scenario: &Scenario) -> Result<(), String> {
+/// A bank on a new, empty database of the kind the page uses, and its name.
+async fn fresh_bank(handle: BankHandle) -> Result<(Bank<AnyStore>, String), String> {
     let kind = handle.store_kind.get_untracked();
     let name = fresh_db_name();
     let store = AnyStore::open(kind, &name)
@@ -90,6 +90,22 @@ pub async fn load(handle: BankHandle, scenario: &Scenario) -> Result<(), String>
     let bank = Bank::open(store, browser_env())
         .await
         .map_err(|e| e.to_string())?;
+    Ok((bank, name))
+}
+
+/// Shows `bank` from now on, and uses its database after a reload too.
+fn switch_to(handle: BankHandle, bank: Bank<AnyStore>, name: &str) {
+    if bank.store().kind().is_persistent() {
+        set_active_db(name);
+    }
+    handle.resumed.set(Vec::new());
+    handle.install(bank, name);
+    handle.selected_position.set(None);
+}
+
+/// Loads a scenario into a fresh store and shows it.
+pub async fn load(handle: BankHandle, scenario: &Scenario) -> Result<(), String> {
+    let (bank, name) = fresh_bank(handle).await?;
     let mut commands = scenario::parse(scenario.json).map_err(|e| e.to_string())?;
     let stepped = match &scenario.step_last_transfer {
         Some(plan) => match commands.pop() {
@@ -112,12 +128,7 @@ pub async fn load(handle: BankHandle, scenario: &Scenario) -> Result<(), String>
             .await
             .map_err(|e| e.to_string())?;
     }
-    if kind.is_persistent() {
-        set_active_db(&name);
-    }
-    handle.resumed.set(Vec::new());
-    handle.install(bank, &name);
-    handle.selected_position.set(None);
+    switch_to(handle, bank, &name);
     if let Some(id) = selected {
         route::go(&Target::Transfer(id));
     }
@@ -129,20 +140,9 @@ pub async fn load(handle: BankHandle, scenario: &Scenario) -> Result<(), String>
 async fn reset(handle: BankHandle) -> Result<(), String> {
     let kind = handle.store_kind.get_untracked();
     let old = handle.db_name.get_untracked();
-    let name = fresh_db_name();
-    let store = AnyStore::open(kind, &name)
-        .await
-        .map_err(|e| e.to_string())?;
-    let bank = Bank::open(store, browser_env())
-        .await
-        .map_err(|e| e.to_string())?;
-    if kind.is_persistent() {
-        set_active_db(&name);
-    }
-    handle.resumed.set(Vec::new());
-    handle.install(bank, &name);
+    let (bank, name) = fresh_bank(handle).await?;
+    switch_to(handle, bank, &name);
     handle.selected_transfer.set(None);
-    handle.selected_position.set(None);
     if kind.is_persistent() && old != name {
         AnyStore::delete(kind, &old)
             .await
