@@ -284,27 +284,38 @@ impl Event {
                 return Event::decode(event_type, SCHEMA_VERSION, &upcast.to_string());
             }
         }
-        fn parse<'a, T: Deserialize<'a>>(t: &str, data: &'a str) -> Result<T, DecodeError> {
-            serde_json::from_str(data).map_err(|e| bad(t, &e))
-        }
-        let t = event_type;
-        Ok(match event_type {
-            "AccountOpened" => Event::AccountOpened(parse(t, data)?),
-            "MoneyDeposited" => Event::MoneyDeposited(parse(t, data)?),
-            "MoneyWithdrawn" => Event::MoneyWithdrawn(parse(t, data)?),
-            "AccountSuspended" => Event::AccountSuspended(parse(t, data)?),
-            "AccountReactivated" => Event::AccountReactivated(parse(t, data)?),
-            "AccountClosed" => Event::AccountClosed(parse(t, data)?),
-            "TransferInitiated" => Event::TransferInitiated(parse(t, data)?),
-            "TransferDebited" => Event::TransferDebited(parse(t, data)?),
-            "TransferCreditRejected" => Event::TransferCreditRejected(parse(t, data)?),
-            "TransferCompleted" => Event::TransferCompleted(parse(t, data)?),
-            "TransferReversed" => Event::TransferReversed(parse(t, data)?),
-            "TransferFailed" => Event::TransferFailed(parse(t, data)?),
-            "TransferCompensationFailed" => Event::TransferCompensationFailed(parse(t, data)?),
-            "TransferStepRetried" => Event::TransferStepRetried(parse(t, data)?),
+        // One deserializer for every type keeps a single copy of serde_json's reader
+        // in the wasm, instead of one per event type.
+        let mut de = serde_json::Deserializer::from_str(data);
+        let d = &mut de;
+        let event = match event_type {
+            "AccountOpened" => AccountOpened::deserialize(d).map(Event::AccountOpened),
+            "MoneyDeposited" => MoneyDeposited::deserialize(d).map(Event::MoneyDeposited),
+            "MoneyWithdrawn" => MoneyWithdrawn::deserialize(d).map(Event::MoneyWithdrawn),
+            "AccountSuspended" => AccountSuspended::deserialize(d).map(Event::AccountSuspended),
+            "AccountReactivated" => {
+                AccountReactivated::deserialize(d).map(Event::AccountReactivated)
+            }
+            "AccountClosed" => AccountClosed::deserialize(d).map(Event::AccountClosed),
+            "TransferInitiated" => TransferInitiated::deserialize(d).map(Event::TransferInitiated),
+            "TransferDebited" => TransferDebited::deserialize(d).map(Event::TransferDebited),
+            "TransferCreditRejected" => {
+                TransferCreditRejected::deserialize(d).map(Event::TransferCreditRejected)
+            }
+            "TransferCompleted" => TransferCompleted::deserialize(d).map(Event::TransferCompleted),
+            "TransferReversed" => TransferReversed::deserialize(d).map(Event::TransferReversed),
+            "TransferFailed" => TransferFailed::deserialize(d).map(Event::TransferFailed),
+            "TransferCompensationFailed" => {
+                TransferCompensationFailed::deserialize(d).map(Event::TransferCompensationFailed)
+            }
+            "TransferStepRetried" => {
+                TransferStepRetried::deserialize(d).map(Event::TransferStepRetried)
+            }
             other => return Err(DecodeError::UnknownType(other.to_owned())),
-        })
+        };
+        let event = event.map_err(|e| bad(event_type, &e))?;
+        de.end().map_err(|e| bad(event_type, &e))?;
+        Ok(event)
     }
 }
 
