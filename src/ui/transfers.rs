@@ -239,6 +239,11 @@ fn TransferForm() -> impl IntoView {
             </fieldset>
             <details class="faults">
                 <summary>"Inject a fault"</summary>
+                <p class="hint">
+                    "Faults are played by the app, never by the bank's rules: a refused credit makes the saga compensate; "
+                    "passing failures are retried, each attempt written as an event (after 5 the step counts as refused); "
+                    "a crash stops the page at that point, and after the reload the saga resumes from the log alone."
+                </p>
                 <label class="choice">
                     <input type="checkbox" name="reject_credit" prop:checked=move || reject_credit.get()
                         on:change=move |ev| reject_credit.set(event_target_checked(&ev))/>
