@@ -12,9 +12,9 @@ use js_sys::{Object, Reflect};
 use sagabank::domain::{Event, Money, SCHEMA_VERSION};
 use sagabank::store::any::{AnyStore, ChangeNotifier, StoreKind};
 use sagabank::store::contract::{self, sample_event};
-use sagabank::store::idb::{error_from_dom, IndexedDbStore, EVENTS_STORE};
+use sagabank::store::idb::{error_from_dom, IndexedDbStore, CHUNK, CHUNKS_STORE, EVENTS_STORE};
 use sagabank::store::local::LocalStorageStore;
-use sagabank::store::{EventStore, MemoryStore, StoreError};
+use sagabank::store::{EventStore, MemoryStore, Recorded, StoreError};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -377,6 +377,303 @@ async fn indexeddb_an_unrelated_database_is_not_taken_for_a_log() {
     request.await.unwrap().close();
     let message = corrupt_message(IndexedDbStore::open(&name).await.map(|_| ()));
     assert!(message.contains("not a sagabank event log"), "{message}");
+}
+
+// ---------------------------------------------------------------------------------
+// IndexedDB: chunks (derived copies of the log in big records) and the upgrade
+
+/// A valid log of `n` events over 12 streams taking turns.
+fn log_of(n: u64) -> Vec<Rc<Recorded>> {
+    (1..=n)
+        .map(|position| {
+            let k = (position - 1) % 12;
+            let version = (position - 1) / 12 + 1;
+            let account = format!("s{k}");
+            Rc::new(Recorded::new(
+                sample_event(&account, (version - 1) as u32),
+                &format!("account-{account}"),
+                version,
+                position,
+            ))
+        })
+        .collect()
+}
+
+/// Writes `events` straight into the events store of database `name`, 5,000 per
+/// transaction.
+async fn idb_put_many(name: &str, events: &[Rc<Recorded>]) {
+    let db = idb::Factory::new()
+        .unwrap()
+        .open(name, None)
+        .unwrap()
+        .await
+        .unwrap();
+    for run in events.chunks(5_000) {
+        let tx = db
+            .transaction(&[EVENTS_STORE], idb::TransactionMode::ReadWrite)
+            .unwrap();
+        let store = tx.object_store(EVENTS_STORE).unwrap();
+        for e in run {
+            // Not awaited: a failed add aborts the transaction, checked below.
+            drop(
+                store
+                    .add(
+                        &idb_record(e.position, &e.stream, e.version, &e.to_json_line()),
+                        None,
+                    )
+                    .unwrap(),
+            );
+        }
+        assert!(tx.await.unwrap().is_committed());
+    }
+    db.close();
+}
+
+/// Every stored chunk of database `name`, as `(first, last, lines)` (`first` and
+/// `last` as stored, in JSON).
+async fn idb_chunks(name: &str) -> Vec<(String, String, Option<String>)> {
+    let db = idb::Factory::new()
+        .unwrap()
+        .open(name, None)
+        .unwrap()
+        .await
+        .unwrap();
+    let tx = db
+        .transaction(&[CHUNKS_STORE], idb::TransactionMode::ReadOnly)
+        .unwrap();
+    let values = tx
+        .object_store(CHUNKS_STORE)
+        .unwrap()
+        .get_all(None, None)
+        .unwrap()
+        .await
+        .unwrap();
+    db.close();
+    let field = |v: &JsValue, name: &str| Reflect::get(v, &name.into()).unwrap();
+    let json = |v: JsValue| String::from(js_sys::JSON::stringify(&v).unwrap());
+    values
+        .iter()
+        .map(|v| {
+            (
+                json(field(v, "first")),
+                json(field(v, "last")),
+                field(v, "lines").as_string(),
+            )
+        })
+        .collect()
+}
+
+/// Writes a chunk value straight into the chunks store (replacing any at its key).
+async fn idb_put_chunk(name: &str, first: JsValue, last: JsValue, lines: &str) {
+    let db = idb::Factory::new()
+        .unwrap()
+        .open(name, None)
+        .unwrap()
+        .await
+        .unwrap();
+    let tx = db
+        .transaction(&[CHUNKS_STORE], idb::TransactionMode::ReadWrite)
+        .unwrap();
+    let object = Object::new();
+    Reflect::set(&object, &"first".into(), &first).unwrap();
+    Reflect::set(&object, &"last".into(), &last).unwrap();
+    Reflect::set(&object, &"lines".into(), &lines.into()).unwrap();
+    tx.object_store(CHUNKS_STORE)
+        .unwrap()
+        .put(&object.into(), None)
+        .unwrap()
+        .await
+        .unwrap();
+    assert!(tx.await.unwrap().is_committed());
+    db.close();
+}
+
+fn plain(events: &[Rc<Recorded>]) -> Vec<Recorded> {
+    events.iter().map(|e| Recorded::clone(e)).collect()
+}
+
+fn lines_of(events: &[Rc<Recorded>]) -> String {
+    events
+        .iter()
+        .map(|e| e.to_json_line())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Reads the log from several places and compares with `expected` (the whole log).
+async fn assert_reads(store: &IndexedDbStore, expected: &[Rc<Recorded>]) {
+    let n = expected.len() as u64;
+    for from in [
+        0,
+        1,
+        2,
+        CHUNK,
+        CHUNK + 1,
+        7_777,
+        2 * CHUNK,
+        2 * CHUNK + 1,
+        n,
+        n + 1,
+    ] {
+        let read = store.read_all(from).await.unwrap();
+        let skip = (from.max(1) - 1).min(n) as usize;
+        assert!(
+            plain(&read) == plain(&expected[skip..]),
+            "read_all({from}) gives the log from there"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_a_full_read_writes_chunks_and_reads_back_the_same() {
+    let name = fresh_name("idb-chunks");
+    let store = IndexedDbStore::open(&name).await.unwrap();
+    let expected = log_of(12_000);
+    idb_put_many(&name, &expected).await;
+    assert!(idb_chunks(&name).await.is_empty());
+
+    // Reads from further on write nothing.
+    assert_eq!(store.read_all(2).await.unwrap().len(), 11_999);
+    assert!(idb_chunks(&name).await.is_empty());
+
+    // The full read (a cold start) writes the two full chunks, not the rest.
+    let before = store.read_all(1).await.unwrap();
+    assert!(plain(&before) == plain(&expected));
+    let chunks = idb_chunks(&name).await;
+    assert_eq!(chunks.len(), 2);
+    assert_eq!((chunks[0].0.as_str(), chunks[0].1.as_str()), ("1", "5000"));
+    assert_eq!(
+        (chunks[1].0.as_str(), chunks[1].1.as_str()),
+        ("5001", "10000")
+    );
+    assert_eq!(
+        chunks[0].2.as_deref(),
+        Some(lines_of(&expected[..5_000]).as_str())
+    );
+    assert_eq!(
+        chunks[1].2.as_deref(),
+        Some(lines_of(&expected[5_000..10_000]).as_str())
+    );
+
+    // Read back through the chunks: the same, from anywhere, on this connection and
+    // a fresh one; and no more chunks (2,000 events after the last one).
+    let after = store.read_all(1).await.unwrap();
+    assert!(plain(&after) == plain(&before));
+    assert_reads(&store, &expected).await;
+    let again = IndexedDbStore::open(&name).await.unwrap();
+    assert_reads(&again, &expected).await;
+    assert_eq!(idb_chunks(&name).await.len(), 2);
+
+    // The raw dump is the event records only.
+    let raw = store.raw_records().await.unwrap();
+    assert_eq!(raw.len(), 12_000);
+    assert_eq!(raw[11_999].key, "12000");
+
+    // Appends go on as before and are read after the chunks.
+    let next = store
+        .append("account-s0", 1_000, vec![sample_event("s0", 1_000)])
+        .await
+        .unwrap();
+    assert_eq!((next[0].position, next[0].version), (12_001, 1_001));
+    let read = again.read_all(1).await.unwrap();
+    assert_eq!(read.len(), 12_001);
+    assert_eq!(read[12_000], next[0]);
+    assert_eq!(
+        store.read_stream("account-s0", 1).await.unwrap().len(),
+        1_001
+    );
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_garbage_chunks_are_ignored_and_kept() {
+    let name = fresh_name("idb-bad-chunks");
+    let store = IndexedDbStore::open(&name).await.unwrap();
+    let expected = log_of(12_000);
+    idb_put_many(&name, &expected).await;
+    store.read_all(1).await.unwrap();
+    assert_eq!(idb_chunks(&name).await.len(), 2);
+
+    // Chunk 1: good lines, but of positions 2..=5001. Chunk 5001: not JSON. One past
+    // the end of the log; one with no sensible range; one with a line too many.
+    idb_put_chunk(
+        &name,
+        1.0.into(),
+        5_000.0.into(),
+        &lines_of(&expected[1..5_001]),
+    )
+    .await;
+    idb_put_chunk(&name, 5_001.0.into(), 10_000.0.into(), "garbage\n{").await;
+    idb_put_chunk(&name, 10_001.0.into(), 15_000.0.into(), "").await;
+    idb_put_chunk(&name, "nope".into(), JsValue::NULL, "x").await;
+    assert_reads(&store, &expected).await;
+    let fresh = IndexedDbStore::open(&name).await.unwrap();
+    assert!(plain(&fresh.read_all(1).await.unwrap()) == plain(&expected));
+
+    let mut too_long = lines_of(&expected[..5_000]);
+    too_long.push('\n');
+    too_long.push_str(&expected[5_000].to_json_line());
+    idb_put_chunk(&name, 1.0.into(), 5_000.0.into(), &too_long).await;
+    assert!(plain(&fresh.read_all(1).await.unwrap()) == plain(&expected));
+
+    // Nothing was deleted or replaced.
+    let chunks = idb_chunks(&name).await;
+    assert_eq!(chunks.len(), 4);
+    assert_eq!(chunks[0].2.as_deref(), Some(too_long.as_str()));
+    assert_eq!(chunks[1].2.as_deref(), Some("garbage\n{"));
+    assert_eq!(store.raw_records().await.unwrap().len(), 12_000);
+
+    // The events stay the truth: a damaged event under a garbage chunk is reported.
+    idb_put_raw(&name, &idb_record(6_000, "account-s11", 500, "{not json")).await;
+    let message = corrupt_message(store.read_all(1).await);
+    assert!(message.contains("position 6000"), "{message}");
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_a_version_1_database_upgrades_and_keeps_its_events() {
+    let name = fresh_name("idb-upgrade");
+    // The layout of database version 1: `events` and its index, nothing else.
+    let mut request = idb::Factory::new().unwrap().open(&name, Some(1)).unwrap();
+    request.on_upgrade_needed(|event| {
+        use idb::DatabaseEvent;
+        let db = event.database().unwrap();
+        let mut params = idb::ObjectStoreParams::new();
+        params.key_path(Some(idb::KeyPath::new_single("position")));
+        let store = db.create_object_store(EVENTS_STORE, params).unwrap();
+        let mut unique = idb::IndexParams::new();
+        unique.unique(true);
+        store
+            .create_index(
+                "stream_version",
+                idb::KeyPath::new_array(["stream", "version"]),
+                Some(unique),
+            )
+            .unwrap();
+    });
+    request.await.unwrap().close();
+    let expected = log_of(6_000);
+    idb_put_many(&name, &expected).await;
+
+    let store = IndexedDbStore::open(&name).await.unwrap();
+    let db = idb::Factory::new()
+        .unwrap()
+        .open(&name, None)
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(db.version().unwrap(), 2);
+    assert!(db.store_names().iter().any(|s| s == CHUNKS_STORE));
+    db.close();
+    assert!(idb_chunks(&name).await.is_empty());
+
+    assert!(plain(&store.read_all(1).await.unwrap()) == plain(&expected));
+    assert_eq!(idb_chunks(&name).await.len(), 1);
+    assert!(plain(&store.read_all(1).await.unwrap()) == plain(&expected));
+    assert_eq!(store.raw_records().await.unwrap().len(), 6_000);
+    let next = store
+        .append("account-s0", 500, vec![sample_event("s0", 500)])
+        .await
+        .unwrap();
+    assert_eq!((next[0].position, next[0].version), (6_001, 501));
 }
 
 // ---------------------------------------------------------------------------------

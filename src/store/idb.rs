@@ -3,7 +3,7 @@
 //! # Layout
 //!
 //! One database per log (the name given to [`IndexedDbStore::open`]), at database
-//! version 1, with one object store `events`:
+//! version 2, with two object stores. `events`, the log itself:
 //!
 //! - key: the global position (in-line key path `position`), 1-based and gap-free;
 //! - value: `{position, stream, version, line}` where `line` is the event's JSON line
@@ -11,10 +11,29 @@
 //!   and `version` repeat the envelope for the index;
 //! - index `stream_version`: UNIQUE on `[stream, version]`.
 //!
+//! And `chunks` (added by version 2; a version 1 database gets it on upgrade, its
+//! events untouched): derived, append-only copies of the log in big records, so a
+//! cold start reads a few large strings rather than one object per event. A chunk is
+//! `{first, last, lines}`, keyed by `first`: the stored lines of positions
+//! `first..=last` joined by `'\n'`, [`CHUNK`] events each.
+//!
 //! Every read goes through [`Recorded::from_json_line`], so older schema versions are
 //! upcast, and is checked against its key and the index fields; anything unreadable is
 //! [`StoreError::Corrupt`] naming the position and the reason. Nothing is ever skipped
 //! or deleted on read.
+//!
+//! # Chunks
+//!
+//! The events are the truth; chunks are a cache. `read_all` reads every chunk (one
+//! `getAll`; they are few), uses those that cover the positions wanted, and reads the
+//! event records of any gap between them and after the last one, all in one
+//! transaction, then checks the whole run with the same [`LogCheck`]. A chunk that does
+//! not read back as exactly its positions (a bad line, wrong or missing positions) is
+//! not an error and is not deleted: the event records of its range are read instead.
+//! After a `read_all(1)` that read [`CHUNK`] or more event records past the last chunk
+//! (a cold start), the full chunks of those records, read and checked, are written in
+//! one transaction of their own, best effort (`add`, so none is ever replaced). Appends,
+//! `read_stream` and [`IndexedDbStore::raw_records`] use the events only.
 //!
 //! # Appends
 //!
@@ -42,6 +61,7 @@ use ::idb::{
     ObjectStoreParams, Query, TransactionMode,
 };
 use futures::channel::oneshot;
+use futures::future::LocalBoxFuture;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -50,10 +70,15 @@ use web_sys::{DomException, IdbDatabase, IdbTransaction};
 use super::any::{js_position, js_text, LogCheck, RawRecord, StreamCheck};
 use super::{EventStore, NewEvent, Recorded, StoreError};
 
-/// The IndexedDB schema version of the database (not the events' schema version).
-const DB_VERSION: u32 = 1;
+/// The IndexedDB schema version of the database (not the events' schema version):
+/// 1 had `events` only; 2 adds `chunks`.
+const DB_VERSION: u32 = 2;
 /// The object store holding the events.
 pub const EVENTS_STORE: &str = "events";
+/// The object store holding chunks: derived copies of runs of the log (a cache).
+pub const CHUNKS_STORE: &str = "chunks";
+/// The number of events in one chunk.
+pub const CHUNK: u64 = 5_000;
 /// The unique index on `[stream, version]`.
 pub const STREAM_INDEX: &str = "stream_version";
 
@@ -88,19 +113,30 @@ impl IndexedDbStore {
         request.on_upgrade_needed(|event| {
             // Failures here leave the schema incomplete; the check below reports it.
             let Ok(db) = event.database() else { return };
-            if db.store_names().iter().any(|s| s == EVENTS_STORE) {
+            let names = db.store_names();
+            let has_events = names.iter().any(|s| s == EVENTS_STORE);
+            if !has_events && event.old_version().unwrap_or(0) > 0 {
+                // A database of some other app, without `events`: left as it is, and
+                // the check below reports it.
                 return;
             }
-            let mut params = ObjectStoreParams::new();
-            params.key_path(Some(KeyPath::new_single("position")));
-            if let Ok(store) = db.create_object_store(EVENTS_STORE, params) {
-                let mut unique = IndexParams::new();
-                unique.unique(true);
-                let _ = store.create_index(
-                    STREAM_INDEX,
-                    KeyPath::new_array(["stream", "version"]),
-                    Some(unique),
-                );
+            if !has_events {
+                let mut params = ObjectStoreParams::new();
+                params.key_path(Some(KeyPath::new_single("position")));
+                if let Ok(store) = db.create_object_store(EVENTS_STORE, params) {
+                    let mut unique = IndexParams::new();
+                    unique.unique(true);
+                    let _ = store.create_index(
+                        STREAM_INDEX,
+                        KeyPath::new_array(["stream", "version"]),
+                        Some(unique),
+                    );
+                }
+            }
+            if !names.iter().any(|s| s == CHUNKS_STORE) {
+                let mut params = ObjectStoreParams::new();
+                params.key_path(Some(KeyPath::new_single("first")));
+                let _ = db.create_object_store(CHUNKS_STORE, params);
             }
         });
         let db = request.await.map_err(|e| match dom_name(&e).as_deref() {
@@ -332,7 +368,7 @@ impl EventStore for IndexedDbStore {
         values
             .iter()
             .map(|value| {
-                let (event, at) = decode(value)?;
+                let (event, at, _) = decode(value)?;
                 check.check(&event, &at)?;
                 Ok(Rc::new(event))
             })
@@ -340,25 +376,249 @@ impl EventStore for IndexedDbStore {
     }
 
     async fn read_all(&self, from_position: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
-        let (_tx, store) = self.begin(TransactionMode::ReadOnly)?;
-        #[allow(clippy::cast_precision_loss)]
-        let from = JsValue::from_f64(from_position.max(1) as f64);
-        let range =
-            KeyRange::lower_bound(&from, Some(false)).map_err(|e| failed("bad range", &e))?;
-        let values = store
-            .get_all(Some(Query::KeyRange(range)), None)
-            .map_err(|e| failed("cannot read the log", &e))?
+        let from = from_position.max(1);
+        if !self.inner.raw.object_store_names().contains(CHUNKS_STORE) {
+            // A database this connection found without chunks: the events alone.
+            let (_tx, store) = self.begin(TransactionMode::ReadOnly)?;
+            let values = events_request(&store, from, None)?
+                .await
+                .map_err(read_failed)?;
+            let mut check = LogCheck::new(from_position);
+            return values
+                .iter()
+                .map(|value| {
+                    let (event, at, _) = decode(value)?;
+                    check.check(&event, &at)?;
+                    Ok(Rc::new(event))
+                })
+                .collect();
+        }
+        let tx = self
+            .inner
+            .db
+            .transaction(&[EVENTS_STORE, CHUNKS_STORE], TransactionMode::ReadOnly)
+            .map_err(|e| failed("cannot start an IndexedDB transaction", &e))?;
+        let events = tx
+            .object_store(EVENTS_STORE)
+            .map_err(|e| failed("cannot open the events store", &e))?;
+        let chunks = tx
+            .object_store(CHUNKS_STORE)
+            .map_err(|e| failed("cannot open the chunks store", &e))?;
+        // Chunks are few: read them all. Any that cannot be read is left out, and its
+        // range comes from the events.
+        let stored = chunks
+            .get_all(None, None)
+            .map_err(|e| failed("cannot read the chunks", &e))?
             .await
-            .map_err(|e| failed("cannot read the log", &e))?;
+            .unwrap_or_default();
+
+        // The plan, in position order: chunks where they cover the log from `from`,
+        // event records in the gaps and after the last chunk. Every event read is
+        // queued now, so IndexedDB reads them while the chunks are decoded.
+        let mut plan = Vec::new();
+        let mut next = from;
+        for value in &stored {
+            let Some(chunk) = ChunkMeta::read(value) else {
+                continue;
+            };
+            if chunk.last < next {
+                continue;
+            }
+            if chunk.first > next {
+                plan.push(Part::Events(events_request(
+                    &events,
+                    next,
+                    Some(chunk.first - 1),
+                )?));
+            }
+            plan.push(Part::Chunk(chunk, next));
+            next = chunk.last + 1;
+        }
+        let tail_from = next;
+        let tail = events_request(&events, tail_from, None)?;
+
+        let mut parts = Vec::with_capacity(plan.len());
+        for part in plan {
+            parts.push(match part {
+                Part::Chunk(chunk, skip_below) => match chunk.decode() {
+                    Some(mut decoded) => {
+                        decoded.retain(|e| e.position >= skip_below);
+                        Part::Decoded(decoded)
+                    }
+                    // Not readable as it is: the events of its range instead.
+                    None => Part::Events(events_request(&events, skip_below, Some(chunk.last))?),
+                },
+                other => other,
+            });
+        }
+
         let mut check = LogCheck::new(from_position);
-        values
-            .iter()
-            .map(|value| {
-                let (event, at) = decode(value)?;
-                check.check(&event, &at)?;
-                Ok(Rc::new(event))
-            })
-            .collect()
+        let mut out = Vec::new();
+        for part in parts {
+            match part {
+                Part::Decoded(decoded) => {
+                    for event in decoded {
+                        // The message names the place only when there is one to give.
+                        if check.check(&event, "").is_err() {
+                            let at = format!("event at position {} (from a chunk)", event.position);
+                            check.check(&event, &at)?;
+                        }
+                        out.push(Rc::new(event));
+                    }
+                }
+                Part::Events(request) => {
+                    for value in request.await.map_err(read_failed)? {
+                        let (event, at, _) = decode(&value)?;
+                        check.check(&event, &at)?;
+                        out.push(Rc::new(event));
+                    }
+                }
+                Part::Chunk(..) => unreachable!("every chunk was decoded or replaced above"),
+            }
+        }
+        let values = tail.await.map_err(read_failed)?;
+        #[allow(clippy::cast_possible_truncation)]
+        let write = from == 1 && values.len() >= CHUNK as usize;
+        let mut lines = Vec::new();
+        for value in &values {
+            let (event, at, line) = decode(value)?;
+            check.check(&event, &at)?;
+            if write {
+                lines.push(line);
+            }
+            out.push(Rc::new(event));
+        }
+        drop(tx);
+        if write {
+            self.write_chunks(tail_from, &lines);
+        }
+        Ok(out)
+    }
+}
+
+/// A chunk as stored: `{first, last, lines}`, keyed by `first`, where `lines` is the
+/// JSON lines of positions `first..=last` joined by `'\n'`.
+#[derive(Clone, Copy)]
+struct ChunkMeta<'a> {
+    first: u64,
+    last: u64,
+    value: &'a JsValue,
+}
+
+impl<'a> ChunkMeta<'a> {
+    /// Its range, if it has a sensible one.
+    fn read(value: &'a JsValue) -> Option<ChunkMeta<'a>> {
+        let field = |name: &str| Reflect::get(value, &name.into()).ok();
+        let first = js_position(&field("first")?)?;
+        let last = js_position(&field("last")?)?;
+        (last >= first).then_some(ChunkMeta { first, last, value })
+    }
+
+    /// Its events, if every line reads and they are exactly positions
+    /// `first..=last`, in order.
+    fn decode(&self) -> Option<Vec<Recorded>> {
+        let lines = Reflect::get(self.value, &"lines".into())
+            .ok()?
+            .as_string()?;
+        #[allow(clippy::cast_possible_truncation)]
+        let mut decoded = Vec::with_capacity((self.last - self.first + 1).min(CHUNK) as usize);
+        let mut expected = self.first;
+        for line in lines.split('\n') {
+            let event = Recorded::from_json_line(line).ok()?;
+            if event.position != expected || expected > self.last {
+                return None;
+            }
+            expected += 1;
+            decoded.push(event);
+        }
+        (expected == self.last + 1).then_some(decoded)
+    }
+}
+
+type EventsRequest = LocalBoxFuture<'static, Result<Vec<JsValue>, ::idb::Error>>;
+
+/// One part of a read of the log, in position order.
+enum Part<'a> {
+    /// A chunk to decode, and the first position wanted of it.
+    Chunk(ChunkMeta<'a>, u64),
+    /// A chunk's events, decoded.
+    Decoded(Vec<Recorded>),
+    /// A read of event records under way.
+    Events(EventsRequest),
+}
+
+/// Queues the read of the event records at positions `from..=to` (to the end if
+/// `to` is `None`).
+fn events_request(
+    store: &ObjectStore,
+    from: u64,
+    to: Option<u64>,
+) -> Result<EventsRequest, StoreError> {
+    #[allow(clippy::cast_precision_loss)]
+    let lower = JsValue::from_f64(from as f64);
+    let range = match to {
+        #[allow(clippy::cast_precision_loss)]
+        Some(to) => KeyRange::bound(
+            &lower,
+            &JsValue::from_f64(to as f64),
+            Some(false),
+            Some(false),
+        ),
+        None => KeyRange::lower_bound(&lower, Some(false)),
+    }
+    .map_err(|e| failed("bad range", &e))?;
+    let request = store
+        .get_all(Some(Query::KeyRange(range)), None)
+        .map_err(|e| failed("cannot read the log", &e))?
+        .into_future();
+    Ok(Box::pin(request))
+}
+
+fn read_failed(e: ::idb::Error) -> StoreError {
+    failed("cannot read the log", &e)
+}
+
+impl IndexedDbStore {
+    /// Stores the full chunks of `lines` (the JSON lines of positions `first..`, all
+    /// read back and checked, as the JS strings read), in one transaction of their
+    /// own. Best effort: the chunks are a cache, so a failure (a full disk, another
+    /// tab that wrote them first) only leaves them to a later read.
+    fn write_chunks(&self, first: u64, lines: &[JsValue]) {
+        let Ok(tx) = self
+            .inner
+            .db
+            .transaction(&[CHUNKS_STORE], TransactionMode::ReadWrite)
+        else {
+            return;
+        };
+        let Ok(store) = tx.object_store(CHUNKS_STORE) else {
+            return;
+        };
+        #[allow(clippy::cast_possible_truncation)]
+        for (start, group) in (first..)
+            .step_by(CHUNK as usize)
+            .zip(lines.chunks_exact(CHUNK as usize))
+        {
+            let object = Object::new();
+            #[allow(clippy::cast_precision_loss)]
+            let fields = [
+                ("first", JsValue::from_f64(start as f64)),
+                ("last", JsValue::from_f64((start + CHUNK - 1) as f64)),
+                // Joined in JS: the lines never leave JS strings.
+                ("lines", group.iter().collect::<Array>().join("\n").into()),
+            ];
+            for (key, value) in fields {
+                let _ = Reflect::set(&object, &key.into(), &value);
+            }
+            // `add` never overwrites: a chunk already there stays, and this
+            // transaction aborts, which is fine.
+            if store.add(&object, None).is_err() {
+                let _ = tx.abort();
+                return;
+            }
+        }
+        // Not awaited: it commits on its own, and later transactions on the chunks
+        // store wait for it.
     }
 }
 
@@ -380,8 +640,8 @@ fn record_value(recorded: &Recorded) -> JsValue {
 }
 
 /// Reads one stored value back, checking it against its key and index fields.
-/// Returns the event and where it is stored (for messages).
-fn decode(value: &JsValue) -> Result<(Recorded, String), StoreError> {
+/// Returns the event, where it is stored (for messages) and its line (the JS string).
+fn decode(value: &JsValue) -> Result<(Recorded, String, JsValue), StoreError> {
     let field = |name: &str| Reflect::get(value, &name.into()).unwrap_or(JsValue::UNDEFINED);
     let Some(position) = js_position(&field("position")) else {
         return Err(StoreError::Corrupt(format!(
@@ -390,7 +650,8 @@ fn decode(value: &JsValue) -> Result<(Recorded, String), StoreError> {
         )));
     };
     let at = format!("event at position {position}");
-    let Some(line) = field("line").as_string() else {
+    let line_js = field("line");
+    let Some(line) = line_js.as_string() else {
         return Err(StoreError::Corrupt(format!(
             "{at}: the record holds no event line: {}",
             js_text(value)
@@ -414,7 +675,7 @@ fn decode(value: &JsValue) -> Result<(Recorded, String), StoreError> {
             version.map_or_else(|| "?".into(), |v| v.to_string()),
         )));
     }
-    Ok((event, at))
+    Ok((event, at, line_js))
 }
 
 /// The index keys `[stream, from_version] ..= [stream, +inf]`.
