@@ -84,7 +84,10 @@ struct Inner {
     resumed: HashSet<TransferId>,
 }
 
-type Listener = Box<dyn Fn(&[Rc<Recorded>])>;
+/// How often a command is decided again after losing a race for its stream.
+const CONFLICT_RETRIES: u32 = 3;
+
+type Listener = Rc<dyn Fn(&[Rc<Recorded>])>;
 
 /// The bank: command handling, projections and the saga runner over one store.
 pub struct Bank<S: EventStore> {
@@ -126,7 +129,7 @@ impl<S: EventStore> Bank<S> {
 
     /// Calls `listener` with every batch of new events, in global order, once each.
     pub fn subscribe(&self, listener: impl Fn(&[Rc<Recorded>]) + 'static) {
-        self.listeners.borrow_mut().push(Box::new(listener));
+        self.listeners.borrow_mut().push(Rc::new(listener));
     }
 
     /// Plans faults for a transfer (before it starts, or while it runs).
@@ -157,33 +160,43 @@ impl<S: EventStore> Bank<S> {
         if fresh.is_empty() {
             return;
         }
+        let mut applied = Vec::with_capacity(fresh.len());
         {
             let mut inner = self.inner.borrow_mut();
             for recorded in fresh {
+                // Two catch-ups may race (a command and a hint from another tab):
+                // each event is applied, and announced, once.
                 if recorded.position != inner.models.last_position + 1 {
                     continue;
                 }
                 inner.models.apply(recorded);
                 fold_stream(&mut inner, recorded);
+                applied.push(Rc::clone(recorded));
             }
         }
-        for listener in self.listeners.borrow().iter() {
-            listener(fresh);
+        if applied.is_empty() {
+            return;
+        }
+        // A copy, so a listener may subscribe another without a double borrow.
+        let listeners: Vec<Listener> = self.listeners.borrow().clone();
+        for listener in &listeners {
+            listener(&applied);
         }
     }
 
-    /// Stores events just appended: in order if they follow what we have, else by
-    /// catching up (another tab wrote in between).
-    async fn record(&self, appended: Vec<Rc<Recorded>>) -> Result<Vec<Rc<Recorded>>, StoreError> {
+    /// Takes in events just appended: in order if they follow what we have, else by
+    /// catching up (another tab wrote in between). The append has happened, so this
+    /// cannot fail the command: if the catch-up fails, the next one brings them in.
+    async fn record(&self, appended: Vec<Rc<Recorded>>) -> Vec<Rc<Recorded>> {
         let next = self.inner.borrow().models.last_position + 1;
         match appended.first() {
             Some(first) if first.position == next => self.absorb(&appended),
             Some(_) => {
-                self.catch_up().await?;
+                let _ = self.catch_up().await;
             }
             None => {}
         }
-        Ok(appended)
+        appended
     }
 
     /// Executes any of the seed's seven commands. A transfer's saga runs to its end
@@ -215,11 +228,26 @@ impl<S: EventStore> Bank<S> {
     /// A repeated id with the same details answers with the existing transfer and
     /// writes nothing; with different details it is rejected.
     pub async fn start_transfer(&self, command: TransferMoney) -> Result<Executed, BankError> {
+        self.start_transfer_with(command, FaultPlan::default())
+            .await
+    }
+
+    /// [`Bank::start_transfer`] with faults for this transfer. The faults are kept
+    /// only if this command really started it: a rejected or repeated `TransferMoney`
+    /// leaves an existing transfer's faults as they were.
+    pub async fn start_transfer_with(
+        &self,
+        command: TransferMoney,
+        faults: FaultPlan,
+    ) -> Result<Executed, BankError> {
         transfer::validate(&command)?;
         let id = command.transfer_id.clone();
         let command_id = self.env.new_id();
         let decision = TransferCommand::Initiate(command);
         let events = self.handle_transfer(&id, &decision, &command_id).await?;
+        if !events.is_empty() && !faults.is_empty() {
+            self.inject(&id, faults);
+        }
         let state = self.transfer_state(&id).await?;
         if !events.is_empty() && self.crash_due(&id, CrashPoint::AfterInitiated) {
             return Err(BankError::Crashed(
@@ -250,14 +278,22 @@ impl<S: EventStore> Bank<S> {
     }
 
     /// Resumes every transfer whose saga has not ended, from the log alone.
+    /// Every transfer is tried, even when one of them fails; the first error is
+    /// returned after all were tried.
     pub async fn resume_all(&self) -> Result<Vec<TransferId>, BankError> {
         self.catch_up().await?;
         let unfinished = self.read(ReadModels::unfinished_transfers);
+        let mut first_error = None;
         for id in &unfinished {
             self.inner.borrow_mut().resumed.insert(id.clone());
-            self.run_transfer(id).await?;
+            if let Err(e) = self.run_transfer(id).await {
+                first_error.get_or_insert(e);
+            }
         }
-        Ok(unfinished)
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(unfinished),
+        }
     }
 
     /// Executes exactly one step of a transfer's saga: one leg against an account and
@@ -309,6 +345,12 @@ impl<S: EventStore> Bank<S> {
                 }
                 Err(format!("gave up after {MAX_ATTEMPTS} attempts: {reason}"))
             }
+            // Two runners (two tabs) may have decided the credit differently: if the
+            // credit landed after all, a refund would create money. Stop, loudly.
+            _ if step == SagaStep::Refund && self.credit_landed(&state).await? => Err(format!(
+                "the credit to {} landed after all (another runner applied it), so refunding would pay twice",
+                state.details().map(|d| d.to_account_id.to_string()).unwrap_or_default()
+            )),
             // The injected refusal stands where the destination's own rules do: after
             // its idempotency check, so a credit applied before a crash stays applied.
             _ if plan.reject_credit
@@ -345,6 +387,15 @@ impl<S: EventStore> Bank<S> {
             return Err(BankError::Crashed(format!("after the {step} step")));
         }
         Ok(StepOutcome::Advanced(self.transfer_state(id).await?))
+    }
+
+    /// Whether the destination already holds this transfer's credit (on fresh state).
+    async fn credit_landed(&self, state: &TransferState) -> Result<bool, StoreError> {
+        let Some(details) = state.details() else {
+            return Ok(false);
+        };
+        let credit = saga::leg(SagaStep::Credit, details);
+        self.leg_already_applied(&credit).await
     }
 
     /// Whether the account already holds this transfer leg (on fresh state).
@@ -404,7 +455,8 @@ impl<S: EventStore> Bank<S> {
         causation: &str,
     ) -> Result<Vec<Rc<Recorded>>, BankError> {
         let stream = command.account_id().stream();
-        let mut retried = false;
+        let mut rechecked = false;
+        let mut conflicts = 0;
         loop {
             let stamp = Stamp {
                 transaction_id: self.env.new_id(),
@@ -422,8 +474,8 @@ impl<S: EventStore> Bank<S> {
                 Ok(decided) => decided,
                 // Our view may be stale (another tab wrote): a rejection is only final
                 // once it holds on fresh state.
-                Err(rejection) if !retried => {
-                    retried = true;
+                Err(rejection) if !rechecked => {
+                    rechecked = true;
                     if self.catch_up().await? == 0 {
                         return Err(rejection.into());
                     }
@@ -436,9 +488,9 @@ impl<S: EventStore> Bank<S> {
             }
             let new = self.envelopes(events, correlation, causation);
             match self.store.append(&stream, version, new).await {
-                Ok(appended) => return Ok(self.record(appended).await?),
-                Err(StoreError::Conflict { .. }) if !retried => {
-                    retried = true;
+                Ok(appended) => return Ok(self.record(appended).await),
+                Err(StoreError::Conflict { .. }) if conflicts < CONFLICT_RETRIES => {
+                    conflicts += 1;
                     self.catch_up().await?;
                 }
                 Err(e) => return Err(e.into()),
@@ -454,7 +506,7 @@ impl<S: EventStore> Bank<S> {
         causation: &str,
     ) -> Result<Vec<Rc<Recorded>>, BankError> {
         let stream = id.stream();
-        let mut retried = false;
+        let mut conflicts = 0;
         loop {
             let (version, events) = {
                 let inner = self.inner.borrow();
@@ -468,9 +520,9 @@ impl<S: EventStore> Bank<S> {
             }
             let new = self.envelopes(events, id.as_str(), causation);
             match self.store.append(&stream, version, new).await {
-                Ok(appended) => return Ok(self.record(appended).await?),
-                Err(StoreError::Conflict { .. }) if !retried => {
-                    retried = true;
+                Ok(appended) => return Ok(self.record(appended).await),
+                Err(StoreError::Conflict { .. }) if conflicts < CONFLICT_RETRIES => {
+                    conflicts += 1;
                     self.catch_up().await?;
                 }
                 Err(e) => return Err(e.into()),

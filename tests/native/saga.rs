@@ -1062,3 +1062,53 @@ fn two_tabs_stepping_the_same_transfer_record_each_step_once() {
     assert_eq!(balance(&tab1, "a"), "70.00");
     assert_eq!(balance(&tab2, "b"), "30.00");
 }
+
+#[test]
+fn two_runners_deciding_the_credit_differently_never_refund_a_credit_that_landed() {
+    // Tab 1 injects a refused credit; tab 2, on a stale view, runs the real credit.
+    let tab1 = bank_with(&[("a", "Ann", "100.00"), ("b", "Bob", "0.00")]);
+    let refused = FaultPlan {
+        reject_credit: true,
+        ..FaultPlan::default()
+    };
+    block_on(tab1.start_transfer_with(transfer("t", "a", "b", "100.00", ""), refused)).unwrap();
+    block_on(tab1.step(&tid("t"))).unwrap(); // debit
+    let tab2 = bank_on(tab1.store(), "tab2"); // sees the transfer debited
+    block_on(tab1.step(&tid("t"))).unwrap(); // credit refused by the fault
+    block_on(tab2.step(&tid("t"))).unwrap(); // stale: credits b, then loses the record race
+    let end = block_on(tab2.run_transfer(&tid("t"))).unwrap();
+
+    assert!(
+        matches!(end, TransferState::CompensationFailed { .. }),
+        "the contradiction is loud: {end:?}"
+    );
+    assert_eq!(balance(&tab2, "a"), "0.00");
+    assert_eq!(balance(&tab2, "b"), "100.00");
+    let refunds = stream_events(tab1.store(), &account_stream("a"))
+        .iter()
+        .filter(|e| matches!(e, Event::MoneyDeposited(_)))
+        .count();
+    assert_eq!(refunds, 0, "the landed credit was not refunded");
+}
+
+#[test]
+fn faults_sent_with_a_refused_or_repeated_start_do_not_touch_the_existing_transfer() {
+    let bank = bank_with(&[("a", "Ann", "100.00"), ("b", "Bob", "0.00")]);
+    block_on(bank.start_transfer(transfer("t", "a", "b", "10.00", ""))).unwrap();
+    let crash = FaultPlan {
+        crash: Some(CrashPoint::AfterLeg(SagaStep::Debit)),
+        ..FaultPlan::default()
+    };
+    let other = transfer("t", "a", "b", "11.00", "");
+    assert!(block_on(bank.start_transfer_with(other, crash.clone())).is_err());
+    let again = block_on(bank.start_transfer_with(transfer("t", "a", "b", "10.00", ""), crash));
+    assert!(
+        again.unwrap().events.is_empty(),
+        "a repeated start writes nothing"
+    );
+    // Had either plan been kept, the debit would "crash" here.
+    assert!(matches!(
+        block_on(bank.run_transfer(&tid("t"))).unwrap(),
+        TransferState::Completed(_)
+    ));
+}
