@@ -12,7 +12,7 @@ use crate::domain::account::{
     self, AccountCommand, AccountState, DepositMoney, Stamp, WithdrawMoney,
 };
 use crate::domain::transfer::{self, TransferState};
-use crate::domain::{AccountId, Event, SagaStep, TransferId};
+use crate::domain::{saga, AccountId, Event, SagaStep, TransferId};
 use crate::store::Recorded;
 
 /// Why a log cannot be imported.
@@ -118,11 +118,23 @@ impl Checker {
         }
         if let Some(leg) = self.leg_of(event) {
             let t = &leg.0;
-            let expected = self.transfers.get(t).and_then(TransferState::pending_step);
-            if expected != Some(leg.1) {
+            let transfer = self.transfers.get(t);
+            if transfer.and_then(TransferState::pending_step) != Some(leg.1) {
                 return Err(format!(
                     "{} for transfer {t} is not the step that transfer was waiting for",
                     event.event_type()
+                ));
+            }
+            // The movement must be exactly the leg the saga would have run: the same
+            // account, amount and transfer (or money could appear from nowhere).
+            let expected = transfer
+                .and_then(TransferState::details)
+                .map(|d| saga::leg(leg.1, d));
+            if !expected.is_some_and(|expected| same_movement(&expected, &command)) {
+                return Err(format!(
+                    "{} does not match the {} of transfer {t} (account or amount differ)",
+                    event.event_type(),
+                    leg.1
                 ));
             }
             self.legs.insert(leg);
@@ -180,6 +192,19 @@ impl Checker {
         self.transfers
             .insert(id.clone(), transfer::evolve(state, event));
         Ok(())
+    }
+}
+
+/// Whether two money movements move the same money: account, amount and transfer.
+fn same_movement(a: &AccountCommand, b: &AccountCommand) -> bool {
+    match (a, b) {
+        (AccountCommand::DepositMoney(a), AccountCommand::DepositMoney(b)) => {
+            a.account_id == b.account_id && a.amount == b.amount && a.transfer_id == b.transfer_id
+        }
+        (AccountCommand::WithdrawMoney(a), AccountCommand::WithdrawMoney(b)) => {
+            a.account_id == b.account_id && a.amount == b.amount && a.transfer_id == b.transfer_id
+        }
+        _ => false,
     }
 }
 
@@ -295,5 +320,14 @@ mod tests {
         assert!(err.reason.contains("before its debit leg"), "{err}");
 
         assert_eq!(parse_log("not json").unwrap_err().line, 1);
+
+        // A debit of 1.00 recorded for a 250.00 transfer would let the credit create
+        // money: the leg must match its transfer.
+        let short = with_line(&log, 4, |l| {
+            l.replace("\"amount\":\"250.00\"", "\"amount\":\"1.00\"")
+        });
+        let err = parse_log(&short).unwrap_err();
+        assert_eq!(err.line, 4);
+        assert!(err.reason.contains("does not match the debit"), "{err}");
     }
 }
