@@ -120,11 +120,8 @@ pub async fn load(handle: BankHandle, scenario: &Scenario) -> Result<(), String>
     scenario::run(&bank, commands).await;
     let mut selected = bank.read(|m| m.transfers.keys().next().cloned());
     if let Some((transfer, plan)) = stepped {
-        if !plan.is_empty() {
-            bank.inject(&transfer.transfer_id, plan);
-        }
         selected = Some(transfer.transfer_id.clone());
-        bank.start_transfer(transfer)
+        bank.start_transfer_with(transfer, plan)
             .await
             .map_err(|e| e.to_string())?;
     }

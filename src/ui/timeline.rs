@@ -276,10 +276,13 @@ pub fn SagaTimeline() -> impl IntoView {
     let speed = RwSignal::new(800_u32);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // Each Play starts a new run; a run stops as soon as it is no longer the latest,
+    // so Pause then Play never leaves two runs stepping.
+    let run = StoredValue::new(0_u64);
 
-    // One step; returns whether there is more to do.
-    let step_once = move || async move {
-        let (Some(b), Some(id)) = (bank.bank(), bank.selected_transfer.get_untracked()) else {
+    // One step of `id`; returns whether there is more to do.
+    let step_once = move |id: crate::domain::TransferId| async move {
+        let Some(b) = bank.bank() else {
             return false;
         };
         match b.step(&id).await {
@@ -304,26 +307,41 @@ pub fn SagaTimeline() -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
+        let Some(id) = bank.selected_transfer.get_untracked() else {
+            return;
+        };
         busy.set(true);
         leptos::task::spawn_local(async move {
-            step_once().await;
+            step_once(id).await;
             busy.set(false);
         });
     };
     let play = move |_| {
+        run.update_value(|r| *r += 1);
         if playing.get_untracked() {
             playing.set(false);
             return;
         }
+        // The transfer shown when Play was pressed is the one played.
+        let Some(id) = bank.selected_transfer.get_untracked() else {
+            return;
+        };
+        let mine = run.get_value();
         playing.set(true);
         leptos::task::spawn_local(async move {
-            while playing.get_untracked() {
-                if !step_once().await {
+            let current = move || run.get_value() == mine;
+            while current() {
+                busy.set(true);
+                let more = step_once(id.clone()).await;
+                busy.set(false);
+                if !more {
                     break;
                 }
                 sleep(speed.get_untracked()).await;
             }
-            playing.set(false);
+            if current() {
+                playing.set(false);
+            }
         });
     };
 

@@ -8,8 +8,9 @@ use super::route::{self, Target};
 use super::service::use_bank;
 use super::timeline::SagaTimeline;
 use super::widgets::{FormError, ShowMore, TransferBadge};
+use crate::app::faults::MAX_ATTEMPTS;
 use crate::app::{BankError, CrashPoint, FaultPlan};
-use crate::domain::{AccountId, BankCommand, Money, SagaStep, TransferId, TransferMoney};
+use crate::domain::{AccountId, Money, SagaStep, TransferId, TransferMoney};
 
 /// Transfers: the form, the list, the timeline.
 #[component]
@@ -76,6 +77,8 @@ fn TransferForm() -> impl IntoView {
         format!("t-{k}")
     };
     let id = RwSignal::new(String::new());
+    // Whether the user typed an id; if not, the suggestion follows the transfers.
+    let id_touched = RwSignal::new(false);
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     let amount = RwSignal::new(String::new());
@@ -88,9 +91,9 @@ fn TransferForm() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let crashed = RwSignal::new(None::<String>);
     Effect::new(move |_| {
-        // Keep a fresh suggestion in an untouched id field.
+        // Keep a fresh suggestion in an id field the user has not typed in.
         let next = suggested();
-        if id.get_untracked().is_empty() {
+        if !id_touched.get_untracked() {
             id.set(next);
         }
     });
@@ -116,10 +119,17 @@ fn TransferForm() -> impl IntoView {
                 .trim()
                 .parse()
                 .map_err(|_| {
-                    "Failures before success: write a whole number from 0 to 9".to_owned()
+                    format!(
+                        "Failures before success: write a whole number from 0 to {}",
+                        MAX_ATTEMPTS - 1
+                    )
                 })?;
-            if failures > 9 {
-                return Err("Failures before success: at most 9".into());
+            // One more would use up every attempt: the step would count as refused.
+            if failures >= MAX_ATTEMPTS {
+                return Err(format!(
+                    "Failures before success: at most {} (after {MAX_ATTEMPTS} failed attempts a step counts as refused)",
+                    MAX_ATTEMPTS - 1
+                ));
             }
             let plan = FaultPlan {
                 reject_credit: reject_credit.get_untracked(),
@@ -146,24 +156,25 @@ fn TransferForm() -> impl IntoView {
         let transfer_id = command.transfer_id.clone();
         let step_mode = stepwise.get_untracked();
         leptos::task::spawn_local(async move {
-            if !plan.is_empty() {
-                b.inject(&transfer_id, plan);
-            }
-            let result = if step_mode {
-                b.start_transfer(command).await.map(|_| ())
-            } else {
-                b.execute(BankCommand::TransferMoney(command))
-                    .await
-                    .map(|_| ())
+            // Faults are attached only if this really starts the transfer.
+            let result = match b.start_transfer_with(command, plan).await {
+                Ok(started) if started.events.is_empty() => Ok(false),
+                Ok(_) if step_mode => Ok(true),
+                Ok(_) => b.run_transfer(&transfer_id).await.map(|_| true),
+                Err(e) => Err(e),
             };
             match result {
-                Ok(()) => {
+                Ok(started) => {
                     error.set(None);
-                    id.set(String::new());
                     amount.set(String::new());
                     description.set(String::new());
+                    id_touched.set(false);
                     id.set(suggested());
-                    bank.announce(format!("Transfer {transfer_id} started"));
+                    bank.announce(if started {
+                        format!("Transfer {transfer_id} started")
+                    } else {
+                        format!("Transfer {transfer_id} already exists with these details: nothing new was written")
+                    });
                     route::go(&Target::Transfer(transfer_id));
                 }
                 Err(BankError::Crashed(where_)) => {
@@ -201,7 +212,10 @@ fn TransferForm() -> impl IntoView {
                 <label>
                     "Transfer id"
                     <input name="transfer_id" autocomplete="off" prop:value=move || id.get()
-                        on:input=move |ev| id.set(event_target_value(&ev))/>
+                        on:input=move |ev| {
+                            id_touched.set(true);
+                            id.set(event_target_value(&ev));
+                        }/>
                 </label>
                 <label>
                     "From account"
@@ -252,7 +266,7 @@ fn TransferForm() -> impl IntoView {
                 <div class="form__row">
                     <label>
                         "Failures before success"
-                        <input name="transient_count" type="number" min="0" max="9" prop:value=move || transient_count.get()
+                        <input name="transient_count" type="number" min="0" max=(MAX_ATTEMPTS - 1).to_string() prop:value=move || transient_count.get()
                             on:input=move |ev| transient_count.set(event_target_value(&ev))/>
                     </label>
                     <label>

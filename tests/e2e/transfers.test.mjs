@@ -191,3 +191,25 @@ test('the saga timeline is usable at 375px wide', async (t) => {
     { ...BANK, viewport: VIEWPORTS.mobile },
   );
 });
+
+test('pausing and playing again runs the saga once, and the id suggestion moves on', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    await loadScenario(page, 'transient-failure');
+    // The scenario created t1: the form suggests an id that is free.
+    const suggested = await page.getByTestId('transfer-form').getByLabel('Transfer id').inputValue();
+    assert.notEqual(suggested, 't1');
+    await page.getByLabel('Delay between steps').fill('300');
+    const play = page.getByTestId('play');
+    await play.click(); // play
+    await play.click(); // pause
+    await play.click(); // play again
+    await waitTransferStatus(page, 't1', 'completed');
+    const credit = await page.getByTestId('span-credit').textContent();
+    assert.equal(credit.match(/TransferStepRetried/g)?.length, 2, credit);
+    assert.match(credit, /attempt 1 failed/);
+    assert.match(credit, /attempt 2 failed/);
+    await waitBalance(page, 'bob', '130.00');
+    await waitBalance(page, 'alice', '70.00');
+  }, BANK);
+});
