@@ -360,3 +360,134 @@ impl ReadModels {
         });
     }
 }
+
+/// How many of the latest balances a sparkline draws.
+pub const SPARKLINE_POINTS: usize = 60;
+
+/// The balances a sparkline draws: after each of the latest statement lines.
+#[must_use]
+pub fn sparkline_points(lines: &[StatementLine]) -> Vec<Money> {
+    let from = lines.len().saturating_sub(SPARKLINE_POINTS);
+    lines[from..].iter().map(|l| l.balance_after).collect()
+}
+
+/// What a transfer's status says in words: "completed", "compensated", "failed",
+/// "needs attention" or "in progress". The badges and the summary both use it.
+#[must_use]
+pub fn transfer_status_label(state: &TransferState) -> &'static str {
+    match state {
+        TransferState::Completed(_) => "completed",
+        TransferState::Failed { reversed: true, .. } => "compensated",
+        TransferState::Failed { .. } => "failed",
+        TransferState::CompensationFailed { .. } => "needs attention",
+        _ => "in progress",
+    }
+}
+
+/// The format of [`Summary`]; bumped when its fields change meaning, so an older
+/// stored summary is ignored rather than misread.
+pub const SUMMARY_FORMAT: u32 = 1;
+
+/// How many of the newest transfers a [`Summary`] keeps.
+pub const SUMMARY_TRANSFERS: usize = 50;
+
+/// What the first screen shows, small enough to keep beside the log and show before
+/// the log is read: a preview, never a source of truth.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Summary {
+    #[serde(rename = "format")]
+    pub format: u32,
+    /// The global position of the newest event folded in.
+    #[serde(rename = "position")]
+    pub position: u64,
+    /// How many events the log held.
+    #[serde(rename = "events")]
+    pub events: u64,
+    #[serde(rename = "accounts")]
+    pub accounts: Vec<AccountSummary>,
+    /// The newest transfers, newest first.
+    #[serde(rename = "transfers")]
+    pub transfers: Vec<TransferSummary>,
+}
+
+/// One account of a [`Summary`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AccountSummary {
+    #[serde(rename = "id")]
+    pub id: AccountId,
+    #[serde(rename = "owner")]
+    pub owner: String,
+    #[serde(rename = "status")]
+    pub status: AccountStatus,
+    #[serde(rename = "balance")]
+    pub balance: Money,
+    #[serde(rename = "version")]
+    pub version: u64,
+    /// The balances after the latest statement lines (at most [`SPARKLINE_POINTS`]).
+    #[serde(rename = "sparkline")]
+    pub sparkline: Vec<Money>,
+    /// How many lines the statement has.
+    #[serde(rename = "statement_len")]
+    pub statement_len: u64,
+}
+
+/// One transfer of a [`Summary`]: its status as words, not the saga's state.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TransferSummary {
+    #[serde(rename = "id")]
+    pub id: TransferId,
+    #[serde(rename = "from")]
+    pub from: AccountId,
+    #[serde(rename = "to")]
+    pub to: AccountId,
+    #[serde(rename = "amount")]
+    pub amount: Money,
+    /// One of the words of [`transfer_status_label`].
+    #[serde(rename = "status")]
+    pub status: String,
+    /// Why it failed or needs attention, if it did.
+    #[serde(rename = "reason")]
+    pub reason: Option<String>,
+}
+
+impl ReadModels {
+    /// What the first screen shows, as of now.
+    #[must_use]
+    pub fn summary(&self) -> Summary {
+        let accounts = self
+            .accounts
+            .values()
+            .map(|a| AccountSummary {
+                id: a.account_id.clone(),
+                owner: a.owner_name.clone(),
+                status: a.status,
+                balance: a.balance,
+                version: a.version,
+                sparkline: sparkline_points(&a.statement),
+                statement_len: a.statement.len() as u64,
+            })
+            .collect();
+        let transfers = self
+            .transfer_order
+            .iter()
+            .rev()
+            .filter_map(|id| self.transfers.get(id))
+            .take(SUMMARY_TRANSFERS)
+            .map(|t| TransferSummary {
+                id: t.transfer_id.clone(),
+                from: t.from_account_id.clone(),
+                to: t.to_account_id.clone(),
+                amount: t.amount,
+                status: transfer_status_label(&t.state).to_owned(),
+                reason: t.reason().map(ToOwned::to_owned),
+            })
+            .collect();
+        Summary {
+            format: SUMMARY_FORMAT,
+            position: self.last_position,
+            events: self.audit.len() as u64,
+            accounts,
+            transfers,
+        }
+    }
+}

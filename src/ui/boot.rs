@@ -106,6 +106,7 @@ pub async fn open_bank(
         }
     };
     handle.install(bank, db_name);
+    super::snapshot::keep(handle);
     if let Some(bank) = handle.bank() {
         match bank.resume_all().await {
             Ok(resumed) if !resumed.is_empty() => {

@@ -6,6 +6,7 @@
 //! - [`service`]: the bank handle in context and the signals components track.
 //! - [`accounts`], [`transfers`], [`timeline`]: the bank's panels and the saga view.
 //! - [`audit`], [`timetravel`]: the event log and the state as of any event.
+//! - [`snapshot`], [`preview`]: the stored summary and the preview shown while the log loads.
 //! - [`scenarios`]: one-click teaching scenarios and reset.
 //! - [`files`], [`route`], [`widgets`]: downloads, deep links, small shared pieces.
 
@@ -13,16 +14,22 @@ pub mod accounts;
 pub mod audit;
 pub mod boot;
 pub mod files;
+pub mod preview;
 pub mod route;
 pub mod scenarios;
 pub mod service;
+pub mod snapshot;
 pub mod timeline;
 pub mod timetravel;
 pub mod transfers;
 pub mod widgets;
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 
+use crate::app::projections::Summary;
+use crate::store::any::StoreKind;
 use boot::BootFailure;
 use service::{use_bank, BankHandle};
 
@@ -74,6 +81,8 @@ fn show_fatal_error(message: &str) {
 #[derive(Clone)]
 enum Phase {
     Loading,
+    /// The stored summary, shown while the log loads.
+    Preview(Rc<Summary>),
     Ready,
     Failed(BootFailure),
 }
@@ -83,7 +92,12 @@ enum Phase {
 pub fn App() -> impl IntoView {
     let handle = BankHandle::new();
     provide_context(handle);
-    let phase = RwSignal::new_local(Phase::Loading);
+    // Before the store is opened: a stored summary to show while the log loads.
+    let stored = (boot::requested_kind() == StoreKind::IndexedDb)
+        .then(|| snapshot::load(&boot::active_db()))
+        .flatten();
+    let phase = RwSignal::new_local(stored.map_or(Phase::Loading, |s| Phase::Preview(Rc::new(s))));
+    snapshot::save_when_hidden(handle);
     leptos::task::spawn_local(async move {
         match boot::boot(handle).await {
             Ok(()) => {
@@ -105,6 +119,7 @@ pub fn App() -> impl IntoView {
                 </main>
             }
             .into_any(),
+            Phase::Preview(summary) => view! { <preview::Preview summary=summary/> }.into_any(),
             Phase::Ready => view! { <Bank/> }.into_any(),
             Phase::Failed(failure) => view! { <DataError failure=failure/> }.into_any(),
         }}

@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 
 use super::service::use_bank;
-use crate::app::projections::StatementLine;
+use crate::app::projections::transfer_status_label;
+pub use crate::app::projections::{sparkline_points, SPARKLINE_POINTS};
 use crate::domain::{AccountStatus, TransferState};
 
 /// Which storage the bank runs on, and its database.
@@ -35,47 +36,41 @@ pub fn AccountStatusBadge(#[prop(into)] status: Signal<AccountStatus>) -> impl I
     }
 }
 
-/// What a transfer's badge says.
+/// What a transfer's badge says, and its class (the words are the app's own
+/// [`transfer_status_label`], which stored summaries use too).
 #[must_use]
 pub fn transfer_badge(state: &TransferState) -> (&'static str, &'static str) {
-    match state {
-        TransferState::Completed(_) => ("completed", "badge--ok"),
-        TransferState::Failed { reversed: true, .. } => ("compensated", "badge--warn"),
-        TransferState::Failed { .. } => ("failed", "badge--bad"),
-        TransferState::CompensationFailed { .. } => ("needs attention", "badge--alert"),
-        _ => ("in progress", "badge--info"),
+    let label = transfer_status_label(state);
+    (label, label_badge(label).0)
+}
+
+/// The class and icon of a transfer status word.
+fn label_badge(label: &str) -> (&'static str, &'static str) {
+    match label {
+        "completed" => ("badge--ok", "✓ "),
+        "compensated" => ("badge--warn", "↺ "),
+        "failed" => ("badge--bad", "✗ "),
+        "needs attention" => ("badge--alert", "⚠ "),
+        _ => ("badge--info", "… "),
     }
 }
 
 /// A transfer's status as a badge with its name in words and an icon.
 #[component]
 pub fn TransferBadge(#[prop(into)] state: Signal<TransferState>) -> impl IntoView {
-    move || {
-        let (label, class) = transfer_badge(&state.get());
-        let icon = match label {
-            "completed" => "✓ ",
-            "compensated" => "↺ ",
-            "failed" => "✗ ",
-            "needs attention" => "⚠ ",
-            _ => "… ",
-        };
-        view! {
-            <span class=format!("badge {class}") data-testid="transfer-status">
-                <span aria-hidden="true">{icon}</span>
-                {label}
-            </span>
-        }
-    }
+    move || view! { <StatusWordBadge label=transfer_status_label(&state.get()).to_owned()/> }
 }
 
-/// How many of the latest balances a sparkline draws.
-pub const SPARKLINE_POINTS: usize = 60;
-
-/// The balances a sparkline draws: after each of the latest statement lines.
-#[must_use]
-pub fn sparkline_points(lines: &[StatementLine]) -> Vec<crate::domain::Money> {
-    let from = lines.len().saturating_sub(SPARKLINE_POINTS);
-    lines[from..].iter().map(|l| l.balance_after).collect()
+/// A transfer status word (see [`transfer_status_label`]) as a badge with an icon.
+#[component]
+pub fn StatusWordBadge(label: String) -> impl IntoView {
+    let (class, icon) = label_badge(&label);
+    view! {
+        <span class=format!("badge {class}") data-testid="transfer-status">
+            <span aria-hidden="true">{icon}</span>
+            {label}
+        </span>
+    }
 }
 
 /// A small line chart of the latest balances of an account.

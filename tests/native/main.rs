@@ -9,5 +9,6 @@ mod projections;
 mod saga;
 mod scenario_files;
 mod store_contract;
+mod summary;
 mod support;
 mod transfers;
