@@ -5,7 +5,9 @@ use leptos::prelude::*;
 
 use super::route::{self, selected_account, Target};
 use super::service::use_bank;
-use super::widgets::{sparkline_points, AccountStatusBadge, FormError, ShowMore, Sparkline};
+use super::widgets::{
+    clear_if_unchanged, sparkline_points, AccountStatusBadge, FormError, ShowMore, Sparkline,
+};
 use crate::app::projections::StatementLine;
 use crate::domain::account::{
     CloseAccount, DepositMoney, OpenAccount, ReactivateAccount, SuspendAccount, WithdrawMoney,
@@ -56,14 +58,21 @@ fn OpenAccountForm() -> impl IntoView {
             Err(e) => return error.set(Some(e)),
         };
         let opened = command.account_id.clone();
+        // What was submitted: the fields are cleared only if they still hold it, so
+        // what the user typed meanwhile (the next account) is never lost.
+        let sent = (
+            id.get_untracked(),
+            owner.get_untracked(),
+            initial.get_untracked(),
+        );
         bank.dispatch(
             BankCommand::OpenAccount(command),
             move |result| match result {
                 Ok(_) => {
                     error.set(None);
-                    id.set(String::new());
-                    owner.set(String::new());
-                    initial.set("0.00".into());
+                    clear_if_unchanged(id, &sent.0, "");
+                    clear_if_unchanged(owner, &sent.1, "");
+                    clear_if_unchanged(initial, &sent.2, "0.00");
                     bank.announce(format!("Account {opened} opened"));
                 }
                 Err(e) => error.set(Some(e.to_string())),

@@ -616,6 +616,11 @@ fn EventList(filtered: Memo<Filtered>, filter_values: Memo<FilterValues>) -> imp
         if viewport.get().is_none() {
             return;
         }
+        let shown = selected.and_then(|p| filtered.with_untracked(|f| f.index_of_position(p)));
+        if shown.is_none() {
+            // Render the new list from its top now, not from where the old one was.
+            scroll_top.set(0.0);
+        }
         // After the list has its new height, or the browser would clamp the scroll.
         request_animation_frame(move || {
             let Some(el) = viewport.get_untracked() else {

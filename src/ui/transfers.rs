@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::route::{self, Target};
 use super::service::use_bank;
 use super::timeline::SagaTimeline;
-use super::widgets::{FormError, ShowMore, TransferBadge};
+use super::widgets::{clear_if_unchanged, FormError, ShowMore, TransferBadge};
 use crate::app::faults::MAX_ATTEMPTS;
 use crate::app::{BankError, CrashPoint, FaultPlan};
 use crate::domain::{AccountId, Money, SagaStep, TransferId, TransferMoney};
@@ -155,6 +155,11 @@ fn TransferForm() -> impl IntoView {
         let Some(b) = bank.bank() else { return };
         let transfer_id = command.transfer_id.clone();
         let step_mode = stepwise.get_untracked();
+        let sent = (
+            amount.get_untracked(),
+            description.get_untracked(),
+            id.get_untracked(),
+        );
         leptos::task::spawn_local(async move {
             // Faults are attached only if this really starts the transfer.
             let result = match b.start_transfer_with(command, plan).await {
@@ -166,10 +171,12 @@ fn TransferForm() -> impl IntoView {
             match result {
                 Ok(started) => {
                     error.set(None);
-                    amount.set(String::new());
-                    description.set(String::new());
-                    id_touched.set(false);
-                    id.set(suggested());
+                    clear_if_unchanged(amount, &sent.0, "");
+                    clear_if_unchanged(description, &sent.1, "");
+                    if id.get_untracked() == sent.2 {
+                        id_touched.set(false);
+                        id.set(suggested());
+                    }
                     bank.announce(if started {
                         format!("Transfer {transfer_id} started")
                     } else {

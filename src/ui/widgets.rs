@@ -143,3 +143,11 @@ pub fn FormError(
         </p>
     }
 }
+
+/// Resets a form field after its command succeeded, unless the user has typed
+/// something else since it was sent.
+pub fn clear_if_unchanged(field: RwSignal<String>, sent: &str, reset_to: &str) {
+    if field.get_untracked() == sent {
+        field.set(reset_to.to_owned());
+    }
+}
