@@ -83,3 +83,31 @@ async fn the_app_boots_and_shows_the_bank() {
         "a fresh origin has no damaged data"
     );
 }
+
+/// What the panic hook shows: a dialog that says what happened, that the stored events
+/// are safe, and offers a reload; the message is text, never markup.
+#[wasm_bindgen_test]
+fn the_panic_screen_explains_and_offers_a_reload() {
+    sagabank::ui::show_fatal_error("panicked at <b>src/x.rs</b>: boom");
+    let overlay = document()
+        .query_selector("[data-testid='fatal-error']")
+        .expect("a query")
+        .expect("the overlay is shown");
+    assert_eq!(
+        overlay.get_attribute("role").as_deref(),
+        Some("alertdialog")
+    );
+    let text = overlay.text_content().unwrap_or_default();
+    assert!(text.contains("Your stored events are safe"), "{text}");
+    assert!(text.contains("panicked at <b>src/x.rs</b>: boom"), "{text}");
+    assert!(
+        overlay.query_selector("b").expect("a query").is_none(),
+        "no markup is made"
+    );
+    let button = overlay
+        .query_selector("button")
+        .expect("a query")
+        .expect("a reload button");
+    assert_eq!(button.text_content().as_deref(), Some("Reload the page"));
+    overlay.remove();
+}

@@ -44,7 +44,7 @@ pub fn start() {
 
 /// A last-resort message for a panic: the page's code has stopped, so this is plain
 /// DOM, with a way to reload. Stored data is untouched.
-fn show_fatal_error(message: &str) {
+pub fn show_fatal_error(message: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
