@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { withApp } from './harness.mjs';
 import {
   BANK, openAccount, waitBalance, selectAccount, loadScenario, nextStep, waitTransferStatus,
-  spanStatus,
+  spanStatus, errorText,
 } from './bank.mjs';
 
 test('a second tab sees what the first one does, without a reload', async (t) => {
@@ -137,5 +137,37 @@ test('when storage is blocked the bank runs in memory and says nothing will pers
     assert.match(await page.getByTestId('store-badge').textContent(), /memory/);
     await openAccount(page, 'alice', 'Alice', '1.00');
     await waitBalance(page, 'alice', '1.00');
+  }, BANK);
+});
+
+test('when storage is full a command is refused with a clear message and nothing is written', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open('?store=local');
+    await openAccount(page, 'alice', 'Alice', '5.00');
+    await waitBalance(page, 'alice', '5.00');
+    // Another app on the same origin fills what is left of the quota.
+    await page.evaluate(() => {
+      let chunk = 'x'.repeat(1 << 20);
+      let i = 0;
+      while (chunk.length > 16) {
+        try {
+          localStorage.setItem(`other-app/${i++}`, chunk);
+        } catch {
+          chunk = chunk.slice(0, chunk.length / 2);
+        }
+      }
+    });
+    await openAccount(page, 'bob', 'Bob', '1.00');
+    assert.match(await errorText(page, 'open-account-error', /storage is full/), /storage is full: nothing was written/);
+    assert.equal(await page.getByTestId('account-list').locator('tbody tr').count(), 1, 'bob was not added');
+    // Once there is room again, the same command goes through.
+    await page.evaluate(() => {
+      for (const key of Object.keys(localStorage)) if (key.startsWith('other-app/')) localStorage.removeItem(key);
+    });
+    await page.getByTestId('open-account-form').getByRole('button', { name: 'Open account' }).click();
+    await waitBalance(page, 'bob', '1.00');
+    await app.reload(page);
+    await waitBalance(page, 'alice', '5.00');
+    await waitBalance(page, 'bob', '1.00');
   }, BANK);
 });
