@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use super::route::{self, selected_account, Target};
 use super::service::use_bank;
 use super::widgets::{
-    clear_if_unchanged, sparkline_points, AccountStatusBadge, FormError, ShowMore, Sparkline,
+    clear_if_unchanged, sparkline_points, AccountStatusBadge, AccountsHead, FormError, ShowMore,
+    Sparkline,
 };
 use crate::app::projections::StatementLine;
 use crate::domain::account::{
@@ -155,15 +156,7 @@ fn AccountList() -> impl IntoView {
         <div class="table-wrap">
             <table class="table" data-testid="account-list">
                 <caption class="visually-hidden">"Accounts and their balances"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Account"</th>
-                        <th scope="col">"Owner"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col" class="num">"Balance"</th>
-                        <th scope="col" class="col--history">"History"</th>
-                    </tr>
-                </thead>
+                <AccountsHead history=true/>
                 <tbody>
                     {move || {
                         let rows = accounts();

@@ -132,12 +132,7 @@ fn Bank() -> impl IntoView {
     let bank = use_bank();
     view! {
         <header class="masthead">
-            <div class="masthead__brand">
-                <h1>"sagabank"</h1>
-                <p class="masthead__lead">
-                    "An event-sourced bank with a transfer saga. Every change is an event; watch them."
-                </p>
-            </div>
+            <widgets::Brand/>
             <widgets::StoreBadge/>
         </header>
         {move || {

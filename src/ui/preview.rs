@@ -6,7 +6,9 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use super::widgets::{AccountStatusBadge, Sparkline, StatusWordBadge};
+use super::widgets::{
+    AccountStatusBadge, AccountsHead, Brand, Sparkline, StatusWordBadge, TransfersHead,
+};
 use crate::app::projections::Summary;
 
 /// How many accounts the preview lists.
@@ -64,12 +66,7 @@ pub fn Preview(summary: Rc<Summary>) -> impl IntoView {
     let empty_transfers = summary.transfers.is_empty();
     view! {
         <header class="masthead">
-            <div class="masthead__brand">
-                <h1>"sagabank"</h1>
-                <p class="masthead__lead">
-                    "An event-sourced bank with a transfer saga. Every change is an event; watch them."
-                </p>
-            </div>
+            <Brand/>
         </header>
         <main class="layout preview" aria-busy="true" data-testid="preview">
             <p class="banner banner--info preview__banner" role="status" data-testid="preview-banner">
@@ -80,15 +77,7 @@ pub fn Preview(summary: Rc<Summary>) -> impl IntoView {
                 <div class="table-wrap">
                     <table class="table" data-testid="preview-accounts">
                         <caption class="visually-hidden">"Accounts and their balances (preview)"</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Account"</th>
-                                <th scope="col">"Owner"</th>
-                                <th scope="col">"Status"</th>
-                                <th scope="col" class="num">"Balance"</th>
-                                <th scope="col" class="col--history">"History"</th>
-                            </tr>
-                        </thead>
+                        <AccountsHead history=true/>
                         <tbody>{accounts}</tbody>
                     </table>
                     {(more > 0).then(|| view! { <p class="show-more">{format!("and {more} more accounts")}</p> })}
@@ -99,14 +88,7 @@ pub fn Preview(summary: Rc<Summary>) -> impl IntoView {
                 <div class="table-wrap">
                     <table class="table" data-testid="preview-transfers">
                         <caption class="visually-hidden">"The newest transfers (preview)"</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Transfer"</th>
-                                <th scope="col">"From → to"</th>
-                                <th scope="col" class="num">"Amount"</th>
-                                <th scope="col">"Status"</th>
-                            </tr>
-                        </thead>
+                        <TransfersHead/>
                         <tbody>
                             {empty_transfers.then(|| view! { <tr><td colspan="4" class="empty">"No transfers yet."</td></tr> })}
                             {transfers}

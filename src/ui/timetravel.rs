@@ -22,7 +22,7 @@ use leptos::prelude::*;
 use super::audit::{replace_hash, LogIdentity};
 use super::route::{self, Target};
 use super::service::{use_bank, BankHandle, BrowserBank};
-use super::widgets::AccountStatusBadge;
+use super::widgets::{AccountStatusBadge, AccountsHead};
 use crate::app::ReadModels;
 use crate::domain::{AccountId, AccountStatus, Money, TransferId};
 use crate::store::Recorded;
@@ -395,14 +395,7 @@ fn Accounts(snapshot: Memo<Snapshot>) -> impl IntoView {
                         })
                     }}
                 </caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Account"</th>
-                        <th scope="col">"Owner"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col" class="num">"Balance"</th>
-                    </tr>
-                </thead>
+                <AccountsHead history=false/>
                 <tbody>
                     {move || {
                         let rows = snapshot.with(|s| s.accounts.clone());

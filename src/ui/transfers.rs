@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::route::{self, Target};
 use super::service::use_bank;
 use super::timeline::SagaTimeline;
-use super::widgets::{clear_if_unchanged, FormError, ShowMore, TransferBadge};
+use super::widgets::{clear_if_unchanged, FormError, ShowMore, TransferBadge, TransfersHead};
 use crate::app::faults::MAX_ATTEMPTS;
 use crate::app::{BankError, CrashPoint, FaultPlan};
 use crate::domain::{AccountId, Money, SagaStep, TransferId, TransferMoney};
@@ -351,14 +351,7 @@ fn TransferList() -> impl IntoView {
         <div class="table-wrap">
             <table class="table" data-testid="transfer-list">
                 <caption class="visually-hidden">"Transfers and their status"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Transfer"</th>
-                        <th scope="col">"From → to"</th>
-                        <th scope="col" class="num">"Amount"</th>
-                        <th scope="col">"Status"</th>
-                    </tr>
-                </thead>
+                <TransfersHead/>
                 <tbody>
                     {move || {
                         let rows = rows();

@@ -151,3 +151,50 @@ pub fn clear_if_unchanged(field: RwSignal<String>, sent: &str, reset_to: &str) {
         field.set(reset_to.to_owned());
     }
 }
+
+/// The page's title and one-line lead, shared by the bank page and its preview.
+#[component]
+pub fn Brand() -> impl IntoView {
+    view! {
+        <div class="masthead__brand">
+            <h1>"sagabank"</h1>
+            <p class="masthead__lead">
+                "An event-sourced bank with a transfer saga. Every change is an event; watch them."
+            </p>
+        </div>
+    }
+}
+
+/// The column heads of every table of accounts (the list, its preview, time travel).
+#[component]
+pub fn AccountsHead(
+    /// Whether the table has the balance-history column.
+    history: bool,
+) -> impl IntoView {
+    view! {
+        <thead>
+            <tr>
+                <th scope="col">"Account"</th>
+                <th scope="col">"Owner"</th>
+                <th scope="col">"Status"</th>
+                <th scope="col" class="num">"Balance"</th>
+                {history.then(|| view! { <th scope="col" class="col--history">"History"</th> })}
+            </tr>
+        </thead>
+    }
+}
+
+/// The column heads of every table of transfers (the list and its preview).
+#[component]
+pub fn TransfersHead() -> impl IntoView {
+    view! {
+        <thead>
+            <tr>
+                <th scope="col">"Transfer"</th>
+                <th scope="col">"From → to"</th>
+                <th scope="col" class="num">"Amount"</th>
+                <th scope="col">"Status"</th>
+            </tr>
+        </thead>
+    }
+}
