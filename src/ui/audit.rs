@@ -702,10 +702,10 @@ fn EventList(filtered: Memo<Filtered>, filter_values: Memo<FilterValues>) -> imp
             on:scroll=move |_| measure()
             on:keydown=on_keydown
         >
-            <div class="audit__spacer" style:height=move || format!("{}px", count() as f64 * ROW_HEIGHT)>
+            <div class="audit__spacer" style:height=move || format!("{}px", count() * ROW_HEIGHT as usize)>
                 <ol
                     class="audit__rows"
-                    style:transform=move || format!("translateY({}px)", range.get().0 as f64 * ROW_HEIGHT)
+                    style:transform=move || format!("translateY({}px)", range.get().0 * ROW_HEIGHT as usize)
                 >
                     <For
                         each=visible

@@ -385,7 +385,7 @@ pub fn SagaTimeline() -> impl IntoView {
                         "Delay between steps"
                         <input type="range" min="100" max="2000" step="100" prop:value=move || speed.get().to_string()
                             on:input=move |ev| speed.set(event_target_value(&ev).parse().unwrap_or(800))/>
-                        <span>{move || format!("{:.1} s", f64::from(speed.get()) / 1000.0)}</span>
+                        <span>{move || seconds(speed.get())}</span>
                     </label>
                 </div>
                 <p class="form-error" role="alert" hidden=move || error.get().is_none()>{move || error.get().unwrap_or_default()}</p>
@@ -457,4 +457,10 @@ fn Lane(title: &'static str, spans: Vec<Span>, positions: HashMap<String, u64>) 
             </ol>
         </section>
     }
+}
+
+/// Milliseconds as seconds with one decimal ("0.8 s"), without float formatting.
+fn seconds(ms: u32) -> String {
+    let tenths = (ms + 50) / 100;
+    format!("{}.{} s", tenths / 10, tenths % 10)
 }

@@ -368,7 +368,7 @@ fn DiffBody(d: EventDiff) -> impl IntoView {
             <a href=route::href(&Target::Event(d.position))>{format!("#{}", d.position)}</a>
             {format!(": {}", d.event_type)}
         </h3>
-        <p class="timetravel__meta">{format!("{} · {}", d.stream, d.recorded_at)}</p>
+        <p class="timetravel__meta">{d.stream.clone()} " · " <time datetime=d.recorded_at.clone()>{d.recorded_at.clone()}</time></p>
         {subject.map(|s| view! { <p class="timetravel__subject">{s}</p> })}
         {changes}
         {d.summary.clone().map(|s| view! { <p class="timetravel__summary">{s}</p> })}

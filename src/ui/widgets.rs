@@ -76,17 +76,20 @@ pub fn StatusWordBadge(label: String) -> impl IntoView {
 /// A small line chart of the latest balances of an account.
 #[component]
 pub fn Sparkline(balances: Vec<crate::domain::Money>, events: usize) -> impl IntoView {
-    let values: Vec<f64> = balances.iter().map(|b| b.cents() as f64).collect();
-    let (w, h) = (120.0_f64, 28.0_f64);
-    let max = values.iter().copied().fold(0.0_f64, f64::max).max(1.0);
-    let n = values.len().max(2) as f64 - 1.0;
-    let y = |v: f64| h - 2.0 - v / max * (h - 4.0);
+    // Integer coordinates in a 1200 x 280 box (tenths of the 120 x 28 pixels drawn): no
+    // float formatting, which would add kilobytes of code to the download.
+    let values: Vec<i64> = balances.iter().map(|b| b.cents()).collect();
+    let (w, h) = (1200_i64, 280_i64);
+    let max = values.iter().copied().fold(0, i64::max).max(1);
+    let n = values.len().max(2) as i64 - 1;
+    // At most 10^11 cents times 240: far inside i64.
+    let y = |v: i64| h - 20 - v.max(0) * (h - 40) / max;
     let points = match values.as_slice() {
-        [only] => format!("0,{y:.1} {w},{y:.1}", y = y(*only)),
+        [only] => format!("0,{y} {w},{y}", y = y(*only)),
         _ => values
             .iter()
             .enumerate()
-            .map(|(i, v)| format!("{:.1},{:.1}", i as f64 / n * w, y(*v)))
+            .map(|(i, v)| format!("{},{}", i as i64 * w / n, y(*v)))
             .collect::<Vec<_>>()
             .join(" "),
     };
@@ -100,8 +103,8 @@ pub fn Sparkline(balances: Vec<crate::domain::Money>, events: usize) -> impl Int
         balances.last().map(ToString::to_string).unwrap_or_default()
     );
     view! {
-        <svg class="sparkline" viewBox="0 0 120 28" width="120" height="28" role="img" aria-label=label>
-            <polyline points=points fill="none" stroke="currentColor" stroke-width="1.5"/>
+        <svg class="sparkline" viewBox="0 0 1200 280" width="120" height="28" role="img" aria-label=label>
+            <polyline points=points fill="none" stroke="currentColor" stroke-width="15"/>
         </svg>
     }
 }
