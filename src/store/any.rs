@@ -271,9 +271,15 @@ impl LogCheck {
         }
     }
 
-    /// `at` names where the event is stored, for the message.
-    pub(crate) fn check(&mut self, event: &Recorded, at: &str) -> Result<(), StoreError> {
+    /// `at` names where the event is stored, for the message; it is only called when
+    /// there is something wrong to report.
+    pub(crate) fn check(
+        &mut self,
+        event: &Recorded,
+        at: impl FnOnce() -> String,
+    ) -> Result<(), StoreError> {
         if event.position != self.next_position {
+            let at = at();
             return Err(StoreError::Corrupt(
                 if event.position > self.next_position {
                     format!(
@@ -291,22 +297,28 @@ impl LogCheck {
                 },
             ));
         }
-        match self.versions.get(&event.stream) {
-            Some(&last) if event.version != last + 1 => {
+        match self.versions.get_mut(&event.stream) {
+            Some(last) if event.version != *last + 1 => {
                 return Err(StoreError::Corrupt(format!(
-                    "{at}: stream {} jumps from version {last} to {}",
-                    event.stream, event.version
+                    "{}: stream {} jumps from version {last} to {}",
+                    at(),
+                    event.stream,
+                    event.version
                 )));
             }
+            Some(last) => *last = event.version,
             None if self.from_start && event.version != 1 => {
                 return Err(StoreError::Corrupt(format!(
-                    "{at}: stream {} starts at version {} instead of 1",
-                    event.stream, event.version
+                    "{}: stream {} starts at version {} instead of 1",
+                    at(),
+                    event.stream,
+                    event.version
                 )));
             }
-            _ => {}
+            None => {
+                self.versions.insert(event.stream.clone(), event.version);
+            }
         }
-        self.versions.insert(event.stream.clone(), event.version);
         self.next_position += 1;
         Ok(())
     }
@@ -329,20 +341,28 @@ impl<'a> StreamCheck<'a> {
         }
     }
 
-    pub(crate) fn check(&mut self, event: &Recorded, at: &str) -> Result<(), StoreError> {
+    /// `at` names where the event is stored; called only for a message.
+    pub(crate) fn check(
+        &mut self,
+        event: &Recorded,
+        at: impl FnOnce() -> String,
+    ) -> Result<(), StoreError> {
         if event.stream != self.stream {
+            let at = at();
             return Err(StoreError::Corrupt(format!(
                 "{at}: an event of stream {} is filed under stream {}",
                 event.stream, self.stream
             )));
         }
         if event.version != self.next_version {
+            let at = at();
             return Err(StoreError::Corrupt(format!(
                 "stream {} is missing version {}: it jumps to version {} ({at})",
                 self.stream, self.next_version, event.version
             )));
         }
         if event.position <= self.last_position {
+            let at = at();
             return Err(StoreError::Corrupt(format!(
                 "{at}: stream {} has version {} at position {}, before version {} at position {}",
                 self.stream,

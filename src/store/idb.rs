@@ -368,8 +368,8 @@ impl EventStore for IndexedDbStore {
         values
             .iter()
             .map(|value| {
-                let (event, at, _) = decode(value)?;
-                check.check(&event, &at)?;
+                let (event, _) = decode(value)?;
+                check.check(&event, || at(event.position))?;
                 Ok(Rc::new(event))
             })
             .collect()
@@ -387,8 +387,8 @@ impl EventStore for IndexedDbStore {
             return values
                 .iter()
                 .map(|value| {
-                    let (event, at, _) = decode(value)?;
-                    check.check(&event, &at)?;
+                    let (event, _) = decode(value)?;
+                    check.check(&event, || at(event.position))?;
                     Ok(Rc::new(event))
                 })
                 .collect();
@@ -458,18 +458,16 @@ impl EventStore for IndexedDbStore {
             match part {
                 Part::Decoded(decoded) => {
                     for event in decoded {
-                        // The message names the place only when there is one to give.
-                        if check.check(&event, "").is_err() {
-                            let at = format!("event at position {} (from a chunk)", event.position);
-                            check.check(&event, &at)?;
-                        }
+                        check.check(&event, || {
+                            format!("event at position {} (from a chunk)", event.position)
+                        })?;
                         out.push(Rc::new(event));
                     }
                 }
                 Part::Events(request) => {
                     for value in request.await.map_err(read_failed)? {
-                        let (event, at, _) = decode(&value)?;
-                        check.check(&event, &at)?;
+                        let (event, _) = decode(&value)?;
+                        check.check(&event, || at(event.position))?;
                         out.push(Rc::new(event));
                     }
                 }
@@ -481,8 +479,8 @@ impl EventStore for IndexedDbStore {
         let write = from == 1 && values.len() >= CHUNK as usize;
         let mut lines = Vec::new();
         for value in &values {
-            let (event, at, line) = decode(value)?;
-            check.check(&event, &at)?;
+            let (event, line) = decode(value)?;
+            check.check(&event, || at(event.position))?;
             if write {
                 lines.push(line);
             }
@@ -640,8 +638,8 @@ fn record_value(recorded: &Recorded) -> JsValue {
 }
 
 /// Reads one stored value back, checking it against its key and index fields.
-/// Returns the event, where it is stored (for messages) and its line (the JS string).
-fn decode(value: &JsValue) -> Result<(Recorded, String, JsValue), StoreError> {
+/// Returns the event and its line (the JS string).
+fn decode(value: &JsValue) -> Result<(Recorded, JsValue), StoreError> {
     let field = |name: &str| Reflect::get(value, &name.into()).unwrap_or(JsValue::UNDEFINED);
     let Some(position) = js_position(&field("position")) else {
         return Err(StoreError::Corrupt(format!(
@@ -649,16 +647,16 @@ fn decode(value: &JsValue) -> Result<(Recorded, String, JsValue), StoreError> {
             js_text(value)
         )));
     };
-    let at = format!("event at position {position}");
     let line_js = field("line");
     let Some(line) = line_js.as_string() else {
         return Err(StoreError::Corrupt(format!(
-            "{at}: the record holds no event line: {}",
+            "{}: the record holds no event line: {}",
+            at(position),
             js_text(value)
         )));
     };
-    let event =
-        Recorded::from_json_line(&line).map_err(|e| StoreError::Corrupt(format!("{at}: {e}")))?;
+    let event = Recorded::from_json_line(&line)
+        .map_err(|e| StoreError::Corrupt(format!("{}: {e}", at(position))))?;
     let stream = field("stream").as_string();
     let version = js_position(&field("version"));
     if event.position != position
@@ -666,8 +664,9 @@ fn decode(value: &JsValue) -> Result<(Recorded, String, JsValue), StoreError> {
         || version != Some(event.version)
     {
         return Err(StoreError::Corrupt(format!(
-            "{at}: its envelope (position {}, stream {}, version {}) disagrees with where it \
+            "{}: its envelope (position {}, stream {}, version {}) disagrees with where it \
              is filed (stream {}, version {})",
+            at(position),
             event.position,
             event.stream,
             event.version,
@@ -675,7 +674,12 @@ fn decode(value: &JsValue) -> Result<(Recorded, String, JsValue), StoreError> {
             version.map_or_else(|| "?".into(), |v| v.to_string()),
         )));
     }
-    Ok((event, at, line_js))
+    Ok((event, line_js))
+}
+
+/// Where an event record is, for messages.
+fn at(position: u64) -> String {
+    format!("event at position {position}")
 }
 
 /// The index keys `[stream, from_version] ..= [stream, +inf]`.

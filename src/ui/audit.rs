@@ -99,27 +99,6 @@ impl LogIdentity {
     }
 }
 
-/// Points the hash at `target` without a new history entry (and without a
-/// `hashchange`): for selections made by arrow keys and the scrubber, which would
-/// otherwise fill the back button with every step.
-pub(super) fn replace_hash(target: Option<&Target>) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let location = window.location();
-    let url = match target {
-        Some(target) => route::href(target),
-        None => format!(
-            "{}{}",
-            location.pathname().unwrap_or_default(),
-            location.search().unwrap_or_default()
-        ),
-    };
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
-    }
-}
-
 // ---------------------------------------------------------------------------------
 // Filters
 
@@ -793,7 +772,7 @@ fn select_event(handle: BankHandle, position: u64, push_history: bool) {
     if push_history {
         route::go(&Target::Event(position));
     } else {
-        replace_hash(Some(&Target::Event(position)));
+        route::replace_hash(Some(&Target::Event(position)));
     }
 }
 
@@ -1254,7 +1233,7 @@ fn ExportImport() -> impl IntoView {
             match replace_log(handle, kind, &old_db, events, progress).await {
                 Ok(new_db) => {
                     handle.selected_position.set(None);
-                    replace_hash(None);
+                    route::replace_hash(None);
                     let message = if kind.is_persistent() {
                         format!(
                             "Imported {} events into the new database {new_db}; the previous one, {old_db}, is kept as a backup.",

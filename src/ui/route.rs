@@ -70,6 +70,27 @@ pub fn go(target: &Target) {
     }
 }
 
+/// Points the hash at `target` without a new history entry (and without a
+/// `hashchange`): for selections made by arrow keys and the scrubber, which would
+/// otherwise fill the back button with every step.
+pub fn replace_hash(target: Option<&Target>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let url = match target {
+        Some(target) => href(target),
+        None => format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        ),
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
 /// Reloads the page.
 pub fn reload() {
     if let Some(window) = web_sys::window() {

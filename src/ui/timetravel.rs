@@ -19,7 +19,7 @@ use std::rc::{Rc, Weak};
 use leptos::html;
 use leptos::prelude::*;
 
-use super::audit::{replace_hash, LogIdentity};
+use super::audit::LogIdentity;
 use super::route::{self, Target};
 use super::service::{use_bank, BankHandle, BrowserBank};
 use super::widgets::{AccountStatusBadge, AccountsHead};
@@ -167,10 +167,10 @@ pub fn TimeTravelPanel() -> impl IntoView {
         committed.set(Some(n));
         if n == 0 {
             handle.selected_position.set(None);
-            replace_hash(None);
+            route::replace_hash(None);
         } else {
             handle.selected_position.set(Some(n));
-            replace_hash(Some(&Target::Event(n)));
+            route::replace_hash(Some(&Target::Event(n)));
         }
     };
     let slider_value = move |ev: &leptos::ev::Event| event_target_value(ev).parse::<u64>().ok();
@@ -201,7 +201,7 @@ pub fn TimeTravelPanel() -> impl IntoView {
     let follow_latest = move |_| {
         committed.set(None);
         handle.selected_position.set(None);
-        replace_hash(None);
+        route::replace_hash(None);
     };
 
     let event_label = move |n: u64| -> String {
