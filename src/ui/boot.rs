@@ -51,10 +51,36 @@ pub fn active_db() -> String {
         .unwrap_or_else(|| DEFAULT_DB.to_owned())
 }
 
-/// Makes `name` the database the page uses from now on.
+/// Makes `name` the database the page uses from now on. A `?db=` in the URL (which
+/// wins over the stored choice) is rewritten too, so a reload stays on `name`.
 pub fn set_active_db(name: &str) {
     // If localStorage is unavailable the choice lasts for this page only.
     let _ = gloo_storage::LocalStorage::set(ACTIVE_DB_KEY, name);
+    if query_param("db").is_some() {
+        replace_query_param("db", name);
+    }
+}
+
+/// Sets a query parameter of the page's URL without a reload or a history entry.
+fn replace_query_param(name: &str, value: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let search = location.search().unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return;
+    };
+    params.set(name, value);
+    let url = format!(
+        "{}?{}{}",
+        location.pathname().unwrap_or_default(),
+        String::from(params.to_string()),
+        location.hash().unwrap_or_default()
+    );
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
 }
 
 /// A database name not used before.

@@ -171,3 +171,24 @@ test('when storage is full a command is refused with a clear message and nothing
     await waitBalance(page, 'bob', '1.00');
   }, BANK);
 });
+
+test('on a ?db= link, a scenario rewrites the link to its new database, so a reload shows the same bank and the old one is kept', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open('?db=classroom');
+    await openAccount(page, 'zed', 'Zed', '5.00');
+    await loadScenario(page, 'seed-demo');
+    await waitBalance(page, 'alice-123', '750.00');
+    const db = new URL(page.url()).searchParams.get('db');
+    assert.notEqual(db, 'classroom', 'the link still names the old database');
+    assert.match(db, /^sagabank-\d+$/);
+
+    await page.reload();
+    await app.ready(page);
+    await waitBalance(page, 'alice-123', '750.00');
+    await waitBalance(page, 'bob-456', '750.00');
+    assert.equal(await page.getByTestId('account-row-zed').count(), 0, 'the reload went back to the old database');
+
+    const old = await app.open('?db=classroom');
+    await waitBalance(old, 'zed', '5.00');
+  }, BANK);
+});
