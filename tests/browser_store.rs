@@ -1064,3 +1064,49 @@ async fn any_store_dumps_raw_records_of_each_kind() {
         AnyStore::delete(kind, &name).await.unwrap();
     }
 }
+
+/// `AnyStore::restore` (the import path) on each kind: a log written in slices reads
+/// back identical, later appends continue it, and a slice that does not continue the
+/// log, or that repeats a stream version, is refused with nothing written.
+#[wasm_bindgen_test]
+async fn restore_writes_an_imported_log_as_recorded_on_every_kind() {
+    let log = plain(&log_of(30));
+    for kind in [
+        StoreKind::Memory,
+        StoreKind::IndexedDb,
+        StoreKind::LocalStorage,
+    ] {
+        let name = fresh_name("restore");
+        let store = AnyStore::open(kind, &name).await.unwrap();
+        store.restore(&log[..20]).await.unwrap();
+        store.restore(&log[20..]).await.unwrap();
+        let read = store.read_all(1).await.unwrap();
+        assert!(
+            plain(&read) == log,
+            "{kind:?}: the log reads back as imported"
+        );
+
+        // Appends go on from the imported versions and positions.
+        let next = store
+            .append("account-s0", 3, vec![sample_event("s0", 3)])
+            .await
+            .unwrap();
+        assert_eq!((next[0].position, next[0].version), (31, 4), "{kind:?}");
+
+        // A slice that starts anywhere but after the last event: refused.
+        let gap = Recorded::new(sample_event("new", 0), "account-new", 1, 40);
+        assert!(store.restore(&[gap]).await.is_err(), "{kind:?}: a gap");
+        // A stream version that is already stored: refused.
+        let again = Recorded::new(sample_event("s1", 0), "account-s1", 1, 32);
+        assert!(
+            store.restore(&[again]).await.is_err(),
+            "{kind:?}: a repeated version"
+        );
+        assert_eq!(
+            store.read_all(1).await.unwrap().len(),
+            31,
+            "{kind:?}: nothing written"
+        );
+        AnyStore::delete(kind, &name).await.unwrap();
+    }
+}

@@ -112,6 +112,68 @@ impl AnyStore {
         }
     }
 
+    /// Writes events recorded elsewhere (an imported log, checked by
+    /// [`crate::app::import::parse_log`]) onto the end of this log, keeping their
+    /// positions, versions and ids: IndexedDB in one transaction per call, the other
+    /// kinds one append per run of a stream. Fails if an event would land anywhere
+    /// but where it was recorded.
+    pub async fn restore(&self, events: &[Recorded]) -> Result<(), StoreError> {
+        if let AnyStore::IndexedDb(store) = self {
+            return store.restore(events).await;
+        }
+        let Some(first) = events.first() else {
+            return Ok(());
+        };
+        // Everything is checked before the first append, so a refusal writes nothing.
+        let tail = self.read_all(first.position.saturating_sub(1)).await?;
+        let continues = match first.position {
+            0 => false,
+            1 => tail.is_empty(),
+            p => tail.len() == 1 && tail[0].position == p - 1,
+        };
+        let in_order = events
+            .iter()
+            .zip(first.position..)
+            .all(|(r, position)| r.position == position);
+        if !continues || !in_order {
+            return Err(StoreError::Unavailable(format!(
+                "the events do not continue the log: they start at position {}",
+                first.position
+            )));
+        }
+        for run in events.chunk_by(|a, b| a.stream == b.stream && b.version == a.version + 1) {
+            let Some(first) = run.first() else {
+                continue;
+            };
+            let batch = run
+                .iter()
+                .map(|r| NewEvent {
+                    event: r.event.clone(),
+                    event_id: r.event_id.clone(),
+                    recorded_at: r.recorded_at.clone(),
+                    correlation_id: r.correlation_id.clone(),
+                    causation_id: r.causation_id.clone(),
+                })
+                .collect();
+            // A version stored already is a conflict here, and nothing of the run lands.
+            let stored = self
+                .append(&first.stream, first.version.saturating_sub(1), batch)
+                .await?;
+            // Only another writer appending meanwhile could move an event.
+            let moved = stored
+                .iter()
+                .zip(run)
+                .find(|(s, r)| s.position != r.position);
+            if let Some((s, r)) = moved {
+                return Err(StoreError::Unavailable(format!(
+                    "event {} was stored at position {} (written meanwhile by another tab?)",
+                    r.position, s.position
+                )));
+            }
+        }
+        Ok(())
+    }
+
     #[must_use]
     pub fn kind(&self) -> StoreKind {
         match self {

@@ -271,6 +271,62 @@ impl IndexedDbStore {
         let (_tx, store) = self.begin(TransactionMode::ReadOnly)?;
         Self::last_version(&store, stream).await
     }
+
+    /// The position of the last stored event (0 for an empty log).
+    async fn last_position(store: &ObjectStore) -> Result<u64, StoreError> {
+        let cursor = store
+            .open_key_cursor(None, Some(CursorDirection::Prev))
+            .map_err(|e| failed("cannot read the last position", &e))?
+            .await
+            .map_err(|e| failed("cannot read the last position", &e))?;
+        match cursor {
+            None => Ok(0),
+            Some(cursor) => {
+                let key = cursor
+                    .key()
+                    .map_err(|e| failed("cannot read the last position", &e))?;
+                js_position(&key).ok_or_else(|| {
+                    StoreError::Corrupt(format!("a record has an invalid key: {}", js_text(&key)))
+                })
+            }
+        }
+    }
+
+    /// Writes events recorded elsewhere (an imported log) exactly as they are:
+    /// positions, versions and ids kept, all in one transaction, so a long log takes
+    /// one write instead of one per stream run. `events` must continue the stored log
+    /// (the first one follows the last stored position) and be in order without gaps,
+    /// as [`crate::app::import::parse_log`] checks; a stream version stored twice fails
+    /// the whole call (the stream index is unique) and nothing is written.
+    pub async fn restore(&self, events: &[Recorded]) -> Result<(), StoreError> {
+        let Some(first) = events.first() else {
+            return Ok(());
+        };
+        let (tx, store) = self.begin(TransactionMode::ReadWrite)?;
+        let done = TxDone::watch(store.transaction().into());
+        let last = Self::last_position(&store).await?;
+        if first.position != last + 1 {
+            let _ = tx.abort();
+            return Err(StoreError::Unavailable(format!(
+                "the events start at position {} but the log ends at position {last}",
+                first.position
+            )));
+        }
+        for recorded in events {
+            if let Err(e) = store.add(&record_value(recorded), None) {
+                let _ = store.transaction().abort();
+                return Err(failed("cannot store an event", &e));
+            }
+        }
+        drop(tx);
+        match done.wait().await {
+            Ok(()) => Ok(()),
+            Err(Some(e)) => Err(error_from_dom("the events were not stored", &e)),
+            Err(None) => Err(StoreError::Unavailable(
+                "the write was aborted and nothing was stored".into(),
+            )),
+        }
+    }
 }
 
 impl EventStore for IndexedDbStore {

@@ -30,7 +30,7 @@ use crate::app::import::parse_log;
 use crate::app::ReadModels;
 use crate::domain::{AccountId, Event, TransferId};
 use crate::store::any::{AnyStore, StoreKind};
-use crate::store::{EventStore, NewEvent, Recorded};
+use crate::store::Recorded;
 
 /// Height of one row in pixels. `style/audit.css` sets the same (`--audit-row-height`).
 const ROW_HEIGHT: f64 = 40.0;
@@ -38,6 +38,8 @@ const ROW_HEIGHT: f64 = 40.0;
 const OVERSCAN: usize = 8;
 /// The scroller's height before it could be measured.
 const DEFAULT_VIEWPORT: f64 = 480.0;
+/// Events written per step of an import (one IndexedDB transaction each).
+const IMPORT_SLICE: usize = 2_000;
 /// How long the search box waits for typing to pause before it filters.
 const SEARCH_DEBOUNCE: Duration = Duration::from_millis(200);
 /// At most this many transfer ids are offered as suggestions in the transfer filter.
@@ -1370,53 +1372,18 @@ async fn replace_log(
     let store = AnyStore::open(kind, &name)
         .await
         .map_err(|e| format!("a new database could not be opened: {e}. The log is unchanged."))?;
+    // In slices, to show progress; IndexedDB writes each slice in one transaction.
     let mut done = 0;
-    let mut reported = 0;
-    // Consecutive events of one stream go in one append (one transaction).
-    for run in events.chunk_by(|a, b| a.stream == b.stream) {
-        let Some(first) = run.first() else {
-            continue;
-        };
-        let batch = run
-            .iter()
-            .map(|r| NewEvent {
-                event: r.event.clone(),
-                event_id: r.event_id.clone(),
-                recorded_at: r.recorded_at.clone(),
-                correlation_id: r.correlation_id.clone(),
-                causation_id: r.causation_id.clone(),
-            })
-            .collect();
-        let stored = store
-            .append(&first.stream, first.version.saturating_sub(1), batch)
-            .await;
-        let misplaced = match &stored {
-            Ok(stored) if stored.len() == run.len() => stored
-                .iter()
-                .zip(run)
-                .find(|(s, r)| s.position != r.position)
-                .map(|(s, r)| {
-                    format!("event {} was stored at position {}", r.position, s.position)
-                }),
-            Ok(stored) => Some(format!(
-                "{} events of {} were stored instead of {}",
-                stored.len(),
-                first.stream,
-                run.len()
-            )),
-            Err(e) => Some(format!("event {} could not be stored: {e}", first.position)),
-        };
-        if let Some(reason) = misplaced {
+    for slice in events.chunks(IMPORT_SLICE) {
+        if let Err(e) = store.restore(slice).await {
             let _ = AnyStore::delete(kind, &name).await;
+            let at = slice.first().map_or(0, |r| r.position);
             return Err(format!(
-                "{reason}. Nothing was replaced: the log is unchanged."
+                "the events from position {at} could not be stored: {e}. Nothing was replaced: the log is unchanged."
             ));
         }
-        done += run.len();
-        if done - reported >= 250 || done == events.len() {
-            reported = done;
-            progress(done);
-        }
+        done += slice.len();
+        progress(done);
     }
     boot::set_active_db(&name);
     if let Err(failure) = boot::open_bank(handle, store, &name).await {
