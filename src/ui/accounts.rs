@@ -20,7 +20,7 @@ use crate::domain::{AccountId, BankCommand, Money};
 pub fn AccountsPanel() -> impl IntoView {
     view! {
         <section class="panel panel--accounts" aria-labelledby="accounts-title">
-            <h2 id="accounts-title">"Accounts"</h2>
+            <h2 id="accounts-title" tabindex="-1">"Accounts"</h2>
             <OpenAccountForm/>
             <AccountList/>
             <AccountDetail/>

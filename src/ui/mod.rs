@@ -102,6 +102,7 @@ pub fn App() -> impl IntoView {
         match boot::boot(handle).await {
             Ok(()) => {
                 phase.set(Phase::Ready);
+                route::reveal_hash_target();
                 // For measurements: when the bank was first shown (see README).
                 if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
                     let _ = performance.mark("sagabank-ready");

@@ -91,6 +91,25 @@ pub fn replace_hash(target: Option<&Target>) {
     }
 }
 
+/// Scrolls what the hash points at into view, once it is rendered: for a deep link
+/// opened in a new tab, where the page would otherwise start at its top.
+pub fn reveal_hash_target() {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    let selector = match parse(&hash) {
+        Some(Target::Account(_)) => "[data-testid=account-detail]",
+        Some(Target::Transfer(_)) => "[data-testid=saga-timeline]",
+        Some(Target::Event(_)) => "[data-testid=audit-details]",
+        None => return,
+    };
+    request_animation_frame(move || {
+        if let Ok(Some(element)) = document().query_selector(selector) {
+            element.scroll_into_view();
+        }
+    });
+}
+
 /// Reloads the page.
 pub fn reload() {
     if let Some(window) = web_sys::window() {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::boot::{fresh_db_name, set_active_db};
 use super::route::{self, Target};
 use super::service::{browser_env, use_bank, BankHandle};
-use super::widgets::FormError;
+use super::widgets::{focus_first, FormError};
 use crate::app::{scenario, Bank, FaultPlan};
 use crate::domain::{BankCommand, SagaStep};
 use crate::store::any::AnyStore;
@@ -127,9 +127,16 @@ pub async fn load(handle: BankHandle, scenario: &Scenario) -> Result<(), String>
     }
     switch_to(handle, bank, &name);
     if let Some(id) = selected {
+        handle.selected_transfer.set(Some(id.clone()));
         route::go(&Target::Transfer(id));
     }
     handle.announce(format!("Scenario loaded: {}", scenario.title));
+    // Straight to what there is to watch: the saga's Next step, else its timeline.
+    focus_first(&[
+        "[data-testid=next-step]:not([disabled])",
+        "#timeline-title",
+        "#accounts-title",
+    ]);
     Ok(())
 }
 
@@ -167,11 +174,14 @@ pub fn ScenarioBar() -> impl IntoView {
     let bank = use_bank();
     let error = RwSignal::new(None::<String>);
     let confirming = RwSignal::new(false);
+    // A scenario asked for while the bank has events: it waits for a yes.
+    let pending = RwSignal::new(None::<usize>);
     let busy = RwSignal::new(false);
     let run = move |i: usize| {
         if busy.get_untracked() {
             return;
         }
+        pending.set(None);
         busy.set(true);
         leptos::task::spawn_local(async move {
             let result = match SCENARIOS.get(i) {
@@ -188,19 +198,65 @@ pub fn ScenarioBar() -> impl IntoView {
             error.set(reset(bank).await.err());
         });
     };
+    let ask = move |i: usize| {
+        if bank.last_position() == 0 {
+            run(i);
+        } else {
+            confirming.set(false);
+            pending.set(Some(i));
+            focus_first(&["[data-testid=scenario-confirm]"]);
+        }
+    };
+    let pending_title = move || {
+        pending
+            .get()
+            .and_then(|i| SCENARIOS.get(i))
+            .map_or("", |s| s.title)
+    };
     view! {
         <nav class="scenarios" aria-label="Scenarios">
             <span class="scenarios__label">"Try a scenario:"</span>
             {SCENARIOS.iter().enumerate().map(|(i, s)| view! {
                 <button class="button button--chip" type="button" disabled=move || busy.get()
-                    on:click=move |_| run(i) data-testid=format!("scenario-{}", s.key)>
+                    on:click=move |_| ask(i) data-testid=format!("scenario-{}", s.key)>
                     {s.title}
                 </button>
             }).collect_view()}
-            <button class="button button--danger button--chip" type="button" on:click=move |_| confirming.set(true)
+            <button class="button button--danger button--chip" type="button"
+                on:click=move |_| {
+                    pending.set(None);
+                    confirming.set(true);
+                }
                 data-testid="reset">"Reset…"</button>
             <FormError error=error test_id="scenario-error"/>
         </nav>
+        <div class="dialog dialog--calm" role="dialog" aria-labelledby="scenario-dialog-title" hidden=move || pending.get().is_none()
+            data-testid="scenario-dialog">
+            <h2 id="scenario-dialog-title">"Load “" {pending_title} "”?"</h2>
+            <p>
+                "A scenario starts in a new, empty bank. The bank you have now ("
+                {move || match bank.last_position() {
+                    1 => "1 event".to_owned(),
+                    n => format!("{n} events"),
+                }} ") stays stored in this browser but is no longer shown: "
+                "export it first to keep a file you can import again."
+            </p>
+            <div class="actions">
+                <button class="button button--secondary" type="button" on:click=move |_| export(bank) data-testid="scenario-export">
+                    "Export the events first"
+                </button>
+                <button class="button" type="button" on:click=move |_| {
+                    if let Some(i) = pending.get_untracked() {
+                        run(i);
+                    }
+                } data-testid="scenario-confirm">
+                    "Load the scenario"
+                </button>
+                <button class="button button--secondary" type="button" on:click=move |_| pending.set(None)>
+                    "Cancel"
+                </button>
+            </div>
+        </div>
         <div class="dialog" role="dialog" aria-labelledby="reset-title" hidden=move || !confirming.get() data-testid="reset-dialog">
             <h2 id="reset-title">"Reset the bank?"</h2>
             <p>

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use super::route::{self, Target};
 use super::service::use_bank;
 use super::transfers::crash_and_reload;
-use super::widgets::TransferBadge;
+use super::widgets::{focus_first, TransferBadge};
 use crate::app::projections::{TimelineEntry, TimelineKind, TransferView};
 use crate::app::{BankError, StepOutcome};
 use crate::domain::{SagaStep, TransferState};
@@ -291,6 +291,10 @@ pub fn SagaTimeline() -> impl IntoView {
                 let state = outcome.state();
                 bank.announce(format!("{id}: {}", describe(state)));
                 error.set(None);
+                if state.is_terminal() {
+                    // Next step is disabled now: keep the keyboard on the saga.
+                    focus_first(&["#timeline-title"]);
+                }
                 !state.is_terminal()
             }
             Err(BankError::Crashed(where_)) => {
@@ -365,7 +369,7 @@ pub fn SagaTimeline() -> impl IntoView {
         let reason = t.reason().map(str::to_owned);
         view! {
             <article class="saga-timeline" aria-labelledby="timeline-title" data-testid="saga-timeline">
-                <h3 id="timeline-title">
+                <h3 id="timeline-title" tabindex="-1">
                     "Saga of " {t.transfer_id.to_string()} " "
                     <TransferBadge state=Signal::derive(move || state.clone())/>
                 </h3>

@@ -15,10 +15,16 @@ use crate::domain::{AccountId, Money, SagaStep, TransferId, TransferMoney};
 /// Transfers: the form, the list, the timeline.
 #[component]
 pub fn TransfersPanel() -> impl IntoView {
+    let bank = use_bank();
     view! {
         <section class="panel panel--transfers" aria-labelledby="transfers-title">
             <h2 id="transfers-title">"Transfers"</h2>
-            <TransferForm/>
+            // A new form for each bank (a scenario, an import, a reset): nothing typed
+            // for the old bank is left in it.
+            {move || {
+                bank.db_name.track();
+                view! { <TransferForm/> }
+            }}
             <TransferList/>
             <SagaTimeline/>
         </section>
@@ -108,10 +114,10 @@ fn TransferForm() -> impl IntoView {
         let parsed = (|| -> Result<(TransferMoney, FaultPlan), String> {
             let transfer_id =
                 TransferId::parse(&id_text).map_err(|e| format!("Transfer id: {e}"))?;
-            let from_account_id =
-                AccountId::parse(&from.get_untracked()).map_err(|e| format!("From: {e}"))?;
+            let from_account_id = AccountId::parse(&from.get_untracked())
+                .map_err(|e| format!("From account: {e}"))?;
             let to_account_id =
-                AccountId::parse(&to.get_untracked()).map_err(|e| format!("To: {e}"))?;
+                AccountId::parse(&to.get_untracked()).map_err(|e| format!("To account: {e}"))?;
             let amount =
                 Money::parse(&amount.get_untracked()).map_err(|e| format!("Amount: {e}"))?;
             let failures: u32 = transient_count
@@ -173,6 +179,10 @@ fn TransferForm() -> impl IntoView {
                     error.set(None);
                     clear_if_unchanged(amount, &sent.0, "");
                     clear_if_unchanged(description, &sent.1, "");
+                    // A fault is for the transfer it was chosen for, never the next one.
+                    reject_credit.set(false);
+                    transient_count.set("0".into());
+                    crash.set("none".into());
                     if id.get_untracked() == sent.2 {
                         id_touched.set(false);
                         id.set(suggested());
@@ -209,8 +219,48 @@ fn TransferForm() -> impl IntoView {
         .unwrap_or_default()
     };
 
+    // The faults chosen, named in the folded summary so none is forgotten there.
+    let active_faults = move || {
+        let mut on = Vec::new();
+        if reject_credit.get() {
+            on.push("credit rejected".to_owned());
+        }
+        match transient_count.get().trim() {
+            "" | "0" => {}
+            n => on.push(format!("{n} failures of the {}", transient_step.get())),
+        }
+        if crash.get() != "none" {
+            on.push("a crash".to_owned());
+        }
+        if on.is_empty() {
+            String::new()
+        } else {
+            format!("(on: {})", on.join(", "))
+        }
+    };
+    // Accounts that do not exist are allowed (the saga shows what happens), but said.
+    let unknown_accounts = move || {
+        let missing = |text: String| {
+            let id = AccountId::parse(&text).ok()?;
+            let known = bank.read(|m| m.accounts.contains_key(&id)).unwrap_or(true);
+            (!known).then_some(id)
+        };
+        match (missing(from.get()), missing(to.get())) {
+            (Some(f), _) => Some(format!(
+                "There is no account {f}: the transfer would fail at its debit, and nothing would move."
+            )),
+            (None, Some(t)) => Some(format!(
+                "There is no account {t}: the credit would be refused and the debit refunded (a compensation)."
+            )),
+            (None, None) => None,
+        }
+    };
+
     view! {
-        <form class="form" on:submit=submit aria-labelledby="transfer-title" data-testid="transfer-form">
+        // novalidate: every check is ours, with a message next to the form; the
+        // browser's own would block a submit silently when the field is folded away.
+        <form class="form" novalidate on:submit=submit on:input=move |_| error.set(None)
+            aria-labelledby="transfer-title" data-testid="transfer-form">
             <h3 id="transfer-title">"Send money"</h3>
             <datalist id="account-ids">
                 {move || account_options().into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
@@ -259,7 +309,7 @@ fn TransferForm() -> impl IntoView {
                 </label>
             </fieldset>
             <details class="faults">
-                <summary>"Inject a fault"</summary>
+                <summary>"Inject a fault " <span class="faults__active" data-testid="faults-active">{active_faults}</span></summary>
                 <p class="hint">
                     "Faults are played by the app, never by the bank's rules: a refused credit makes the saga compensate; "
                     "passing failures are retried, each attempt written as an event (after 5 the step counts as refused); "
@@ -300,6 +350,9 @@ fn TransferForm() -> impl IntoView {
                     </label>
                 </div>
             </details>
+            <p class="hint hint--warning" hidden=move || unknown_accounts().is_none() data-testid="transfer-unknown-account">
+                {move || unknown_accounts().unwrap_or_default()}
+            </p>
             <button class="button" type="submit">"Start transfer"</button>
             <FormError error=error test_id="transfer-error"/>
             <p class="banner banner--warning" role="status" hidden=move || crashed.get().is_none() data-testid="crash-notice">

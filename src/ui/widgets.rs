@@ -201,3 +201,23 @@ pub fn TransfersHead() -> impl IntoView {
         </thead>
     }
 }
+
+/// After the next paint (so an element rendered just now can take it), moves keyboard
+/// focus to the first element that matches one of `selectors`; focusing scrolls it
+/// into view.
+pub fn focus_first(selectors: &'static [&'static str]) {
+    request_animation_frame(move || {
+        let document = document();
+        for selector in selectors {
+            let found = document
+                .query_selector(selector)
+                .ok()
+                .flatten()
+                .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
+            if let Some(element) = found {
+                let _ = element.focus();
+                return;
+            }
+        }
+    });
+}

@@ -208,6 +208,11 @@ test('selecting an event shows its envelope, its causation link leads to the cau
     const other = await app.open('#event=3');
     assert.equal(await waitDetails(other, 3), 'Event #3: AccountClosed');
     await waitTimeTravelPosition(other, 'Event 3 of 10');
+    // ...and shows it: the page scrolled down to the event's details.
+    await other.waitForFunction(() => {
+      const box = document.querySelector('[data-testid="audit-details"]').getBoundingClientRect();
+      return window.scrollY > 0 && box.top < window.innerHeight && box.bottom > 0;
+    });
   }, BANK);
 });
 

@@ -68,6 +68,8 @@ export async function errorText(page, testId, expected) {
 
 export async function loadScenario(page, key) {
   await page.getByTestId(`scenario-${key}`).click();
+  // On a bank with events a scenario asks first, since it starts a new bank.
+  if (await page.getByTestId('scenario-dialog').isVisible()) await page.getByTestId('scenario-confirm').click();
   await page.getByTestId('saga-timeline').or(page.getByTestId('account-list').locator('tbody tr').first()).first().waitFor();
 }
 

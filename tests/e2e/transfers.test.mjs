@@ -162,7 +162,7 @@ test('the transfer form works from the keyboard alone, and refuses bad input', a
       [{ from: 'alice', to: 'alice', amount: '1' }, /cannot transfer from account alice to itself/],
       [{ from: 'alice', to: 'bob', amount: '0' }, /transfer amount must be positive/],
       [{ from: 'alice', to: 'bob', amount: '1.234' }, /more than 2 decimal places/],
-      [{ from: 'alice', to: '', amount: '1' }, /To: account id is empty/],
+      [{ from: 'alice', to: '', amount: '1' }, /To account: account id is empty/],
       [{ from: 'alice', to: 'bob', amount: 'Infinity' }, /is not an amount/],
     ];
     const before = await page.getByTestId('transfer-list').locator('tbody tr').count();
@@ -211,5 +211,86 @@ test('pausing and playing again runs the saga once, and the id suggestion moves 
     assert.match(credit, /attempt 2 failed/);
     await waitBalance(page, 'bob', '130.00');
     await waitBalance(page, 'alice', '70.00');
+  }, BANK);
+});
+
+test('a fault applies to one transfer only and is named while folded away; a bad failure count is explained even when folded', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    await openAccount(page, 'alice', 'Alice', '100.00');
+    await openAccount(page, 'bob', 'Bob', '0');
+    await waitBalance(page, 'bob', '0.00');
+    const form = page.getByTestId('transfer-form');
+    const faults = form.locator('details.faults');
+    const summary = faults.locator('summary');
+    await summary.click();
+    await form.getByLabel(/destination rejects the credit/).check();
+    await summary.click(); // folded again
+    assert.equal(await faults.evaluate((d) => d.open), false);
+    assert.match(await page.getByTestId('faults-active').textContent(), /credit rejected/);
+
+    await fillTransfer(page, { id: 'rj', from: 'alice', to: 'bob', amount: '10' });
+    await form.getByRole('button', { name: 'Start transfer' }).click();
+    await waitTransferStatus(page, 'rj', 'compensated');
+    assert.equal((await page.getByTestId('faults-active').textContent()).trim(), '', 'the fault is off after its transfer');
+
+    await fillTransfer(page, { id: 'ok', from: 'alice', to: 'bob', amount: '10' });
+    await form.getByRole('button', { name: 'Start transfer' }).click();
+    await waitTransferStatus(page, 'ok', 'completed');
+    await waitBalance(page, 'bob', '10.00');
+
+    // A count the field's limits refuse, with the fault options folded away.
+    await summary.click();
+    await form.getByLabel('Failures before success').fill('9');
+    await summary.click();
+    await fillTransfer(page, { id: 'nine', from: 'alice', to: 'bob', amount: '1' });
+    await form.getByRole('button', { name: 'Start transfer' }).click();
+    assert.match(await errorText(page, 'transfer-error', /at most 4/), /Failures before success: at most 4/);
+    assert.equal(await page.getByTestId('transfer-row-nine').count(), 0, 'nothing was started');
+    // Typing again clears the message.
+    await form.getByLabel('Amount').fill('2');
+    await page.getByTestId('transfer-error').waitFor({ state: 'hidden' });
+
+    // An account that does not exist is allowed, and what will happen is said first.
+    await form.getByLabel('To account').fill('nobody');
+    assert.match(await page.getByTestId('transfer-unknown-account').textContent(), /no account nobody: the credit would be refused/);
+    await form.getByLabel('To account').fill('bob');
+    await page.getByTestId('transfer-unknown-account').waitFor({ state: 'hidden' });
+  }, BANK);
+});
+
+test('a scenario on a bank with events asks first; Cancel keeps the bank; Load starts clean with the keyboard on Next step, which hands focus to the saga at the end', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    await openAccount(page, 'mine', 'Me', '500.00');
+    const form = page.getByTestId('transfer-form');
+    await form.getByLabel('From account').fill('mine');
+
+    await page.getByTestId('scenario-compensation').click();
+    const dialog = page.getByTestId('scenario-dialog');
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /Load “Compensation \(closed destination\)”\?.*\(1 event\)/s);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await waitBalance(page, 'mine', '500.00');
+
+    await page.getByTestId('scenario-compensation').click();
+    await page.getByTestId('scenario-confirm').click();
+    await page.getByTestId('saga-timeline').waitFor();
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === 'next-step');
+    assert.equal(await page.getByTestId('account-row-mine').count(), 0);
+    assert.equal(await form.getByLabel('From account').inputValue(), '', 'the form starts clean for the new bank');
+
+    // Enter on the focused Next step, to the end: the keyboard stays on the saga.
+    while (await page.getByTestId('next-step').isEnabled()) {
+      const before = await page.getByTestId('saga-timeline').textContent();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(
+        (before) => document.querySelector('[data-testid="saga-timeline"]')?.textContent !== before,
+        before,
+      );
+    }
+    await page.waitForFunction(() => document.activeElement?.id === 'timeline-title');
+    assert.match(await page.getByTestId('saga-timeline').textContent(), /compensated/);
   }, BANK);
 });
