@@ -254,19 +254,20 @@ fn AccountCard(id: AccountId) -> impl IntoView {
                 Ok(a) => a,
                 Err(e) => return error.set(Some(e)),
             };
-            let description = description.get_untracked();
+            let sent = (amount.get_untracked(), description.get_untracked());
+            let text = sent.1.clone();
             let command = if deposit {
                 BankCommand::DepositMoney(DepositMoney {
                     account_id: id.clone(),
                     amount: amount_value,
-                    description,
+                    description: text,
                     transfer_id: None,
                 })
             } else {
                 BankCommand::WithdrawMoney(WithdrawMoney {
                     account_id: id.clone(),
                     amount: amount_value,
-                    description,
+                    description: text,
                     transfer_id: None,
                 })
             };
@@ -275,8 +276,17 @@ fn AccountCard(id: AccountId) -> impl IntoView {
             } else {
                 "withdrawn from"
             };
-            run(command, format!("{amount_value} {verb} {id}"));
-            amount.set(String::new());
+            let what = format!("{amount_value} {verb} {id}");
+            // Cleared only once stored: a refused amount stays there to be fixed.
+            bank.dispatch(command, move |result| match result {
+                Ok(_) => {
+                    error.set(None);
+                    clear_if_unchanged(amount, &sent.0, "");
+                    clear_if_unchanged(description, &sent.1, "");
+                    bank.announce(what);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            });
         }
     };
     let deposit = {
@@ -310,9 +320,12 @@ fn AccountCard(id: AccountId) -> impl IntoView {
             );
         }
     };
+    // Closing cannot be undone: it asks once more.
+    let closing = RwSignal::new(false);
     let close = {
         let id = id.clone();
         move |_| {
+            closing.set(false);
             run(
                 BankCommand::CloseAccount(CloseAccount {
                     account_id: id.clone(),
@@ -366,7 +379,13 @@ fn AccountCard(id: AccountId) -> impl IntoView {
                 </label>
                 <button class="button button--secondary" type="button" on:click=suspend>"Suspend"</button>
                 <button class="button button--secondary" type="button" on:click=reactivate>"Reactivate"</button>
-                <button class="button button--danger" type="button" on:click=close>"Close account"</button>
+                <button class="button button--danger" type="button" on:click=move |_| closing.set(true)
+                    hidden=move || closing.get()>"Close account"</button>
+            </div>
+            <div class="confirm" role="group" aria-label="Confirm closing" hidden=move || !closing.get() data-testid="close-confirm">
+                <p>{format!("Close {id} for good? A closed account takes no money and cannot be reopened.")}</p>
+                <button class="button button--danger" type="button" on:click=close>"Close for good"</button>
+                <button class="button button--secondary" type="button" on:click=move |_| closing.set(false)>"Keep it open"</button>
             </div>
             <FormError error=error test_id="account-error"/>
             <Statement id=id.clone()/>
@@ -411,7 +430,7 @@ fn Statement(id: AccountId) -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col">"#"</th>
-                        <th scope="col">"Event"</th>
+                        <th scope="col" class="col--event">"Event"</th>
                         <th scope="col">"Description"</th>
                         <th scope="col" class="num">"Amount"</th>
                         <th scope="col" class="num">"Balance"</th>
@@ -427,7 +446,7 @@ fn Statement(id: AccountId) -> impl IntoView {
                         view! {
                             <tr>
                                 <td><a href=route::href(&Target::Event(line.position))>{line.position}</a></td>
-                                <td>{line.event_type}</td>
+                                <td class="col--event">{line.event_type}</td>
                                 <td>{line.description.clone()} {transfer}</td>
                                 <td class="num">{if line.amount.is_zero() { String::new() } else { line.amount.to_string() }}</td>
                                 <td class="num">{line.balance_after.to_string()}</td>

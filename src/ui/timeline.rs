@@ -429,12 +429,20 @@ fn Lane(title: &'static str, spans: Vec<Span>, positions: HashMap<String, u64>) 
             <h4>{title}</h4>
             <ol class="saga-timeline__steps">
                 {spans.into_iter().map(|span| {
-                    let class = format!("saga-timeline__step {}", span.status.modifier());
+                    // The Failed step is done when the transfer has failed: an outcome
+                    // to read as a failure, not as a success.
+                    let ended_failed = span.key == "failed" && span.status == SpanStatus::Done;
+                    let class = format!(
+                        "saga-timeline__step {}{}",
+                        span.status.modifier(),
+                        if ended_failed { " saga-timeline__step--ended-failed" } else { "" }
+                    );
+                    let label = if ended_failed { "done: the transfer failed" } else { span.status.label() };
                     view! {
                         <li class=class data-testid=format!("span-{}", span.key) data-status=span.status.label()>
                             <div class="saga-timeline__head">
                                 <span class="saga-timeline__title">{span.title.clone()}</span>
-                                <span class="saga-timeline__status">{span.status.label()}</span>
+                                <span class="saga-timeline__status">{label}</span>
                             </div>
                             <p class="saga-timeline__explain">{span.explain.clone()}</p>
                             <ul class="saga-timeline__events">

@@ -52,15 +52,21 @@ test('a newcomer opens and funds accounts, and every bad input gets a clear mess
     await page.getByTestId('account-row-alice-123').getByText('suspended').waitFor();
     await move(page, 'deposit', '5');
     assert.match(await errorText(page, 'account-error', /account is suspended, not active/), /account is suspended, not active/);
-    await detail.getByRole('button', { name: 'Close account' }).click();
+    await closeAccount(detail);
     assert.match(await errorText(page, 'account-error', /account is suspended, not active/), /account is suspended, not active/);
     await detail.getByRole('button', { name: 'Reactivate' }).click();
     await page.getByTestId('account-row-alice-123').getByText('active').waitFor();
-    await detail.getByRole('button', { name: 'Close account' }).click();
+    await closeAccount(detail);
     assert.match(await errorText(page, 'account-error', /cannot close account with non-zero balance: 150\.00/), /cannot close account with non-zero balance: 150\.00/);
     await move(page, 'withdraw', '150');
     await waitBalance(page, 'alice-123', '0.00');
+    // Closing asks first; "Keep it open" changes nothing.
     await detail.getByRole('button', { name: 'Close account' }).click();
+    assert.match(await page.getByTestId('close-confirm').textContent(), /Close alice-123 for good\?/);
+    await detail.getByRole('button', { name: 'Keep it open' }).click();
+    await page.getByTestId('close-confirm').waitFor({ state: 'hidden' });
+    await page.getByTestId('account-row-alice-123').getByText('active').waitFor();
+    await closeAccount(detail);
     await page.getByTestId('account-row-alice-123').getByText('closed').waitFor();
 
     // The statement: one line per event, newest first, with the running balance.
@@ -95,3 +101,9 @@ test('the accounts view works at 375px wide without sideways scrolling', async (
     { ...BANK, viewport: VIEWPORTS.mobile },
   );
 });
+
+/** Closes the account shown in `detail`, answering its "for good?" question. */
+async function closeAccount(detail) {
+  await detail.getByRole('button', { name: 'Close account' }).click();
+  await detail.getByRole('button', { name: 'Close for good' }).click();
+}
