@@ -147,6 +147,12 @@ fn Bank() -> impl IntoView {
                     }
                 })
         }}
+        {transfers::take_crash_note().map(|note| view! {
+            <p class="banner banner--warning" role="status" data-testid="crash-banner">
+                {note} ": the page was reloaded, as a real crash restarts the app. Nothing in memory survived; "
+                "what happens next comes from the stored events alone."
+            </p>
+        })}
         {move || {
             let resumed = bank.resumed.get();
             (!resumed.is_empty()).then(|| {

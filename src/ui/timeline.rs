@@ -298,7 +298,7 @@ pub fn SagaTimeline() -> impl IntoView {
                 !state.is_terminal()
             }
             Err(BankError::Crashed(where_)) => {
-                crash_and_reload(bank, format!("Simulated crash {where_}"));
+                crash_and_reload(bank, &id, &where_);
                 false
             }
             Err(e) => {

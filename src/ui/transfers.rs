@@ -55,12 +55,27 @@ fn step_of(value: &str) -> SagaStep {
     }
 }
 
-/// After a simulated crash the page reloads, as a real crash would restart it.
-pub fn crash_and_reload(bank: super::service::BankHandle, message: String) {
+/// Where the note about a simulated crash waits for the reload (sessionStorage).
+const CRASH_NOTE_KEY: &str = "sagabank/crash-note";
+
+/// After a simulated crash the page reloads, as a real crash would restart it; a note
+/// kept for this tab says on the reloaded page what happened.
+pub fn crash_and_reload(bank: super::service::BankHandle, transfer: &TransferId, where_: &str) {
+    use gloo_storage::Storage as _;
+    let note = format!("Simulated crash {where_} of transfer {transfer}");
+    let _ = gloo_storage::SessionStorage::set(CRASH_NOTE_KEY, &note);
     bank.announce(format!(
-        "{message}: the page reloads and the saga resumes from the log"
+        "{note}: the page reloads and the saga resumes from the log"
     ));
     set_timeout(route::reload, std::time::Duration::from_millis(1200));
+}
+
+/// The note left by [`crash_and_reload`] before this page loaded, once.
+pub fn take_crash_note() -> Option<String> {
+    use gloo_storage::Storage as _;
+    let note = gloo_storage::SessionStorage::get::<String>(CRASH_NOTE_KEY).ok();
+    gloo_storage::SessionStorage::delete(CRASH_NOTE_KEY);
+    note
 }
 
 /// The form that starts a transfer.
@@ -196,8 +211,8 @@ fn TransferForm() -> impl IntoView {
                 }
                 Err(BankError::Crashed(where_)) => {
                     crashed.set(Some(format!("Simulated crash {where_}.")));
+                    crash_and_reload(bank, &transfer_id, &where_);
                     route::go(&Target::Transfer(transfer_id));
-                    crash_and_reload(bank, format!("Simulated crash {where_}"));
                 }
                 Err(e) => error.set(Some(e.to_string())),
             }

@@ -126,11 +126,18 @@ test('a crash after the debit reloads the page and the saga resumes from the log
     await app.ready(page);
     await page.getByTestId('resumed-banner').waitFor();
     assert.match(await page.getByTestId('resumed-banner').textContent(), /crashy/);
+    // The reloaded page says why it reloaded, once.
+    assert.match(
+      await page.getByTestId('crash-banner').textContent(),
+      /Simulated crash after the debit.* of transfer crashy: the page was reloaded/,
+    );
     await waitTransferStatus(page, 'crashy', 'completed');
     await waitBalance(page, 'alice', '75.00');
     await waitBalance(page, 'bob', '125.00');
     assert.match(await page.getByTestId('transfer-row-crashy').textContent(), /resumed after reload/);
     await app.screenshot(page, 'transfer-resumed');
+    await app.reload(page);
+    assert.equal(await page.getByTestId('crash-banner').count(), 0, 'the note is shown once');
   }, BANK);
 });
 
