@@ -319,7 +319,19 @@ mod tests {
         assert_eq!(err.line, 4);
         assert!(err.reason.contains("before its debit leg"), "{err}");
 
-        assert_eq!(parse_log("not json").unwrap_err().line, 1);
+        let err = parse_log("not json").unwrap_err();
+        assert_eq!(err.line, 1);
+        assert!(err.reason.contains("not a JSON object"), "{err}");
+        // serde's own position is within the line: said as a character, not a line.
+        let cut = with_line(&log, 2, |l| l[..25].to_owned());
+        let err = parse_log(&cut).unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(
+            err.reason
+                .ends_with("EOF while parsing a string (at character 25)"),
+            "{err}"
+        );
+        assert!(!err.reason.contains("line 1"), "{err}");
 
         // A debit of 1.00 recorded for a 250.00 transfer would let the credit create
         // money: the leg must match its transfer.

@@ -88,8 +88,21 @@ impl Recorded {
     /// the app: older schema versions are upcast, and the result carries the current
     /// schema version, since its data now has the current shape).
     pub fn from_json_line(line: &str) -> Result<Recorded, EnvelopeError> {
-        let wire: WireIn =
-            serde_json::from_str(line).map_err(|e| EnvelopeError::Json(e.to_string()))?;
+        if !line.trim_start().starts_with('{') {
+            return Err(EnvelopeError::Json(
+                "the line is not a JSON object (a log has one event per line, each a JSON \
+                 object, as Export writes them)"
+                    .into(),
+            ));
+        }
+        let wire: WireIn = serde_json::from_str(line).map_err(|e| {
+            // A line is one JSON text: its "line 1" would be confused with the file's.
+            EnvelopeError::Json(format!(
+                "{} (at character {})",
+                e.to_string().split(" at line ").next().unwrap_or_default(),
+                e.column()
+            ))
+        })?;
         let event = Event::decode(&wire.event_type, wire.schema_version, wire.data.get())?;
         Ok(Recorded {
             position: wire.position,
