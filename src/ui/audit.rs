@@ -38,6 +38,9 @@ const ROW_HEIGHT: f64 = 40.0;
 const OVERSCAN: usize = 8;
 /// The scroller's height before it could be measured.
 const DEFAULT_VIEWPORT: f64 = 480.0;
+/// At most this many new events at once count as the log growing (the list follows
+/// them when it shows its end); more is a new log, such as an import.
+const TAIL_GROWTH: usize = 50;
 /// Events written per step of an import (one IndexedDB transaction each).
 const IMPORT_SLICE: usize = 2_000;
 /// How long the search box waits for typing to pause before it filters.
@@ -585,6 +588,31 @@ fn EventList(filtered: Memo<Filtered>, filter_values: Memo<FilterValues>) -> imp
     Effect::new(move |_| {
         if viewport.get().is_some() {
             measure();
+        }
+    });
+
+    // Like `tail -f`: when the list showed its last row and the same log grows by a
+    // few events (not an import, not a change of filters), it keeps showing the last
+    // row. Scrolled up to older events, it stays where it is.
+    let seen = StoredValue::new(None::<(usize, usize, FilterValues, usize)>);
+    Effect::new(move |_| {
+        let now = filtered.with(|f| (f.log, f.len, f.filters.clone(), f.count()));
+        let before = seen.get_value();
+        seen.set_value(Some(now.clone()));
+        let Some((log, len, filters, shown)) = before else {
+            return;
+        };
+        let grew = now.0 == log && now.2 == filters && now.1 > len && now.1 - len <= TAIL_GROWTH;
+        let Some(el) = viewport.get_untracked() else {
+            return;
+        };
+        let bottom = f64::from(el.scroll_top()) + f64::from(el.client_height());
+        let was_at_end = bottom + ROW_HEIGHT / 2.0 >= shown as f64 * ROW_HEIGHT;
+        if grew && now.3 > shown && was_at_end {
+            request_animation_frame(move || {
+                el.set_scroll_top(el.scroll_height());
+                scroll_top.set(f64::from(el.scroll_top()));
+            });
         }
     });
 

@@ -10,7 +10,7 @@ import {
   BANK, loadScenario, nextStep, waitTransferStatus, waitBalance, errorText,
   auditCount, waitAuditCount, auditPositions, detailsTitle, waitDetails, balances,
   exportLog, chooseImport, waitTimeTravelPosition, timeTravelPosition, sidewaysOverflow,
-  elementScreenshot, generateLog,
+  elementScreenshot, generateLog, openAccount, selectAccount, move,
 } from './bank.mjs';
 
 const range = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -458,4 +458,36 @@ test('screenshots: the audit trail with an event open, at desktop and at 375px, 
       await page.getByTestId('import-cancel').click();
     }, { ...BANK, viewport });
   }
+});
+
+test('the list follows new events while it shows its last row, and stays put while reading older ones', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    await openAccount(page, 'alice', 'Alice', '0');
+    await selectAccount(page, 'alice');
+    const rowInView = (position) =>
+      page.evaluate((position) => {
+        const row = document.querySelector(`[data-testid="audit-row-${position}"]`);
+        const box = document.querySelector('.audit__viewport').getBoundingClientRect();
+        if (!row) return false;
+        const r = row.getBoundingClientRect();
+        return r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+      }, position);
+    for (let i = 1; i <= 15; i++) {
+      await move(page, 'deposit', '1');
+      await waitAuditCount(page, `${i + 1} events`);
+    }
+    // 16 rows do not fit the box: the newest is in view all the same.
+    await page.waitForFunction(() => document.querySelector('.audit__viewport').scrollTop > 0);
+    assert.ok(await rowInView(16), 'the newest event is in view');
+
+    // Scrolled back to the start, a new event does not pull the list away.
+    await page.evaluate(() => { document.querySelector('.audit__viewport').scrollTop = 0; });
+    await page.waitForTimeout(100);
+    await move(page, 'deposit', '1');
+    await waitAuditCount(page, '17 events');
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => document.querySelector('.audit__viewport').scrollTop), 0);
+    assert.ok(await rowInView(1), 'the first event is still in view');
+  }, BANK);
 });
