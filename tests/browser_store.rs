@@ -1102,6 +1102,19 @@ async fn restore_writes_an_imported_log_as_recorded_on_every_kind() {
             store.restore(&[again]).await.is_err(),
             "{kind:?}: a repeated version"
         );
+        // A new stream that starts at version 3: refused.
+        let late = Recorded::new(sample_event("late", 2), "account-late", 3, 32);
+        assert!(
+            store.restore(&[late]).await.is_err(),
+            "{kind:?}: a version gap"
+        );
+        // Positions with a gap inside the slice: refused, the first event too.
+        let a = Recorded::new(sample_event("p", 0), "account-p", 1, 32);
+        let b = Recorded::new(sample_event("q", 0), "account-q", 1, 34);
+        assert!(
+            store.restore(&[a, b]).await.is_err(),
+            "{kind:?}: a position gap"
+        );
         assert_eq!(
             store.read_all(1).await.unwrap().len(),
             31,

@@ -332,6 +332,9 @@ mod tests {
             "{err}"
         );
         assert!(!err.reason.contains("line 1"), "{err}");
+        // Characters, not bytes: "é" is two bytes (serde says column 5).
+        let err = parse_log("{\"é\": x}").unwrap_err();
+        assert!(err.reason.ends_with("(at character 4)"), "{err}");
 
         // A debit of 1.00 recorded for a 250.00 transfer would let the credit create
         // money: the leg must match its transfer.

@@ -96,12 +96,14 @@ impl Recorded {
             ));
         }
         let wire: WireIn = serde_json::from_str(line).map_err(|e| {
-            // A line is one JSON text: its "line 1" would be confused with the file's.
-            EnvelopeError::Json(format!(
-                "{} (at character {})",
-                e.to_string().split(" at line ").next().unwrap_or_default(),
-                e.column()
-            ))
+            // A line is one JSON text: its "line 1" would be confused with the file's,
+            // so the place is said as a character of the line (serde counts bytes).
+            let text = e.to_string();
+            let place = format!(" at line {} column {}", e.line(), e.column());
+            let what = text.strip_suffix(&place).unwrap_or(&text);
+            let byte = e.column().min(line.len());
+            let character = line.char_indices().take_while(|(i, _)| *i < byte).count();
+            EnvelopeError::Json(format!("{what} (at character {character})"))
         })?;
         let event = Event::decode(&wire.event_type, wire.schema_version, wire.data.get())?;
         Ok(Recorded {

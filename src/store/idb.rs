@@ -53,6 +53,7 @@
 //! [`StoreError::Unavailable`].
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::future::IntoFuture;
 use std::rc::Rc;
 
@@ -305,12 +306,33 @@ impl IndexedDbStore {
         let (tx, store) = self.begin(TransactionMode::ReadWrite)?;
         let done = TxDone::watch(store.transaction().into());
         let last = Self::last_position(&store).await?;
-        if first.position != last + 1 {
+        let in_order = events
+            .iter()
+            .zip(first.position..)
+            .all(|(r, position)| r.position == position);
+        if first.position != last + 1 || !in_order {
             let _ = tx.abort();
             return Err(StoreError::Unavailable(format!(
-                "the events start at position {} but the log ends at position {last}",
+                "the events do not continue the log (it ends at position {last}; they start \
+                 at position {})",
                 first.position
             )));
+        }
+        // Each stream must go on from its stored version, without gaps.
+        let mut next_version: HashMap<&str, u64> = HashMap::new();
+        for r in events {
+            let expected = match next_version.get(r.stream.as_str()) {
+                Some(&v) => v,
+                None => Self::last_version(&store, &r.stream).await? + 1,
+            };
+            if r.version != expected {
+                let _ = tx.abort();
+                return Err(StoreError::Unavailable(format!(
+                    "event {} is version {} of {}, which needs version {expected} next",
+                    r.position, r.version, r.stream
+                )));
+            }
+            next_version.insert(&r.stream, expected + 1);
         }
         for recorded in events {
             if let Err(e) = store.add(&record_value(recorded), None) {

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use super::route::{self, selected_account, Target};
 use super::service::use_bank;
 use super::widgets::{
-    clear_if_unchanged, sparkline_points, AccountStatusBadge, AccountsHead, FormError, ShowMore,
-    Sparkline,
+    clear_if_unchanged, focus_first, sparkline_points, AccountStatusBadge, AccountsHead, FormError,
+    ShowMore, Sparkline,
 };
 use crate::app::projections::StatementLine;
 use crate::domain::account::{
@@ -247,9 +247,14 @@ fn AccountCard(id: AccountId) -> impl IntoView {
             Err(e) => error.set(Some(e.to_string())),
         });
     };
+    // One deposit or withdrawal at a time: a double click must not move money twice.
+    let sending = RwSignal::new(false);
     let money_command = {
         let id = id.clone();
         move |deposit: bool| {
+            if sending.get_untracked() {
+                return;
+            }
             let amount_value = match parse_amount("Amount", &amount.get_untracked()) {
                 Ok(a) => a,
                 Err(e) => return error.set(Some(e)),
@@ -278,14 +283,19 @@ fn AccountCard(id: AccountId) -> impl IntoView {
             };
             let what = format!("{amount_value} {verb} {id}");
             // Cleared only once stored: a refused amount stays there to be fixed.
+            sending.set(true);
             bank.dispatch(command, move |result| match result {
                 Ok(_) => {
+                    sending.set(false);
                     error.set(None);
                     clear_if_unchanged(amount, &sent.0, "");
                     clear_if_unchanged(description, &sent.1, "");
                     bank.announce(what);
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => {
+                    sending.set(false);
+                    error.set(Some(e.to_string()));
+                }
             });
         }
     };
@@ -368,8 +378,8 @@ fn AccountCard(id: AccountId) -> impl IntoView {
                     <input name="description" placeholder="Salary" autocomplete="off"
                         prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))/>
                 </label>
-                <button class="button" type="submit">"Deposit"</button>
-                <button class="button button--secondary" type="button" on:click=withdraw>"Withdraw"</button>
+                <button class="button" type="submit" disabled=move || sending.get()>"Deposit"</button>
+                <button class="button button--secondary" type="button" on:click=withdraw disabled=move || sending.get()>"Withdraw"</button>
             </form>
             <div class="form form--inline" role="group" aria-label="Account status">
                 <label>
@@ -379,13 +389,21 @@ fn AccountCard(id: AccountId) -> impl IntoView {
                 </label>
                 <button class="button button--secondary" type="button" on:click=suspend>"Suspend"</button>
                 <button class="button button--secondary" type="button" on:click=reactivate>"Reactivate"</button>
-                <button class="button button--danger" type="button" on:click=move |_| closing.set(true)
+                <button class="button button--danger" type="button" data-testid="close-account"
+                    on:click=move |_| {
+                        closing.set(true);
+                        focus_first(&["[data-testid=close-keep]"]);
+                    }
                     hidden=move || closing.get()>"Close account"</button>
             </div>
             <div class="confirm" role="group" aria-label="Confirm closing" hidden=move || !closing.get() data-testid="close-confirm">
                 <p>{format!("Close {id} for good? A closed account takes no money and cannot be reopened.")}</p>
                 <button class="button button--danger" type="button" on:click=close>"Close for good"</button>
-                <button class="button button--secondary" type="button" on:click=move |_| closing.set(false)>"Keep it open"</button>
+                <button class="button button--secondary" type="button" data-testid="close-keep"
+                    on:click=move |_| {
+                        closing.set(false);
+                        focus_first(&["[data-testid=close-account]"]);
+                    }>"Keep it open"</button>
             </div>
             <FormError error=error test_id="account-error"/>
             <Statement id=id.clone()/>

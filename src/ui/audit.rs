@@ -1413,9 +1413,15 @@ async fn replace_log(
         done += slice.len();
         progress(done);
     }
-    boot::set_active_db(&name);
+    // A memory log is for this page only: the next load must not look for it.
+    let persistent = kind.is_persistent();
+    if persistent {
+        boot::set_active_db(&name);
+    }
     if let Err(failure) = boot::open_bank(handle, store, &name).await {
-        boot::set_active_db(old_db);
+        if persistent {
+            boot::set_active_db(old_db);
+        }
         return Err(format!(
             "the imported log was written but could not be opened: {}",
             failure.reason

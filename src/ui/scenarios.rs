@@ -207,6 +207,13 @@ pub fn ScenarioBar() -> impl IntoView {
             focus_first(&["[data-testid=scenario-confirm]"]);
         }
     };
+    // Back to the button that asked.
+    let cancel = move || {
+        if let Some(s) = pending.get_untracked().and_then(|i| SCENARIOS.get(i)) {
+            focus_first(&[&format!("[data-testid=scenario-{}]", s.key)]);
+        }
+        pending.set(None);
+    };
     let pending_title = move || {
         pending
             .get()
@@ -231,6 +238,11 @@ pub fn ScenarioBar() -> impl IntoView {
             <FormError error=error test_id="scenario-error"/>
         </nav>
         <div class="dialog dialog--calm" role="dialog" aria-labelledby="scenario-dialog-title" hidden=move || pending.get().is_none()
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    cancel();
+                }
+            }
             data-testid="scenario-dialog">
             <h2 id="scenario-dialog-title">"Load “" {pending_title} "”?"</h2>
             <p>
@@ -238,8 +250,12 @@ pub fn ScenarioBar() -> impl IntoView {
                 {move || match bank.last_position() {
                     1 => "1 event".to_owned(),
                     n => format!("{n} events"),
-                }} ") stays stored in this browser but is no longer shown: "
-                "export it first to keep a file you can import again."
+                }}
+                {move || if bank.store_kind.get().is_persistent() {
+                    ") stays stored in this browser but is no longer shown: export it first to keep a file you can import again."
+                } else {
+                    ") lives in memory only and will be gone: export it first to keep it."
+                }}
             </p>
             <div class="actions">
                 <button class="button button--secondary" type="button" on:click=move |_| export(bank) data-testid="scenario-export">
@@ -252,7 +268,7 @@ pub fn ScenarioBar() -> impl IntoView {
                 } data-testid="scenario-confirm">
                     "Load the scenario"
                 </button>
-                <button class="button button--secondary" type="button" on:click=move |_| pending.set(None)>
+                <button class="button button--secondary" type="button" on:click=move |_| cancel()>
                     "Cancel"
                 </button>
             </div>

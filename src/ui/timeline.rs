@@ -291,8 +291,9 @@ pub fn SagaTimeline() -> impl IntoView {
                 let state = outcome.state();
                 bank.announce(format!("{id}: {}", describe(state)));
                 error.set(None);
-                if state.is_terminal() {
-                    // Next step is disabled now: keep the keyboard on the saga.
+                if state.is_terminal() && keyboard_on_controls() {
+                    // Next step and Play are disabled now: keep the keyboard on the saga
+                    // (but never take it from wherever else the user went meanwhile).
                     focus_first(&["#timeline-title"]);
                 }
                 !state.is_terminal()
@@ -475,4 +476,14 @@ fn Lane(title: &'static str, spans: Vec<Span>, positions: HashMap<String, u64>) 
 fn seconds(ms: u32) -> String {
     let tenths = (ms + 50) / 100;
     format!("{}.{} s", tenths / 10, tenths % 10)
+}
+
+/// Whether keyboard focus is on the step controls (or nowhere), so moving it is no
+/// surprise.
+fn keyboard_on_controls() -> bool {
+    let Some(active) = document().active_element() else {
+        return true;
+    };
+    let test_id = active.get_attribute("data-testid").unwrap_or_default();
+    active.tag_name() == "BODY" || test_id == "next-step" || test_id == "play"
 }

@@ -15,16 +15,10 @@ use crate::domain::{AccountId, Money, SagaStep, TransferId, TransferMoney};
 /// Transfers: the form, the list, the timeline.
 #[component]
 pub fn TransfersPanel() -> impl IntoView {
-    let bank = use_bank();
     view! {
         <section class="panel panel--transfers" aria-labelledby="transfers-title">
             <h2 id="transfers-title">"Transfers"</h2>
-            // A new form for each bank (a scenario, an import, a reset): nothing typed
-            // for the old bank is left in it.
-            {move || {
-                bank.db_name.track();
-                view! { <TransferForm/> }
-            }}
+            <TransferForm/>
             <TransferList/>
             <SagaTimeline/>
         </section>
@@ -111,6 +105,22 @@ fn TransferForm() -> impl IntoView {
     let crash = RwSignal::new(String::from("none"));
     let error = RwSignal::new(None::<String>);
     let crashed = RwSignal::new(None::<String>);
+    // A new bank (a scenario, an import, a reset): nothing typed for the old one stays.
+    // (Emptied in place: a form rebuilt while the page runs lost its fault options'
+    // inputs in Chromium, which left them unrendered inside the <details>.)
+    Effect::new(move |first: Option<()>| {
+        bank.db_name.track();
+        if first.is_some() {
+            for field in [from, to, amount, description] {
+                field.set(String::new());
+            }
+            reject_credit.set(false);
+            transient_count.set("0".into());
+            crash.set("none".into());
+            error.set(None);
+            id_touched.set(false);
+        }
+    });
     Effect::new(move |_| {
         // Keep a fresh suggestion in an id field the user has not typed in.
         let next = suggested();
@@ -176,10 +186,13 @@ fn TransferForm() -> impl IntoView {
         let Some(b) = bank.bank() else { return };
         let transfer_id = command.transfer_id.clone();
         let step_mode = stepwise.get_untracked();
+        let plan_rejects = plan.reject_credit;
         let sent = (
             amount.get_untracked(),
             description.get_untracked(),
             id.get_untracked(),
+            transient_count.get_untracked(),
+            crash.get_untracked(),
         );
         leptos::task::spawn_local(async move {
             // Faults are attached only if this really starts the transfer.
@@ -194,11 +207,16 @@ fn TransferForm() -> impl IntoView {
                     error.set(None);
                     clear_if_unchanged(amount, &sent.0, "");
                     clear_if_unchanged(description, &sent.1, "");
-                    // A fault is for the transfer it was chosen for, never the next one.
-                    reject_credit.set(false);
-                    transient_count.set("0".into());
-                    crash.set("none".into());
-                    if id.get_untracked() == sent.2 {
+                    // A fault is for the transfer it was chosen for, never the next one
+                    // (unless it was changed meanwhile, for the next one).
+                    if started {
+                        if reject_credit.try_get_untracked() == Some(plan_rejects) {
+                            reject_credit.set(false);
+                        }
+                        clear_if_unchanged(transient_count, &sent.3, "0");
+                        clear_if_unchanged(crash, &sent.4, "none");
+                    }
+                    if id.try_get_untracked().as_deref() == Some(sent.2.as_str()) {
                         id_touched.set(false);
                         id.set(suggested());
                     }

@@ -150,7 +150,8 @@ pub fn FormError(
 /// Resets a form field after its command succeeded, unless the user has typed
 /// something else since it was sent.
 pub fn clear_if_unchanged(field: RwSignal<String>, sent: &str, reset_to: &str) {
-    if field.get_untracked() == sent {
+    // `try_`: the form may be gone by the time its command finishes.
+    if field.try_get_untracked().as_deref() == Some(sent) {
         field.set(reset_to.to_owned());
     }
 }
@@ -202,22 +203,36 @@ pub fn TransfersHead() -> impl IntoView {
     }
 }
 
-/// After the next paint (so an element rendered just now can take it), moves keyboard
-/// focus to the first element that matches one of `selectors`; focusing scrolls it
-/// into view.
-pub fn focus_first(selectors: &'static [&'static str]) {
+/// Moves keyboard focus to the first of `selectors` present on the page; focusing
+/// scrolls it into view. What was just asked for may render a little later, so this
+/// looks again on each of the next frames (about a third of a second) for the first
+/// choice before settling for a later one.
+pub fn focus_first(selectors: &[&str]) {
+    let owned: Vec<String> = selectors.iter().map(|s| (*s).to_owned()).collect();
+    focus_attempt(std::rc::Rc::new(owned), 20);
+}
+
+fn focus_attempt(selectors: std::rc::Rc<Vec<String>>, frames_left: u32) {
     request_animation_frame(move || {
         let document = document();
-        for selector in selectors {
-            let found = document
+        let find = |selector: &String| {
+            document
                 .query_selector(selector)
                 .ok()
                 .flatten()
-                .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
-            if let Some(element) = found {
+                .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
+        };
+        let candidates = if frames_left == 0 {
+            &selectors[..]
+        } else {
+            &selectors[..selectors.len().min(1)]
+        };
+        match candidates.iter().find_map(find) {
+            Some(element) => {
                 let _ = element.focus();
-                return;
             }
+            None if frames_left > 0 => focus_attempt(selectors, frames_left - 1),
+            None => {}
         }
     });
 }

@@ -102,6 +102,28 @@ test('the accounts view works at 375px wide without sideways scrolling', async (
   );
 });
 
+test('a double click on Deposit deposits once; closing asks with the keyboard on "Keep it open" and gives it back', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    await openAccount(page, 'alice', 'Alice', '0');
+    await selectAccount(page, 'alice');
+    const form = page.getByTestId('money-form');
+    await form.getByLabel('Amount').fill('5');
+    await form.getByRole('button', { name: 'Deposit' }).dblclick();
+    await waitBalance(page, 'alice', '5.00');
+    await page.getByTestId('announcer').getByText('5.00 deposited into alice').waitFor();
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+    assert.equal((await page.getByTestId('audit-count').textContent()).trim(), '2 events', 'one deposit, not two');
+    await waitBalance(page, 'alice', '5.00');
+
+    await page.getByTestId('close-account').click();
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === 'close-keep');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('close-confirm').waitFor({ state: 'hidden' });
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === 'close-account');
+  }, BANK);
+});
+
 /** Closes the account shown in `detail`, answering its "for good?" question. */
 async function closeAccount(detail) {
   await detail.getByRole('button', { name: 'Close account' }).click();

@@ -67,9 +67,15 @@ export async function errorText(page, testId, expected) {
 }
 
 export async function loadScenario(page, key) {
+  // A scenario runs in a new database, which the store badge names.
+  const before = await page.getByTestId('store-badge').textContent();
   await page.getByTestId(`scenario-${key}`).click();
   // On a bank with events a scenario asks first, since it starts a new bank.
   if (await page.getByTestId('scenario-dialog').isVisible()) await page.getByTestId('scenario-confirm').click();
+  await page.waitForFunction(
+    (before) => document.querySelector('[data-testid="store-badge"]')?.textContent !== before,
+    before,
+  );
   await page.getByTestId('saga-timeline').or(page.getByTestId('account-list').locator('tbody tr').first()).first().waitFor();
 }
 

@@ -280,6 +280,13 @@ test('a scenario on a bank with events asks first; Cancel keeps the bank; Load s
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await waitBalance(page, 'mine', '500.00');
+    // The keyboard is back on the button that asked; Escape cancels too.
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === 'scenario-compensation');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === 'scenario-confirm');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await waitBalance(page, 'mine', '500.00');
 
     await page.getByTestId('scenario-compensation').click();
     await page.getByTestId('scenario-confirm').click();
