@@ -102,7 +102,7 @@ pub fn App() -> impl IntoView {
         match boot::boot(handle).await {
             Ok(()) => {
                 phase.set(Phase::Ready);
-                route::reveal_hash_target();
+                route::reveal_hash_target(handle);
                 // For measurements: when the bank was first shown (see README).
                 if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
                     let _ = performance.mark("sagabank-ready");
@@ -143,6 +143,17 @@ fn Bank() -> impl IntoView {
                     view! {
                         <p class="banner banner--warning" role="status" data-testid="storage-warning">
                             {warning}
+                        </p>
+                    }
+                })
+        }}
+        {move || {
+            bank.link_notice
+                .get()
+                .map(|notice| {
+                    view! {
+                        <p class="banner banner--warning" role="status" data-testid="link-notice">
+                            {notice}
                         </p>
                     }
                 })

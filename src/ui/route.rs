@@ -50,7 +50,13 @@ pub fn follow_hash(handle: BankHandle) {
         let hash = web_sys::window()
             .and_then(|w| w.location().hash().ok())
             .unwrap_or_default();
-        match parse(&hash) {
+        let target = parse(&hash);
+        // Before the bank is open there is nothing to check against (see
+        // `reveal_hash_target`).
+        if handle.bank().is_some() {
+            check_target(handle, target.as_ref());
+        }
+        match target {
             Some(Target::Account(id)) => account.set(Some(id)),
             Some(Target::Transfer(id)) => handle.selected_transfer.set(Some(id)),
             Some(Target::Event(position)) => handle.selected_position.set(Some(position)),
@@ -93,11 +99,13 @@ pub fn replace_hash(target: Option<&Target>) {
 
 /// Scrolls what the hash points at into view, once it is rendered: for a deep link
 /// opened in a new tab, where the page would otherwise start at its top.
-pub fn reveal_hash_target() {
+pub fn reveal_hash_target(handle: BankHandle) {
     let hash = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
-    let selector = match parse(&hash) {
+    let target = parse(&hash);
+    check_target(handle, target.as_ref());
+    let selector = match target {
         Some(Target::Account(_)) => "[data-testid=account-detail]",
         Some(Target::Transfer(_)) => "[data-testid=saga-timeline]",
         Some(Target::Event(_)) => "[data-testid=audit-details]",
@@ -108,6 +116,27 @@ pub fn reveal_hash_target() {
             element.scroll_into_view();
         }
     });
+}
+
+/// Says so on the page when a link names an account, transfer or event this bank does
+/// not have (a link from another browser, or from before a reset).
+fn check_target(handle: BankHandle, target: Option<&Target>) {
+    let missing = match target {
+        Some(Target::Account(id)) => handle
+            .read(|m| !m.accounts.contains_key(id))
+            .unwrap_or(false)
+            .then(|| format!("account {id}")),
+        Some(Target::Transfer(id)) => handle
+            .read(|m| !m.transfers.contains_key(id))
+            .unwrap_or(false)
+            .then(|| format!("transfer {id}")),
+        Some(Target::Event(position)) => (*position == 0 || *position > handle.last_position())
+            .then(|| format!("event #{position}")),
+        None => None,
+    };
+    handle.link_notice.set(missing.map(|what| {
+        format!("The link points at {what}, which this bank does not have (it may come from another browser, or from before a reset).")
+    }));
 }
 
 /// Reloads the page.

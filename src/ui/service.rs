@@ -37,6 +37,8 @@ pub struct BankHandle {
     pub selected_transfer: RwSignal<Option<TransferId>>,
     /// A short message for screen readers and the status line.
     pub announcement: RwSignal<String>,
+    /// Why the deep link in the URL shows nothing, when it names something missing.
+    pub link_notice: RwSignal<Option<String>>,
 }
 
 impl BankHandle {
@@ -55,6 +57,7 @@ impl BankHandle {
             selected_position: RwSignal::new(None),
             selected_transfer: RwSignal::new(None),
             announcement: RwSignal::new(String::new()),
+            link_notice: RwSignal::new(None),
         }
     }
 

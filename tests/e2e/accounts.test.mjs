@@ -124,6 +124,20 @@ test('a double click on Deposit deposits once; closing asks with the keyboard on
   }, BANK);
 });
 
+test('a deep link to something this bank does not have says so, and the notice goes with the next link', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    await openAccount(page, 'alice', 'Alice', '1.00');
+    const missing = await app.open('#event=99');
+    assert.match(await missing.getByTestId('link-notice').textContent(), /points at event #99, which this bank does not have/);
+    await missing.evaluate(() => { location.hash = '#account=nobody'; });
+    await missing.getByTestId('link-notice').getByText('account nobody').waitFor();
+    await missing.evaluate(() => { location.hash = '#account=alice'; });
+    await missing.getByTestId('link-notice').waitFor({ state: 'detached' });
+    await missing.getByTestId('account-detail').getByRole('heading').filter({ hasText: 'alice' }).waitFor();
+  }, BANK);
+});
+
 /** Closes the account shown in `detail`, answering its "for good?" question. */
 async function closeAccount(detail) {
   await detail.getByRole('button', { name: 'Close account' }).click();
