@@ -1249,6 +1249,16 @@ fn ExportImport() -> impl IntoView {
         }
     };
 
+    // Escape cancels while the question is open, wherever the focus is (it may not
+    // have reached the dialog yet).
+    let escape = window_event_listener(ev::keydown, move |ev| {
+        let open = pending.try_with_value(Option::is_some).unwrap_or(false);
+        if open && ev.key() == "Escape" {
+            cancel();
+        }
+    });
+    on_cleanup(move || escape.remove());
+
     let confirm = move |_| {
         let Some(events) = pending.get_value() else {
             return;
@@ -1345,11 +1355,6 @@ fn ExportImport() -> impl IntoView {
                             aria-labelledby="import-confirm-title"
                             aria-describedby="import-confirm-text"
                             data-testid="import-confirm"
-                            on:keydown=move |ev: ev::KeyboardEvent| {
-                                if ev.key() == "Escape" {
-                                    cancel();
-                                }
-                            }
                         >
                             <h4 id="import-confirm-title">"Replace the log?"</h4>
                             <p id="import-confirm-text">

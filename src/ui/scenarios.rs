@@ -214,6 +214,20 @@ pub fn ScenarioBar() -> impl IntoView {
         }
         pending.set(None);
     };
+    // Escape cancels either question while it is open, wherever the focus is.
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() != "Escape" {
+            return;
+        }
+        if pending.try_get_untracked().flatten().is_some() {
+            cancel();
+        }
+        if confirming.try_get_untracked() == Some(true) {
+            confirming.set(false);
+            focus_first(&["[data-testid=reset]"]);
+        }
+    });
+    on_cleanup(move || escape.remove());
     let pending_title = move || {
         pending
             .get()
@@ -238,11 +252,6 @@ pub fn ScenarioBar() -> impl IntoView {
             <FormError error=error test_id="scenario-error"/>
         </nav>
         <div class="dialog dialog--calm" role="dialog" aria-labelledby="scenario-dialog-title" hidden=move || pending.get().is_none()
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    cancel();
-                }
-            }
             data-testid="scenario-dialog">
             <h2 id="scenario-dialog-title">"Load “" {pending_title} "”?"</h2>
             <p>

@@ -192,3 +192,39 @@ test('on a ?db= link, a scenario rewrites the link to its new database, so a rel
     await waitBalance(old, 'zed', '5.00');
   }, BANK);
 });
+
+test('Reset asks first, offers the events as a file, and then empties the bank for good', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    await loadScenario(page, 'seed-demo');
+    await waitBalance(page, 'alice-123', '750.00');
+    const oldDb = (await page.getByTestId('store-badge').textContent()).split('·').pop().trim();
+    const dialog = page.getByTestId('reset-dialog');
+
+    // Escape (or Cancel) leaves everything as it was, with the keyboard back on Reset.
+    await page.getByTestId('reset').click();
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === 'reset');
+    await waitBalance(page, 'alice-123', '750.00');
+
+    // The export offered first is the whole log.
+    await page.getByTestId('reset').click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('reset-export').click()]);
+    const { readFile } = await import('node:fs/promises');
+    const lines = (await readFile(await download.path(), 'utf8')).trimEnd().split('\n');
+    assert.equal(lines.length, Number((await page.getByTestId('audit-count').textContent()).match(/\d+/)[0]));
+    assert.equal(JSON.parse(lines[0]).type, 'AccountOpened');
+
+    await page.getByTestId('reset-confirm').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByTestId('audit-count').getByText('0 events').waitFor();
+    assert.equal(await page.getByTestId('account-row-alice-123').count(), 0);
+    await app.reload(page);
+    await page.getByTestId('audit-count').getByText('0 events').waitFor();
+    // The old database is gone, not just hidden.
+    const names = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+    assert.ok(!names.includes(oldDb), `${oldDb} is still there: ${names.join(', ')}`);
+  }, BANK);
+});
