@@ -369,7 +369,7 @@ pub fn SagaTimeline() -> impl IntoView {
         let state = t.state.clone();
         let reason = t.reason().map(str::to_owned);
         view! {
-            <article class="saga-timeline" aria-labelledby="timeline-title" data-testid="saga-timeline">
+            <article class="saga-timeline" aria-labelledby="timeline-title" aria-busy=move || busy.get().to_string() data-testid="saga-timeline">
                 <h3 id="timeline-title" tabindex="-1">
                     "Saga of " {t.transfer_id.to_string()} " "
                     <TransferBadge state=Signal::derive(move || state.clone())/>

@@ -84,13 +84,15 @@ export async function spanStatus(page, key) {
   return page.getByTestId(`span-${key}`).getAttribute('data-status');
 }
 
+/** Presses Next step and waits until the step is written and shown (the timeline is
+ * busy while a step runs, and a step can change the text more than once). */
 export async function nextStep(page) {
   const before = await page.getByTestId('saga-timeline').textContent();
   await page.getByTestId('next-step').click();
-  await page.waitForFunction(
-    (before) => document.querySelector('[data-testid="saga-timeline"]')?.textContent !== before,
-    before,
-  );
+  await page.waitForFunction((before) => {
+    const timeline = document.querySelector('[data-testid="saga-timeline"]');
+    return timeline && timeline.getAttribute('aria-busy') !== 'true' && timeline.textContent !== before;
+  }, before);
 }
 
 export async function transferStatus(page, id) {

@@ -299,10 +299,10 @@ test('a scenario on a bank with events asks first; Cancel keeps the bank; Load s
     while (await page.getByTestId('next-step').isEnabled()) {
       const before = await page.getByTestId('saga-timeline').textContent();
       await page.keyboard.press('Enter');
-      await page.waitForFunction(
-        (before) => document.querySelector('[data-testid="saga-timeline"]')?.textContent !== before,
-        before,
-      );
+      await page.waitForFunction((before) => {
+        const timeline = document.querySelector('[data-testid="saga-timeline"]');
+        return timeline && timeline.getAttribute('aria-busy') !== 'true' && timeline.textContent !== before;
+      }, before);
     }
     await page.waitForFunction(() => document.activeElement?.id === 'timeline-title');
     assert.match(await page.getByTestId('saga-timeline').textContent(), /compensated/);
