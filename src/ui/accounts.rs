@@ -381,6 +381,21 @@ fn AccountCard(id: AccountId) -> impl IntoView {
                 <button class="button" type="submit" disabled=move || sending.get()>"Deposit"</button>
                 <button class="button button--secondary" type="button" on:click=withdraw disabled=move || sending.get()>"Withdraw"</button>
             </form>
+            // What the rules allow in this status: every button stays, so the rules can
+            // be tried and their refusals read, but nobody has to guess.
+            <p class="hint" data-testid="status-hint">
+                {move || match status.get() {
+                    crate::domain::AccountStatus::Active => {
+                        "Active: it takes deposits and withdrawals; it can be suspended, or closed once at 0.00."
+                    }
+                    crate::domain::AccountStatus::Suspended => {
+                        "Suspended: deposits, withdrawals and closing are refused until it is reactivated."
+                    }
+                    crate::domain::AccountStatus::Closed => {
+                        "Closed for good: every command on it is refused."
+                    }
+                }}
+            </p>
             <div class="form form--inline" role="group" aria-label="Account status">
                 <label>
                     "Reason to suspend"

@@ -50,6 +50,7 @@ test('a newcomer opens and funds accounts, and every bad input gets a clear mess
     await detail.getByLabel('Reason to suspend').fill('card lost');
     await detail.getByRole('button', { name: 'Suspend' }).click();
     await page.getByTestId('account-row-alice-123').getByText('suspended').waitFor();
+    assert.match(await page.getByTestId('status-hint').textContent(), /Suspended: deposits, withdrawals and closing are refused/);
     await move(page, 'deposit', '5');
     assert.match(await errorText(page, 'account-error', /account is suspended, not active/), /account is suspended, not active/);
     await closeAccount(detail);
@@ -68,6 +69,7 @@ test('a newcomer opens and funds accounts, and every bad input gets a clear mess
     await page.getByTestId('account-row-alice-123').getByText('active').waitFor();
     await closeAccount(detail);
     await page.getByTestId('account-row-alice-123').getByText('closed').waitFor();
+    assert.match(await page.getByTestId('status-hint').textContent(), /Closed for good/);
 
     // The statement: one line per event, newest first, with the running balance.
     const lines = page.getByTestId('statement').locator('tbody tr');
