@@ -255,16 +255,6 @@ async fn realistic_log(n: usize) -> Vec<Rc<Recorded>> {
     events
 }
 
-fn new_event(recorded: &Recorded) -> NewEvent {
-    NewEvent {
-        event: recorded.event.clone(),
-        event_id: recorded.event_id.clone(),
-        recorded_at: recorded.recorded_at.clone(),
-        correlation_id: recorded.correlation_id.clone(),
-        causation_id: recorded.causation_id.clone(),
-    }
-}
-
 /// Copies `events` (a whole log, in global order) into `store` through the adapter:
 /// one append per run of consecutive events of one stream, with its expected version.
 /// Checks the store gave every event the position and version it had.
@@ -272,7 +262,10 @@ async fn copy_through_adapter<S: EventStore>(store: &S, events: &[Rc<Recorded>])
     let mut rest = events;
     while let Some(first) = rest.first() {
         let run = rest.iter().take_while(|e| e.stream == first.stream).count();
-        let batch: Vec<NewEvent> = rest[..run].iter().map(|e| new_event(e)).collect();
+        let batch: Vec<NewEvent> = rest[..run]
+            .iter()
+            .map(|e| NewEvent::from(e.as_ref()))
+            .collect();
         let stored = store
             .append(&first.stream, first.version - 1, batch)
             .await
@@ -546,7 +539,10 @@ async fn local_cold_start(n: usize, events: &[Rc<Recorded>], reference: &Bank<Me
     let mut written = 0;
     while let Some(first) = rest.first() {
         let run = rest.iter().take_while(|e| e.stream == first.stream).count();
-        let batch: Vec<NewEvent> = rest[..run].iter().map(|e| new_event(e)).collect();
+        let batch: Vec<NewEvent> = rest[..run]
+            .iter()
+            .map(|e| NewEvent::from(e.as_ref()))
+            .collect();
         match store.append(&first.stream, first.version - 1, batch).await {
             Ok(_) => {}
             Err(StoreError::QuotaExceeded(message)) => {

@@ -19,6 +19,27 @@ use super::idb::IndexedDbStore;
 use super::local::LocalStorageStore;
 use super::{EventStore, MemoryStore, NewEvent, Recorded, StoreError};
 
+/// Checks that `events` (an imported log's slice) can go onto the end of a log whose
+/// last position is `last`: the first follows it and the rest follow each other.
+pub(crate) fn check_continues(events: &[Recorded], last: u64) -> Result<(), StoreError> {
+    let Some(first) = events.first() else {
+        return Ok(());
+    };
+    let in_order = events
+        .iter()
+        .zip(first.position..)
+        .all(|(r, position)| r.position == position);
+    if first.position == last + 1 && in_order {
+        Ok(())
+    } else {
+        Err(StoreError::Unavailable(format!(
+            "the events do not continue the log (it ends at position {last}; they start at \
+             position {})",
+            first.position
+        )))
+    }
+}
+
 /// Which adapter backs a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StoreKind {
@@ -126,35 +147,12 @@ impl AnyStore {
         };
         // Everything is checked before the first append, so a refusal writes nothing.
         let tail = self.read_all(first.position.saturating_sub(1)).await?;
-        let continues = match first.position {
-            0 => false,
-            1 => tail.is_empty(),
-            p => tail.len() == 1 && tail[0].position == p - 1,
-        };
-        let in_order = events
-            .iter()
-            .zip(first.position..)
-            .all(|(r, position)| r.position == position);
-        if !continues || !in_order {
-            return Err(StoreError::Unavailable(format!(
-                "the events do not continue the log: they start at position {}",
-                first.position
-            )));
-        }
+        check_continues(events, tail.last().map_or(0, |r| r.position))?;
         for run in events.chunk_by(|a, b| a.stream == b.stream && b.version == a.version + 1) {
             let Some(first) = run.first() else {
                 continue;
             };
-            let batch = run
-                .iter()
-                .map(|r| NewEvent {
-                    event: r.event.clone(),
-                    event_id: r.event_id.clone(),
-                    recorded_at: r.recorded_at.clone(),
-                    correlation_id: r.correlation_id.clone(),
-                    causation_id: r.causation_id.clone(),
-                })
-                .collect();
+            let batch = run.iter().map(NewEvent::from).collect();
             // A version stored already is a conflict here, and nothing of the run lands.
             let stored = self
                 .append(&first.stream, first.version.saturating_sub(1), batch)

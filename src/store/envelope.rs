@@ -26,6 +26,20 @@ pub struct NewEvent {
     pub causation_id: String,
 }
 
+impl From<&Recorded> for NewEvent {
+    /// The event of a stored record with its own ids and time, to store again
+    /// elsewhere (an import).
+    fn from(r: &Recorded) -> NewEvent {
+        NewEvent {
+            event: r.event.clone(),
+            event_id: r.event_id.clone(),
+            recorded_at: r.recorded_at.clone(),
+            correlation_id: r.correlation_id.clone(),
+            causation_id: r.causation_id.clone(),
+        }
+    }
+}
+
 /// An event as stored: its envelope and the event itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {

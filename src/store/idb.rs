@@ -68,7 +68,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DomException, IdbDatabase, IdbTransaction};
 
-use super::any::{js_position, js_text, LogCheck, RawRecord, StreamCheck};
+use super::any::{check_continues, js_position, js_text, LogCheck, RawRecord, StreamCheck};
 use super::{EventStore, NewEvent, Recorded, StoreError};
 
 /// The IndexedDB schema version of the database (not the events' schema version):
@@ -280,17 +280,7 @@ impl IndexedDbStore {
             .map_err(|e| failed("cannot read the last position", &e))?
             .await
             .map_err(|e| failed("cannot read the last position", &e))?;
-        match cursor {
-            None => Ok(0),
-            Some(cursor) => {
-                let key = cursor
-                    .key()
-                    .map_err(|e| failed("cannot read the last position", &e))?;
-                js_position(&key).ok_or_else(|| {
-                    StoreError::Corrupt(format!("a record has an invalid key: {}", js_text(&key)))
-                })
-            }
-        }
+        position_at(cursor)
     }
 
     /// Writes events recorded elsewhere (an imported log) exactly as they are:
@@ -300,23 +290,15 @@ impl IndexedDbStore {
     /// as [`crate::app::import::parse_log`] checks; a stream version stored twice fails
     /// the whole call (the stream index is unique) and nothing is written.
     pub async fn restore(&self, events: &[Recorded]) -> Result<(), StoreError> {
-        let Some(first) = events.first() else {
+        if events.is_empty() {
             return Ok(());
-        };
+        }
         let (tx, store) = self.begin(TransactionMode::ReadWrite)?;
         let done = TxDone::watch(store.transaction().into());
         let last = Self::last_position(&store).await?;
-        let in_order = events
-            .iter()
-            .zip(first.position..)
-            .all(|(r, position)| r.position == position);
-        if first.position != last + 1 || !in_order {
+        if let Err(e) = check_continues(events, last) {
             let _ = tx.abort();
-            return Err(StoreError::Unavailable(format!(
-                "the events do not continue the log (it ends at position {last}; they start \
-                 at position {})",
-                first.position
-            )));
+            return Err(e);
         }
         // Each stream must go on from its stored version, without gaps.
         let mut next_version: HashMap<&str, u64> = HashMap::new();
@@ -366,20 +348,11 @@ impl EventStore for IndexedDbStore {
             .map_err(|e| failed("cannot read the last position", &e))?
             .into_future();
         let current = Self::last_version(&store, stream).await?;
-        let last_position = match last_position
-            .await
-            .map_err(|e| failed("cannot read the last position", &e))?
-        {
-            None => 0,
-            Some(cursor) => {
-                let key = cursor
-                    .key()
-                    .map_err(|e| failed("cannot read the last position", &e))?;
-                js_position(&key).ok_or_else(|| {
-                    StoreError::Corrupt(format!("a record has an invalid key: {}", js_text(&key)))
-                })?
-            }
-        };
+        let last_position = position_at(
+            last_position
+                .await
+                .map_err(|e| failed("cannot read the last position", &e))?,
+        )?;
         if current != expected_version {
             let _ = tx.abort();
             return Err(StoreError::Conflict {
@@ -753,6 +726,19 @@ fn decode(value: &JsValue) -> Result<(Recorded, JsValue), StoreError> {
         )));
     }
     Ok((event, line_js))
+}
+
+/// The position a key cursor on the events stands at (0 with no cursor: an empty log).
+fn position_at(cursor: Option<::idb::KeyCursor>) -> Result<u64, StoreError> {
+    let Some(cursor) = cursor else {
+        return Ok(0);
+    };
+    let key = cursor
+        .key()
+        .map_err(|e| failed("cannot read the last position", &e))?;
+    js_position(&key).ok_or_else(|| {
+        StoreError::Corrupt(format!("a record has an invalid key: {}", js_text(&key)))
+    })
 }
 
 /// Where an event record is, for messages.
