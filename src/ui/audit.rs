@@ -24,7 +24,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::route::{self, Target};
 use super::service::{use_bank, BankHandle, BrowserBank};
-use super::widgets::FormError;
+use super::widgets::{focus_first, on_escape, FormError};
 use super::{boot, files};
 use crate::app::import::parse_log;
 use crate::app::ReadModels;
@@ -1155,7 +1155,6 @@ fn ExportImport() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let pending: StoredValue<Option<Rc<Vec<Recorded>>>, LocalStorage> =
         StoredValue::new_local(None);
-    let confirm_button = NodeRef::<html::Button>::new();
     let file_input = NodeRef::<html::Input>::new();
 
     let exporting = RwSignal::new(false);
@@ -1229,7 +1228,7 @@ fn ExportImport() -> impl IntoView {
                         incoming,
                         persistent: handle.store_kind.get_untracked().is_persistent(),
                     });
-                    focus_soon(confirm_button);
+                    focus_first(&["[data-testid=import-replace]"]);
                 }
                 Err(e) => {
                     error.set(Some(e.to_string()));
@@ -1251,13 +1250,11 @@ fn ExportImport() -> impl IntoView {
 
     // Escape cancels while the question is open, wherever the focus is (it may not
     // have reached the dialog yet).
-    let escape = window_event_listener(ev::keydown, move |ev| {
-        let open = pending.try_with_value(Option::is_some).unwrap_or(false);
-        if open && ev.key() == "Escape" {
+    on_escape(move || {
+        if pending.try_with_value(Option::is_some).unwrap_or(false) {
             cancel();
         }
     });
-    on_cleanup(move || escape.remove());
 
     let confirm = move |_| {
         let Some(events) = pending.get_value() else {
@@ -1368,7 +1365,6 @@ fn ExportImport() -> impl IntoView {
                                 <button
                                     type="button"
                                     class="button"
-                                    node_ref=confirm_button
                                     data-testid="import-replace"
                                     on:click=confirm
                                 >
@@ -1433,15 +1429,6 @@ async fn replace_log(
         ));
     }
     Ok(name)
-}
-
-/// Focuses `target` once it is rendered.
-fn focus_soon(target: NodeRef<html::Button>) {
-    request_animation_frame(move || {
-        if let Some(button) = target.get_untracked() {
-            let _ = button.focus();
-        }
-    });
 }
 
 /// Lets the browser paint before a long synchronous step.

@@ -78,9 +78,7 @@ fn replace_query_param(name: &str, value: &str) {
         String::from(params.to_string()),
         location.hash().unwrap_or_default()
     );
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-    }
+    super::route::replace_url(&url);
 }
 
 /// A database name not used before.

@@ -92,8 +92,13 @@ pub fn replace_hash(target: Option<&Target>) {
             location.search().unwrap_or_default()
         ),
     };
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    replace_url(&url);
+}
+
+/// Puts `url` in the address bar without a reload, a history entry or a `hashchange`.
+pub fn replace_url(url: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
     }
 }
 

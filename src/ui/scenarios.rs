@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::boot::{fresh_db_name, set_active_db};
 use super::route::{self, Target};
 use super::service::{browser_env, use_bank, BankHandle};
-use super::widgets::{focus_first, FormError};
+use super::widgets::{focus_first, on_escape, FormError};
 use crate::app::{scenario, Bank, FaultPlan};
 use crate::domain::{BankCommand, SagaStep};
 use crate::store::any::AnyStore;
@@ -215,10 +215,7 @@ pub fn ScenarioBar() -> impl IntoView {
         pending.set(None);
     };
     // Escape cancels either question while it is open, wherever the focus is.
-    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.key() != "Escape" {
-            return;
-        }
+    on_escape(move || {
         if pending.try_get_untracked().flatten().is_some() {
             cancel();
         }
@@ -227,7 +224,6 @@ pub fn ScenarioBar() -> impl IntoView {
             focus_first(&["[data-testid=reset]"]);
         }
     });
-    on_cleanup(move || escape.remove());
     let pending_title = move || {
         pending
             .get()

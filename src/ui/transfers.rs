@@ -272,7 +272,8 @@ fn TransferForm() -> impl IntoView {
         }
     };
     // Accounts that do not exist are allowed (the saga shows what happens), but said.
-    let unknown_accounts = move || {
+    // A memo: the hint's text and its `hidden` read it on every keystroke.
+    let unknown_accounts = Memo::new(move |_| {
         let missing = |text: String| {
             let id = AccountId::parse(&text).ok()?;
             let known = bank.read(|m| m.accounts.contains_key(&id)).unwrap_or(true);
@@ -287,7 +288,7 @@ fn TransferForm() -> impl IntoView {
             )),
             (None, None) => None,
         }
-    };
+    });
 
     view! {
         // novalidate: every check is ours, with a message next to the form; the
@@ -383,8 +384,8 @@ fn TransferForm() -> impl IntoView {
                     </label>
                 </div>
             </details>
-            <p class="hint hint--warning" hidden=move || unknown_accounts().is_none() data-testid="transfer-unknown-account">
-                {move || unknown_accounts().unwrap_or_default()}
+            <p class="hint hint--warning" hidden=move || unknown_accounts.with(Option::is_none) data-testid="transfer-unknown-account">
+                {move || unknown_accounts.get().unwrap_or_default()}
             </p>
             <button class="button" type="submit">"Start transfer"</button>
             <FormError error=error test_id="transfer-error"/>

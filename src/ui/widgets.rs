@@ -236,3 +236,14 @@ fn focus_attempt(selectors: std::rc::Rc<Vec<String>>, frames_left: u32) {
         }
     });
 }
+
+/// Calls `f` on every Escape key press on the page while the calling component lives:
+/// for questions that must close even before focus has reached them.
+pub fn on_escape(f: impl Fn() + 'static) {
+    let listener = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            f();
+        }
+    });
+    on_cleanup(move || listener.remove());
+}
