@@ -12,31 +12,12 @@ use std::time::{Duration, Instant};
 
 use sagabank::app::{Bank, Env, ReadModels};
 use sagabank::domain::account::{CloseAccount, DepositMoney, OpenAccount};
-use sagabank::domain::{AccountId, BankCommand, Money, TransferId, TransferMoney};
+use sagabank::domain::{BankCommand, Money, TransferId, TransferMoney};
 use sagabank::store::{EventStore, MemoryStore, Recorded};
 
-/// A small deterministic generator (xorshift64*), so every run does the same work.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-fn account(i: u64) -> AccountId {
-    AccountId::parse(&format!("acc-{i}")).expect("valid id")
-}
-
-fn cents(c: u64) -> Money {
-    Money::from_cents(i64::try_from(c).expect("small")).expect("within bounds")
-}
+#[path = "../tests/workload/mod.rs"]
+mod workload;
+use workload::{account, cents, deposit, open_account, Rng};
 
 struct Figures {
     opens: Duration,
@@ -67,12 +48,7 @@ async fn run_once() -> Figures {
         } else {
             Money::ZERO
         };
-        let open = BankCommand::OpenAccount(OpenAccount {
-            account_id: account(i),
-            owner_name: format!("Owner {i}"),
-            initial_balance: initial,
-        });
-        bank.execute(open).await.expect("opens");
+        bank.execute(open_account(i, initial)).await.expect("opens");
         if i >= CLOSED_FROM {
             let close = BankCommand::CloseAccount(CloseAccount {
                 account_id: account(i),
@@ -84,13 +60,9 @@ async fn run_once() -> Figures {
 
     let start = Instant::now();
     for _ in 0..10_000 {
-        let deposit = BankCommand::DepositMoney(DepositMoney {
-            account_id: account(rng.below(CLOSED_FROM)),
-            amount: cents(100 + rng.below(9_901)),
-            description: "bench deposit".into(),
-            transfer_id: None,
-        });
-        bank.execute(deposit).await.expect("deposits");
+        let to = rng.below(CLOSED_FROM);
+        let amount = cents(100 + rng.below(9_901));
+        bank.execute(deposit(to, amount)).await.expect("deposits");
     }
     let deposits = start.elapsed();
 

@@ -8,24 +8,14 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod browser_support;
+use browser_support::sleep;
+
 fn document() -> web_sys::Document {
     web_sys::window()
         .expect("a window")
         .document()
         .expect("a document")
-}
-
-/// Waits `ms` milliseconds (lets the app's tasks and IndexedDB callbacks run).
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .expect("a window")
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .expect("setTimeout");
-    });
-    wasm_bindgen_futures::JsFuture::from(promise)
-        .await
-        .expect("the timer fires");
 }
 
 /// Mounts `f` into a fresh `<div>` appended to `<body>` and returns that div. It stays

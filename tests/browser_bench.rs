@@ -33,13 +33,12 @@
 //! upgrade (or after 5,000 new events, one chunk's worth), the others the usual one.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use js_sys::Reflect;
 use sagabank::app::{Bank, Env};
-use sagabank::domain::account::{CloseAccount, DepositMoney, OpenAccount};
-use sagabank::domain::{AccountId, BankCommand, Money, TransferId, TransferMoney};
+use sagabank::domain::account::CloseAccount;
+use sagabank::domain::{BankCommand, Money, TransferId, TransferMoney};
 use sagabank::store::idb::{IndexedDbStore, CHUNK, CHUNKS_STORE, EVENTS_STORE};
 use sagabank::store::local::LocalStorageStore;
 use sagabank::store::{EventStore, MemoryStore, NewEvent, Recorded, StoreError};
@@ -47,19 +46,13 @@ use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_config
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-thread_local! {
-    static COUNTER: Cell<u32> = const { Cell::new(0) };
-}
+mod browser_support;
+mod workload;
+use workload::{account, cents, deposit, open_account, Rng};
 
-/// A database / store name no earlier run has used (letters, digits and `-` only, as
-/// localStorage names require).
+/// A database / store name no earlier run has used.
 fn fresh_name(what: &str) -> String {
-    let n = COUNTER.with(|c| {
-        c.set(c.get() + 1);
-        c.get()
-    });
-    let salt = (js_sys::Math::random() * 1e9) as u64;
-    format!("bench-{what}-{}-{salt}-{n}", js_sys::Date::now() as u64)
+    browser_support::fresh_name("bench", what)
 }
 
 /// Milliseconds since the page started.
@@ -69,46 +62,6 @@ fn now() -> f64 {
         .performance()
         .expect("performance")
         .now()
-}
-
-/// A small deterministic generator (xorshift64*), so every run does the same work.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-fn account(i: u64) -> AccountId {
-    AccountId::parse(&format!("acc-{i}")).expect("valid id")
-}
-
-fn cents(c: u64) -> Money {
-    Money::from_cents(i64::try_from(c).expect("small")).expect("within bounds")
-}
-
-fn open_account(i: u64, initial: Money) -> BankCommand {
-    BankCommand::OpenAccount(OpenAccount {
-        account_id: account(i),
-        owner_name: format!("Owner {i}"),
-        initial_balance: initial,
-    })
-}
-
-fn deposit(i: u64, amount: Money) -> BankCommand {
-    BankCommand::DepositMoney(DepositMoney {
-        account_id: account(i),
-        amount,
-        description: "bench deposit".into(),
-        transfer_id: None,
-    })
 }
 
 // ---------------------------------------------------------------------------------

@@ -17,38 +17,20 @@ use sagabank::store::local::LocalStorageStore;
 use sagabank::store::{EventStore, MemoryStore, Recorded, StoreError};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-thread_local! {
-    static COUNTER: Cell<u32> = const { Cell::new(0) };
-}
+mod browser_support;
+use browser_support::sleep;
 
 /// A database / store name no earlier test or run has used.
 fn fresh_name(what: &str) -> String {
-    let n = COUNTER.with(|c| {
-        c.set(c.get() + 1);
-        c.get()
-    });
-    let salt = (js_sys::Math::random() * 1e9) as u64;
-    format!("test-{what}-{}-{salt}-{n}", js_sys::Date::now() as u64)
+    browser_support::fresh_name("test", what)
 }
 
 fn storage() -> web_sys::Storage {
     web_sys::window().unwrap().local_storage().unwrap().unwrap()
-}
-
-/// Waits `ms` milliseconds (lets other tasks and messages run).
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
 }
 
 fn corrupt_message(result: Result<impl std::fmt::Debug, StoreError>) -> String {
