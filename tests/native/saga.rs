@@ -363,8 +363,7 @@ fn two_tabs_withdrawing_the_whole_balance_at_once_cannot_overdraw() {
 
     // Two tabs, both with the account loaded at version 1, and a store that lets both
     // decide before either writes.
-    let tab1 = block_on(Bank::open(Yielding(store.clone()), Env::fixed("tab1"))).unwrap();
-    let tab2 = block_on(Bank::open(Yielding(store.clone()), Env::fixed("tab2"))).unwrap();
+    let (tab1, tab2) = yielding_tabs(&store);
     let (r1, r2) = block_on(async {
         futures::join!(
             tab1.execute(withdraw("a", "100.00", "tab 1").into_bank()),
@@ -482,8 +481,7 @@ fn a_commands_reported_events_are_only_its_own() {
     let setup = bank_on(&store, "setup");
     ok(&setup, open("a", "Ann", "100.00"));
     ok(&setup, open("b", "Ben", "0.00"));
-    let tab1 = block_on(Bank::open(Yielding(store.clone()), Env::fixed("tab1"))).unwrap();
-    let tab2 = block_on(Bank::open(Yielding(store.clone()), Env::fixed("tab2"))).unwrap();
+    let (tab1, tab2) = yielding_tabs(&store);
     let (deposits, transferred) = block_on(async {
         futures::join!(
             async {
@@ -528,8 +526,7 @@ fn two_tabs_sending_the_same_transfer_at_once_move_the_money_once() {
     let setup = bank_on(&store, "setup");
     ok(&setup, open("a", "Ann", "100.00"));
     ok(&setup, open("b", "Ben", "0.00"));
-    let tab1 = block_on(Bank::open(Yielding(store.clone()), Env::fixed("tab1"))).unwrap();
-    let tab2 = block_on(Bank::open(Yielding(store.clone()), Env::fixed("tab2"))).unwrap();
+    let (tab1, tab2) = yielding_tabs(&store);
     let (r1, r2) = block_on(async {
         futures::join!(
             tab1.execute(transfer("t1", "a", "b", "30.00", "").into_bank()),
@@ -560,8 +557,7 @@ fn two_tabs_sending_the_same_transfer_at_once_move_the_money_once() {
 #[test]
 fn two_tabs_opening_the_same_account_at_once_open_it_once() {
     let store = MemoryStore::new();
-    let tab1 = block_on(Bank::open(Yielding(store.clone()), Env::fixed("tab1"))).unwrap();
-    let tab2 = block_on(Bank::open(Yielding(store.clone()), Env::fixed("tab2"))).unwrap();
+    let (tab1, tab2) = yielding_tabs(&store);
     let (r1, r2) = block_on(async {
         futures::join!(
             tab1.execute(open("a", "Ann", "100.00").into_bank()),
@@ -589,8 +585,7 @@ fn without_the_version_check_the_same_race_would_overdraw() {
     let store = Careless::default();
     let setup = block_on(Bank::open(store.clone(), Env::fixed("setup"))).unwrap();
     exec(&setup, open("a", "Ann", "100.00")).unwrap();
-    let tab1 = block_on(Bank::open(Yielding(store.clone()), Env::fixed("tab1"))).unwrap();
-    let tab2 = block_on(Bank::open(Yielding(store.clone()), Env::fixed("tab2"))).unwrap();
+    let (tab1, tab2) = yielding_tabs(&store);
     let (r1, r2) = block_on(async {
         futures::join!(
             tab1.execute(withdraw("a", "100.00", "").into_bank()),

@@ -666,6 +666,15 @@ pub fn busy(bank: &TestBank) {
 #[derive(Clone)]
 pub struct Yielding<S>(pub S);
 
+/// Two banks ("tab1", "tab2") on the log in `store`, through [`Yielding`], so commands
+/// joined in one task interleave like two tabs.
+pub fn yielding_tabs<S: EventStore + Clone>(store: &S) -> (Bank<Yielding<S>>, Bank<Yielding<S>>) {
+    let tab = |name| {
+        block_on(Bank::open(Yielding(store.clone()), Env::fixed(name))).expect("a bank opens")
+    };
+    (tab("tab1"), tab("tab2"))
+}
+
 struct YieldOnce(bool);
 
 impl Future for YieldOnce {
