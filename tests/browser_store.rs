@@ -33,6 +33,17 @@ fn storage() -> web_sys::Storage {
     web_sys::window().unwrap().local_storage().unwrap().unwrap()
 }
 
+/// A new IndexedDB log named after `what`, holding one event (`account-a` version 1).
+async fn idb_with_one_event(what: &str) -> (String, IndexedDbStore) {
+    let name = fresh_name(what);
+    let store = IndexedDbStore::open(&name).await.unwrap();
+    store
+        .append("account-a", 0, vec![sample_event("a", 0)])
+        .await
+        .unwrap();
+    (name, store)
+}
+
 fn corrupt_message(result: Result<impl std::fmt::Debug, StoreError>) -> String {
     match result {
         Err(StoreError::Corrupt(message)) => message,
@@ -218,12 +229,7 @@ async fn indexeddb_an_unknown_event_type_is_reported() {
 
 #[wasm_bindgen_test]
 async fn indexeddb_gaps_in_versions_and_positions_are_reported() {
-    let name = fresh_name("idb-gap");
-    let store = IndexedDbStore::open(&name).await.unwrap();
-    store
-        .append("account-a", 0, vec![sample_event("a", 0)])
-        .await
-        .unwrap();
+    let (name, store) = idb_with_one_event("idb-gap").await;
     // Version 3 of account-a at position 2: version 2 is missing.
     let mut third = (*store.read_all(1).await.unwrap().remove(0)).clone();
     third.position = 2;
@@ -235,12 +241,7 @@ async fn indexeddb_gaps_in_versions_and_positions_are_reported() {
     assert!(message.contains("missing version 2"), "{message}");
 
     // Position 4 without a position 3.
-    let name = fresh_name("idb-gap2");
-    let store = IndexedDbStore::open(&name).await.unwrap();
-    store
-        .append("account-a", 0, vec![sample_event("a", 0)])
-        .await
-        .unwrap();
+    let (name, store) = idb_with_one_event("idb-gap2").await;
     let mut later = (*store.read_all(1).await.unwrap().remove(0)).clone();
     later.position = 3;
     later.stream = "account-b".into();
@@ -251,12 +252,7 @@ async fn indexeddb_gaps_in_versions_and_positions_are_reported() {
 
 #[wasm_bindgen_test]
 async fn indexeddb_a_record_filed_under_the_wrong_key_is_reported() {
-    let name = fresh_name("idb-misfiled");
-    let store = IndexedDbStore::open(&name).await.unwrap();
-    store
-        .append("account-a", 0, vec![sample_event("a", 0)])
-        .await
-        .unwrap();
+    let (name, store) = idb_with_one_event("idb-misfiled").await;
     let line = store.read_all(1).await.unwrap()[0].to_json_line();
     idb_put_raw(&name, &idb_record(2, "account-a", 2, &line)).await;
     let message = corrupt_message(store.read_all(1).await);
@@ -315,12 +311,7 @@ async fn indexeddb_reads_schema_1_events_through_the_upcaster() {
 
 #[wasm_bindgen_test]
 async fn indexeddb_delete_removes_the_database_even_with_a_connection_open() {
-    let name = fresh_name("idb-delete");
-    let store = IndexedDbStore::open(&name).await.unwrap();
-    store
-        .append("account-a", 0, vec![sample_event("a", 0)])
-        .await
-        .unwrap();
+    let (name, store) = idb_with_one_event("idb-delete").await;
     // The open connection closes itself on the version change instead of blocking.
     IndexedDbStore::delete_database(&name).await.unwrap();
     assert!(matches!(
