@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use js_sys::{Object, Reflect};
 use sagabank::domain::{Event, Money, SCHEMA_VERSION};
-use sagabank::store::any::{AnyStore, ChangeNotifier, StoreKind};
+use sagabank::store::any::{AnyStore, ChangeNotifier, Notice, StoreKind};
 use sagabank::store::contract::{self, sample_event};
 use sagabank::store::idb::{error_from_dom, IndexedDbStore, CHUNK, CHUNKS_STORE, EVENTS_STORE};
 use sagabank::store::local::LocalStorageStore;
@@ -961,7 +961,7 @@ async fn local_storage_a_full_storage_refuses_the_append_and_keeps_nothing_of_it
 // The change notifier and the store kinds
 
 #[wasm_bindgen_test]
-async fn the_notifier_tells_other_handles_of_appends() {
+async fn the_notifier_tells_other_handles_of_appends_and_moves() {
     let name = fresh_name("notify");
     let a = ChangeNotifier::new(&name).unwrap();
     let b = ChangeNotifier::new(&name).unwrap();
@@ -977,14 +977,22 @@ async fn the_notifier_tells_other_handles_of_appends() {
     a.on_message(move |position| sink.borrow_mut().push(position));
 
     a.post(7);
+    a.post_moved("sagabank-2");
     a.post(9);
     for _ in 0..100 {
-        if heard.borrow().len() == 2 {
+        if heard.borrow().len() == 3 {
             break;
         }
         sleep(10).await;
     }
-    assert_eq!(*heard.borrow(), [7, 9]);
+    assert_eq!(
+        *heard.borrow(),
+        [
+            Notice::Appended(7),
+            Notice::Moved("sagabank-2".into()),
+            Notice::Appended(9)
+        ]
+    );
     sleep(20).await;
     assert!(
         heard_elsewhere.borrow().is_empty(),

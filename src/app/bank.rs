@@ -18,8 +18,8 @@ use super::projections::ReadModels;
 use crate::domain::account::{self, AccountCommand, AccountState, Stamp};
 use crate::domain::transfer::{self, TransferCommand, TransferState};
 use crate::domain::{
-    saga, AccountError, AccountId, BankCommand, Event, SagaStep, TransferError, TransferId,
-    TransferMoney,
+    saga, AccountError, AccountId, BankCommand, Event, RunMode, SagaStep, TransferError,
+    TransferId, TransferMoney,
 };
 use crate::store::{EventStore, NewEvent, Recorded, StoreError};
 
@@ -58,13 +58,19 @@ pub enum StepOutcome {
     Retried(TransferState),
     /// Nothing to do: the transfer had already ended.
     Finished(TransferState),
+    /// Nothing run: another runner (another tab) took the step the caller saw as next;
+    /// the transfer is now in this state.
+    Taken(TransferState),
 }
 
 impl StepOutcome {
     #[must_use]
     pub fn state(&self) -> &TransferState {
         match self {
-            StepOutcome::Advanced(s) | StepOutcome::Retried(s) | StepOutcome::Finished(s) => s,
+            StepOutcome::Advanced(s)
+            | StepOutcome::Retried(s)
+            | StepOutcome::Finished(s)
+            | StepOutcome::Taken(s) => s,
         }
     }
 }
@@ -215,7 +221,9 @@ impl<S: EventStore> Bank<S> {
             }
             Err(transfer) => {
                 let id = transfer.transfer_id.clone();
-                let mut executed = self.start_transfer(transfer).await?;
+                let mut executed = self
+                    .start_transfer_with(transfer, FaultPlan::default(), RunMode::Auto)
+                    .await?;
                 let (more, state) = self.run_collecting(&id).await?;
                 executed.events.extend(more);
                 executed.transfer = Some(state);
@@ -224,26 +232,29 @@ impl<S: EventStore> Bank<S> {
         }
     }
 
-    /// Validates and records `TransferMoney` without running the saga (step mode).
-    /// A repeated id with the same details answers with the existing transfer and
-    /// writes nothing; with different details it is rejected.
+    /// Validates and records `TransferMoney` without running the saga, to be stepped
+    /// by hand ([`RunMode::Step`]: after a reload it waits, paused). A repeated id with
+    /// the same details answers with the existing transfer and writes nothing; with
+    /// different details it is rejected.
     pub async fn start_transfer(&self, command: TransferMoney) -> Result<Executed, BankError> {
-        self.start_transfer_with(command, FaultPlan::default())
+        self.start_transfer_with(command, FaultPlan::default(), RunMode::Step)
             .await
     }
 
-    /// [`Bank::start_transfer`] with faults for this transfer. The faults are kept
-    /// only if this command really started it: a rejected or repeated `TransferMoney`
-    /// leaves an existing transfer's faults as they were.
+    /// Records `TransferMoney` with faults for this transfer and the given run mode,
+    /// without running the saga. The faults are kept only if this command really
+    /// started it: a rejected or repeated `TransferMoney` leaves an existing transfer's
+    /// faults (and mode) as they were.
     pub async fn start_transfer_with(
         &self,
         command: TransferMoney,
         faults: FaultPlan,
+        mode: RunMode,
     ) -> Result<Executed, BankError> {
         transfer::validate(&command)?;
         let id = command.transfer_id.clone();
         let command_id = self.env.new_id();
-        let decision = TransferCommand::Initiate(command);
+        let decision = TransferCommand::Initiate(command, mode);
         let events = self.handle_transfer(&id, &decision, &command_id).await?;
         if !events.is_empty() && !faults.is_empty() {
             self.inject(&id, faults);
@@ -260,7 +271,8 @@ impl<S: EventStore> Bank<S> {
         })
     }
 
-    /// Runs a transfer's saga until it ends.
+    /// Runs a transfer's saga until it ends. While it runs it holds the transfer's run
+    /// lock, so no other runner resumes it meanwhile (see [`Bank::resume_all`]).
     pub async fn run_transfer(&self, id: &TransferId) -> Result<TransferState, BankError> {
         Ok(self.run_collecting(id).await?.1)
     }
@@ -269,46 +281,99 @@ impl<S: EventStore> Bank<S> {
         &self,
         id: &TransferId,
     ) -> Result<(Vec<Rc<Recorded>>, TransferState), BankError> {
+        let _running = self.env.locks().acquire(&run_lock(id)).await;
+        self.run_locked(id).await
+    }
+
+    /// Steps `id` until it ends; the caller holds its run lock.
+    async fn run_locked(
+        &self,
+        id: &TransferId,
+    ) -> Result<(Vec<Rc<Recorded>>, TransferState), BankError> {
         let mut events = Vec::new();
         loop {
-            if let StepOutcome::Finished(state) = self.step_writing(id, &mut events).await? {
+            if let StepOutcome::Finished(state) = self.step_writing(id, None, &mut events).await? {
                 return Ok((events, state));
             }
         }
     }
 
-    /// Resumes every transfer whose saga has not ended, from the log alone.
+    /// Resumes, from the log alone, every unfinished transfer that runs by itself
+    /// ([`RunMode::Auto`]), and those in `also` whatever their mode (a transfer whose
+    /// simulated crash reloaded the page). A transfer stepped by hand stays paused
+    /// where it stands. A transfer another runner is running now (another tab holds
+    /// its run lock) is left to that runner, so each resumes once, in one tab.
     /// Every transfer is tried, even when one of them fails; the first error is
-    /// returned after all were tried.
-    pub async fn resume_all(&self) -> Result<Vec<TransferId>, BankError> {
+    /// returned after all were tried. Returns the transfers this call resumed.
+    pub async fn resume_all(&self, also: &[TransferId]) -> Result<Vec<TransferId>, BankError> {
         self.catch_up().await?;
-        let unfinished = self.read(ReadModels::unfinished_transfers);
+        let unfinished = self.read(|m| m.unfinished_transfers_by_mode(RunMode::Auto));
+        let more = also.iter().filter(|id| {
+            !unfinished.contains(id)
+                && self.read(|m| m.transfers.get(*id).is_some_and(|t| !t.state.is_terminal()))
+        });
+        let candidates: Vec<TransferId> = unfinished.iter().chain(more).cloned().collect();
+        let mut resumed = Vec::new();
         let mut first_error = None;
-        for id in &unfinished {
+        for id in candidates {
+            let Some(_running) = self.env.locks().try_acquire(&run_lock(&id)).await else {
+                continue;
+            };
+            // It may have ended while we waited for the lock.
+            self.catch_up().await?;
+            if self.transfer_state(&id).await?.is_terminal() {
+                continue;
+            }
             self.inner.borrow_mut().resumed.insert(id.clone());
-            if let Err(e) = self.run_transfer(id).await {
+            if let Err(e) = self.run_locked(&id).await {
                 first_error.get_or_insert(e);
             }
+            resumed.push(id);
         }
         match first_error {
             Some(e) => Err(e),
-            None => Ok(unfinished),
+            None => Ok(resumed),
         }
     }
 
     /// Executes exactly one step of a transfer's saga: one leg against an account and
     /// its outcome in the transfer's stream (or one failed attempt).
     pub async fn step(&self, id: &TransferId) -> Result<StepOutcome, BankError> {
-        self.step_writing(id, &mut Vec::new()).await
+        self.step_writing(id, None, &mut Vec::new()).await
     }
 
-    /// [`Bank::step`], adding the events this step wrote to `written`.
+    /// [`Bank::step`] on behalf of someone who saw the transfer at stream version
+    /// `seen` (the timeline's Next step): if another runner has moved it on since,
+    /// nothing runs and the outcome is [`StepOutcome::Taken`].
+    pub async fn step_from(&self, id: &TransferId, seen: u64) -> Result<StepOutcome, BankError> {
+        self.step_writing(id, Some(seen), &mut Vec::new()).await
+    }
+
+    /// The version of the transfer's stream as this bank last saw it (0 if unknown).
+    #[must_use]
+    pub fn transfer_version(&self, id: &TransferId) -> u64 {
+        self.inner
+            .borrow()
+            .transfers
+            .get(id)
+            .map_or(0, |t| t.version)
+    }
+
+    /// [`Bank::step`] under the transfer's step lock, on fresh state, adding the
+    /// events this step wrote to `written`. Two runners (two tabs, or a double click)
+    /// take turns: the second waits, then finds the step done.
     async fn step_writing(
         &self,
         id: &TransferId,
+        seen: Option<u64>,
         written: &mut Vec<Rc<Recorded>>,
     ) -> Result<StepOutcome, BankError> {
+        let _stepping = self.env.locks().acquire(&step_lock(id)).await;
+        self.catch_up().await?;
         let state = self.transfer_state(id).await?;
+        if seen.is_some_and(|seen| seen != self.transfer_version(id)) {
+            return Ok(StepOutcome::Taken(state));
+        }
         let Some((step, command)) = saga::next_command(&state) else {
             return Ok(StepOutcome::Finished(state));
         };
@@ -547,6 +612,16 @@ impl<S: EventStore> Bank<S> {
             })
             .collect()
     }
+}
+
+/// The lock a runner holds while it runs a transfer to its end.
+fn run_lock(id: &TransferId) -> String {
+    format!("{}/run", id.stream())
+}
+
+/// The lock held around one step of a transfer.
+fn step_lock(id: &TransferId) -> String {
+    format!("{}/step", id.stream())
 }
 
 /// Folds an event into the cached state of its stream. The event names its own

@@ -1,9 +1,13 @@
-//! What the app takes from the outside world: the time and fresh ids. Native code and
-//! tests pass a fixed clock and a counter; the browser passes `Date.now()` and a random
-//! prefix, so two tabs never mint the same id.
+//! What the app takes from the outside world: the time, fresh ids and named locks.
+//! Native code and tests pass a fixed clock, a counter and in-process locks; the
+//! browser passes `Date.now()`, a random prefix (so two tabs never mint the same id)
+//! and the Web Locks API (so two tabs never run one transfer's step at once).
 
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use std::time::{Duration, UNIX_EPOCH};
+
+use super::locks::{LocalLocks, Locks};
 
 /// The clock and id source of one bank instance.
 pub struct Env {
@@ -12,6 +16,7 @@ pub struct Env {
     counter: Cell<u64>,
     /// The last millisecond formatted, and its text (many events share one).
     last_time: RefCell<(u64, String)>,
+    locks: Rc<dyn Locks>,
 }
 
 impl Env {
@@ -22,7 +27,22 @@ impl Env {
             prefix: prefix.into(),
             counter: Cell::new(0),
             last_time: RefCell::new((u64::MAX, String::new())),
+            locks: Rc::new(LocalLocks::new()),
         }
+    }
+
+    /// The same environment taking its locks from `locks` (by default each `Env` has
+    /// locks of its own: give two banks the same `locks` to make them take turns).
+    #[must_use]
+    pub fn with_locks(mut self, locks: Rc<dyn Locks>) -> Env {
+        self.locks = locks;
+        self
+    }
+
+    /// Where the saga runner takes its locks.
+    #[must_use]
+    pub fn locks(&self) -> &dyn Locks {
+        &*self.locks
     }
 
     /// A deterministic environment: the clock starts at 2026-11-26T14:00:00Z and

@@ -11,10 +11,12 @@ pub mod bank;
 pub mod env;
 pub mod faults;
 pub mod import;
+pub mod locks;
 pub mod projections;
 pub mod scenario;
 
 pub use bank::{Bank, BankError, Executed, StepOutcome};
 pub use env::Env;
 pub use faults::{CrashPoint, FaultPlan};
+pub use locks::{LocalLocks, LockGuard, Locks};
 pub use projections::ReadModels;

@@ -138,6 +138,18 @@ impl ReadModels {
             .collect()
     }
 
+    /// Unfinished transfers recorded with this run mode.
+    #[must_use]
+    pub fn unfinished_transfers_by_mode(&self, mode: crate::domain::RunMode) -> Vec<TransferId> {
+        self.transfers
+            .values()
+            .filter(|t| {
+                !t.state.is_terminal() && t.state.details().is_some_and(|d| d.run_mode == mode)
+            })
+            .map(|t| t.transfer_id.clone())
+            .collect()
+    }
+
     /// Folds one event. Events must come in global order, each once; others are ignored.
     pub fn apply(&mut self, recorded: &Rc<Recorded>) {
         if recorded.position != self.last_position + 1 {

@@ -7,10 +7,18 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::transfer::RunMode;
 use super::{AccountId, Money, TransferId};
 
 /// The schema version written with every new event.
-pub const SCHEMA_VERSION: u32 = 2;
+///
+/// - 1: the reference's shape (`*_at` fields, numeric amounts), upcast on read;
+/// - 2: this app's shape;
+/// - 3: `TransferInitiated` may carry `run_mode` (schema 2 data reads as is, `auto`).
+///
+/// A build that meets a version above its own refuses to read or write that log
+/// ([`DecodeError::FutureSchema`]) instead of misreading it.
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -72,6 +80,9 @@ pub struct TransferInitiated {
     pub to_account_id: AccountId,
     pub amount: Money,
     pub description: String,
+    /// Schema 3: who drives the saga (absent, in older data and for `auto`).
+    #[serde(default, skip_serializing_if = "RunMode::is_auto")]
+    pub run_mode: RunMode,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -275,8 +286,9 @@ impl Event {
     pub fn decode(event_type: &str, schema_version: u32, data: &str) -> Result<Event, DecodeError> {
         match schema_version {
             0 => return Err(DecodeError::ZeroSchema),
-            SCHEMA_VERSION => {}
             v if v > SCHEMA_VERSION => return Err(DecodeError::FutureSchema(v)),
+            // Schema 3 only added an optional field: schema 2 data reads as it is.
+            2 | SCHEMA_VERSION => {}
             _ => {
                 let value: serde_json::Value =
                     serde_json::from_str(data).map_err(|e| bad(event_type, &e))?;

@@ -16,7 +16,7 @@ pub use events::{DecodeError, Event, SCHEMA_VERSION};
 pub use ids::{AccountId, IdError, TransferId};
 pub use money::{Money, MoneyError};
 pub use saga::SagaStep;
-pub use transfer::{TransferError, TransferMoney, TransferState};
+pub use transfer::{RunMode, TransferError, TransferMoney, TransferState};
 
 /// Any of the seed's seven commands, as written in scenario files:
 /// `{"type": "DepositMoney", "account_id": "a", "amount": "5.00", ...}`.

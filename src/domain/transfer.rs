@@ -26,17 +26,49 @@ pub struct TransferMoney {
     pub description: String,
 }
 
+/// Who drives a transfer's saga: the runner on its own, or the learner step by step.
+/// Recorded in `TransferInitiated`, so every tab and every reload knows whether to
+/// resume an unfinished transfer by itself or leave it paused where it stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum RunMode {
+    /// Runs to its end by itself, and is resumed after a reload.
+    #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    /// Advanced by hand (Next step, Play); after a reload it waits, paused.
+    #[serde(rename = "step")]
+    Step,
+}
+
+impl RunMode {
+    /// Whether this is [`RunMode::Auto`] (the default, left out of stored data).
+    #[must_use]
+    pub fn is_auto(&self) -> bool {
+        *self == RunMode::Auto
+    }
+}
+
 /// What the saga runner reports to a transfer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransferCommand {
-    Initiate(TransferMoney),
+    /// Starts the transfer; the run mode is recorded, but a repeated `TransferMoney`
+    /// with another mode is still the same transfer.
+    Initiate(TransferMoney, RunMode),
     RecordDebited,
-    RecordDebitRejected { reason: String },
+    RecordDebitRejected {
+        reason: String,
+    },
     RecordCredited,
-    RecordCreditRejected { reason: String },
+    RecordCreditRejected {
+        reason: String,
+    },
     RecordRefunded,
-    RecordRefundRejected { reason: String },
-    RecordAttemptFailed { reason: String },
+    RecordRefundRejected {
+        reason: String,
+    },
+    RecordAttemptFailed {
+        reason: String,
+    },
 }
 
 /// What every transfer carries from its start.
@@ -47,6 +79,8 @@ pub struct TransferDetails {
     pub to_account_id: AccountId,
     pub amount: Money,
     pub description: String,
+    /// Who drives the saga.
+    pub run_mode: RunMode,
     /// Failed attempts of the step now pending (reset when a step completes).
     pub failed_attempts: u32,
 }
@@ -178,7 +212,7 @@ pub fn decide(
     command: &TransferCommand,
     state: &TransferState,
 ) -> Result<Vec<Event>, TransferError> {
-    if let TransferCommand::Initiate(start) = command {
+    if let TransferCommand::Initiate(start, run_mode) = command {
         validate(start)?;
         return match state.details() {
             None => Ok(vec![Event::TransferInitiated(TransferInitiated {
@@ -187,6 +221,7 @@ pub fn decide(
                 to_account_id: start.to_account_id.clone(),
                 amount: start.amount,
                 description: start.description.trim().to_owned(),
+                run_mode: *run_mode,
             })]),
             Some(d) if same_transfer(d, start) => Ok(vec![]),
             Some(_) => Err(TransferError::IdReused {
@@ -296,6 +331,7 @@ pub fn evolve(state: TransferState, event: &Event) -> TransferState {
                 to_account_id: e.to_account_id.clone(),
                 amount: e.amount,
                 description: e.description.clone(),
+                run_mode: e.run_mode,
                 failed_attempts: 0,
             })
         }

@@ -268,12 +268,25 @@ impl ChangeNotifier {
         let _ = self.channel.post_message(&message);
     }
 
-    /// Calls `callback` with the position each message announces (replacing any
-    /// callback set before). Messages that are not positions are ignored.
-    pub fn on_message(&self, mut callback: impl FnMut(u64) + 'static) {
+    /// Tells the others on this log that this tab moved to the log `db_name` (a
+    /// scenario, an import or a reset), so they can offer to follow.
+    pub fn post_moved(&self, db_name: &str) {
+        let message = JsValue::from_str(&format!("{MOVED_PREFIX}{db_name}"));
+        let _ = self.channel.post_message(&message);
+    }
+
+    /// Calls `callback` with each message from another tab (replacing any callback
+    /// set before). Messages it cannot read are ignored.
+    pub fn on_message(&self, mut callback: impl FnMut(Notice) + 'static) {
         let closure = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let Some(position) = js_position(&event.data()) {
-                callback(position);
+            let data = event.data();
+            if let Some(position) = js_position(&data) {
+                callback(Notice::Appended(position));
+            } else if let Some(db) = data
+                .as_string()
+                .and_then(|text| text.strip_prefix(MOVED_PREFIX).map(str::to_owned))
+            {
+                callback(Notice::Moved(db));
             }
         });
         self.channel
@@ -281,6 +294,17 @@ impl ChangeNotifier {
         *self.callback.borrow_mut() = Some(closure);
     }
 }
+
+/// What another tab on the same log said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// The log now reaches this position.
+    Appended(u64),
+    /// That tab moved to another log, named here.
+    Moved(String),
+}
+
+const MOVED_PREFIX: &str = "moved:";
 
 impl Drop for ChangeNotifier {
     fn drop(&mut self) {

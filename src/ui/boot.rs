@@ -61,6 +61,12 @@ pub fn set_active_db(name: &str) {
     }
 }
 
+/// Keeps this tab on the database `name` across reloads, whatever other tabs choose
+/// (the `?db=` in the URL wins over the stored choice).
+pub fn pin_db(name: &str) {
+    replace_query_param("db", name);
+}
+
 /// Sets a query parameter of the page's URL without a reload or a history entry.
 fn replace_query_param(name: &str, value: &str) {
     let Some(window) = web_sys::window() else {
@@ -118,7 +124,7 @@ pub async fn open_bank(
     db_name: &str,
 ) -> Result<(), BootFailure> {
     let kind = store.kind();
-    let bank = match Bank::open(store.clone(), browser_env()).await {
+    let bank = match Bank::open(store.clone(), browser_env(db_name)).await {
         Ok(bank) => bank,
         Err(e) => {
             return Err(BootFailure {
@@ -132,7 +138,10 @@ pub async fn open_bank(
     handle.install(bank, db_name);
     super::snapshot::keep(handle);
     if let Some(bank) = handle.bank() {
-        match bank.resume_all().await {
+        // Transfers that ran by themselves resume; one stepped by hand stays paused,
+        // unless its own simulated crash reloaded the page.
+        let crashed: Vec<_> = super::crash::take_crashed_transfer().into_iter().collect();
+        match bank.resume_all(&crashed).await {
             Ok(resumed) if !resumed.is_empty() => {
                 let names: Vec<String> = resumed.iter().map(ToString::to_string).collect();
                 handle.announce(format!("Resumed after reload: {}", names.join(", ")));

@@ -13,7 +13,9 @@
 pub mod accounts;
 pub mod audit;
 pub mod boot;
+pub mod crash;
 pub mod files;
+pub mod locks;
 pub mod preview;
 pub mod route;
 pub mod scenarios;
@@ -158,7 +160,8 @@ fn Bank() -> impl IntoView {
                     }
                 })
         }}
-        {transfers::take_crash_note().map(|note| view! {
+        <MovedNotice/>
+        {crash::take_note().map(|note| view! {
             <p class="banner banner--warning" role="status" data-testid="crash-banner">
                 {note} ": the page was reloaded, as a real crash restarts the app. Nothing in memory survived; "
                 "what happens next comes from the stored events alone."
@@ -185,6 +188,47 @@ fn Bank() -> impl IntoView {
         <p class="visually-hidden" aria-live="polite" data-testid="announcer">
             {move || bank.announcement.get()}
         </p>
+    }
+}
+
+/// Says that another tab on this bank's database moved to another one (a scenario, an
+/// import, a reset), and offers to follow it there or to stay on this one. Staying
+/// pins this tab's database in its URL, so a reload keeps it too. Reads the handle's
+/// `moved_to`; shows nothing while it is empty.
+#[component]
+fn MovedNotice() -> impl IntoView {
+    let bank = use_bank();
+    let follow = move |_| {
+        if let Some(db) = bank.moved_to.get_untracked() {
+            boot::set_active_db(&db);
+            boot::pin_db(&db);
+            route::reload();
+        }
+    };
+    let stay = move |_| {
+        boot::pin_db(&bank.db_name.get_untracked());
+        bank.moved_to.set(None);
+        bank.announce("This tab stays on its bank.");
+    };
+    move || {
+        bank.moved_to.get().map(|db| {
+            view! {
+                <div class="banner banner--info" role="status" data-testid="moved-notice">
+                    <p>
+                        "Another tab moved to a new bank (database " <code class="id">{db}</code>
+                        "). This tab still shows the one it had; nothing here changes unless you choose."
+                    </p>
+                    <div class="actions">
+                        <button class="button" type="button" on:click=follow data-testid="moved-follow">
+                            "Follow it (reload on the new bank)"
+                        </button>
+                        <button class="button button--secondary" type="button" on:click=stay data-testid="moved-stay">
+                            "Stay on this bank"
+                        </button>
+                    </div>
+                </div>
+            }
+        })
     }
 }
 

@@ -10,7 +10,7 @@ use super::route::{self, Target};
 use super::service::{browser_env, use_bank, BankHandle};
 use super::widgets::{focus_first, on_escape, FormError};
 use crate::app::{scenario, Bank, FaultPlan};
-use crate::domain::{BankCommand, SagaStep};
+use crate::domain::{BankCommand, RunMode, SagaStep};
 use crate::store::any::AnyStore;
 use crate::store::EventStore;
 
@@ -87,7 +87,7 @@ async fn fresh_bank(handle: BankHandle) -> Result<(Bank<AnyStore>, String), Stri
     let store = AnyStore::open(kind, &name)
         .await
         .map_err(|e| e.to_string())?;
-    let bank = Bank::open(store, browser_env())
+    let bank = Bank::open(store, browser_env(&name))
         .await
         .map_err(|e| e.to_string())?;
     Ok((bank, name))
@@ -121,7 +121,7 @@ pub async fn load(handle: BankHandle, scenario: &Scenario) -> Result<(), String>
     let mut selected = bank.read(|m| m.transfers.keys().next().cloned());
     if let Some((transfer, plan)) = stepped {
         selected = Some(transfer.transfer_id.clone());
-        bank.start_transfer_with(transfer, plan)
+        bank.start_transfer_with(transfer, plan, RunMode::Step)
             .await
             .map_err(|e| e.to_string())?;
     }

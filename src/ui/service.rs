@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::app::{Bank, Env, ReadModels};
 use crate::domain::TransferId;
-use crate::store::any::{AnyStore, ChangeNotifier, StoreKind};
+use crate::store::any::{AnyStore, ChangeNotifier, Notice, StoreKind};
 
 /// The bank the page runs on.
 pub type BrowserBank = Bank<AnyStore>;
@@ -39,6 +39,9 @@ pub struct BankHandle {
     pub announcement: RwSignal<String>,
     /// Why the deep link in the URL shows nothing, when it names something missing.
     pub link_notice: RwSignal<Option<String>>,
+    /// The database another tab on ours moved to (a scenario, an import, a reset),
+    /// until this tab follows it or chooses to stay.
+    pub moved_to: RwSignal<Option<String>>,
 }
 
 impl BankHandle {
@@ -58,6 +61,7 @@ impl BankHandle {
             selected_transfer: RwSignal::new(None),
             announcement: RwSignal::new(String::new()),
             link_notice: RwSignal::new(None),
+            moved_to: RwSignal::new(None),
         }
     }
 
@@ -84,16 +88,29 @@ impl BankHandle {
         };
         if let Some(n) = &new_notifier {
             let handle = *self;
-            n.on_message(move |position| {
-                if position > handle.last_position_untracked() {
+            n.on_message(move |notice| match notice {
+                Notice::Appended(position) if position > handle.last_position_untracked() => {
                     if let Some(bank) = handle.bank() {
                         leptos::task::spawn_local(async move {
                             let _ = bank.catch_up().await;
                         });
                     }
                 }
+                Notice::Appended(_) => {}
+                Notice::Moved(db) => handle.moved_to.set(Some(db)),
             });
         }
+        // The tabs still on the old database hear that this one moved on.
+        let old_db = self.db_name.get_untracked();
+        let kept = bank.store().kind().is_persistent();
+        self.notifier.with_value(|old| {
+            if let Some(old) = old {
+                if kept && old_db != db_name {
+                    old.post_moved(db_name);
+                }
+            }
+        });
+        self.moved_to.set(None);
         self.notifier.set_value(new_notifier);
         self.db_name.set(db_name.to_owned());
         self.store_kind.set(bank.store().kind());
@@ -147,11 +164,13 @@ pub fn use_bank() -> BankHandle {
     expect_context::<BankHandle>()
 }
 
-/// The browser's clock and an id prefix random enough that two tabs never collide.
+/// The browser's clock, an id prefix random enough that two tabs never collide, and
+/// the Web Locks of the bank on database `db_name` (shared by every tab on it).
 #[must_use]
-pub fn browser_env() -> Env {
+pub fn browser_env(db_name: &str) -> Env {
     let random = (js_sys::Math::random() * 2_176_782_336.0) as u64; // 36^6
     Env::new(|| js_sys::Date::now() as u64, to_base36(random))
+        .with_locks(super::locks::WebLocks::for_db(db_name))
 }
 
 fn to_base36(mut n: u64) -> String {

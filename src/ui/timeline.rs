@@ -8,9 +8,9 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
+use super::crash::crash_and_reload;
 use super::route::{self, Target};
 use super::service::use_bank;
-use super::transfers::crash_and_reload;
 use super::widgets::{focus_first, TransferBadge};
 use crate::app::projections::{TimelineEntry, TimelineKind, TransferView};
 use crate::app::{BankError, StepOutcome};
@@ -280,13 +280,32 @@ pub fn SagaTimeline() -> impl IntoView {
     // so Pause then Play never leaves two runs stepping.
     let run = StoredValue::new(0_u64);
 
-    // One step of `id`; returns whether there is more to do.
-    let step_once = move |id: crate::domain::TransferId| async move {
-        let Some(b) = bank.bank() else {
-            return false;
-        };
-        match b.step(&id).await {
+    // A new bank (a scenario, an import, a reset) stops Play: it belongs to the
+    // transfer of the bank it was pressed on.
+    Effect::new(move |first: Option<()>| {
+        bank.db_name.track();
+        if first.is_some() {
+            run.update_value(|r| *r += 1);
+            playing.set(false);
+        }
+    });
+
+    // One step of `id` on `b`, from the version this page shows; returns whether there
+    // is more to do. Another tab may have taken that step meanwhile: then nothing
+    // runs, and the timeline shows where the transfer stands now.
+    let step_once = move |b: std::rc::Rc<super::service::BrowserBank>,
+                          id: crate::domain::TransferId| async move {
+        let seen = b.transfer_version(&id);
+        match b.step_from(&id, seen).await {
             Ok(StepOutcome::Finished(_)) => false,
+            Ok(StepOutcome::Taken(state)) => {
+                bank.announce(format!(
+                    "{id}: another tab ran this step first; now {}",
+                    describe(&state)
+                ));
+                error.set(None);
+                !state.is_terminal()
+            }
             Ok(outcome) => {
                 let state = outcome.state();
                 bank.announce(format!("{id}: {}", describe(state)));
@@ -312,12 +331,12 @@ pub fn SagaTimeline() -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        let Some(id) = bank.selected_transfer.get_untracked() else {
+        let (Some(id), Some(b)) = (bank.selected_transfer.get_untracked(), bank.bank()) else {
             return;
         };
         busy.set(true);
         leptos::task::spawn_local(async move {
-            step_once(id).await;
+            step_once(b, id).await;
             busy.set(false);
         });
     };
@@ -328,16 +347,23 @@ pub fn SagaTimeline() -> impl IntoView {
             return;
         }
         // The transfer shown when Play was pressed is the one played.
-        let Some(id) = bank.selected_transfer.get_untracked() else {
+        let (Some(id), Some(b)) = (bank.selected_transfer.get_untracked(), bank.bank()) else {
             return;
         };
         let mine = run.get_value();
         playing.set(true);
         leptos::task::spawn_local(async move {
-            let current = move || run.get_value() == mine;
+            // Stops when paused, played again, or the page's bank is replaced.
+            let current = {
+                let b = std::rc::Rc::clone(&b);
+                move || {
+                    run.get_value() == mine
+                        && bank.bank().is_some_and(|now| std::rc::Rc::ptr_eq(&now, &b))
+                }
+            };
             while current() {
                 busy.set(true);
-                let more = step_once(id.clone()).await;
+                let more = step_once(std::rc::Rc::clone(&b), id.clone()).await;
                 busy.set(false);
                 if !more {
                     break;
@@ -366,6 +392,10 @@ pub fn SagaTimeline() -> impl IntoView {
             .map(|e| (e.event_id.clone(), e.position))
             .collect();
         let terminal = t.state.is_terminal();
+        let paused = !terminal
+            && t.state
+                .details()
+                .is_some_and(|d| d.run_mode == crate::domain::RunMode::Step);
         let state = t.state.clone();
         let reason = t.reason().map(str::to_owned);
         view! {
@@ -379,6 +409,11 @@ pub fn SagaTimeline() -> impl IntoView {
                     {(!t.description.is_empty()).then(|| format!(" · {}", t.description))}
                 </p>
                 {reason.map(|r| view! { <p class="saga-timeline__reason" data-testid="timeline-reason">{r}</p> })}
+                {paused.then(|| view! {
+                    <p class="hint" data-testid="timeline-paused">
+                        "Stepped by hand: it waits for Next step or Play, in this tab, in any other, and after a reload."
+                    </p>
+                })}
                 <div class="saga-timeline__controls" role="group" aria-label="Step controls">
                     <button class="button" type="button" on:click=next disabled=move || terminal || playing.get()
                         data-testid="next-step">"Next step"</button>

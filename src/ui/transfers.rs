@@ -4,13 +4,14 @@
 
 use leptos::prelude::*;
 
+use super::crash::crash_and_reload;
 use super::route::{self, Target};
 use super::service::use_bank;
 use super::timeline::SagaTimeline;
 use super::widgets::{clear_if_unchanged, FormError, ShowMore, TransferBadge, TransfersHead};
 use crate::app::faults::MAX_ATTEMPTS;
 use crate::app::{BankError, CrashPoint, FaultPlan};
-use crate::domain::{AccountId, Money, SagaStep, TransferId, TransferMoney};
+use crate::domain::{AccountId, Money, RunMode, SagaStep, TransferId, TransferMoney};
 
 /// Transfers: the form, the list, the timeline.
 #[component]
@@ -47,29 +48,6 @@ fn step_of(value: &str) -> SagaStep {
         "refund" => SagaStep::Refund,
         _ => SagaStep::Credit,
     }
-}
-
-/// Where the note about a simulated crash waits for the reload (sessionStorage).
-const CRASH_NOTE_KEY: &str = "sagabank/crash-note";
-
-/// After a simulated crash the page reloads, as a real crash would restart it; a note
-/// kept for this tab says on the reloaded page what happened.
-pub fn crash_and_reload(bank: super::service::BankHandle, transfer: &TransferId, where_: &str) {
-    use gloo_storage::Storage as _;
-    let note = format!("Simulated crash {where_} of transfer {transfer}");
-    let _ = gloo_storage::SessionStorage::set(CRASH_NOTE_KEY, &note);
-    bank.announce(format!(
-        "{note}: the page reloads and the saga resumes from the log"
-    ));
-    set_timeout(route::reload, std::time::Duration::from_millis(1200));
-}
-
-/// The note left by [`crash_and_reload`] before this page loaded, once.
-pub fn take_crash_note() -> Option<String> {
-    use gloo_storage::Storage as _;
-    let note = gloo_storage::SessionStorage::get::<String>(CRASH_NOTE_KEY).ok();
-    gloo_storage::SessionStorage::delete(CRASH_NOTE_KEY);
-    note
 }
 
 /// The form that starts a transfer.
@@ -196,7 +174,12 @@ fn TransferForm() -> impl IntoView {
         );
         leptos::task::spawn_local(async move {
             // Faults are attached only if this really starts the transfer.
-            let result = match b.start_transfer_with(command, plan).await {
+            let mode = if step_mode {
+                RunMode::Step
+            } else {
+                RunMode::Auto
+            };
+            let result = match b.start_transfer_with(command, plan, mode).await {
                 Ok(started) if started.events.is_empty() => Ok(false),
                 Ok(_) if step_mode => Ok(true),
                 Ok(_) => b.run_transfer(&transfer_id).await.map(|_| true),

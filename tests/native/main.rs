@@ -11,4 +11,5 @@ mod scenario_files;
 mod store_contract;
 mod summary;
 mod support;
+mod tabs;
 mod transfers;

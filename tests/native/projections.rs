@@ -450,7 +450,7 @@ fn a_reloaded_bank_publishes_what_it_resumes() {
     assert!(exec(&bank, transfer("t1", "a", "b", "10.00", "")).is_err());
     let reloaded = bank_on(bank.store(), "r");
     let seen = record_positions(&reloaded);
-    block_on(reloaded.resume_all()).unwrap();
+    block_on(reloaded.resume_all(&[])).unwrap();
     let flat: Vec<u64> = seen.borrow().iter().flatten().copied().collect();
     assert_eq!(flat, [6, 7], "the credit and the completion");
     assert_models_match_log(&reloaded);

@@ -21,7 +21,8 @@ use sagabank::domain::events::{
     MoneyWithdrawn, TransferCompleted, TransferDebited, TransferInitiated,
 };
 use sagabank::domain::{
-    AccountId, AccountStatus, BankCommand, Event, Money, SagaStep, TransferId, TransferMoney,
+    AccountId, AccountStatus, BankCommand, Event, Money, RunMode, SagaStep, TransferId,
+    TransferMoney,
 };
 use sagabank::store::{EventStore, MemoryStore, NewEvent, Recorded, StoreError};
 
@@ -243,6 +244,7 @@ pub fn initiated(id: &str, from: &str, to: &str, amount: &str, description: &str
         to_account_id: acct(to),
         amount: money(amount),
         description: description.into(),
+        run_mode: RunMode::Auto,
     })
 }
 
@@ -675,7 +677,8 @@ pub fn yielding_tabs<S: EventStore + Clone>(store: &S) -> (Bank<Yielding<S>>, Ba
     (tab("tab1"), tab("tab2"))
 }
 
-struct YieldOnce(bool);
+/// A future that is pending once, then ready: lets joined tasks interleave.
+pub struct YieldOnce(pub bool);
 
 impl Future for YieldOnce {
     type Output = ();

@@ -7,7 +7,7 @@ use sagabank::domain::events::{
     TransferCompensationFailed, TransferCreditRejected, TransferFailed, TransferReversed,
     TransferStepRetried,
 };
-use sagabank::domain::transfer::{TransferCommand, TransferState};
+use sagabank::domain::transfer::{RunMode, TransferCommand, TransferState};
 use sagabank::domain::{Event, SagaStep, TransferError};
 
 use crate::support::transfers::given;
@@ -459,41 +459,69 @@ fn started() -> Vec<Event> {
 #[test]
 fn the_decider_initiates_a_valid_transfer_with_a_trimmed_description() {
     given([])
-        .when(TransferCommand::Initiate(transfer(
-            "t1", "a", "b", "30.00", " rent ",
-        )))
+        .when(TransferCommand::Initiate(
+            transfer("t1", "a", "b", "30.00", " rent "),
+            RunMode::Auto,
+        ))
         .then([initiated("t1", "a", "b", "30.00", "rent")]);
 }
 
 #[test]
 fn the_decider_validates_before_emitting_anything() {
     given([])
-        .when(TransferCommand::Initiate(transfer(
-            "t1", "a", "a", "30.00", "",
-        )))
+        .when(TransferCommand::Initiate(
+            transfer("t1", "a", "a", "30.00", ""),
+            RunMode::Auto,
+        ))
         .then_err(TransferError::SameAccount {
             account_id: acct("a"),
         });
     given([])
-        .when(TransferCommand::Initiate(transfer(
-            "t1", "a", "b", "0.00", "",
-        )))
+        .when(TransferCommand::Initiate(
+            transfer("t1", "a", "b", "0.00", ""),
+            RunMode::Auto,
+        ))
         .then_err(TransferError::AmountNotPositive {
             amount: money("0.00"),
         });
 }
 
 #[test]
+fn the_decider_records_who_drives_the_saga_and_a_repeat_in_another_mode_is_the_same_transfer() {
+    let stepped = match initiated("t1", "a", "b", "30.00", "rent") {
+        Event::TransferInitiated(mut e) => {
+            e.run_mode = RunMode::Step;
+            Event::TransferInitiated(e)
+        }
+        other => other,
+    };
+    given([])
+        .when(TransferCommand::Initiate(
+            transfer("t1", "a", "b", "30.00", "rent"),
+            RunMode::Step,
+        ))
+        .then([stepped]);
+    given(started())
+        .when(TransferCommand::Initiate(
+            transfer("t1", "a", "b", "30.00", "rent"),
+            RunMode::Step,
+        ))
+        .then([]);
+}
+
+#[test]
 fn the_decider_answers_a_repeated_start_with_nothing() {
     given(started())
-        .when(TransferCommand::Initiate(transfer(
-            "t1", "a", "b", "30.00", "rent",
-        )))
+        .when(TransferCommand::Initiate(
+            transfer("t1", "a", "b", "30.00", "rent"),
+            RunMode::Auto,
+        ))
         .then([]);
     given(started())
-        .when(TransferCommand::Initiate(transfer(
-            "t1", "a", "b", "30.01", "rent",
-        )))
+        .when(TransferCommand::Initiate(
+            transfer("t1", "a", "b", "30.01", "rent"),
+            RunMode::Auto,
+        ))
         .then_err(TransferError::IdReused {
             transfer_id: tid("t1"),
         });
