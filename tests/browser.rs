@@ -38,16 +38,16 @@ where
     div
 }
 
-/// Polls (up to ~5 s) until `selector` matches inside `root`.
+/// Polls (up to ~30 s: a busy machine is slow) until `selector` matches inside `root`.
 async fn wait_for(root: &web_sys::HtmlElement, selector: &str) -> web_sys::Element {
-    for _ in 0..250 {
+    for _ in 0..1_500 {
         if let Some(found) = root.query_selector(selector).expect("a valid selector") {
             return found;
         }
         sleep(20).await;
     }
     panic!(
-        "nothing matched {selector} within 5 s; the page holds: {}",
+        "nothing matched {selector} within 30 s; the page holds: {}",
         root.inner_html()
     );
 }
@@ -100,4 +100,115 @@ fn the_panic_screen_explains_and_offers_a_reload() {
         .expect("a reload button");
     assert_eq!(button.text_content().as_deref(), Some("Reload the page"));
     overlay.remove();
+}
+
+// ---------------------------------------------------------------------------------
+// Two tabs stepping one transfer: Web Locks make them take turns
+
+/// A bank on its own IndexedDB connection to database `name` (as another tab would
+/// open it), taking its locks from `navigator.locks`.
+async fn tab_on(name: &str, tab: &str) -> sagabank::app::Bank<sagabank::store::any::AnyStore> {
+    use sagabank::store::any::{AnyStore, StoreKind};
+    let store = AnyStore::open(StoreKind::IndexedDb, name)
+        .await
+        .expect("IndexedDB opens");
+    let env =
+        sagabank::app::Env::fixed(tab).with_locks(sagabank::ui::locks::WebLocks::for_db(name));
+    sagabank::app::Bank::open(store, env)
+        .await
+        .expect("a bank opens")
+}
+
+/// Presses Next step five times after `delay` milliseconds.
+async fn five_steps(
+    bank: &sagabank::app::Bank<sagabank::store::any::AnyStore>,
+    t: &sagabank::domain::TransferId,
+    delay: i32,
+) {
+    sleep(delay).await;
+    for _ in 0..5 {
+        bank.step(t)
+            .await
+            .expect("a step runs or finds nothing to do");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn web_locks_are_used_and_hand_a_lock_to_one_holder_at_a_time() {
+    use sagabank::app::Locks;
+    let locks = sagabank::ui::locks::WebLocks::new(&browser_support::fresh_name("test", "locks"))
+        .expect("this browser has navigator.locks");
+    let held = locks.acquire("x").await;
+    assert!(
+        locks.try_acquire("x").await.is_none(),
+        "held elsewhere: not available"
+    );
+    assert!(
+        locks.try_acquire("y").await.is_some(),
+        "another name is free"
+    );
+    drop(held);
+    assert!(locks.try_acquire("x").await.is_some(), "released on drop");
+}
+
+#[wasm_bindgen_test]
+async fn two_tabs_stepping_one_transfer_with_different_fault_plans_end_once_and_conserve_money() {
+    use sagabank::app::FaultPlan;
+    use sagabank::domain::{AccountId, BankCommand, Money, RunMode, TransferId, TransferMoney};
+    let parse = |s: &str| AccountId::parse(s).expect("an id");
+    let mut seen = std::collections::BTreeSet::new();
+    for round in 0..8 {
+        let name = browser_support::fresh_name("test", "two-tabs");
+        let tab1 = tab_on(&name, "tab1").await;
+        for (id, balance) in [("a", "100.00"), ("b", "0.00")] {
+            tab1.execute(BankCommand::OpenAccount(
+                sagabank::domain::account::OpenAccount {
+                    account_id: parse(id),
+                    owner_name: id.to_uppercase(),
+                    initial_balance: Money::parse(balance).expect("money"),
+                },
+            ))
+            .await
+            .expect("opened");
+        }
+        let t = TransferId::parse("t").expect("an id");
+        let refused = FaultPlan {
+            reject_credit: true,
+            ..FaultPlan::default()
+        };
+        let command = TransferMoney {
+            transfer_id: t.clone(),
+            from_account_id: parse("a"),
+            to_account_id: parse("b"),
+            amount: Money::parse("100.00").expect("money"),
+            description: String::new(),
+        };
+        tab1.start_transfer_with(command, refused, RunMode::Step)
+            .await
+            .expect("started");
+        let tab2 = tab_on(&name, "tab2").await;
+        // Tab 2 starts `round` ticks later, so the two meet at different steps.
+        futures::join!(five_steps(&tab1, &t, 0), five_steps(&tab2, &t, round));
+        let after = tab_on(&name, "check").await;
+        let (label, ends, lost, cents) = after.read(|m| {
+            let view = &m.transfers[&t];
+            let types: Vec<&str> = view.timeline.iter().map(|e| e.event_type).collect();
+            (
+                view.state.label(),
+                types
+                    .iter()
+                    .filter(|t| **t == "TransferCompleted" || **t == "TransferFailed")
+                    .count(),
+                types.contains(&"TransferCompensationFailed"),
+                m.accounts.values().map(|a| a.balance.cents()).sum::<i64>(),
+            )
+        });
+        let what = format!("round {round}: {label}");
+        assert!(label == "completed" || label == "compensated", "{what}");
+        assert_eq!(ends, 1, "{what}: ended once");
+        assert!(!lost, "{what}: no refund was refused");
+        assert_eq!(cents, 10_000, "{what}: money conserved");
+        seen.insert(label);
+    }
+    assert!(seen.contains("compensated"), "{seen:?}");
 }

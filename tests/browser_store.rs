@@ -12,7 +12,7 @@ use js_sys::{Object, Reflect};
 use sagabank::domain::{Event, Money, SCHEMA_VERSION};
 use sagabank::store::any::{AnyStore, ChangeNotifier, Notice, StoreKind};
 use sagabank::store::contract::{self, sample_event};
-use sagabank::store::idb::{error_from_dom, IndexedDbStore, CHUNK, CHUNKS_STORE, EVENTS_STORE};
+use sagabank::store::idb::{error_from_dom, IndexedDbStore, CHUNKS_STORE, EVENTS_STORE};
 use sagabank::store::local::LocalStorageStore;
 use sagabank::store::{EventStore, MemoryStore, Recorded, StoreError};
 use wasm_bindgen::closure::Closure;
@@ -355,6 +355,16 @@ async fn indexeddb_an_unrelated_database_is_not_taken_for_a_log() {
 // ---------------------------------------------------------------------------------
 // IndexedDB: chunks (derived copies of the log in big records) and the upgrade
 
+/// Events per chunk in the chunk tests: small, so each test writes a few hundred
+/// events rather than twelve thousand (the chunk logic does not depend on the size).
+const C: u64 = 50;
+
+/// `n` as the JS number IndexedDB stores.
+#[allow(clippy::cast_precision_loss)]
+fn f(n: u64) -> JsValue {
+    JsValue::from_f64(n as f64)
+}
+
 /// A valid log of `n` events over 12 streams taking turns.
 fn log_of(n: u64) -> Vec<Rc<Recorded>> {
     (1..=n)
@@ -476,18 +486,7 @@ fn lines_of(events: &[Rc<Recorded>]) -> String {
 /// Reads the log from several places and compares with `expected` (the whole log).
 async fn assert_reads(store: &IndexedDbStore, expected: &[Rc<Recorded>]) {
     let n = expected.len() as u64;
-    for from in [
-        0,
-        1,
-        2,
-        CHUNK,
-        CHUNK + 1,
-        7_777,
-        2 * CHUNK,
-        2 * CHUNK + 1,
-        n,
-        n + 1,
-    ] {
+    for from in [0, 1, 2, C, C + 1, C + 27, 2 * C, 2 * C + 1, n, n + 1] {
         let read = store.read_all(from).await.unwrap();
         let skip = (from.max(1) - 1).min(n) as usize;
         assert!(
@@ -500,13 +499,16 @@ async fn assert_reads(store: &IndexedDbStore, expected: &[Rc<Recorded>]) {
 #[wasm_bindgen_test]
 async fn indexeddb_a_full_read_writes_chunks_and_reads_back_the_same() {
     let name = fresh_name("idb-chunks");
-    let store = IndexedDbStore::open(&name).await.unwrap();
-    let expected = log_of(12_000);
+    let store = IndexedDbStore::open_with_chunk(&name, C).await.unwrap();
+    let expected = log_of(12 * C / 5);
     idb_put_many(&name, &expected).await;
     assert!(idb_chunks(&name).await.is_empty());
 
     // Reads from further on write nothing.
-    assert_eq!(store.read_all(2).await.unwrap().len(), 11_999);
+    assert_eq!(
+        store.read_all(2).await.unwrap().len() as u64,
+        12 * C / 5 - 1
+    );
     assert!(idb_chunks(&name).await.is_empty());
 
     // The full read (a cold start) writes the two full chunks, not the rest.
@@ -514,78 +516,88 @@ async fn indexeddb_a_full_read_writes_chunks_and_reads_back_the_same() {
     assert!(plain(&before) == plain(&expected));
     let chunks = idb_chunks(&name).await;
     assert_eq!(chunks.len(), 2);
-    assert_eq!((chunks[0].0.as_str(), chunks[0].1.as_str()), ("1", "5000"));
+    assert_eq!(
+        (chunks[0].0.as_str(), chunks[0].1.as_str()),
+        ("1", C.to_string().as_str())
+    );
     assert_eq!(
         (chunks[1].0.as_str(), chunks[1].1.as_str()),
-        ("5001", "10000")
+        ((C + 1).to_string().as_str(), (2 * C).to_string().as_str())
     );
     assert_eq!(
         chunks[0].2.as_deref(),
-        Some(lines_of(&expected[..5_000]).as_str())
+        Some(lines_of(&expected[..C as usize]).as_str())
     );
     assert_eq!(
         chunks[1].2.as_deref(),
-        Some(lines_of(&expected[5_000..10_000]).as_str())
+        Some(lines_of(&expected[C as usize..2 * C as usize]).as_str())
     );
 
     // Read back through the chunks: the same, from anywhere, on this connection and
-    // a fresh one; and no more chunks (2,000 events after the last one).
+    // a fresh one; and no more chunks (0.4 of a chunk after the last one).
     let after = store.read_all(1).await.unwrap();
     assert!(plain(&after) == plain(&before));
     assert_reads(&store, &expected).await;
-    let again = IndexedDbStore::open(&name).await.unwrap();
+    let again = IndexedDbStore::open_with_chunk(&name, C).await.unwrap();
     assert_reads(&again, &expected).await;
     assert_eq!(idb_chunks(&name).await.len(), 2);
 
     // The raw dump is the event records only.
     let raw = store.raw_records().await.unwrap();
-    assert_eq!(raw.len(), 12_000);
-    assert_eq!(raw[11_999].key, "12000");
+    assert_eq!(raw.len() as u64, 12 * C / 5);
+    assert_eq!(raw[raw.len() - 1].key, (12 * C / 5).to_string());
 
     // Appends go on as before and are read after the chunks.
     let next = store
-        .append("account-s0", 1_000, vec![sample_event("s0", 1_000)])
+        .append(
+            "account-s0",
+            C / 5,
+            vec![sample_event("s0", (C / 5) as u32)],
+        )
         .await
         .unwrap();
-    assert_eq!((next[0].position, next[0].version), (12_001, 1_001));
-    let read = again.read_all(1).await.unwrap();
-    assert_eq!(read.len(), 12_001);
-    assert_eq!(read[12_000], next[0]);
     assert_eq!(
-        store.read_stream("account-s0", 1).await.unwrap().len(),
-        1_001
+        (next[0].position, next[0].version),
+        (12 * C / 5 + 1, C / 5 + 1)
+    );
+    let read = again.read_all(1).await.unwrap();
+    assert_eq!(read.len() as u64, 12 * C / 5 + 1);
+    assert_eq!(read[read.len() - 1], next[0]);
+    assert_eq!(
+        store.read_stream("account-s0", 1).await.unwrap().len() as u64,
+        C / 5 + 1
     );
 }
 
 #[wasm_bindgen_test]
 async fn indexeddb_garbage_chunks_are_ignored_and_kept() {
     let name = fresh_name("idb-bad-chunks");
-    let store = IndexedDbStore::open(&name).await.unwrap();
-    let expected = log_of(12_000);
+    let store = IndexedDbStore::open_with_chunk(&name, C).await.unwrap();
+    let expected = log_of(12 * C / 5);
     idb_put_many(&name, &expected).await;
     store.read_all(1).await.unwrap();
     assert_eq!(idb_chunks(&name).await.len(), 2);
 
-    // Chunk 1: good lines, but of positions 2..=5001. Chunk 5001: not JSON. One past
+    // Chunk 1: good lines, but of positions 2..=C+1. Chunk C+1: not JSON. One past
     // the end of the log; one with no sensible range; one with a line too many.
     idb_put_chunk(
         &name,
         1.0.into(),
-        5_000.0.into(),
-        &lines_of(&expected[1..5_001]),
+        f(C),
+        &lines_of(&expected[1..=C as usize]),
     )
     .await;
-    idb_put_chunk(&name, 5_001.0.into(), 10_000.0.into(), "garbage\n{").await;
-    idb_put_chunk(&name, 10_001.0.into(), 15_000.0.into(), "").await;
+    idb_put_chunk(&name, f(C + 1), f(2 * C), "garbage\n{").await;
+    idb_put_chunk(&name, f(2 * C + 1), f(3 * C), "").await;
     idb_put_chunk(&name, "nope".into(), JsValue::NULL, "x").await;
     assert_reads(&store, &expected).await;
-    let fresh = IndexedDbStore::open(&name).await.unwrap();
+    let fresh = IndexedDbStore::open_with_chunk(&name, C).await.unwrap();
     assert!(plain(&fresh.read_all(1).await.unwrap()) == plain(&expected));
 
-    let mut too_long = lines_of(&expected[..5_000]);
+    let mut too_long = lines_of(&expected[..C as usize]);
     too_long.push('\n');
-    too_long.push_str(&expected[5_000].to_json_line());
-    idb_put_chunk(&name, 1.0.into(), 5_000.0.into(), &too_long).await;
+    too_long.push_str(&expected[C as usize].to_json_line());
+    idb_put_chunk(&name, 1.0.into(), f(C), &too_long).await;
     assert!(plain(&fresh.read_all(1).await.unwrap()) == plain(&expected));
 
     // Nothing was deleted or replaced.
@@ -593,12 +605,21 @@ async fn indexeddb_garbage_chunks_are_ignored_and_kept() {
     assert_eq!(chunks.len(), 4);
     assert_eq!(chunks[0].2.as_deref(), Some(too_long.as_str()));
     assert_eq!(chunks[1].2.as_deref(), Some("garbage\n{"));
-    assert_eq!(store.raw_records().await.unwrap().len(), 12_000);
+    assert_eq!(store.raw_records().await.unwrap().len() as u64, 12 * C / 5);
 
     // The events stay the truth: a damaged event under a garbage chunk is reported.
-    idb_put_raw(&name, &idb_record(6_000, "account-s11", 500, "{not json")).await;
+    // Position 6C/5 is version C/10 of stream s11 (12 streams take turns).
+    let damaged = 6 * C / 5;
+    idb_put_raw(
+        &name,
+        &idb_record(damaged, "account-s11", C / 10, "{not json"),
+    )
+    .await;
     let message = corrupt_message(store.read_all(1).await);
-    assert!(message.contains("position 6000"), "{message}");
+    assert!(
+        message.contains(&format!("position {damaged}")),
+        "{message}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -623,10 +644,10 @@ async fn indexeddb_a_version_1_database_upgrades_and_keeps_its_events() {
             .unwrap();
     });
     request.await.unwrap().close();
-    let expected = log_of(6_000);
+    let expected = log_of(6 * C / 5);
     idb_put_many(&name, &expected).await;
 
-    let store = IndexedDbStore::open(&name).await.unwrap();
+    let store = IndexedDbStore::open_with_chunk(&name, C).await.unwrap();
     let db = idb::Factory::new()
         .unwrap()
         .open(&name, None)
@@ -641,12 +662,19 @@ async fn indexeddb_a_version_1_database_upgrades_and_keeps_its_events() {
     assert!(plain(&store.read_all(1).await.unwrap()) == plain(&expected));
     assert_eq!(idb_chunks(&name).await.len(), 1);
     assert!(plain(&store.read_all(1).await.unwrap()) == plain(&expected));
-    assert_eq!(store.raw_records().await.unwrap().len(), 6_000);
+    assert_eq!(store.raw_records().await.unwrap().len() as u64, 6 * C / 5);
     let next = store
-        .append("account-s0", 500, vec![sample_event("s0", 500)])
+        .append(
+            "account-s0",
+            C / 10,
+            vec![sample_event("s0", (C / 10) as u32)],
+        )
         .await
         .unwrap();
-    assert_eq!((next[0].position, next[0].version), (6_001, 501));
+    assert_eq!(
+        (next[0].position, next[0].version),
+        (6 * C / 5 + 1, C / 10 + 1)
+    );
 }
 
 // ---------------------------------------------------------------------------------

@@ -95,6 +95,8 @@ struct Inner {
     /// Holds the version-change callback that closes the connection.
     db: Database,
     raw: IdbDatabase,
+    /// Events per chunk: [`CHUNK`], or fewer in tests.
+    chunk: u64,
 }
 
 impl Drop for Inner {
@@ -107,6 +109,13 @@ impl Drop for Inner {
 impl IndexedDbStore {
     /// Opens (creating if need be) the log stored in the IndexedDB database `name`.
     pub async fn open(name: &str) -> Result<IndexedDbStore, StoreError> {
+        Self::open_with_chunk(name, CHUNK).await
+    }
+
+    /// [`IndexedDbStore::open`] writing chunks of `chunk` events instead of [`CHUNK`]
+    /// (at least 1): for tests, which then need a few hundred events, not thousands.
+    /// Chunks of another size already stored are read as they are.
+    pub async fn open_with_chunk(name: &str, chunk: u64) -> Result<IndexedDbStore, StoreError> {
         let factory = Factory::new().map_err(|e| failed("IndexedDB is not available", &e))?;
         let mut request = factory
             .open(name, Some(DB_VERSION))
@@ -156,6 +165,7 @@ impl IndexedDbStore {
                 name: name.to_owned(),
                 db,
                 raw,
+                chunk: chunk.max(1),
             }),
         };
         store.check_schema(name)?;
@@ -527,7 +537,7 @@ impl EventStore for IndexedDbStore {
         }
         let values = tail.await.map_err(read_failed)?;
         #[allow(clippy::cast_possible_truncation)]
-        let write = from == 1 && values.len() >= CHUNK as usize;
+        let write = from == 1 && values.len() >= self.inner.chunk as usize;
         let mut lines = Vec::new();
         for value in &values {
             let (event, line) = decode(value)?;
@@ -643,16 +653,17 @@ impl IndexedDbStore {
         let Ok(store) = tx.object_store(CHUNKS_STORE) else {
             return;
         };
+        let chunk = self.inner.chunk;
         #[allow(clippy::cast_possible_truncation)]
         for (start, group) in (first..)
-            .step_by(CHUNK as usize)
-            .zip(lines.chunks_exact(CHUNK as usize))
+            .step_by(chunk as usize)
+            .zip(lines.chunks_exact(chunk as usize))
         {
             let object = Object::new();
             #[allow(clippy::cast_precision_loss)]
             let fields = [
                 ("first", JsValue::from_f64(start as f64)),
-                ("last", JsValue::from_f64((start + CHUNK - 1) as f64)),
+                ("last", JsValue::from_f64((start + chunk - 1) as f64)),
                 // Joined in JS: the lines never leave JS strings.
                 ("lines", group.iter().collect::<Array>().join("\n").into()),
             ];

@@ -114,6 +114,8 @@ test('a double click on Deposit deposits once; closing asks with the keyboard on
     await form.getByRole('button', { name: 'Deposit' }).dblclick();
     await waitBalance(page, 'alice', '5.00');
     await page.getByTestId('announcer').getByText('5.00 deposited into alice').waitFor();
+    // A negative check (no second deposit) has no condition to wait for: give a second
+    // click time to land, then count.
     await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
     assert.equal((await page.getByTestId('audit-count').textContent()).trim(), '2 events', 'one deposit, not two');
     await waitBalance(page, 'alice', '5.00');

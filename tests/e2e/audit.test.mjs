@@ -175,7 +175,7 @@ test('selecting an event shows its envelope, its causation link leads to the cau
     assert.equal(await waitDetails(page, 10), 'Event #10: TransferFailed');
     await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'audit-row-10');
     await page.keyboard.press('ArrowDown'); // already the last: stays
-    await page.waitForTimeout(100);
+    await page.waitForTimeout(100); // a negative check: nothing to wait for
     assert.equal(await detailsTitle(page), 'Event #10: TransferFailed');
     // Arrow keys move within the filtered list.
     await page.getByTestId('audit-filter-type').selectOption('AccountOpened');

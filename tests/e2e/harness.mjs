@@ -185,7 +185,7 @@ export async function withApp(t, fn, options = {}) {
   const server = await serveDist({ basePath });
   const b = await browser();
   const context = await b.newContext({ viewport });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(30_000);
   const errors = [];
   const record = (kind, page, text) => {
     if (allowErrors.some((re) => re.test(text))) return;

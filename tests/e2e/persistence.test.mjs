@@ -35,7 +35,8 @@ test('two tabs withdrawing the whole balance at once: one wins, the other is ref
     }
     await Promise.all([a, b].map((p) => p.getByTestId('money-form').getByRole('button', { name: 'Withdraw' }).click()));
     for (const page of [a, b]) await waitBalance(page, 'alice', '0.00');
-    await a.waitForTimeout(300);
+    // The loser is told once its retry on fresh state is refused: wait for that.
+    await Promise.any([a, b].map((p) => p.getByTestId('account-error').waitFor({ state: 'visible' })));
     const errors = await Promise.all(
       [a, b].map(async (p) => ((await p.getByTestId('account-error').isVisible()) ? p.getByTestId('account-error').textContent() : null)),
     );

@@ -33,7 +33,7 @@ test('a transfer run all at once completes and moves the money', async (t) => {
     // Sending the same transfer again answers with the first one and moves nothing.
     await fillTransfer(page, { id: 'rent-1', from: 'alice', to: 'bob', amount: '30', description: 'rent' });
     await form.getByRole('button', { name: 'Start transfer' }).click();
-    await page.waitForTimeout(300);
+    await page.getByTestId('announcer').getByText('Transfer rent-1 already exists with these details: nothing new was written').waitFor();
     await waitBalance(page, 'alice', '70.00');
     // ...and with other details it is refused.
     await fillTransfer(page, { id: 'rent-1', from: 'alice', to: 'bob', amount: '31' });
