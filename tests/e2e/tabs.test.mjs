@@ -33,7 +33,7 @@ test('a reload while stepping by hand keeps the transfer paused where it stood',
     await settle(page);
     assert.equal(await spanStatus(page, 'debit'), 'done');
     assert.equal(await spanStatus(page, 'credit'), 'next', 'paused at the credit');
-    assert.match(await transferStatus(page, transfer), /debited$/);
+    assert.match(await transferStatus(page, transfer), /in progress$/);
     assert.equal(await page.getByTestId('resumed-banner').count(), 0, 'nothing was resumed');
     await page.getByTestId('timeline-paused').waitFor();
     assert.equal(await page.getByTestId('next-step').isEnabled(), true, 'Next step is ready');
@@ -56,7 +56,7 @@ test('a second tab opened mid-step leaves the first tab\'s transfer paused, and 
     await settle(b);
     for (const page of [a, b]) {
       assert.equal(await spanStatus(page, 'credit'), 'next', 'still paused at the credit');
-      assert.match(await transferStatus(page, transfer), /debited$/);
+      assert.match(await transferStatus(page, transfer), /in progress$/);
     }
     // A step in tab B shows in tab A.
     await nextStep(b);
