@@ -14,6 +14,7 @@ pub mod import;
 pub mod locks;
 pub mod projections;
 pub mod scenario;
+pub mod views;
 
 pub use bank::{Bank, BankError, Executed, StepOutcome};
 pub use env::Env;

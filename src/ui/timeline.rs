@@ -12,246 +12,11 @@ use super::crash::crash_and_reload;
 use super::route::{self, Target};
 use super::service::use_bank;
 use super::widgets::{focus_first, TransferBadge};
-use crate::app::projections::{TimelineEntry, TimelineKind, TransferView};
+use crate::app::projections::TimelineKind;
+use crate::app::views::saga_money::{AccountNow, SagaMoney};
+use crate::app::views::saga_steps::{spans, Span, SpanStatus};
 use crate::app::{BankError, StepOutcome};
-use crate::domain::{SagaStep, TransferState};
-
-/// Where a span stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SpanStatus {
-    Done,
-    Rejected,
-    Next,
-    ToCome,
-    NotTaken,
-}
-
-impl SpanStatus {
-    fn label(self) -> &'static str {
-        match self {
-            SpanStatus::Done => "done",
-            SpanStatus::Rejected => "rejected",
-            SpanStatus::Next => "next",
-            SpanStatus::ToCome => "to come",
-            SpanStatus::NotTaken => "not taken",
-        }
-    }
-    fn modifier(self) -> &'static str {
-        match self {
-            SpanStatus::Done => "saga-timeline__step--done",
-            SpanStatus::Rejected => "saga-timeline__step--rejected",
-            SpanStatus::Next => "saga-timeline__step--next",
-            SpanStatus::ToCome => "saga-timeline__step--to-come",
-            SpanStatus::NotTaken => "saga-timeline__step--not-taken",
-        }
-    }
-}
-
-/// One step of the saga as the timeline shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Span {
-    pub key: &'static str,
-    pub title: String,
-    pub explain: String,
-    pub status: SpanStatus,
-    pub entries: Vec<TimelineEntry>,
-}
-
-/// The happy path and the compensation path of a transfer, as spans.
-#[must_use]
-pub fn spans(t: &TransferView) -> (Vec<Span>, Vec<Span>) {
-    let of = |pred: &dyn Fn(TimelineKind) -> bool| -> Vec<TimelineEntry> {
-        t.timeline
-            .iter()
-            .filter(|e| pred(e.kind))
-            .cloned()
-            .collect()
-    };
-    let pending = t.state.pending_step();
-    let debit_failed = matches!(
-        t.state,
-        TransferState::Failed {
-            reversed: false,
-            ..
-        }
-    );
-    let credit_rejected = t
-        .timeline
-        .iter()
-        .any(|e| e.kind == TimelineKind::CreditRejected);
-    let refund_failed = matches!(t.state, TransferState::CompensationFailed { .. });
-    let status = |entries: &[TimelineEntry], rejected: bool, next: bool, on_path: bool| {
-        if rejected {
-            SpanStatus::Rejected
-        } else if entries
-            .iter()
-            .any(|e| !matches!(e.kind, TimelineKind::Retried(_)))
-        {
-            SpanStatus::Done
-        } else if next {
-            SpanStatus::Next
-        } else if on_path {
-            SpanStatus::ToCome
-        } else {
-            SpanStatus::NotTaken
-        }
-    };
-    let span = |key,
-                title: String,
-                explain: &str,
-                entries: Vec<TimelineEntry>,
-                rejected,
-                next,
-                on_path| Span {
-        key,
-        status: status(&entries, rejected, next, on_path),
-        title,
-        explain: explain.to_owned(),
-        entries,
-    };
-    let happy_on = !debit_failed && !credit_rejected;
-    let credit_explain = t
-        .timeline
-        .iter()
-        .find_map(|e| match &e.kind {
-            TimelineKind::CreditRejected => Some(format!(
-                "DepositMoney on the destination was refused ({}), so nothing was credited.",
-                e.summary
-                    .trim_start_matches(&format!("credit of {} rejected: ", t.to_account_id))
-            )),
-            _ => None,
-        })
-        .unwrap_or_else(|| "DepositMoney on the destination.".to_owned());
-    let main = vec![
-        span(
-            "initiated",
-            "Initiated".into(),
-            "TransferMoney was checked and TransferInitiated written to the transfer's own stream.",
-            of(&|k| k == TimelineKind::Initiated),
-            false,
-            false,
-            true,
-        ),
-        span(
-            "debit",
-            format!("Debit {}", t.from_account_id),
-            "WithdrawMoney on the source; the transfer records TransferDebited.",
-            of(&|k| {
-                matches!(
-                    k,
-                    TimelineKind::Leg(SagaStep::Debit)
-                        | TimelineKind::Debited
-                        | TimelineKind::Retried(SagaStep::Debit)
-                )
-            }),
-            debit_failed,
-            pending == Some(SagaStep::Debit),
-            true,
-        ),
-        span(
-            "credit",
-            format!("Credit {}", t.to_account_id),
-            &credit_explain,
-            of(&|k| {
-                matches!(
-                    k,
-                    TimelineKind::Leg(SagaStep::Credit) | TimelineKind::Retried(SagaStep::Credit)
-                )
-            }),
-            credit_rejected,
-            pending == Some(SagaStep::Credit),
-            !debit_failed,
-        ),
-        span(
-            "completed",
-            "Completed".into(),
-            "TransferCompleted: both legs done.",
-            of(&|k| k == TimelineKind::Completed),
-            false,
-            false,
-            happy_on,
-        ),
-    ];
-    // Until the credit is decided, the compensation path may still run.
-    let compensation_on = credit_rejected
-        || matches!(
-            t.state,
-            TransferState::Initiated(_) | TransferState::Debited(_)
-        );
-    let mut compensation = vec![
-        span(
-            "credit-rejected",
-            "Credit rejected".into(),
-            "The destination refused: TransferCreditRejected records why.",
-            of(&|k| k == TimelineKind::CreditRejected),
-            false,
-            false,
-            compensation_on,
-        ),
-        span(
-            "refund",
-            format!("Refund {}", t.from_account_id),
-            "Compensation: DepositMoney back to the source.",
-            of(&|k| {
-                matches!(
-                    k,
-                    TimelineKind::Leg(SagaStep::Refund) | TimelineKind::Retried(SagaStep::Refund)
-                )
-            }),
-            refund_failed,
-            pending == Some(SagaStep::Refund),
-            compensation_on,
-        ),
-    ];
-    if refund_failed {
-        compensation.push(span(
-            "needs-attention",
-            "Needs attention".into(),
-            "The refund itself was rejected: the source is still debited. A person must step in.",
-            of(&|k| k == TimelineKind::CompensationFailed),
-            true,
-            false,
-            true,
-        ));
-    } else {
-        compensation.push(span(
-            "reversed",
-            "Reversed".into(),
-            "TransferReversed: the debit is undone.",
-            of(&|k| k == TimelineKind::Reversed),
-            false,
-            false,
-            compensation_on,
-        ));
-    }
-    let failed = span(
-        "failed",
-        "Failed".into(),
-        "TransferFailed, with the real reason.",
-        of(&|k| k == TimelineKind::Failed),
-        false,
-        false,
-        debit_failed || (compensation_on && !refund_failed),
-    );
-    if debit_failed {
-        let mut main = main;
-        main.pop();
-        main.push(failed);
-        (
-            main,
-            compensation
-                .into_iter()
-                .map(|mut s| {
-                    s.status = SpanStatus::NotTaken;
-                    s
-                })
-                .collect(),
-        )
-    } else {
-        compensation.push(failed);
-        (main, compensation)
-    }
-}
+use crate::domain::TransferState;
 
 /// Waits `ms` milliseconds.
 async fn sleep(ms: u32) {
@@ -386,6 +151,21 @@ pub fn SagaTimeline() -> impl IntoView {
             .into_any();
         };
         let (main, compensation) = spans(&t);
+        let money = std::rc::Rc::new(
+            bank.read(|m| SagaMoney::of(m, &t.transfer_id))
+                .flatten()
+                .unwrap_or_else(|| SagaMoney {
+                    from: AccountNow {
+                        account_id: t.from_account_id.clone(),
+                        known: None,
+                    },
+                    to: AccountNow {
+                        account_id: t.to_account_id.clone(),
+                        known: None,
+                    },
+                    legs: Vec::new(),
+                }),
+        );
         let positions: HashMap<String, u64> = t
             .timeline
             .iter()
@@ -429,9 +209,10 @@ pub fn SagaTimeline() -> impl IntoView {
                     </label>
                 </div>
                 <p class="form-error" role="alert" hidden=move || error.get().is_none()>{move || error.get().unwrap_or_default()}</p>
+                <MoneyStrip money=std::rc::Rc::clone(&money)/>
                 <div class="saga-timeline__lanes">
-                    <Lane title="Happy path" spans=main positions=positions.clone()/>
-                    <Lane title="Compensation (runs only if the credit is rejected)" spans=compensation positions=positions/>
+                    <Lane title="Happy path" spans=main positions=positions.clone() money=std::rc::Rc::clone(&money)/>
+                    <Lane title="Compensation (runs only if the credit is rejected)" spans=compensation positions=positions money=money/>
                 </div>
             </article>
         }
@@ -458,8 +239,60 @@ fn describe(state: &TransferState) -> String {
     }
 }
 
+/// The transfer's two accounts as they stand now, each with the change the saga's
+/// last leg on it made: pinned above the steps, so stepping shows the money move.
 #[component]
-fn Lane(title: &'static str, spans: Vec<Span>, positions: HashMap<String, u64>) -> impl IntoView {
+fn MoneyStrip(
+    /// The money of the transfer shown.
+    money: std::rc::Rc<SagaMoney>,
+) -> impl IntoView {
+    let card = |role: &'static str, account: &AccountNow| {
+        let last = money
+            .legs
+            .iter()
+            .rev()
+            .find(|leg| leg.account_id == account.account_id)
+            .map(|leg| format!("{} → {} ({})", leg.before, leg.after, leg.step));
+        let id = account.account_id.to_string();
+        let (owner, balance, status) = match &account.known {
+            Some((owner, balance, status)) => {
+                (owner.clone(), balance.to_string(), status.to_string())
+            }
+            None => (String::new(), "—".to_owned(), "no such account".to_owned()),
+        };
+        view! {
+            <div class="saga-money__account" data-testid=format!("saga-money-{role}")>
+                <span class="saga-money__role">{role}</span>
+                <a class="saga-money__id id" href=route::href(&Target::Account(account.account_id.clone())) title=id.clone()>{id.clone()}</a>
+                <span class="muted">{owner}</span>
+                <strong class="saga-money__balance num" data-testid=format!("saga-money-{role}-balance")>{balance}</strong>
+                <span class="saga-money__status">{status}</span>
+                <span class="saga-money__change" data-testid=format!("saga-money-{role}-change")>
+                    {last.unwrap_or_else(|| "not moved yet".to_owned())}
+                </span>
+            </div>
+        }
+    };
+    view! {
+        <div class="saga-money" role="group" aria-label="The two accounts' balances now" data-testid="saga-money">
+            {card("from", &money.from)}
+            {card("to", &money.to)}
+        </div>
+    }
+}
+
+/// One lane of the saga (the happy path, or the compensation) with its steps.
+#[component]
+fn Lane(
+    /// The lane's heading.
+    title: &'static str,
+    /// Its steps, in the order the saga runs them.
+    spans: Vec<Span>,
+    /// The global position of each event id, to link a cause to its event.
+    positions: HashMap<String, u64>,
+    /// What each leg did to its account's balance.
+    money: std::rc::Rc<SagaMoney>,
+) -> impl IntoView {
     view! {
         <section class="saga-timeline__lane" aria-label=title>
             <h4>{title}</h4>
@@ -488,12 +321,18 @@ fn Lane(title: &'static str, spans: Vec<Span>, positions: HashMap<String, u64>) 
                                         |p| view! { <a href=route::href(&Target::Event(*p))>{format!("#{p}")}</a> }.into_any(),
                                     );
                                     let retry = matches!(e.kind, TimelineKind::Retried(_));
+                                    let moved = money.leg_at(e.position).map(|leg| view! {
+                                        <span class="saga-timeline__money" data-testid="leg-money">
+                                            {format!(" · {}: {} → {}", leg.account_id, leg.before, leg.after)}
+                                        </span>
+                                    });
                                     view! {
                                         <li class:saga-timeline__event--retry=retry>
                                             <a href=route::href(&Target::Event(e.position))>{format!("#{}", e.position)}</a>
                                             " " <code>{e.event_type}</code>
                                             <span class="muted">{format!(" in {} v{}", e.stream, e.version)}</span>
                                             <span>{format!(" — {}", e.summary)}</span>
+                                            {moved}
                                             <span class="muted">" · caused by "</span>{cause}
                                         </li>
                                     }
