@@ -1,8 +1,10 @@
 //! Checking a whole log before it is imported: every line must parse, positions and
 //! versions must be gap-free, every event must sit in its own stream, and replaying
 //! the log through the domain must produce exactly these events (no overdraft, no
-//! money moved on a closed account, saga steps in order, each leg before its record).
-//! A log that fails is refused with its line number and the reason; nothing is written.
+//! money moved on a closed account, saga steps in order, each leg before its record,
+//! each transfer event with its transfer's accounts and amount, no failure that
+//! leaves a leg unpaid). A log that fails is refused with its line number and the
+//! reason; nothing is written. `tests/properties/fuzz_doors.rs` fuzzes this door.
 
 use std::collections::{HashMap, HashSet};
 
