@@ -4,8 +4,16 @@
 //! gap-free, live read models equal a rebuild; at the end every transfer has ended
 //! exactly once.
 //!
-//! Cases: 10,000 by default; set `PROPTEST_CASES` for longer runs.
+//! Module `fuzz_doors`: mutated and random logs against the import check and the
+//! event decoders.
+//!
+//! Cases: 10,000 by default for the money property, and 10,000 shared by the fuzz
+//! properties (6,000 mutated logs, 2,000 random logs, 2,000 event data);
+//! `PROPTEST_CASES=N` runs N cases of each property, for longer runs.
 #![cfg(not(target_arch = "wasm32"))]
+
+#[path = "properties/fuzz_doors.rs"]
+mod fuzz_doors;
 
 use std::collections::HashMap;
 use std::rc::Rc;

@@ -1,8 +1,10 @@
 //! Checking a whole log before it is imported: every line must parse, positions and
 //! versions must be gap-free, every event must sit in its own stream, and replaying
 //! the log through the domain must produce exactly these events (no overdraft, no
-//! money moved on a closed account, saga steps in order, each leg before its record).
-//! A log that fails is refused with its line number and the reason; nothing is written.
+//! money moved on a closed account, saga steps in order, each leg before its record,
+//! each transfer event with its transfer's accounts and amount, no failure that
+//! leaves a leg unpaid). A log that fails is refused with its line number and the
+//! reason; nothing is written. `tests/properties/fuzz_doors.rs` fuzzes this door.
 
 use std::collections::{HashMap, HashSet};
 
@@ -11,8 +13,8 @@ use thiserror::Error;
 use crate::domain::account::{
     self, AccountCommand, AccountState, DepositMoney, Stamp, WithdrawMoney,
 };
-use crate::domain::transfer::{self, TransferState};
-use crate::domain::{saga, AccountId, Event, SagaStep, TransferId};
+use crate::domain::transfer::{self, TransferCommand, TransferState};
+use crate::domain::{saga, AccountId, Event, SagaStep, TransferId, TransferMoney};
 use crate::store::Recorded;
 
 /// Why a log cannot be imported.
@@ -28,6 +30,7 @@ pub struct ImportError {
 pub fn parse_log(text: &str) -> Result<Vec<Recorded>, ImportError> {
     let mut checker = Checker::default();
     let mut events = Vec::new();
+    let mut last_line = 0;
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
         if raw.trim().is_empty() {
@@ -37,6 +40,16 @@ pub fn parse_log(text: &str) -> Result<Vec<Recorded>, ImportError> {
         let recorded = Recorded::from_json_line(raw).map_err(|e| fail(e.to_string()))?;
         checker.check(&recorded).map_err(fail)?;
         events.push(recorded);
+        last_line = line;
+    }
+    if let Some(t) = checker.reversed {
+        return Err(ImportError {
+            line: last_line,
+            reason: format!(
+                "the log ends after TransferReversed of transfer {t}, without the \
+                 TransferFailed written together with it: the file is cut short"
+            ),
+        });
     }
     Ok(events)
 }
@@ -49,6 +62,9 @@ struct Checker {
     transfers: HashMap<TransferId, TransferState>,
     /// Legs already applied: (transfer, step).
     legs: HashSet<(TransferId, SagaStep)>,
+    /// The transfer whose TransferReversed was the last event: its TransferFailed,
+    /// written in the same append, must be the next.
+    reversed: Option<TransferId>,
 }
 
 impl Checker {
@@ -69,6 +85,15 @@ impl Checker {
         *version += 1;
         self.last_position = r.position;
         let event = &r.event;
+        if let Some(t) = &self.reversed {
+            if !matches!(event, Event::TransferFailed(e) if &e.transfer_id == t) {
+                return Err(format!(
+                    "{} comes between TransferReversed of transfer {t} and its TransferFailed, \
+                     which are written together",
+                    event.event_type()
+                ));
+            }
+        }
         if let Some(account_id) = event.account_id() {
             if r.stream != account_id.stream() {
                 return Err(format!(
@@ -78,7 +103,7 @@ impl Checker {
                     r.stream
                 ));
             }
-            self.replay_account(account_id, event)
+            self.replay_account(account_id, event)?;
         } else if let Some(transfer_id) = event.transfer_id() {
             if r.stream != transfer_id.stream() {
                 return Err(format!(
@@ -88,13 +113,18 @@ impl Checker {
                     r.stream
                 ));
             }
-            self.replay_transfer(transfer_id, event)
+            self.replay_transfer(transfer_id, event)?;
         } else {
-            Err(format!(
+            return Err(format!(
                 "{} names no stream it belongs to",
                 event.event_type()
-            ))
+            ));
         }
+        self.reversed = match event {
+            Event::TransferReversed(e) => Some(e.transfer_id.clone()),
+            _ => None,
+        };
+        Ok(())
     }
 
     fn replay_account(&mut self, id: &AccountId, event: &Event) -> Result<(), String> {
@@ -166,33 +196,114 @@ impl Checker {
 
     fn replay_transfer(&mut self, id: &TransferId, event: &Event) -> Result<(), String> {
         let state = self.transfers.remove(id).unwrap_or_default();
-        if !transfer::accepts(&state, event) {
-            let phase = state.label();
+        if let Err(reason) = self.check_transfer_event(id, &state, event) {
             self.transfers.insert(id.clone(), state);
-            return Err(format!(
-                "{} cannot follow a transfer that is {phase}",
-                event.event_type()
-            ));
-        }
-        let needs_leg = match event {
-            Event::TransferDebited(_) => Some(SagaStep::Debit),
-            Event::TransferCompleted(_) => Some(SagaStep::Credit),
-            Event::TransferReversed(_) => Some(SagaStep::Refund),
-            _ => None,
-        };
-        if let Some(step) = needs_leg {
-            if !self.legs.contains(&(id.clone(), step)) {
-                self.transfers.insert(id.clone(), state);
-                return Err(format!(
-                    "{} comes before its {step} leg was applied to the account",
-                    event.event_type()
-                ));
-            }
+            return Err(reason);
         }
         self.transfers
             .insert(id.clone(), transfer::evolve(state, event));
         Ok(())
     }
+
+    /// Whether the saga could have written `event` next: in this phase, after (or,
+    /// for a rejection, without) its leg, with the transfer's own accounts and amount.
+    fn check_transfer_event(
+        &self,
+        id: &TransferId,
+        state: &TransferState,
+        event: &Event,
+    ) -> Result<(), String> {
+        let kind = event.event_type();
+        if !transfer::accepts(state, event) {
+            return Err(format!(
+                "{kind} cannot follow a transfer that is {}",
+                state.label()
+            ));
+        }
+        let compensating = matches!(state, TransferState::CreditRejected { .. });
+        let failed = matches!(event, Event::TransferFailed(_));
+        if compensating && failed && self.reversed.as_ref() != Some(id) {
+            return Err(format!(
+                "{kind} after a rejected credit must follow TransferReversed (the refund)"
+            ));
+        }
+        let leg = match event {
+            Event::TransferDebited(_) => Some((SagaStep::Debit, true)),
+            Event::TransferCompleted(_) => Some((SagaStep::Credit, true)),
+            Event::TransferReversed(_) => Some((SagaStep::Refund, true)),
+            Event::TransferFailed(_) if !compensating => Some((SagaStep::Debit, false)),
+            Event::TransferCreditRejected(_) => Some((SagaStep::Credit, false)),
+            Event::TransferCompensationFailed(_) => Some((SagaStep::Refund, false)),
+            _ => None,
+        };
+        if let Some((step, wanted)) = leg {
+            if self.legs.contains(&(id.clone(), step)) != wanted {
+                return Err(if wanted {
+                    format!("{kind} comes before its {step} leg was applied to the account")
+                } else {
+                    format!("{kind} comes after its {step} leg was applied to the account")
+                });
+            }
+        }
+        let decided = transfer::decide(&transfer_command_for(event, compensating)?, state)
+            .map_err(|e| format!("{kind} cannot have happened: {e}"))?;
+        // The refund writes TransferReversed and TransferFailed together.
+        let expected = decided.get(usize::from(compensating && failed));
+        if !expected.is_some_and(|expected| same_but_reason(expected, event)) {
+            return Err(format!(
+                "{kind} does not follow from the transfer's history (its accounts, amount, \
+                 step or attempt differ)"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The saga outcome that would have made a transfer write `event` (`compensating`:
+/// the transfer's credit was rejected, so a failure is the refund's). Reasons that the
+/// saga words itself are left empty and not compared (see [`same_but_reason`]).
+fn transfer_command_for(event: &Event, compensating: bool) -> Result<TransferCommand, String> {
+    let no_reason = String::new;
+    Ok(match event {
+        Event::TransferInitiated(e) => TransferCommand::Initiate(TransferMoney {
+            transfer_id: e.transfer_id.clone(),
+            from_account_id: e.from_account_id.clone(),
+            to_account_id: e.to_account_id.clone(),
+            amount: e.amount,
+            description: e.description.clone(),
+        }),
+        Event::TransferDebited(_) => TransferCommand::RecordDebited,
+        Event::TransferCompleted(_) => TransferCommand::RecordCredited,
+        Event::TransferCreditRejected(e) => TransferCommand::RecordCreditRejected {
+            reason: e.reason.clone(),
+        },
+        Event::TransferReversed(_) => TransferCommand::RecordRefunded,
+        Event::TransferFailed(_) if compensating => TransferCommand::RecordRefunded,
+        Event::TransferFailed(_) => TransferCommand::RecordDebitRejected {
+            reason: no_reason(),
+        },
+        Event::TransferCompensationFailed(_) => TransferCommand::RecordRefundRejected {
+            reason: no_reason(),
+        },
+        Event::TransferStepRetried(e) => TransferCommand::RecordAttemptFailed {
+            reason: e.reason.clone(),
+        },
+        other => return Err(format!("{} is not a transfer event", other.event_type())),
+    })
+}
+
+/// Equal events, but for the reason of a failure (the saga words it from the
+/// rejection it was given, which the log does not hold apart).
+fn same_but_reason(expected: &Event, event: &Event) -> bool {
+    let mut expected = expected.clone();
+    match (&mut expected, event) {
+        (Event::TransferFailed(x), Event::TransferFailed(e)) => x.reason.clone_from(&e.reason),
+        (Event::TransferCompensationFailed(x), Event::TransferCompensationFailed(e)) => {
+            x.reason.clone_from(&e.reason);
+        }
+        _ => {}
+    }
+    expected == *event
 }
 
 /// Whether two money movements move the same money: account, amount and transfer.
@@ -344,5 +455,104 @@ mod tests {
         let err = parse_log(&short).unwrap_err();
         assert_eq!(err.line, 4);
         assert!(err.reason.contains("does not match the debit"), "{err}");
+    }
+
+    /// Credit rejected and refunded: a, b opened; initiated, debit leg, debited,
+    /// credit rejected, refund leg, reversed, failed (lines 1 to 9).
+    fn compensated_log() -> Vec<String> {
+        use crate::app::FaultPlan;
+        futures::executor::block_on(async {
+            let store = MemoryStore::new();
+            let bank = Bank::open(store.clone(), Env::fixed("r")).await.unwrap();
+            let commands = scenario::parse(
+                r#"[{"type": "OpenAccount", "account_id": "a", "owner_name": "A", "initial_balance": "100"},
+                    {"type": "OpenAccount", "account_id": "b", "owner_name": "B", "initial_balance": "0"}]"#,
+            )
+            .unwrap();
+            scenario::run(&bank, commands).await;
+            let t = TransferId::parse("t").unwrap();
+            let start = TransferMoney {
+                transfer_id: t.clone(),
+                from_account_id: AccountId::parse("a").unwrap(),
+                to_account_id: AccountId::parse("b").unwrap(),
+                amount: crate::domain::Money::parse("10").unwrap(),
+                description: String::new(),
+            };
+            let plan = FaultPlan {
+                reject_credit: true,
+                ..FaultPlan::default()
+            };
+            bank.start_transfer_with(start, plan).await.unwrap();
+            bank.run_transfer(&t).await.unwrap();
+            let log = store.read_all(1).await.unwrap();
+            log.iter().map(|r| r.to_json_line()).collect()
+        })
+    }
+
+    #[test]
+    fn a_transfer_event_must_be_what_the_saga_would_have_written() {
+        let log = seed_log();
+        let refused = |text: &str| parse_log(text).unwrap_err().to_string();
+        // Found by tests/properties/fuzz_doors.rs: each of these was accepted.
+        let debited = with_line(&log, 5, |l| l.replace("\"250.00\"", "\"25.00\""));
+        assert_eq!(
+            refused(&debited),
+            "line 5: TransferDebited does not follow from the transfer's history (its \
+             accounts, amount, step or attempt differ)"
+        );
+        let to_itself = with_line(&log, 3, |l| {
+            l.replace(
+                "\"to_account_id\":\"bob-456\"",
+                "\"to_account_id\":\"alice-123\"",
+            )
+        });
+        assert_eq!(
+            refused(&to_itself),
+            "line 3: TransferInitiated cannot have happened: cannot transfer from account \
+             alice-123 to itself"
+        );
+        // Failed after its debit: the debit would never be paid back.
+        let failed = with_line(&log, 5, |l| {
+            l.replace("TransferDebited", "TransferFailed").replace(
+                "\"amount\":\"250.00\"",
+                "\"amount\":\"250.00\",\"reason\":\"no\"",
+            )
+        });
+        assert_eq!(
+            refused(&failed),
+            "line 5: TransferFailed comes after its debit leg was applied to the account"
+        );
+
+        let log = compensated_log();
+        assert_eq!(parse_log(&log.join("\n")).unwrap().len(), 9);
+        // A rejected credit's failure without the refund: money left in flight silently.
+        let unrefunded = log[..6].join("\n")
+            + "\n"
+            + &log[8]
+                .replace("\"position\":9", "\"position\":7")
+                .replace("\"version\":5", "\"version\":4");
+        assert_eq!(
+            refused(&unrefunded),
+            "line 7: TransferFailed after a rejected credit must follow TransferReversed \
+             (the refund)"
+        );
+        let cut = log[..8].join("\n");
+        assert_eq!(
+            refused(&cut),
+            "line 8: the log ends after TransferReversed of transfer t, without the \
+             TransferFailed written together with it: the file is cut short"
+        );
+    }
+
+    #[test]
+    fn a_data_error_names_no_line_but_the_files() {
+        // serde counts "line 1 column 43" within the data alone.
+        let log = seed_log();
+        let retyped = with_line(&log, 1, |l| l.replace("AccountOpened", "MoneyDeposited"));
+        assert_eq!(
+            parse_log(&retyped).unwrap_err().to_string(),
+            "line 1: MoneyDeposited data is invalid: unknown field `owner_name`, expected one \
+             of `account_id`, `amount`, `transaction_id`, `description`, `transfer_id`"
+        );
     }
 }

@@ -332,9 +332,13 @@ impl Event {
 }
 
 fn bad(event_type: &str, error: &serde_json::Error) -> DecodeError {
+    // serde's "at line 1 column 43" counts within the data alone (or within its
+    // upcast copy): next to a log's own line number it would only mislead.
+    let text = error.to_string();
+    let place = format!(" at line {} column {}", error.line(), error.column());
     DecodeError::BadData {
         event_type: event_type.to_owned(),
-        reason: error.to_string(),
+        reason: text.strip_suffix(&place).unwrap_or(&text).to_owned(),
     }
 }
 

@@ -19,27 +19,6 @@ use super::idb::IndexedDbStore;
 use super::local::LocalStorageStore;
 use super::{EventStore, MemoryStore, NewEvent, Recorded, StoreError};
 
-/// Checks that `events` (an imported log's slice) can go onto the end of a log whose
-/// last position is `last`: the first follows it and the rest follow each other.
-pub(crate) fn check_continues(events: &[Recorded], last: u64) -> Result<(), StoreError> {
-    let Some(first) = events.first() else {
-        return Ok(());
-    };
-    let in_order = events
-        .iter()
-        .zip(first.position..)
-        .all(|(r, position)| r.position == position);
-    if first.position == last + 1 && in_order {
-        Ok(())
-    } else {
-        Err(StoreError::Unavailable(format!(
-            "the events do not continue the log (it ends at position {last}; they start at \
-             position {})",
-            first.position
-        )))
-    }
-}
-
 /// Which adapter backs a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StoreKind {
@@ -142,34 +121,7 @@ impl AnyStore {
         if let AnyStore::IndexedDb(store) = self {
             return store.restore(events).await;
         }
-        let Some(first) = events.first() else {
-            return Ok(());
-        };
-        // Everything is checked before the first append, so a refusal writes nothing.
-        let tail = self.read_all(first.position.saturating_sub(1)).await?;
-        check_continues(events, tail.last().map_or(0, |r| r.position))?;
-        for run in events.chunk_by(|a, b| a.stream == b.stream && b.version == a.version + 1) {
-            let Some(first) = run.first() else {
-                continue;
-            };
-            let batch = run.iter().map(NewEvent::from).collect();
-            // A version stored already is a conflict here, and nothing of the run lands.
-            let stored = self
-                .append(&first.stream, first.version.saturating_sub(1), batch)
-                .await?;
-            // Only another writer appending meanwhile could move an event.
-            let moved = stored
-                .iter()
-                .zip(run)
-                .find(|(s, r)| s.position != r.position);
-            if let Some((s, r)) = moved {
-                return Err(StoreError::Unavailable(format!(
-                    "event {} was stored at position {} (written meanwhile by another tab?)",
-                    r.position, s.position
-                )));
-            }
-        }
-        Ok(())
+        super::restore::restore_by_append(self, events).await
     }
 
     #[must_use]

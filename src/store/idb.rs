@@ -68,7 +68,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DomException, IdbDatabase, IdbTransaction};
 
-use super::any::{check_continues, js_position, js_text, LogCheck, RawRecord, StreamCheck};
+use super::any::{js_position, js_text, LogCheck, RawRecord, StreamCheck};
+use super::restore::check_continues;
 use super::{EventStore, NewEvent, Recorded, StoreError};
 
 /// The IndexedDB schema version of the database (not the events' schema version):

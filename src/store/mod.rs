@@ -15,6 +15,7 @@ pub mod idb;
 #[cfg(target_arch = "wasm32")]
 pub mod local;
 pub mod memory;
+pub mod restore;
 
 use std::rc::Rc;
 
