@@ -265,13 +265,16 @@ impl Checker {
 fn transfer_command_for(event: &Event, compensating: bool) -> Result<TransferCommand, String> {
     let no_reason = String::new;
     Ok(match event {
-        Event::TransferInitiated(e) => TransferCommand::Initiate(TransferMoney {
-            transfer_id: e.transfer_id.clone(),
-            from_account_id: e.from_account_id.clone(),
-            to_account_id: e.to_account_id.clone(),
-            amount: e.amount,
-            description: e.description.clone(),
-        }),
+        Event::TransferInitiated(e) => TransferCommand::Initiate(
+            TransferMoney {
+                transfer_id: e.transfer_id.clone(),
+                from_account_id: e.from_account_id.clone(),
+                to_account_id: e.to_account_id.clone(),
+                amount: e.amount,
+                description: e.description.clone(),
+            },
+            e.run_mode,
+        ),
         Event::TransferDebited(_) => TransferCommand::RecordDebited,
         Event::TransferCompleted(_) => TransferCommand::RecordCredited,
         Event::TransferCreditRejected(e) => TransferCommand::RecordCreditRejected {
@@ -482,7 +485,9 @@ mod tests {
                 reject_credit: true,
                 ..FaultPlan::default()
             };
-            bank.start_transfer_with(start, plan).await.unwrap();
+            bank.start_transfer_with(start, plan, crate::domain::RunMode::Auto)
+                .await
+                .unwrap();
             bank.run_transfer(&t).await.unwrap();
             let log = store.read_all(1).await.unwrap();
             log.iter().map(|r| r.to_json_line()).collect()
