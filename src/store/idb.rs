@@ -19,8 +19,9 @@
 //!
 //! Every read goes through [`Recorded::from_json_line`], so older schema versions are
 //! upcast, and is checked against its key and the index fields; anything unreadable is
-//! [`StoreError::Corrupt`] naming the position and the reason. Nothing is ever skipped
-//! or deleted on read.
+//! [`StoreError::Corrupt`] naming the position and the reason, except an event of a
+//! newer schema version, [`StoreError::NewerVersion`]. Nothing is ever skipped or
+//! deleted on read.
 //!
 //! # Chunks
 //!
@@ -49,8 +50,12 @@
 //! [`StoreError::QuotaExceeded`].
 //!
 //! When another tab deletes or upgrades the database, this connection closes itself
-//! (so it does not block the other tab) and later calls fail with
-//! [`StoreError::Unavailable`].
+//! (so it does not block the other tab) and later calls fail: with
+//! [`StoreError::NewerVersion`] after an upgrade (a newer build wrote it), with
+//! [`StoreError::Unavailable`] after a delete. Opening a database at a higher version
+//! than [`DB_VERSION`] is [`StoreError::NewerVersion`] too, and an `indexedDB.open`
+//! the browser refuses (private mode, storage disabled) says so
+//! ([`super::skew::open_refused`]) rather than blaming a closed connection.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -69,11 +74,13 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DomException, IdbDatabase, IdbTransaction};
 
 use super::any::{check_continues, js_position, js_text, LogCheck, RawRecord, StreamCheck};
+use super::idb_skew::{open_failure, UpgradeWatch};
+use super::skew::{connection_closed, unreadable_line, REFUSED};
 use super::{EventStore, NewEvent, Recorded, StoreError};
 
 /// The IndexedDB schema version of the database (not the events' schema version):
 /// 1 had `events` only; 2 adds `chunks`.
-const DB_VERSION: u32 = 2;
+pub const DB_VERSION: u32 = 2;
 /// The object store holding the events.
 pub const EVENTS_STORE: &str = "events";
 /// The object store holding chunks: derived copies of runs of the log (a cache).
@@ -95,6 +102,8 @@ struct Inner {
     /// Holds the version-change callback that closes the connection.
     db: Database,
     raw: IdbDatabase,
+    /// Whether another connection upgraded the database since.
+    upgrade: UpgradeWatch,
 }
 
 impl Drop for Inner {
@@ -107,10 +116,16 @@ impl Drop for Inner {
 impl IndexedDbStore {
     /// Opens (creating if need be) the log stored in the IndexedDB database `name`.
     pub async fn open(name: &str) -> Result<IndexedDbStore, StoreError> {
-        let factory = Factory::new().map_err(|e| failed("IndexedDB is not available", &e))?;
-        let mut request = factory
-            .open(name, Some(DB_VERSION))
-            .map_err(|e| failed("cannot open IndexedDB", &e))?;
+        let factory =
+            Factory::new().map_err(|e| StoreError::Unavailable(format!("{REFUSED} ({e})")))?;
+        let open_failed = |e: ::idb::Error| {
+            dom_exception(&e)
+                .and_then(|d| open_failure(name, DB_VERSION, &d))
+                .unwrap_or_else(|| {
+                    failed(&format!("cannot open the IndexedDB database {name}"), &e)
+                })
+        };
+        let mut request = factory.open(name, Some(DB_VERSION)).map_err(open_failed)?;
         request.on_upgrade_needed(|event| {
             // Failures here leave the schema incomplete; the check below reports it.
             let Ok(db) = event.database() else { return };
@@ -140,22 +155,17 @@ impl IndexedDbStore {
                 let _ = db.create_object_store(CHUNKS_STORE, params);
             }
         });
-        let db = request.await.map_err(|e| match dom_name(&e).as_deref() {
-            Some("VersionError") => StoreError::Unavailable(format!(
-                "the IndexedDB database {name} was written by a newer version of sagabank"
-            )),
-            _ => failed(&format!("cannot open the IndexedDB database {name}"), &e),
-        })?;
+        let db = request.await.map_err(open_failed)?;
         let raw: IdbDatabase = db.into();
         let mut db = Database::from(raw.clone());
         // Another tab deleting or upgrading the database must not wait for this one.
-        let to_close = raw.clone();
-        db.on_version_change(move |_| to_close.close());
+        let upgrade = UpgradeWatch::install(&mut db, &raw, name, DB_VERSION);
         let store = IndexedDbStore {
             inner: Rc::new(Inner {
                 name: name.to_owned(),
                 db,
                 raw,
+                upgrade,
             }),
         };
         store.check_schema(name)?;
@@ -233,6 +243,7 @@ impl IndexedDbStore {
         &self,
         mode: TransactionMode,
     ) -> Result<(::idb::Transaction, ObjectStore), StoreError> {
+        self.inner.upgrade.check()?;
         let tx = self
             .inner
             .db
@@ -444,6 +455,7 @@ impl EventStore for IndexedDbStore {
                 })
                 .collect();
         }
+        self.inner.upgrade.check()?;
         let tx = self
             .inner
             .db
@@ -706,8 +718,7 @@ fn decode(value: &JsValue) -> Result<(Recorded, JsValue), StoreError> {
             js_text(value)
         )));
     };
-    let event = Recorded::from_json_line(&line)
-        .map_err(|e| StoreError::Corrupt(format!("{}: {e}", at(position))))?;
+    let event = Recorded::from_json_line(&line).map_err(|e| unreadable_line(&at(position), e))?;
     let stream = field("stream").as_string();
     let version = js_position(&field("version"));
     if event.position != position
@@ -756,18 +767,14 @@ fn stream_range(stream: &str, from_version: u64) -> Result<Query, StoreError> {
         .map_err(|e| failed("bad stream range", &e))
 }
 
-/// What an IndexedDB failure means to the app. `QuotaExceededError` is
-/// [`StoreError::QuotaExceeded`]; a closed connection and everything else is
-/// [`StoreError::Unavailable`].
+/// What an IndexedDB failure on an open connection means to the app.
+/// `QuotaExceededError` is [`StoreError::QuotaExceeded`]; a closed connection
+/// (`InvalidStateError`) and everything else is [`StoreError::Unavailable`].
 #[must_use]
 pub fn error_from_dom(what: &str, e: &DomException) -> StoreError {
     match e.name().as_str() {
         "QuotaExceededError" => StoreError::QuotaExceeded(format!("{what}: {}", e.message())),
-        "InvalidStateError" => StoreError::Unavailable(format!(
-            "{what}: the database connection is closed (another tab may have deleted or \
-             upgraded it; reload the page) ({})",
-            e.message()
-        )),
+        "InvalidStateError" => connection_closed(what, &e.message()),
         name => StoreError::Unavailable(format!("{what}: {name}: {}", e.message())),
     }
 }
@@ -793,10 +800,6 @@ fn dom_exception(e: &::idb::Error) -> Option<DomException> {
         | E::UpdateFailed(v) => v.dyn_ref::<DomException>().cloned(),
         _ => None,
     }
-}
-
-fn dom_name(e: &::idb::Error) -> Option<String> {
-    dom_exception(e).map(|d| d.name())
 }
 
 fn failed(what: &str, e: &::idb::Error) -> StoreError {
