@@ -13,6 +13,7 @@ pub mod faults;
 pub mod import;
 pub mod projections;
 pub mod scenario;
+mod skew;
 
 pub use bank::{Bank, BankError, Executed, StepOutcome};
 pub use env::Env;
