@@ -39,6 +39,8 @@ pub struct BankHandle {
     pub announcement: RwSignal<String>,
     /// Why the deep link in the URL shows nothing, when it names something missing.
     pub link_notice: RwSignal<Option<String>>,
+    /// What a newer build wrote, once met: the page shows [`super::newer`] instead.
+    pub newer_version: RwSignal<Option<String>>,
 }
 
 impl BankHandle {
@@ -58,6 +60,7 @@ impl BankHandle {
             selected_transfer: RwSignal::new(None),
             announcement: RwSignal::new(String::new()),
             link_notice: RwSignal::new(None),
+            newer_version: RwSignal::new(None),
         }
     }
 
@@ -88,7 +91,9 @@ impl BankHandle {
                 if position > handle.last_position_untracked() {
                     if let Some(bank) = handle.bank() {
                         leptos::task::spawn_local(async move {
-                            let _ = bank.catch_up().await;
+                            if let Err(e) = bank.catch_up().await {
+                                handle.note_store_error(&e);
+                            }
                         });
                     }
                 }
@@ -179,8 +184,13 @@ impl BankHandle {
         let Some(bank) = self.bank() else {
             return;
         };
+        let handle = *self;
         leptos::task::spawn_local(async move {
-            done(bank.execute(command).await);
+            let result = bank.execute(command).await;
+            if let Err(e) = &result {
+                handle.note_bank_error(e);
+            }
+            done(result);
         });
     }
 }
