@@ -358,7 +358,10 @@ fn document() -> web_sys::Document {
 
 /// Mounts the whole app, on database `db` (IndexedDB, the default), in a fresh div.
 fn mount_app(db: &str) -> web_sys::HtmlElement {
-    storage().set_item(ACTIVE_DB_KEY, db).unwrap();
+    // Stored as JSON, as `boot::set_active_db` (gloo-storage) writes it.
+    storage()
+        .set_item(ACTIVE_DB_KEY, &format!("\"{db}\""))
+        .unwrap();
     let div: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&div).unwrap();
     leptos::mount::mount_to(div.clone(), sagabank::ui::App).forget();
