@@ -19,9 +19,8 @@
 //!
 //! Every read goes through [`Recorded::from_json_line`], so older schema versions are
 //! upcast, and is checked against its key and the index fields; anything unreadable is
-//! [`StoreError::Corrupt`] naming the position and the reason, except an event of a
-//! newer schema version, [`StoreError::NewerVersion`]. Nothing is ever skipped or
-//! deleted on read.
+//! [`StoreError::Corrupt`] naming the position and the reason (a newer schema version
+//! is [`StoreError::NewerVersion`]). Nothing is ever skipped or deleted on read.
 //!
 //! # Chunks
 //!
@@ -50,12 +49,9 @@
 //! [`StoreError::QuotaExceeded`].
 //!
 //! When another tab deletes or upgrades the database, this connection closes itself
-//! (so it does not block the other tab) and later calls fail: with
-//! [`StoreError::NewerVersion`] after an upgrade (a newer build wrote it), with
-//! [`StoreError::Unavailable`] after a delete. Opening a database at a higher version
-//! than [`DB_VERSION`] is [`StoreError::NewerVersion`] too, and an `indexedDB.open`
-//! the browser refuses (private mode, storage disabled) says so
-//! ([`super::skew::open_refused`]) rather than blaming a closed connection.
+//! (so it does not block the other tab); later calls fail as [`StoreError::Unavailable`]
+//! after a delete and [`StoreError::NewerVersion`] after an upgrade, as does opening a
+//! database above [`DB_VERSION`]. A refused `indexedDB.open`: [`super::skew::open_refused`].
 
 use std::cell::RefCell;
 use std::collections::HashMap;
