@@ -88,6 +88,8 @@ struct Inner {
     models: ReadModels,
     faults: HashMap<TransferId, FaultPlan>,
     resumed: HashSet<TransferId>,
+    /// A newer build's data, once met: every later catch-up and command fails with it.
+    newer: super::skew::NewerSeen,
 }
 
 /// How often a command is decided again after losing a race for its stream.
@@ -155,8 +157,10 @@ impl<S: EventStore> Bank<S> {
     /// Reads events that are in the store but not yet in the read models (written by
     /// another tab, or skipped past) and applies them. Returns how many were new.
     pub async fn catch_up(&self) -> Result<usize, StoreError> {
+        self.inner.borrow().newer.check()?;
         let from = self.inner.borrow().models.last_position + 1;
-        let fresh = self.store.read_all(from).await?;
+        let read = self.store.read_all(from).await;
+        let fresh = read.inspect_err(|e| self.inner.borrow_mut().newer.note(e))?;
         self.absorb(&fresh);
         Ok(fresh.len())
     }
@@ -519,6 +523,7 @@ impl<S: EventStore> Bank<S> {
         correlation: &str,
         causation: &str,
     ) -> Result<Vec<Rc<Recorded>>, BankError> {
+        self.inner.borrow().newer.check()?;
         let stream = command.account_id().stream();
         let mut rechecked = false;
         let mut conflicts = 0;
@@ -570,6 +575,7 @@ impl<S: EventStore> Bank<S> {
         command: &TransferCommand,
         causation: &str,
     ) -> Result<Vec<Rc<Recorded>>, BankError> {
+        self.inner.borrow().newer.check()?;
         let stream = id.stream();
         let mut conflicts = 0;
         loop {

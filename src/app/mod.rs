@@ -14,6 +14,7 @@ pub mod import;
 pub mod locks;
 pub mod projections;
 pub mod scenario;
+mod skew;
 pub mod views;
 
 pub use bank::{Bank, BankError, Executed, StepOutcome};

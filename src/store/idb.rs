@@ -19,8 +19,8 @@
 //!
 //! Every read goes through [`Recorded::from_json_line`], so older schema versions are
 //! upcast, and is checked against its key and the index fields; anything unreadable is
-//! [`StoreError::Corrupt`] naming the position and the reason. Nothing is ever skipped
-//! or deleted on read.
+//! [`StoreError::Corrupt`] naming the position and the reason (a newer schema version
+//! is [`StoreError::NewerVersion`]). Nothing is ever skipped or deleted on read.
 //!
 //! # Chunks
 //!
@@ -49,8 +49,9 @@
 //! [`StoreError::QuotaExceeded`].
 //!
 //! When another tab deletes or upgrades the database, this connection closes itself
-//! (so it does not block the other tab) and later calls fail with
-//! [`StoreError::Unavailable`].
+//! (so it does not block the other tab); later calls fail as [`StoreError::Unavailable`]
+//! after a delete and [`StoreError::NewerVersion`] after an upgrade, as does opening a
+//! database above [`DB_VERSION`]. A refused `indexedDB.open`: [`super::skew::open_refused`].
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -69,12 +70,14 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DomException, IdbDatabase, IdbTransaction};
 
 use super::any::{js_position, js_text, LogCheck, RawRecord, StreamCheck};
+use super::idb_skew::{open_failure, UpgradeWatch};
 use super::restore::check_continues;
+use super::skew::{connection_closed, unreadable_line, REFUSED};
 use super::{EventStore, NewEvent, Recorded, StoreError};
 
 /// The IndexedDB schema version of the database (not the events' schema version):
 /// 1 had `events` only; 2 adds `chunks`.
-const DB_VERSION: u32 = 2;
+pub const DB_VERSION: u32 = 2;
 /// The object store holding the events.
 pub const EVENTS_STORE: &str = "events";
 /// The object store holding chunks: derived copies of runs of the log (a cache).
@@ -98,6 +101,8 @@ struct Inner {
     raw: IdbDatabase,
     /// Events per chunk: [`CHUNK`], or fewer in tests.
     chunk: u64,
+    /// Whether another connection upgraded the database since.
+    upgrade: UpgradeWatch,
 }
 
 impl Drop for Inner {
@@ -117,10 +122,16 @@ impl IndexedDbStore {
     /// (at least 1): for tests, which then need a few hundred events, not thousands.
     /// Chunks of another size already stored are read as they are.
     pub async fn open_with_chunk(name: &str, chunk: u64) -> Result<IndexedDbStore, StoreError> {
-        let factory = Factory::new().map_err(|e| failed("IndexedDB is not available", &e))?;
-        let mut request = factory
-            .open(name, Some(DB_VERSION))
-            .map_err(|e| failed("cannot open IndexedDB", &e))?;
+        let factory =
+            Factory::new().map_err(|e| StoreError::Unavailable(format!("{REFUSED} ({e})")))?;
+        let open_failed = |e: ::idb::Error| {
+            dom_exception(&e)
+                .and_then(|d| open_failure(name, DB_VERSION, &d))
+                .unwrap_or_else(|| {
+                    failed(&format!("cannot open the IndexedDB database {name}"), &e)
+                })
+        };
+        let mut request = factory.open(name, Some(DB_VERSION)).map_err(open_failed)?;
         request.on_upgrade_needed(|event| {
             // Failures here leave the schema incomplete; the check below reports it.
             let Ok(db) = event.database() else { return };
@@ -150,23 +161,18 @@ impl IndexedDbStore {
                 let _ = db.create_object_store(CHUNKS_STORE, params);
             }
         });
-        let db = request.await.map_err(|e| match dom_name(&e).as_deref() {
-            Some("VersionError") => StoreError::Unavailable(format!(
-                "the IndexedDB database {name} was written by a newer version of sagabank"
-            )),
-            _ => failed(&format!("cannot open the IndexedDB database {name}"), &e),
-        })?;
+        let db = request.await.map_err(open_failed)?;
         let raw: IdbDatabase = db.into();
         let mut db = Database::from(raw.clone());
         // Another tab deleting or upgrading the database must not wait for this one.
-        let to_close = raw.clone();
-        db.on_version_change(move |_| to_close.close());
+        let upgrade = UpgradeWatch::install(&mut db, &raw, name, DB_VERSION);
         let store = IndexedDbStore {
             inner: Rc::new(Inner {
                 name: name.to_owned(),
                 db,
                 raw,
                 chunk: chunk.max(1),
+                upgrade,
             }),
         };
         store.check_schema(name)?;
@@ -244,6 +250,7 @@ impl IndexedDbStore {
         &self,
         mode: TransactionMode,
     ) -> Result<(::idb::Transaction, ObjectStore), StoreError> {
+        self.inner.upgrade.check()?;
         let tx = self
             .inner
             .db
@@ -455,6 +462,7 @@ impl EventStore for IndexedDbStore {
                 })
                 .collect();
         }
+        self.inner.upgrade.check()?;
         let tx = self
             .inner
             .db
@@ -718,8 +726,7 @@ fn decode(value: &JsValue) -> Result<(Recorded, JsValue), StoreError> {
             js_text(value)
         )));
     };
-    let event = Recorded::from_json_line(&line)
-        .map_err(|e| StoreError::Corrupt(format!("{}: {e}", at(position))))?;
+    let event = Recorded::from_json_line(&line).map_err(|e| unreadable_line(&at(position), e))?;
     let stream = field("stream").as_string();
     let version = js_position(&field("version"));
     if event.position != position
@@ -768,18 +775,14 @@ fn stream_range(stream: &str, from_version: u64) -> Result<Query, StoreError> {
         .map_err(|e| failed("bad stream range", &e))
 }
 
-/// What an IndexedDB failure means to the app. `QuotaExceededError` is
-/// [`StoreError::QuotaExceeded`]; a closed connection and everything else is
-/// [`StoreError::Unavailable`].
+/// What an IndexedDB failure on an open connection means to the app.
+/// `QuotaExceededError` is [`StoreError::QuotaExceeded`]; a closed connection
+/// (`InvalidStateError`) and everything else is [`StoreError::Unavailable`].
 #[must_use]
 pub fn error_from_dom(what: &str, e: &DomException) -> StoreError {
     match e.name().as_str() {
         "QuotaExceededError" => StoreError::QuotaExceeded(format!("{what}: {}", e.message())),
-        "InvalidStateError" => StoreError::Unavailable(format!(
-            "{what}: the database connection is closed (another tab may have deleted or \
-             upgraded it; reload the page) ({})",
-            e.message()
-        )),
+        "InvalidStateError" => connection_closed(what, &e.message()),
         name => StoreError::Unavailable(format!("{what}: {name}: {}", e.message())),
     }
 }
@@ -805,10 +808,6 @@ fn dom_exception(e: &::idb::Error) -> Option<DomException> {
         | E::UpdateFailed(v) => v.dyn_ref::<DomException>().cloned(),
         _ => None,
     }
-}
-
-fn dom_name(e: &::idb::Error) -> Option<String> {
-    dom_exception(e).map(|d| d.name())
 }
 
 fn failed(what: &str, e: &::idb::Error) -> StoreError {

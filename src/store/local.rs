@@ -12,7 +12,9 @@
 //!
 //! Any other key under the prefix, an event key beyond the head, a missing event, an
 //! unreadable line or a gap in a stream's versions is [`StoreError::Corrupt`] naming
-//! the key; nothing is ever skipped or deleted on read. Older schema versions are
+//! the key, and an event of a newer schema version than this build's is
+//! [`StoreError::NewerVersion`] (appends refuse too, since they read the log first);
+//! nothing is ever skipped or deleted on read. Older schema versions are
 //! upcast by [`Recorded::from_json_line`].
 //!
 //! # Atomicity and tabs
@@ -46,6 +48,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DomException, Storage};
 
 use super::any::{js_text, RawRecord};
+use super::skew::unreadable_line;
 use super::{EventStore, NewEvent, Recorded, StoreError};
 
 /// An event log in localStorage. Cloning gives another handle sharing this one's
@@ -250,7 +253,7 @@ impl LocalStorageStore {
                 )));
             };
             let event = Recorded::from_json_line(&line)
-                .map_err(|e| StoreError::Corrupt(format!("key {key}: {e}")))?;
+                .map_err(|e| unreadable_line(&format!("key {key}"), e))?;
             if event.position != position {
                 return Err(StoreError::Corrupt(format!(
                     "key {key} holds the event of position {}",

@@ -1,11 +1,16 @@
 //! The in-memory event store: for native tests, the benchmark, and the browser when
 //! no persistent storage is available. Clones share one log, as two tabs share one
 //! database, so concurrency tests can race two handles.
+//!
+//! Reads check each event's schema version: an event recorded by a newer build
+//! ([`MemoryStore::push_recorded`] can hold one, as another build sharing the log would
+//! write it) is [`StoreError::NewerVersion`], never returned.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::skew::check_schema;
 use super::{EventStore, NewEvent, Recorded, StoreError};
 
 #[derive(Default)]
@@ -52,6 +57,31 @@ impl MemoryStore {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Stores one event exactly as it was recorded elsewhere, its schema version
+    /// included, as another build sharing this log would write it. It must be the next
+    /// position of the log and the next version of its stream; otherwise nothing is
+    /// stored and the error is a [`StoreError::Conflict`].
+    pub fn push_recorded(&self, event: Recorded) -> Result<Rc<Recorded>, StoreError> {
+        let mut log = self.log.borrow_mut();
+        let log = &mut *log;
+        let current = log.streams.get(&event.stream).map_or(0, Vec::len) as u64;
+        if event.version != current + 1 || event.position != log.events.len() as u64 + 1 {
+            return Err(StoreError::Conflict {
+                stream: event.stream,
+                expected: event.version.saturating_sub(1),
+                actual: current,
+            });
+        }
+        let index = log.events.len();
+        log.streams
+            .entry(event.stream.clone())
+            .or_default()
+            .push(index);
+        let event = Rc::new(event);
+        log.events.push(Rc::clone(&event));
+        Ok(event)
     }
 }
 
@@ -101,18 +131,28 @@ impl EventStore for MemoryStore {
     ) -> Result<Vec<Rc<Recorded>>, StoreError> {
         let log = self.log.borrow();
         let skip = from_version.saturating_sub(1) as usize;
-        Ok(log.streams.get(stream).map_or_else(Vec::new, |indexes| {
-            indexes
-                .iter()
-                .skip(skip)
-                .map(|&i| Rc::clone(&log.events[i]))
-                .collect()
-        }))
+        log.streams.get(stream).map_or_else(
+            || Ok(Vec::new()),
+            |indexes| {
+                indexes
+                    .iter()
+                    .skip(skip)
+                    .map(|&i| {
+                        check_schema(&log.events[i])?;
+                        Ok(Rc::clone(&log.events[i]))
+                    })
+                    .collect()
+            },
+        )
     }
 
     async fn read_all(&self, from_position: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
         let log = self.log.borrow();
         let skip = from_position.saturating_sub(1) as usize;
-        Ok(log.events.iter().skip(skip).cloned().collect())
+        log.events
+            .iter()
+            .skip(skip)
+            .map(|event| check_schema(event).map(|()| Rc::clone(event)))
+            .collect()
     }
 }

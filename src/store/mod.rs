@@ -13,9 +13,12 @@ pub mod envelope;
 #[cfg(target_arch = "wasm32")]
 pub mod idb;
 #[cfg(target_arch = "wasm32")]
+mod idb_skew;
+#[cfg(target_arch = "wasm32")]
 pub mod local;
 pub mod memory;
 pub mod restore;
+pub mod skew;
 
 use std::rc::Rc;
 
@@ -43,6 +46,12 @@ pub enum StoreError {
     /// The storage itself failed (blocked, closed, unavailable).
     #[error("storage failed: {0}")]
     Unavailable(String),
+    /// The log was written by a newer build of sagabank (an event schema version or a
+    /// database layout this build does not know): nothing was read into the app or
+    /// written, and only a reload (which loads the newer build) can go on. The text
+    /// names what was newer.
+    #[error("this bank was written by a newer version of sagabank: reload the page ({0})")]
+    NewerVersion(String),
 }
 
 /// An append-only log of events, organised in streams.

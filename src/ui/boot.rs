@@ -1,7 +1,8 @@
 //! Start-up: choose the store (IndexedDB by default; `?store=idb|local|memory`),
 //! open it, rebuild the read models, resume every unfinished transfer. When storage is
 //! unavailable the page runs on memory with a warning; when the stored data cannot be
-//! read, it stops with an error that names the problem and loses nothing.
+//! read, it stops with an error that names the problem and loses nothing; when a newer
+//! build wrote it, the page asks for a reload ([`super::newer`]).
 
 use gloo_storage::Storage as _;
 use leptos::prelude::*;
@@ -99,6 +100,15 @@ pub async fn boot(handle: BankHandle) -> Result<(), BootFailure> {
     let db_name = active_db();
     let store = match AnyStore::open(kind, &db_name).await {
         Ok(store) => store,
+        Err(e @ StoreError::NewerVersion(_)) => {
+            handle.note_store_error(&e);
+            return Err(BootFailure {
+                reason: e.to_string(),
+                kind,
+                db_name,
+                store: None,
+            });
+        }
         Err(StoreError::Corrupt(reason)) => {
             return Err(BootFailure {
                 reason,
@@ -127,12 +137,13 @@ pub async fn open_bank(
     let bank = match Bank::open(store.clone(), browser_env(db_name)).await {
         Ok(bank) => bank,
         Err(e) => {
+            handle.note_store_error(&e);
             return Err(BootFailure {
                 reason: e.to_string(),
                 kind,
                 db_name: db_name.to_owned(),
                 store: Some(store),
-            })
+            });
         }
     };
     handle.install(bank, db_name);
@@ -148,7 +159,10 @@ pub async fn open_bank(
                 handle.resumed.set(resumed);
             }
             Ok(_) => {}
-            Err(e) => handle.announce(format!("Could not resume unfinished transfers: {e}")),
+            Err(e) => {
+                handle.note_bank_error(&e);
+                handle.announce(format!("Could not resume unfinished transfers: {e}"));
+            }
         }
     }
     Ok(())

@@ -8,6 +8,7 @@
 //! - [`audit`], [`timetravel`]: the event log and the state as of any event.
 //! - [`snapshot`], [`preview`]: the stored summary and the preview shown while the log loads.
 //! - [`scenarios`]: one-click teaching scenarios and reset.
+//! - [`newer`]: the page shown when a newer build of sagabank wrote the bank.
 //! - [`files`], [`route`], [`widgets`]: downloads, deep links, small shared pieces.
 
 pub mod accounts;
@@ -16,6 +17,7 @@ pub mod boot;
 pub mod crash;
 pub mod files;
 pub mod locks;
+pub mod newer;
 pub mod preview;
 pub mod route;
 pub mod scenarios;
@@ -116,6 +118,11 @@ pub fn App() -> impl IntoView {
     route::follow_hash(handle);
     view! {
         {move || match phase.get() {
+            // Before anything else: a newer build's data stops the page, at boot or later.
+            _ if handle.newer_version.get().is_some() => {
+                let what = handle.newer_version.get().unwrap_or_default();
+                view! { <newer::NewerVersion what=what/> }.into_any()
+            }
             Phase::Loading => view! {
                 <main class="app app--loading" aria-busy="true">
                     <p class="loading">"Opening the bank…"</p>

@@ -42,6 +42,8 @@ pub struct BankHandle {
     /// The database another tab on ours moved to (a scenario, an import, a reset),
     /// until this tab follows it or chooses to stay.
     pub moved_to: RwSignal<Option<String>>,
+    /// What a newer build wrote, once met: the page shows [`super::newer`] instead.
+    pub newer_version: RwSignal<Option<String>>,
 }
 
 impl BankHandle {
@@ -62,6 +64,7 @@ impl BankHandle {
             announcement: RwSignal::new(String::new()),
             link_notice: RwSignal::new(None),
             moved_to: RwSignal::new(None),
+            newer_version: RwSignal::new(None),
         }
     }
 
@@ -92,7 +95,9 @@ impl BankHandle {
                 Notice::Appended(position) if position > handle.last_position_untracked() => {
                     if let Some(bank) = handle.bank() {
                         leptos::task::spawn_local(async move {
-                            let _ = bank.catch_up().await;
+                            if let Err(e) = bank.catch_up().await {
+                                handle.note_store_error(&e);
+                            }
                         });
                     }
                 }
@@ -198,8 +203,13 @@ impl BankHandle {
         let Some(bank) = self.bank() else {
             return;
         };
+        let handle = *self;
         leptos::task::spawn_local(async move {
-            done(bank.execute(command).await);
+            let result = bank.execute(command).await;
+            if let Err(e) = &result {
+                handle.note_bank_error(e);
+            }
+            done(result);
         });
     }
 }

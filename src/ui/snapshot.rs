@@ -52,6 +52,10 @@ pub fn save(db: &str, summary: &Summary) {
 /// Stores the summary of the bank in `handle`, if it runs on IndexedDB; returns the
 /// position it was taken at.
 fn save_current(handle: BankHandle) -> Option<u64> {
+    // A newer build wrote the bank: its summary, if any, is not ours to replace.
+    if handle.newer_version.get_untracked().is_some() {
+        return None;
+    }
     let bank = handle.bank()?;
     if bank.store().kind() != StoreKind::IndexedDb {
         return None;

@@ -87,6 +87,7 @@ pub fn SagaTimeline() -> impl IntoView {
                 false
             }
             Err(e) => {
+                bank.note_bank_error(&e);
                 error.set(Some(e.to_string()));
                 false
             }

@@ -185,6 +185,9 @@ fn TransferForm() -> impl IntoView {
                 Ok(_) => b.run_transfer(&transfer_id).await.map(|_| true),
                 Err(e) => Err(e),
             };
+            if let Err(e) = &result {
+                bank.note_bank_error(e);
+            }
             match result {
                 Ok(started) => {
                     error.set(None);

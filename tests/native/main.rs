@@ -8,6 +8,7 @@ mod accounts;
 mod projections;
 mod saga;
 mod scenario_files;
+mod skew;
 mod store_contract;
 mod summary;
 mod support;

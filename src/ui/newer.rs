@@ -1,0 +1,59 @@
+//! The page a tab of an older build shows when the bank was written by a newer build
+//! of sagabank (the site was updated while the tab stayed open): at start-up, or
+//! when a command or a catch-up meets the newer data while the page runs. It only
+//! offers a reload, which loads the newer build; the data is neither damaged nor
+//! touched, so there is no fresh start here.
+
+use leptos::prelude::*;
+
+use super::route;
+use super::service::BankHandle;
+use crate::app::BankError;
+use crate::store::StoreError;
+
+/// The sentence the page says, and what the tests look for.
+pub const NEWER_TITLE: &str =
+    "This bank was written by a newer version of sagabank: reload the page";
+
+impl BankHandle {
+    /// Shows [`NewerVersion`] instead of the bank if `error` says a newer build wrote
+    /// the data; any other error is left to its caller.
+    pub fn note_store_error(&self, error: &StoreError) {
+        if let StoreError::NewerVersion(what) = error {
+            self.newer_version.set(Some(what.clone()));
+        }
+    }
+
+    /// [`BankHandle::note_store_error`] for a command's error.
+    pub fn note_bank_error(&self, error: &BankError) {
+        if let BankError::Store(error) = error {
+            self.note_store_error(error);
+        }
+    }
+}
+
+/// The newer-version page: says so, names what was newer (`what`), and offers a
+/// reload. Nothing is written or deleted from here.
+#[component]
+pub fn NewerVersion(
+    /// What was newer, e.g. the event and its schema version.
+    what: String,
+) -> impl IntoView {
+    view! {
+        <main class="app data-error" role="alert" data-testid="newer-version">
+            <h1>{NEWER_TITLE}</h1>
+            <p>
+                "The site was updated while this page was open, and the newer version has "
+                "already written to this bank. This page is the older version: it stopped "
+                "before reading or writing anything it does not understand. Your data is "
+                "intact; reloading loads the newer version."
+            </p>
+            <p>"What was newer: " <code data-testid="newer-version-what">{what}</code></p>
+            <div class="actions">
+                <button class="button" on:click=|_| route::reload() data-testid="newer-version-reload">
+                    "Reload"
+                </button>
+            </div>
+        </main>
+    }
+}
