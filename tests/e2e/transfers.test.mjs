@@ -3,7 +3,7 @@
 // use of the form, and bad input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withApp, VIEWPORTS } from './harness.mjs';
+import { withApp, VIEWPORTS, SCREENSHOTS } from './harness.mjs';
 import {
   BANK, openAccount, waitBalance, loadScenario, spanStatus, nextStep, waitTransferStatus,
   fillTransfer, errorText,
@@ -307,4 +307,36 @@ test('a scenario on a bank with events asks first; Cancel keeps the bank; Load s
     await page.waitForFunction(() => document.activeElement?.id === 'timeline-title');
     assert.match(await page.getByTestId('saga-timeline').textContent(), /compensated/);
   }, BANK);
+});
+
+test('stepping a compensation shows the money move beside the saga, without scrolling away', async (t) => {
+  for (const [name, viewport] of Object.entries(VIEWPORTS)) {
+    await withApp(t, async (app) => {
+      const page = await app.open();
+      await loadScenario(page, 'compensation');
+      const money = page.getByTestId('saga-money');
+      const text = async (id) => (await page.getByTestId(id).textContent()).trim();
+      assert.equal(await text('saga-money-from-balance'), '100.00');
+      assert.equal(await text('saga-money-to-balance'), '0.00');
+      assert.equal(await text('saga-money-from-change'), 'not moved yet');
+      await nextStep(page); // the debit
+      assert.equal(await text('saga-money-from-balance'), '90.00');
+      assert.equal(await text('saga-money-from-change'), '100.00 → 90.00 (debit)');
+      assert.match(await page.getByTestId('span-debit').getByTestId('leg-money').textContent(), /alice: 100\.00 → 90\.00/);
+      await nextStep(page); // the credit, refused by the closed account
+      assert.equal(await text('saga-money-to-balance'), '0.00');
+      assert.equal(await text('saga-money-to-change'), 'not moved yet');
+      await nextStep(page); // the refund
+      assert.equal(await text('saga-money-from-balance'), '100.00');
+      assert.equal(await text('saga-money-from-change'), '90.00 → 100.00 (refund)');
+      // The balances stay in view while the steps are read: scroll to the last step.
+      await page.getByTestId('span-failed').scrollIntoViewIfNeeded();
+      const box = await money.boundingBox();
+      assert.ok(box && box.y >= 0 && box.y + box.height <= viewport.height, `the balances are in view at ${name}: ${JSON.stringify(box)}`);
+      // What the learner sees (the viewport, not the whole page).
+      await page.screenshot({ path: `${SCREENSHOTS}/saga-money-${name}.png` });
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.screenshot({ path: `${SCREENSHOTS}/saga-money-${name}-dark.png` });
+    }, { ...BANK, viewport });
+  }
 });
