@@ -205,16 +205,29 @@ pub fn TransfersHead() -> impl IntoView {
 
 /// Moves keyboard focus to the first of `selectors` present on the page; focusing
 /// scrolls it into view. What was just asked for may render a little later, so this
-/// looks again on each of the next frames (about a third of a second) for the first
-/// choice before settling for a later one.
+/// looks again on each of the next frames (about a third of a second on a quiet
+/// machine) for the first choice before settling for a later one. If the user puts
+/// the focus somewhere meanwhile, it stays there: this never takes it back.
 pub fn focus_first(selectors: &[&str]) {
     let owned: Vec<String> = selectors.iter().map(|s| (*s).to_owned()).collect();
-    focus_attempt(std::rc::Rc::new(owned), 20);
+    let focused_at_call = document().active_element();
+    focus_attempt(std::rc::Rc::new(owned), focused_at_call, 20);
 }
 
-fn focus_attempt(selectors: std::rc::Rc<Vec<String>>, frames_left: u32) {
+fn focus_attempt(
+    selectors: std::rc::Rc<Vec<String>>,
+    focused_at_call: Option<web_sys::Element>,
+    frames_left: u32,
+) {
     request_animation_frame(move || {
         let document = document();
+        // An element that went away leaves the focus on <body>: that is no choice of
+        // the user's. Any other element than the one focused at the call is.
+        let now = document.active_element();
+        let body: Option<web_sys::Element> = document.body().map(Into::into);
+        if now.is_some() && now != body && now != focused_at_call {
+            return;
+        }
         let find = |selector: &String| {
             document
                 .query_selector(selector)
@@ -231,7 +244,7 @@ fn focus_attempt(selectors: std::rc::Rc<Vec<String>>, frames_left: u32) {
             Some(element) => {
                 let _ = element.focus();
             }
-            None if frames_left > 0 => focus_attempt(selectors, frames_left - 1),
+            None if frames_left > 0 => focus_attempt(selectors, focused_at_call, frames_left - 1),
             None => {}
         }
     });

@@ -48,7 +48,7 @@ test('two tabs withdrawing the whole balance at once: one wins, the other is ref
   }, BANK);
 });
 
-test('a transfer left after its debit finishes when the page comes back', async (t) => {
+test('a transfer stepped by hand and left after its debit is there, paused, when the page comes back, and finishes on Next step', async (t) => {
   await withApp(t, async (app) => {
     const page = await app.open();
     await loadScenario(page, 'happy-transfer');
@@ -57,7 +57,11 @@ test('a transfer left after its debit finishes when the page comes back', async 
     await waitBalance(page, 'alice', '70.00');
     await waitBalance(page, 'bob', '100.00');
     await app.reload(page);
-    await page.getByTestId('resumed-banner').waitFor();
+    await page.getByTestId('timeline-paused').waitFor();
+    assert.equal(await spanStatus(page, 'credit'), 'next', 'the credit waits for the learner');
+    await waitBalance(page, 'alice', '70.00');
+    await waitBalance(page, 'bob', '100.00');
+    await nextStep(page);
     await waitTransferStatus(page, 't1', 'completed');
     await waitBalance(page, 'alice', '70.00');
     await waitBalance(page, 'bob', '130.00');
