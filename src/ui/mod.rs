@@ -8,6 +8,7 @@
 //! - [`audit`], [`timetravel`]: the event log and the state as of any event.
 //! - [`snapshot`], [`preview`]: the stored summary and the preview shown while the log loads.
 //! - [`scenarios`]: one-click teaching scenarios and reset.
+//! - [`storage`]: asking the browser to keep the data, and how much room it takes.
 //! - [`files`], [`route`], [`widgets`]: downloads, deep links, small shared pieces.
 
 pub mod accounts;
@@ -19,6 +20,7 @@ pub mod route;
 pub mod scenarios;
 pub mod service;
 pub mod snapshot;
+pub mod storage;
 pub mod timeline;
 pub mod timetravel;
 pub mod transfers;
