@@ -168,10 +168,10 @@ impl Persistence {
         if !kind.is_persistent() {
             return;
         }
-        if !self.asked.get() {
+        if !self.asked.replace(true) {
             let this = Rc::clone(self);
             leptos::task::spawn_local(async move {
-                this.request().await;
+                this.ask().await;
             });
         }
         self.refresh_soon();
@@ -184,6 +184,11 @@ impl Persistence {
         if self.asked.replace(true) {
             return self.durability.get_untracked();
         }
+        self.ask().await
+    }
+
+    /// Asks the browser, unless `persisted()` says yes already; shows the answer.
+    async fn ask(&self) -> Durability {
         let Some(storage) = storage_manager() else {
             self.durability.set(Durability::Unknown);
             return Durability::Unknown;

@@ -3,7 +3,8 @@
 // and how much of the quota is used; without a storage manager nothing breaks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withApp, VIEWPORTS } from './harness.mjs';
+import path from 'node:path';
+import { withApp, VIEWPORTS, SCREENSHOTS } from './harness.mjs';
 import { BANK, openAccount, waitBalance, selectAccount, move } from './bank.mjs';
 
 /**
@@ -91,16 +92,26 @@ test('the storage status fits the header at 1280 and 375 px, in light and dark',
     await waitBalance(page, 'alice', '10.00');
     await waitStatusKnown(page);
     await page.getByTestId('storage-usage').waitFor();
-    await page.getByTestId('storage-status').locator('summary').click();
+    const header = page.locator('header.masthead');
     for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       await page.setViewportSize(viewport);
       for (const colorScheme of ['light', 'dark']) {
         await page.emulateMedia({ colorScheme });
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 0, `${name} ${colorScheme}: the page scrolls sideways by ${overflow}px`);
-        const header = await page.locator('header.masthead').boundingBox();
-        const box = await page.getByTestId('storage-status').boundingBox();
-        assert.ok(box.x >= header.x && box.x + box.width <= header.x + header.width + 1, `${name}: the status stays in the header`);
+        // Closed, then open: the header alone, for a person to look at.
+        for (const open of [false, true]) {
+          await page.getByTestId('storage-status').evaluate((el, open) => (el.open = open), open);
+          const bounds = await header.boundingBox();
+          const box = await page.getByTestId('storage-status').boundingBox();
+          assert.ok(
+            box.x >= bounds.x && box.x + box.width <= bounds.x + bounds.width + 1,
+            `${name} ${colorScheme}: the status stays inside the header`,
+          );
+          const file = path.join(SCREENSHOTS, `storage-header-${name}-${colorScheme}${open ? '-open' : ''}.png`);
+          await header.screenshot({ path: file });
+          t.diagnostic(`screenshot: ${path.relative(process.cwd(), file)}`);
+        }
         await app.screenshot(page, `storage-${name}-${colorScheme}`);
       }
     }
