@@ -106,7 +106,7 @@ fn the_panic_screen_explains_and_offers_a_reload() {
 // Persistent storage (src/ui/storage.rs): asked once, on the first write, never before.
 
 use js_sys::{Function, Reflect};
-use leptos::prelude::{GetUntracked, Set};
+use leptos::prelude::Update;
 use sagabank::app::{Bank, Env};
 use sagabank::domain::account::{DepositMoney, OpenAccount};
 use sagabank::domain::{AccountId, BankCommand, Money};
@@ -211,7 +211,7 @@ async fn persistence_is_asked_once_per_page_load() {
     );
     assert_eq!(stub.calls(), 1, "a second request does not ask again");
     assert_eq!(
-        persistence.durability.get_untracked(),
+        persistence.durability(),
         Durability::BestEffort { asked: true },
         "the refusal is what the badge shows"
     );
@@ -226,7 +226,7 @@ async fn persistence_is_asked_on_the_first_write_and_not_before() {
     // The status may be read (it asks for nothing) before any write.
     persistence.check().await;
     assert_eq!(
-        persistence.durability.get_untracked(),
+        persistence.durability(),
         Durability::BestEffort { asked: false }
     );
     assert!(!persistence.asked(), "opening the bank is not a write");
@@ -236,21 +236,21 @@ async fn persistence_is_asked_on_the_first_write_and_not_before() {
     assert!(persistence.asked(), "the first write asks");
     until("persist() was called", || stub.calls() == 1).await;
     until("the grant is shown", || {
-        persistence.durability.get_untracked() == Durability::Persisted
+        persistence.durability() == Durability::Persisted
     })
     .await;
     until("the usage is read after the write", || {
-        persistence.estimate.get_untracked().is_some()
+        persistence.estimate().is_some()
     })
     .await;
 
-    persistence.estimate.set(None);
+    persistence.status.update(|s| s.estimate = None);
     bank.execute(deposit("alice")).await.expect("deposited");
     bank.execute(deposit("alice")).await.expect("deposited");
     // The refresh runs on a timer after the writes: anything they started before it
     // (a question to the browser, which answers at once) has run by then.
     until("the usage is read again after the later writes", || {
-        persistence.estimate.get_untracked().is_some()
+        persistence.estimate().is_some()
     })
     .await;
     assert_eq!(stub.calls(), 1, "later writes do not ask again");
@@ -277,7 +277,7 @@ async fn persistence_is_not_asked_for_memory_or_when_already_kept() {
         "a filled database counts as the first write"
     );
     until("the browser's answer is shown", || {
-        persistence.durability.get_untracked() == Durability::Persisted
+        persistence.durability() == Durability::Persisted
     })
     .await;
     assert_eq!(

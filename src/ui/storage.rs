@@ -48,6 +48,14 @@ pub enum Durability {
     BestEffort { asked: bool },
 }
 
+/// What the page knows about its storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Status {
+    pub durability: Durability,
+    /// The latest usage and quota, once known.
+    pub estimate: Option<Estimate>,
+}
+
 /// How much the origin stores, and how much it may store, in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Estimate {
@@ -85,26 +93,53 @@ pub fn format_bytes(bytes: u64) -> String {
             format!("{bytes} bytes")
         };
     }
-    let n = u128::from(bytes);
     let mut index = 0;
-    let mut unit: u128 = 1024;
-    while index + 1 < UNITS.len() && n >= unit * 1024 {
+    let mut unit: u64 = 1024;
+    while index + 1 < UNITS.len() && bytes / 1024 >= unit {
         unit *= 1024;
         index += 1;
     }
-    let tenths = (n * 10 + unit / 2) / unit;
+    // u64 throughout (u128 division would add code): the remainder is below 2^50, so
+    // ten times it fits.
+    let (whole, rest) = (bytes / unit, bytes % unit);
+    let tenths = whole * 10 + (rest * 10 + unit / 2) / unit;
     if tenths < 100 {
         return match tenths % 10 {
             0 => format!("{} {}", tenths / 10, UNITS[index]),
             d => format!("{}.{d} {}", tenths / 10, UNITS[index]),
         };
     }
-    let whole = (n + unit / 2) / unit;
+    let whole = whole + u64::from(rest >= unit - rest);
     if whole >= 1024 && index + 1 < UNITS.len() {
         // 1023.6 KB rounds to 1024 KB: that is 1 MB.
         return format!("1 {}", UNITS[index + 1]);
     }
     format!("{whole} {}", UNITS[index])
+}
+
+/// What [`Persistence::settle`] does before it reads the estimate.
+enum First {
+    /// Ask for persistence (the first write).
+    Ask,
+    /// Read whether the data is kept, asking nothing (the status's first render).
+    Check,
+    /// Nothing (later writes).
+    Nothing,
+}
+
+/// Waits `delay` (a browser timer).
+async fn wait(delay: Duration) {
+    let ms = i32::try_from(delay.as_millis()).unwrap_or(i32::MAX);
+    let promise = Promise::new(&mut |resolve, _reject| {
+        let scheduled = web_sys::window().is_some_and(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+                .is_ok()
+        });
+        if !scheduled {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// The page's storage manager, if the browser has one here with the methods we use.
@@ -135,10 +170,8 @@ pub struct Persistence {
     asked: Cell<bool>,
     /// Whether a refresh of the estimate is already scheduled.
     refresh_pending: Cell<bool>,
-    /// What the browser said about keeping the data.
-    pub durability: ArcRwSignal<Durability>,
-    /// The latest usage and quota, once known.
-    pub estimate: ArcRwSignal<Option<Estimate>>,
+    /// What the page knows, in one signal (each signal type adds code to the wasm).
+    pub status: ArcRwSignal<Status>,
     refresh_every: Duration,
 }
 
@@ -149,10 +182,28 @@ impl Persistence {
         Rc::new(Persistence {
             asked: Cell::new(false),
             refresh_pending: Cell::new(false),
-            durability: ArcRwSignal::new(Durability::Checking),
-            estimate: ArcRwSignal::new(None),
+            status: ArcRwSignal::new(Status {
+                durability: Durability::Checking,
+                estimate: None,
+            }),
             refresh_every,
         })
+    }
+
+    /// What the browser said about keeping the data (not tracked).
+    #[must_use]
+    pub fn durability(&self) -> Durability {
+        self.status.with_untracked(|s| s.durability)
+    }
+
+    /// The latest usage and quota, once known (not tracked).
+    #[must_use]
+    pub fn estimate(&self) -> Option<Estimate> {
+        self.status.with_untracked(|s| s.estimate)
+    }
+
+    fn set_durability(&self, durability: Durability) {
+        self.status.update(|s| s.durability = durability);
     }
 
     /// Whether the first write was seen and persistence asked for (or found granted).
@@ -168,13 +219,36 @@ impl Persistence {
         if !kind.is_persistent() {
             return;
         }
-        if !self.asked.replace(true) {
-            let this = Rc::clone(self);
-            leptos::task::spawn_local(async move {
-                this.ask().await;
-            });
+        // The first write asks; it is also the first to schedule a refresh.
+        let first = if self.asked.replace(true) {
+            First::Nothing
+        } else {
+            First::Ask
+        };
+        if self.refresh_pending.replace(true) && matches!(first, First::Nothing) {
+            return;
         }
-        self.refresh_soon();
+        leptos::task::spawn_local(Rc::clone(self).settle(first, self.refresh_every));
+    }
+
+    /// Does `first`, waits `delay`, then reads usage and quota: the page's one task
+    /// (one future type keeps the wasm small).
+    async fn settle(self: Rc<Self>, first: First, delay: Duration) {
+        match first {
+            First::Ask => {
+                self.ask().await;
+            }
+            First::Check => self.check().await,
+            First::Nothing => {}
+        }
+        if !delay.is_zero() {
+            wait(delay).await;
+        }
+        if !matches!(first, First::Check) {
+            // Writes from now on schedule the next refresh.
+            self.refresh_pending.set(false);
+        }
+        self.refresh().await;
     }
 
     /// Asks the browser to keep the origin's data, once: a second call (or a call after
@@ -182,7 +256,7 @@ impl Persistence {
     /// `persisted()` already says yes, or when the browser has no storage manager.
     pub async fn request(&self) -> Durability {
         if self.asked.replace(true) {
-            return self.durability.get_untracked();
+            return self.durability();
         }
         self.ask().await
     }
@@ -190,7 +264,7 @@ impl Persistence {
     /// Asks the browser, unless `persisted()` says yes already; shows the answer.
     async fn ask(&self) -> Durability {
         let Some(storage) = storage_manager() else {
-            self.durability.set(Durability::Unknown);
+            self.set_durability(Durability::Unknown);
             return Durability::Unknown;
         };
         let durability = match ask_bool(storage.persisted()).await {
@@ -201,7 +275,7 @@ impl Persistence {
                 None => Durability::Unknown,
             },
         };
-        self.durability.set(durability);
+        self.set_durability(durability);
         durability
     }
 
@@ -209,14 +283,14 @@ impl Persistence {
     /// status shown before the first write). Leaves a known answer alone.
     pub async fn check(&self) {
         let Some(storage) = storage_manager() else {
-            self.durability.set(Durability::Unknown);
+            self.set_durability(Durability::Unknown);
             return;
         };
         let known = ask_bool(storage.persisted()).await;
-        if self.durability.get_untracked() != Durability::Checking {
+        if self.durability() != Durability::Checking {
             return;
         }
-        self.durability.set(match known {
+        self.set_durability(match known {
             Some(true) => Durability::Persisted,
             Some(false) => Durability::BestEffort { asked: false },
             None => Durability::Unknown,
@@ -237,28 +311,11 @@ impl Persistence {
         let estimate: StorageEstimate = value.unchecked_into();
         // JS numbers of bytes: whole, and far below 2^53.
         let bytes = |n: Option<f64>| n.map_or(0, |n| n.max(0.0) as u64);
-        self.estimate.set(Some(Estimate {
+        let estimate = Estimate {
             usage: bytes(estimate.get_usage()),
             quota: bytes(estimate.get_quota()),
-        }));
-    }
-
-    /// Refreshes the estimate after `refresh_every`, unless a refresh is scheduled
-    /// already: a burst of writes costs one `estimate()`.
-    fn refresh_soon(self: &Rc<Self>) {
-        if self.refresh_pending.replace(true) {
-            return;
-        }
-        let this = Rc::clone(self);
-        set_timeout(
-            move || {
-                leptos::task::spawn_local(async move {
-                    this.refresh_pending.set(false);
-                    this.refresh().await;
-                });
-            },
-            self.refresh_every,
-        );
+        };
+        self.status.update(|s| s.estimate = Some(estimate));
     }
 
     /// Calls [`Persistence::on_write`] on every batch of `bank`'s new events. When
@@ -323,42 +380,34 @@ fn words(durability: Durability) -> (&'static str, &'static str) {
 /// disclosure whose summary is one short line ("best-effort · 12 KB of 2 GB used") and
 /// whose body explains it. Shows nothing for the memory store (its badge says that
 /// nothing persists). Reads the page's [`Persistence`]; reads, never asks.
+///
+/// The disclosure is made once; only its words follow the status, so a refreshed figure
+/// neither closes it nor moves focus. Few, small reactive pieces: each adds code.
 #[component]
 pub fn StorageStatus(
-    /// The kind of store the bank runs on.
-    #[prop(into)]
-    kind: Signal<StoreKind>,
+    /// The kind of store the bank runs on (a page keeps its kind: scenarios and
+    /// imports open the same kind).
+    kind: StoreKind,
 ) -> impl IntoView {
     let persistence = page();
-    if kind.get_untracked().is_persistent() {
-        let first = Rc::clone(&persistence);
-        leptos::task::spawn_local(async move {
-            first.check().await;
-            first.refresh().await;
-        });
-    }
-    let durability = persistence.durability.clone();
-    let estimate = persistence.estimate.clone();
-    // The disclosure is made once per store kind; only its words follow the signals,
-    // so a refreshed figure does not close it.
-    move || {
-        kind.get().is_persistent().then(|| {
-            let (d1, d2, d3) = (durability.clone(), durability.clone(), durability.clone());
-            let estimate = estimate.clone();
-            view! {
-                <details class="storage-status" data-testid="storage-status"
-                    data-durability=move || durability_key(d1.get())>
-                    <summary>
-                        <span data-testid="storage-durability">{move || words(d2.get()).0}</span>
-                        {move || estimate.get().map(|e| view! {
-                            " · " <span data-testid="storage-usage">{e.describe()}</span>
-                        })}
-                    </summary>
-                    <p class="storage-status__more">{move || words(d3.get()).1}</p>
-                </details>
-            }
-        })
-    }
+    kind.is_persistent().then(|| {
+        leptos::task::spawn_local(Rc::clone(&persistence).settle(First::Check, Duration::ZERO));
+        let status = persistence.status.clone();
+        let (s1, s2, s3, s4) = (status.clone(), status.clone(), status.clone(), status);
+        view! {
+            <details class="storage-status" data-testid="storage-status"
+                data-durability=move || durability_key(s1.with(|s| s.durability))>
+                <summary>
+                    <span data-testid="storage-durability">{move || words(s2.with(|s| s.durability)).0}</span>
+                    // Empty (and hidden, with its separator) until the browser answers.
+                    <span class="storage-status__usage" data-testid="storage-usage">
+                        {move || s3.with(|s| s.estimate.map(|e| e.describe()).unwrap_or_default())}
+                    </span>
+                </summary>
+                <p class="storage-status__more">{move || words(s4.with(|s| s.durability)).1}</p>
+            </details>
+        }
+    })
 }
 
 /// A stable name of a durability, for tests and styling.

@@ -21,7 +21,7 @@ pub fn StoreBadge() -> impl IntoView {
             <strong>{move || bank.store_kind.get().to_string()}</strong>
             <span class="store-badge__db">{move || format!(" · {}", bank.db_name.get())}</span>
         </p>
-        <super::storage::StorageStatus kind=bank.store_kind/>
+        <super::storage::StorageStatus kind=bank.store_kind.get_untracked()/>
         </div>
     }
 }
