@@ -123,6 +123,35 @@ test('the storage status fits the header at 1280 and 375 px, in light and dark',
   }, BANK);
 });
 
+test('a granted request reads "kept until you clear it"', async (t) => {
+  await withApp(t, async (app) => {
+    // The browser says no to persisted() and yes to persist(): the page asks and is granted.
+    await app.context.addInitScript(() => {
+      window.__granted = 0;
+      navigator.storage.persisted = async () => false;
+      navigator.storage.persist = async () => {
+        window.__granted += 1;
+        return true;
+      };
+    });
+    const page = await app.open();
+    await waitStatusKnown(page);
+    assert.equal(await page.getByTestId('storage-durability').textContent(), 'best-effort');
+    await openAccount(page, 'alice', 'Alice', '10.00');
+    await waitBalance(page, 'alice', '10.00');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="storage-status"]')?.dataset.durability === 'persisted',
+    );
+    assert.equal(await page.getByTestId('storage-durability').textContent(), 'kept until you clear it');
+    assert.equal(await page.evaluate(() => window.__granted), 1);
+    await waitUsage(page);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const file = path.join(SCREENSHOTS, 'storage-header-desktop-dark-granted.png');
+    await page.locator('header.masthead').screenshot({ path: file });
+    t.diagnostic(`screenshot: ${path.relative(process.cwd(), file)}`);
+  }, BANK);
+});
+
 test('without a storage manager the header says "persistence unknown" and the bank still works', async (t) => {
   await withApp(t, async (app) => {
     await app.context.addInitScript(() => {
@@ -136,6 +165,10 @@ test('without a storage manager the header says "persistence unknown" and the ba
     );
     assert.equal(await page.getByTestId('storage-durability').textContent(), 'persistence unknown');
     assert.equal(await page.getByTestId('storage-usage').textContent(), '', 'no figure is made up');
+    const file = path.join(SCREENSHOTS, 'storage-header-mobile-light-unknown.png');
+    await page.setViewportSize(VIEWPORTS.mobile);
+    await page.locator('header.masthead').screenshot({ path: file });
+    t.diagnostic(`screenshot: ${path.relative(process.cwd(), file)}`);
   }, BANK);
 });
 
