@@ -16,12 +16,12 @@ pub fn StoreBadge() -> impl IntoView {
     let bank = use_bank();
     view! {
         <div class="masthead__store">
-        <p class="store-badge" data-testid="store-badge">
-            <span class="store-badge__label">"Events stored in "</span>
-            <strong>{move || bank.store_kind.get().to_string()}</strong>
-            <span class="store-badge__db">{move || format!(" · {}", bank.db_name.get())}</span>
-        </p>
-        <super::storage::StorageStatus kind=bank.store_kind.get_untracked()/>
+            <p class="store-badge" data-testid="store-badge">
+                <span class="store-badge__label">"Events stored in "</span>
+                <strong>{move || bank.store_kind.get().to_string()}</strong>
+                <span class="store-badge__db">{move || format!(" · {}", bank.db_name.get())}</span>
+            </p>
+            <super::storage::StorageStatus kind=bank.store_kind.get_untracked()/>
         </div>
     }
 }
