@@ -221,3 +221,226 @@ async fn two_tabs_stepping_one_transfer_with_different_fault_plans_end_once_and_
     }
     assert!(seen.contains("compensated"), "{seen:?}");
 }
+
+// ---------------------------------------------------------------------------------
+// Persistent storage (src/ui/storage.rs): asked once, on the first write, never before.
+
+use js_sys::{Function, Reflect};
+use leptos::prelude::Update;
+use sagabank::app::{Bank, Env};
+use sagabank::domain::account::{DepositMoney, OpenAccount};
+use sagabank::domain::{AccountId, BankCommand, Money};
+use sagabank::store::any::{AnyStore, StoreKind};
+use sagabank::ui::storage::{format_bytes, Durability, Estimate, Persistence};
+use wasm_bindgen::JsValue;
+
+/// Replaces `navigator.storage.persist` and `.persisted` with stubs while it lives:
+/// `persist` counts its calls and answers `grant`, `persisted` answers `already`.
+/// Dropping it puts the browser's own methods back.
+struct StorageStub {
+    storage: JsValue,
+}
+
+const CALLS: &str = "__sagabankPersistCalls";
+
+impl StorageStub {
+    fn install(already: bool, grant: bool) -> StorageStub {
+        let navigator = web_sys::window().expect("a window").navigator();
+        let storage = Reflect::get(&navigator, &"storage".into()).expect("navigator.storage");
+        assert!(
+            !storage.is_undefined(),
+            "the test browser has a storage manager"
+        );
+        let window = web_sys::window().expect("a window");
+        Reflect::set(&window, &CALLS.into(), &0.into()).expect("reset the count");
+        let persist = Function::new_no_args(&format!(
+            "window.{CALLS} += 1; return Promise.resolve({grant});"
+        ));
+        let persisted = Function::new_no_args(&format!("return Promise.resolve({already});"));
+        Reflect::set(&storage, &"persist".into(), &persist).expect("stub persist");
+        Reflect::set(&storage, &"persisted".into(), &persisted).expect("stub persisted");
+        StorageStub { storage }
+    }
+
+    /// How many times `persist()` was called since the stub was installed.
+    fn calls(&self) -> u32 {
+        let window = web_sys::window().expect("a window");
+        Reflect::get(&window, &CALLS.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .expect("the count") as u32
+    }
+}
+
+impl Drop for StorageStub {
+    fn drop(&mut self) {
+        let storage: &js_sys::Object = self.storage.unchecked_ref();
+        let _ = Reflect::delete_property(storage, &"persist".into());
+        let _ = Reflect::delete_property(storage, &"persisted".into());
+    }
+}
+
+/// Waits (up to ~5 s) until `done()` holds.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..250 {
+        if done() {
+            return;
+        }
+        sleep(20).await;
+    }
+    panic!("{what}: not within 5 s");
+}
+
+fn open_account(id: &str) -> BankCommand {
+    BankCommand::OpenAccount(OpenAccount {
+        account_id: AccountId::parse(id).expect("an id"),
+        owner_name: "Alice".to_owned(),
+        initial_balance: Money::parse("10.00").expect("an amount"),
+    })
+}
+
+fn deposit(id: &str) -> BankCommand {
+    BankCommand::DepositMoney(DepositMoney {
+        account_id: AccountId::parse(id).expect("an id"),
+        amount: Money::parse("2.50").expect("an amount"),
+        description: String::new(),
+        transfer_id: None,
+    })
+}
+
+async fn bank_on(kind: StoreKind) -> (Bank<AnyStore>, String) {
+    let name = browser_support::fresh_name("test", "persist");
+    let store = AnyStore::open(kind, &name).await.expect("a store");
+    let bank = Bank::open(store, Env::fixed("t")).await.expect("a bank");
+    (bank, name)
+}
+
+#[wasm_bindgen_test]
+async fn persistence_is_asked_once_per_page_load() {
+    let stub = StorageStub::install(false, false);
+    let persistence = Persistence::new(std::time::Duration::from_millis(10));
+    assert!(!persistence.asked());
+    assert_eq!(
+        persistence.request().await,
+        Durability::BestEffort { asked: true }
+    );
+    assert_eq!(stub.calls(), 1, "the first request asks the browser");
+    assert_eq!(
+        persistence.request().await,
+        Durability::BestEffort { asked: true }
+    );
+    assert_eq!(stub.calls(), 1, "a second request does not ask again");
+    assert_eq!(
+        persistence.durability(),
+        Durability::BestEffort { asked: true },
+        "the refusal is what the badge shows"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn persistence_is_asked_on_the_first_write_and_not_before() {
+    let stub = StorageStub::install(false, true);
+    let persistence = Persistence::new(std::time::Duration::from_millis(10));
+    let (bank, name) = bank_on(StoreKind::IndexedDb).await;
+    persistence.watch(&bank, false);
+    // The status may be read (it asks for nothing) before any write.
+    persistence.check().await;
+    assert_eq!(
+        persistence.durability(),
+        Durability::BestEffort { asked: false }
+    );
+    assert!(!persistence.asked(), "opening the bank is not a write");
+    assert_eq!(stub.calls(), 0, "nothing is asked before the first write");
+
+    bank.execute(open_account("alice")).await.expect("opened");
+    assert!(persistence.asked(), "the first write asks");
+    until("persist() was called", || stub.calls() == 1).await;
+    until("the grant is shown", || {
+        persistence.durability() == Durability::Persisted
+    })
+    .await;
+    until("the usage is read after the write", || {
+        persistence.estimate().is_some()
+    })
+    .await;
+
+    persistence.status.update(|s| s.estimate = None);
+    bank.execute(deposit("alice")).await.expect("deposited");
+    bank.execute(deposit("alice")).await.expect("deposited");
+    // The refresh runs on a timer after the writes: anything they started before it
+    // (a question to the browser, which answers at once) has run by then.
+    until("the usage is read again after the later writes", || {
+        persistence.estimate().is_some()
+    })
+    .await;
+    assert_eq!(stub.calls(), 1, "later writes do not ask again");
+    AnyStore::delete(StoreKind::IndexedDb, &name)
+        .await
+        .expect("deleted");
+}
+
+#[wasm_bindgen_test]
+async fn persistence_is_not_asked_for_memory_or_when_already_kept() {
+    let stub = StorageStub::install(true, true);
+    let (memory, _) = bank_on(StoreKind::Memory).await;
+    let persistence = Persistence::new(std::time::Duration::from_millis(10));
+    persistence.watch(&memory, true);
+    memory.execute(open_account("bob")).await.expect("opened");
+    assert!(!persistence.asked(), "a write to memory asks nothing");
+
+    // A scenario or import fills a new database before it is shown: that is a write.
+    let (filled, name) = bank_on(StoreKind::LocalStorage).await;
+    filled.execute(open_account("carol")).await.expect("opened");
+    persistence.watch(&filled, true);
+    assert!(
+        persistence.asked(),
+        "a filled database counts as the first write"
+    );
+    until("the browser's answer is shown", || {
+        persistence.durability() == Durability::Persisted
+    })
+    .await;
+    assert_eq!(
+        stub.calls(),
+        0,
+        "persisted() said yes: persist() is not called"
+    );
+    AnyStore::delete(StoreKind::LocalStorage, &name)
+        .await
+        .expect("deleted");
+}
+
+#[wasm_bindgen_test]
+fn storage_sizes_are_formatted_in_binary_units_with_integers() {
+    let cases = [
+        (0, "0 bytes"),
+        (1, "1 byte"),
+        (1023, "1023 bytes"),
+        (1024, "1 KB"),
+        (1536, "1.5 KB"),
+        (10 * 1024 - 52, "9.9 KB"),
+        (10 * 1024 - 51, "10 KB"),
+        (12 * 1024 + 300, "12 KB"),
+        (1024 * 1024 - 1, "1 MB"),
+        (5 * 1024 * 1024 / 2, "2.5 MB"),
+        (2 * 1024 * 1024 * 1024, "2 GB"),
+        (300 * 1024 * 1024 * 1024, "300 GB"),
+        (u64::MAX, "16384 PB"),
+    ];
+    for (bytes, text) in cases {
+        assert_eq!(format_bytes(bytes), text, "{bytes} bytes");
+    }
+    let estimate = Estimate {
+        usage: 12 * 1024,
+        quota: 2 * 1024 * 1024 * 1024,
+    };
+    assert_eq!(estimate.describe(), "12 KB of 2 GB used");
+    assert_eq!(
+        Estimate {
+            usage: 700,
+            quota: 0
+        }
+        .describe(),
+        "700 bytes used"
+    );
+}

@@ -9,6 +9,7 @@
 //! - [`snapshot`], [`preview`]: the stored summary and the preview shown while the log loads.
 //! - [`scenarios`]: one-click teaching scenarios and reset.
 //! - [`newer`]: the page shown when a newer build of sagabank wrote the bank.
+//! - [`storage`]: asking the browser to keep the data, and how much room it takes.
 //! - [`files`], [`route`], [`widgets`]: downloads, deep links, small shared pieces.
 
 pub mod accounts;
@@ -23,6 +24,7 @@ pub mod route;
 pub mod scenarios;
 pub mod service;
 pub mod snapshot;
+pub mod storage;
 pub mod timeline;
 pub mod timetravel;
 pub mod transfers;

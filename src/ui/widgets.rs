@@ -8,16 +8,21 @@ use crate::app::projections::transfer_status_label;
 pub use crate::app::projections::{sparkline_points, SPARKLINE_POINTS};
 use crate::domain::{AccountStatus, TransferState};
 
-/// Which storage the bank runs on, and its database.
+/// Which storage the bank runs on, and its database; beside it, whether the browser
+/// keeps it and how much room it takes ([`super::storage::StorageStatus`], outside the
+/// badge so the badge's text changes only with the store).
 #[component]
 pub fn StoreBadge() -> impl IntoView {
     let bank = use_bank();
     view! {
-        <p class="store-badge" data-testid="store-badge">
-            <span class="store-badge__label">"Events stored in "</span>
-            <strong>{move || bank.store_kind.get().to_string()}</strong>
-            <span class="store-badge__db">{move || format!(" · {}", bank.db_name.get())}</span>
-        </p>
+        <div class="masthead__store">
+            <p class="store-badge" data-testid="store-badge">
+                <span class="store-badge__label">"Events stored in "</span>
+                <strong>{move || bank.store_kind.get().to_string()}</strong>
+                <span class="store-badge__db">{move || format!(" · {}", bank.db_name.get())}</span>
+            </p>
+            <super::storage::StorageStatus kind=bank.store_kind.get_untracked()/>
+        </div>
     }
 }
 
