@@ -53,7 +53,7 @@ pub fn Preview(summary: Rc<Summary>) -> impl IntoView {
             view! {
                 <tr data-testid=format!("preview-transfer-{}", t.id)>
                     <th scope="row">{t.id.to_string()}</th>
-                    <td>{format!("{} → {}", t.from, t.to)}</td>
+                    <td class="ids">{format!("{} → {}", t.from, t.to)}</td>
                     <td class="num">{t.amount.to_string()}</td>
                     <td>
                         <StatusWordBadge label=t.status.clone()/>

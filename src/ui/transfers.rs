@@ -445,7 +445,7 @@ fn TransferList() -> impl IntoView {
                             view! {
                                 <tr class:row--selected=selected data-testid=format!("transfer-row-{id}")>
                                     <th scope="row"><a href=route::href(&Target::Transfer(id.clone()))>{id.to_string()}</a></th>
-                                    <td>{format!("{} → {}", t.from_account_id, t.to_account_id)}</td>
+                                    <td class="ids">{format!("{} → {}", t.from_account_id, t.to_account_id)}</td>
                                     <td class="num">{t.amount.to_string()}</td>
                                     <td>
                                         <TransferBadge state=Signal::derive(move || state.clone())/>

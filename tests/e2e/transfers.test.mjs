@@ -192,8 +192,12 @@ test('the saga timeline is usable at 375px wide', async (t) => {
       await nextStep(page);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+      await assertTransfersFit(page, 'compensating');
       await page.getByTestId('saga-timeline').scrollIntoViewIfNeeded();
       await app.screenshot(page, 'timeline-mobile');
+      await nextStep(page);
+      await waitTransferStatus(page, 't1', 'compensated');
+      await assertTransfersFit(page, 'compensated');
     },
     { ...BANK, viewport: VIEWPORTS.mobile },
   );
@@ -340,3 +344,41 @@ test('stepping a compensation shows the money move beside the saga, without scro
     }, { ...BANK, viewport });
   }
 });
+
+test('at 375px, 64-character ids wrap: the transfers table and the page still fit', async (t) => {
+  await withApp(
+    t,
+    async (app) => {
+      const page = await app.open();
+      const [a, b, id] = ['a'.repeat(63) + '1', 'b'.repeat(63) + '2', 't'.repeat(64)];
+      await openAccount(page, a, 'Alice', '10');
+      await waitBalance(page, a, '10.00');
+      await openAccount(page, b, 'Bob', '0');
+      await waitBalance(page, b, '0.00');
+      const form = await fillTransfer(page, { id, from: a, to: b, amount: '1.00' });
+      await form.getByRole('button', { name: 'Start transfer' }).click();
+      await waitTransferStatus(page, id, 'completed');
+      await assertTransfersFit(page, 'long ids');
+      const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+      await app.screenshot(page, 'transfers-long-ids-mobile');
+    },
+    { ...BANK, viewport: VIEWPORTS.mobile },
+  );
+});
+/** Fails unless the transfers table fits its box: no hidden sideways scroll inside it, and
+ * no cell (the status badge last) past its right edge. */
+async function assertTransfersFit(page, what) {
+  const fit = await page.getByTestId('transfer-list').evaluate((table) => {
+    const wrap = table.parentElement;
+    const right = wrap.getBoundingClientRect().right;
+    return {
+      over: table.scrollWidth - wrap.clientWidth,
+      cut: [...table.querySelectorAll('th, td, .badge')]
+        .filter((c) => c.getBoundingClientRect().right > right + 0.5)
+        .map((c) => c.textContent.trim()),
+    };
+  });
+  assert.ok(fit.over <= 0, `${what}: the transfers table is ${fit.over}px wider than its box`);
+  assert.deepEqual(fit.cut, [], `${what}: cut off at the box's right edge`);
+}
