@@ -760,12 +760,6 @@ fn Row(
         .recorded_at
         .get(11..19)
         .map_or_else(|| r.recorded_at.clone(), ToOwned::to_owned);
-    let label = format!(
-        "Event {position}: {} in {} version {}",
-        r.event_type(),
-        r.stream,
-        r.version
-    );
     view! {
         <li
             class="audit__item"
@@ -778,16 +772,17 @@ fn Row(
                 class:audit-row--selected=is_selected
                 aria-current=move || is_selected().then_some("true")
                 tabindex=move || if is_selected() { "0" } else { "-1" }
-                aria-label=label
                 data-testid=format!("audit-row-{position}")
                 on:click=move |_| select_event(handle, position, true)
             >
-                <span class="audit-row__position">{position}</span>
-                <span class="audit-row__time" title=r.recorded_at.clone()>{time}</span>
-                <span class="audit-row__stream" title=r.stream.clone()>{r.stream.clone()}</span>
-                <span class="audit-row__version">{r.version}</span>
-                <span class="audit-row__type">{r.event_type()}</span>
-                <span class="audit-row__correlation" title=r.correlation_id.clone()>{r.correlation_id.clone()}</span>
+                // Named by what it shows, in the order shown at every width (a voice
+                // user says what they see); the spaces keep the words apart.
+                <span class="audit-row__position">{position}</span> " "
+                <span class="audit-row__time" title=r.recorded_at.clone()>{time}</span> " "
+                <span class="audit-row__type">{r.event_type()}</span> " "
+                <span class="audit-row__stream" title=r.stream.clone()>{r.stream.clone()}</span> " "
+                <span class="audit-row__version">{r.version}</span> " "
+                <span class="audit-row__correlation" title=r.correlation_id.clone()>{r.correlation_id.clone()}</span> " "
                 <span class="audit-row__causation" title=r.causation_id.clone()>{r.causation_id.clone()}</span>
             </button>
         </li>

@@ -268,10 +268,13 @@ fn DataError(failure: BootFailure) -> impl IntoView {
         route::reload();
     };
     view! {
-        <main class="app data-error" role="alert" data-testid="data-error">
-            <h1>"The stored events cannot be read"</h1>
-            <p>"sagabank stopped before changing anything. What is wrong:"</p>
-            <pre class="data-error__reason" data-testid="data-error-reason">{failure.reason.clone()}</pre>
+        <main class="app data-error" data-testid="data-error">
+            // The page's one main landmark; what went wrong is announced at once.
+            <div role="alert">
+                <h1>"The stored events cannot be read"</h1>
+                <p>"sagabank stopped before changing anything. What is wrong:"</p>
+                <pre class="data-error__reason" data-testid="data-error-reason">{failure.reason.clone()}</pre>
+            </div>
             <p>
                 "Database " <code>{failure.db_name.clone()}</code> " in " {failure.kind.to_string()}
                 ". You can download its raw records, then start with an empty bank: the old database is kept, untouched, as a backup."
