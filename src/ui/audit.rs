@@ -24,7 +24,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::route::{self, Target};
 use super::service::{use_bank, BankHandle, BrowserBank};
-use super::widgets::{focus_first, on_escape, FormError};
+use super::widgets::{clear_error_on_input, focus_first, on_escape, FormError};
 use super::{boot, files};
 use crate::app::import::parse_log;
 use crate::app::ReadModels;
@@ -1190,29 +1190,35 @@ fn ExportImport() -> impl IntoView {
         else {
             return;
         };
-        error.set(None);
         pending.set_value(None);
         phase.set(ImportPhase::Checking);
+        // A refusal names the file: the input is emptied below, the file is what to fix.
+        let name = input
+            .files()
+            .and_then(|files| files.get(0))
+            .map(|file| file.name())
+            .unwrap_or_default();
+        let refuse = move |reason: String| {
+            error.set(Some(if name.is_empty() {
+                reason
+            } else {
+                format!("{name}: {reason}")
+            }));
+            phase.set(ImportPhase::Idle);
+        };
         leptos::task::spawn_local(async move {
             let text = files::read_chosen_file(&input).await;
             // Choosing the same file again must trigger another check.
             input.set_value("");
             let text = match text {
                 Ok(text) => text,
-                Err(reason) => {
-                    error.set(Some(reason));
-                    phase.set(ImportPhase::Idle);
-                    return;
-                }
+                Err(reason) => return refuse(reason),
             };
             // Let "Checking…" paint before a long log is replayed.
             yield_to_browser().await;
             match parse_log(&text) {
                 Ok(events) if events.is_empty() => {
-                    error.set(Some(
-                        "the file holds no events: nothing to import".to_owned(),
-                    ));
-                    phase.set(ImportPhase::Idle);
+                    refuse("the file holds no events: nothing to import".to_owned());
                 }
                 Ok(events) => {
                     let incoming = events.len();
@@ -1225,10 +1231,7 @@ fn ExportImport() -> impl IntoView {
                     });
                     focus_first(&["[data-testid=import-replace]"]);
                 }
-                Err(e) => {
-                    error.set(Some(e.to_string()));
-                    phase.set(ImportPhase::Idle);
-                }
+                Err(e) => refuse(e.to_string()),
             }
         });
     };
@@ -1293,7 +1296,7 @@ fn ExportImport() -> impl IntoView {
     };
 
     view! {
-        <div class="audit__io" aria-labelledby="audit-io-title">
+        <div class="audit__io" aria-labelledby="audit-io-title" on:input=clear_error_on_input(error)>
             <h3 id="audit-io-title">"Export and import"</h3>
             <div class="audit__io-controls">
                 <button

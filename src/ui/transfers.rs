@@ -8,7 +8,9 @@ use super::crash::crash_and_reload;
 use super::route::{self, Target};
 use super::service::use_bank;
 use super::timeline::SagaTimeline;
-use super::widgets::{clear_if_unchanged, FormError, ShowMore, TransferBadge, TransfersHead};
+use super::widgets::{
+    clear_error_on_input, clear_if_unchanged, FormError, ShowMore, TransferBadge, TransfersHead,
+};
 use crate::app::faults::MAX_ATTEMPTS;
 use crate::app::{BankError, CrashPoint, FaultPlan};
 use crate::domain::{AccountId, Money, RunMode, SagaStep, TransferId, TransferMoney};
@@ -279,7 +281,7 @@ fn TransferForm() -> impl IntoView {
     view! {
         // novalidate: every check is ours, with a message next to the form; the
         // browser's own would block a submit silently when the field is folded away.
-        <form class="form" novalidate on:submit=submit on:input=move |_| error.set(None)
+        <form class="form" novalidate on:submit=submit on:input=clear_error_on_input(error)
             aria-labelledby="transfer-title" data-testid="transfer-form">
             <h3 id="transfer-title">"Send money"</h3>
             <datalist id="account-ids">
