@@ -176,7 +176,7 @@ fn AccountList() -> impl IntoView {
                             view! {
                                 <tr class:row--selected=is_selected data-testid=format!("account-row-{id}")>
                                     <th scope="row">
-                                        <a href=route::href(&Target::Account(id.clone()))>{id.to_string()}</a>
+                                        <a class="id-cut" href=route::href(&Target::Account(id.clone())) title=id.to_string()>{id.to_string()}</a>
                                     </th>
                                     <td>{a.owner_name.clone()}</td>
                                     <td><AccountStatusBadge status=Signal::derive(move || status)/></td>

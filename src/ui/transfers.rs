@@ -446,8 +446,12 @@ fn TransferList() -> impl IntoView {
                             let state = t.state.clone();
                             view! {
                                 <tr class:row--selected=selected data-testid=format!("transfer-row-{id}")>
-                                    <th scope="row"><a href=route::href(&Target::Transfer(id.clone()))>{id.to_string()}</a></th>
-                                    <td>{format!("{} → {}", t.from_account_id, t.to_account_id)}</td>
+                                    <th scope="row"><a class="id-cut" href=route::href(&Target::Transfer(id.clone())) title=id.to_string()>{id.to_string()}</a></th>
+                                    <td>
+                                        <span class="id-cut" title=t.from_account_id.to_string()>{t.from_account_id.to_string()}</span>
+                                        " → "
+                                        <span class="id-cut" title=t.to_account_id.to_string()>{t.to_account_id.to_string()}</span>
+                                    </td>
                                     <td class="num">{t.amount.to_string()}</td>
                                     <td>
                                         <TransferBadge state=Signal::derive(move || state.clone())/>
