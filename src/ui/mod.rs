@@ -10,12 +10,14 @@
 //! - [`scenarios`]: one-click teaching scenarios and reset.
 //! - [`newer`]: the page shown when a newer build of sagabank wrote the bank.
 //! - [`files`], [`route`], [`widgets`]: downloads, deep links, small shared pieces.
+//! - [`keyboard`]: the keyboard map in the header.
 
 pub mod accounts;
 pub mod audit;
 pub mod boot;
 pub mod crash;
 pub mod files;
+pub mod keyboard;
 pub mod locks;
 pub mod newer;
 pub mod preview;
@@ -144,6 +146,7 @@ fn Bank() -> impl IntoView {
         <header class="masthead">
             <widgets::Brand/>
             <widgets::StoreBadge/>
+            <keyboard::KeyboardMap/>
         </header>
         {move || {
             bank.storage_warning

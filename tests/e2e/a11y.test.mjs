@@ -1,11 +1,12 @@
 // Accessibility in every state a user can reach: axe-core (./axe.mjs) runs in the page
-// on the fresh page, the reset and scenario dialogs, forms showing their errors, each
-// scenario after it ends, a saga mid-step, the audit trail with an event selected and
-// with filters, time travel moved, the import's error and question, and the data error
-// screen. Each state is checked four times on the same page: at 1280 px and 375 px
-// (harness VIEWPORTS), in light and dark (prefers-color-scheme). Any violation of
-// impact serious or critical fails the test with axe's own account of it; lesser ones
-// are listed in the test's output (the README says which and why).
+// on the fresh page, the keyboard map, the reset and scenario dialogs, forms showing
+// their errors, each scenario after it ends, a saga mid-step, the audit trail with an
+// event selected and with filters, time travel moved, the import's error and question,
+// an account with its statement, the data error screen and the newer-version page.
+// Each state is checked four times on the same page: at 1280 px and 375 px (harness
+// VIEWPORTS), in light and dark (prefers-color-scheme). Any violation of impact serious
+// or critical fails the test with axe's own account of it; lesser ones are listed in
+// the test's output (the README says which and why).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { withApp, VIEWPORTS } from './harness.mjs';
@@ -91,6 +92,21 @@ test('axe: the fresh page, the reset dialog, forms with their errors, the import
   await withApp(t, async (app) => {
     const page = await app.open();
     await axe.check(page, 'the fresh page');
+
+    // The keyboard map is reached with Tab and opened with Enter.
+    let tabs = 0;
+    while (!(await page.evaluate(() => document.activeElement?.closest('[data-testid="keyboard-map"]')))) {
+      assert.ok(++tabs <= 10, 'the keyboard map is within the first 10 Tab stops');
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Enter');
+    const map = page.getByTestId('keyboard-map');
+    assert.equal(await map.evaluate((d) => d.open), true, 'Enter opens the keyboard map');
+    for (const key of ['Tab', 'Enter', 'Escape', 'Next step', 'Home, End']) {
+      assert.match(await map.textContent(), new RegExp(key), `the map says what ${key} does`);
+    }
+    await axe.check(page, 'the keyboard map, open');
+    await page.keyboard.press('Enter');
 
     await page.getByTestId('reset').click();
     await page.getByTestId('reset-dialog').waitFor();
