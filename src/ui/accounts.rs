@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use super::route::{self, selected_account, Target};
 use super::service::use_bank;
 use super::widgets::{
-    clear_if_unchanged, focus_first, sparkline_points, AccountStatusBadge, AccountsHead, FormError,
-    ShowMore, Sparkline,
+    clear_error_on_input, clear_if_unchanged, focus_first, sparkline_points, AccountStatusBadge,
+    AccountsHead, FormError, ShowMore, Sparkline,
 };
 use crate::app::projections::StatementLine;
 use crate::domain::account::{
@@ -81,7 +81,8 @@ fn OpenAccountForm() -> impl IntoView {
         );
     };
     view! {
-        <form class="form form--inline" on:submit=submit aria-labelledby="open-title" data-testid="open-account-form">
+        <form class="form form--inline" on:submit=submit on:input=clear_error_on_input(error)
+            aria-labelledby="open-title" data-testid="open-account-form">
             <h3 id="open-title">"Open an account"</h3>
             <label>
                 "Account id"
@@ -175,7 +176,7 @@ fn AccountList() -> impl IntoView {
                             view! {
                                 <tr class:row--selected=is_selected data-testid=format!("account-row-{id}")>
                                     <th scope="row">
-                                        <a href=route::href(&Target::Account(id.clone()))>{id.to_string()}</a>
+                                        <a class="id-cut" href=route::href(&Target::Account(id.clone())) title=id.to_string()>{id.to_string()}</a>
                                     </th>
                                     <td>{a.owner_name.clone()}</td>
                                     <td><AccountStatusBadge status=Signal::derive(move || status)/></td>
@@ -367,7 +368,8 @@ fn AccountCard(id: AccountId) -> impl IntoView {
             <p class="card__balance">"Balance " <strong data-testid="detail-balance">{balance}</strong>
                 <span class="muted">{move || format!(" · version {}", version())}</span>
             </p>
-            <form class="form form--inline" on:submit=deposit aria-label="Move money" data-testid="money-form">
+            <form class="form form--inline" on:submit=deposit on:input=clear_error_on_input(error)
+                aria-label="Move money" data-testid="money-form">
                 <label>
                     "Amount"
                     <input name="amount" inputmode="decimal" placeholder="25.00" autocomplete="off"
@@ -396,7 +398,7 @@ fn AccountCard(id: AccountId) -> impl IntoView {
                     }
                 }}
             </p>
-            <div class="form form--inline" role="group" aria-label="Account status">
+            <div class="form form--inline" role="group" aria-label="Account status" on:input=clear_error_on_input(error)>
                 <label>
                     "Reason to suspend"
                     <input name="reason" placeholder="Fraud check" autocomplete="off"

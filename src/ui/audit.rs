@@ -24,7 +24,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::route::{self, Target};
 use super::service::{use_bank, BankHandle, BrowserBank};
-use super::widgets::{focus_first, on_escape, FormError};
+use super::widgets::{clear_error_on_input, focus_first, on_escape, FormError};
 use super::{boot, files};
 use crate::app::import::parse_log;
 use crate::app::ReadModels;
@@ -760,12 +760,6 @@ fn Row(
         .recorded_at
         .get(11..19)
         .map_or_else(|| r.recorded_at.clone(), ToOwned::to_owned);
-    let label = format!(
-        "Event {position}: {} in {} version {}",
-        r.event_type(),
-        r.stream,
-        r.version
-    );
     view! {
         <li
             class="audit__item"
@@ -778,16 +772,17 @@ fn Row(
                 class:audit-row--selected=is_selected
                 aria-current=move || is_selected().then_some("true")
                 tabindex=move || if is_selected() { "0" } else { "-1" }
-                aria-label=label
                 data-testid=format!("audit-row-{position}")
                 on:click=move |_| select_event(handle, position, true)
             >
-                <span class="audit-row__position">{position}</span>
-                <span class="audit-row__time" title=r.recorded_at.clone()>{time}</span>
-                <span class="audit-row__stream" title=r.stream.clone()>{r.stream.clone()}</span>
-                <span class="audit-row__version">{r.version}</span>
-                <span class="audit-row__type">{r.event_type()}</span>
-                <span class="audit-row__correlation" title=r.correlation_id.clone()>{r.correlation_id.clone()}</span>
+                // Named by what it shows, in the order shown at every width (a voice
+                // user says what they see); the spaces keep the words apart.
+                <span class="audit-row__position">{position}</span> " "
+                <span class="audit-row__time" title=r.recorded_at.clone()>{time}</span> " "
+                <span class="audit-row__type">{r.event_type()}</span> " "
+                <span class="audit-row__stream" title=r.stream.clone()>{r.stream.clone()}</span> " "
+                <span class="audit-row__version">{r.version}</span> " "
+                <span class="audit-row__correlation" title=r.correlation_id.clone()>{r.correlation_id.clone()}</span> " "
                 <span class="audit-row__causation" title=r.causation_id.clone()>{r.causation_id.clone()}</span>
             </button>
         </li>
@@ -1195,29 +1190,35 @@ fn ExportImport() -> impl IntoView {
         else {
             return;
         };
-        error.set(None);
         pending.set_value(None);
         phase.set(ImportPhase::Checking);
+        // A refusal names the file: the input is emptied below, the file is what to fix.
+        let name = input
+            .files()
+            .and_then(|files| files.get(0))
+            .map(|file| file.name())
+            .unwrap_or_default();
+        let refuse = move |reason: String| {
+            error.set(Some(if name.is_empty() {
+                reason
+            } else {
+                format!("{name}: {reason}")
+            }));
+            phase.set(ImportPhase::Idle);
+        };
         leptos::task::spawn_local(async move {
             let text = files::read_chosen_file(&input).await;
             // Choosing the same file again must trigger another check.
             input.set_value("");
             let text = match text {
                 Ok(text) => text,
-                Err(reason) => {
-                    error.set(Some(reason));
-                    phase.set(ImportPhase::Idle);
-                    return;
-                }
+                Err(reason) => return refuse(reason),
             };
             // Let "Checking…" paint before a long log is replayed.
             yield_to_browser().await;
             match parse_log(&text) {
                 Ok(events) if events.is_empty() => {
-                    error.set(Some(
-                        "the file holds no events: nothing to import".to_owned(),
-                    ));
-                    phase.set(ImportPhase::Idle);
+                    refuse("the file holds no events: nothing to import".to_owned());
                 }
                 Ok(events) => {
                     let incoming = events.len();
@@ -1230,10 +1231,7 @@ fn ExportImport() -> impl IntoView {
                     });
                     focus_first(&["[data-testid=import-replace]"]);
                 }
-                Err(e) => {
-                    error.set(Some(e.to_string()));
-                    phase.set(ImportPhase::Idle);
-                }
+                Err(e) => refuse(e.to_string()),
             }
         });
     };
@@ -1298,7 +1296,7 @@ fn ExportImport() -> impl IntoView {
     };
 
     view! {
-        <div class="audit__io" aria-labelledby="audit-io-title">
+        <div class="audit__io" aria-labelledby="audit-io-title" on:input=clear_error_on_input(error)>
             <h3 id="audit-io-title">"Export and import"</h3>
             <div class="audit__io-controls">
                 <button

@@ -11,12 +11,14 @@
 //! - [`newer`]: the page shown when a newer build of sagabank wrote the bank.
 //! - [`storage`]: asking the browser to keep the data, and how much room it takes.
 //! - [`files`], [`route`], [`widgets`]: downloads, deep links, small shared pieces.
+//! - [`keyboard`]: the keyboard map in the header.
 
 pub mod accounts;
 pub mod audit;
 pub mod boot;
 pub mod crash;
 pub mod files;
+pub mod keyboard;
 pub mod locks;
 pub mod newer;
 pub mod preview;
@@ -146,6 +148,7 @@ fn Bank() -> impl IntoView {
         <header class="masthead">
             <widgets::Brand/>
             <widgets::StoreBadge/>
+            <keyboard::KeyboardMap/>
         </header>
         {move || {
             bank.storage_warning
@@ -270,10 +273,13 @@ fn DataError(failure: BootFailure) -> impl IntoView {
         route::reload();
     };
     view! {
-        <main class="app data-error" role="alert" data-testid="data-error">
-            <h1>"The stored events cannot be read"</h1>
-            <p>"sagabank stopped before changing anything. What is wrong:"</p>
-            <pre class="data-error__reason" data-testid="data-error-reason">{failure.reason.clone()}</pre>
+        <main class="app data-error" data-testid="data-error">
+            // The page's one main landmark; what went wrong is announced at once.
+            <div role="alert">
+                <h1>"The stored events cannot be read"</h1>
+                <p>"sagabank stopped before changing anything. What is wrong:"</p>
+                <pre class="data-error__reason" data-testid="data-error-reason">{failure.reason.clone()}</pre>
+            </div>
             <p>
                 "Database " <code>{failure.db_name.clone()}</code> " in " {failure.kind.to_string()}
                 ". You can download its raw records, then start with an empty bank: the old database is kept, untouched, as a backup."

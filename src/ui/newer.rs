@@ -40,14 +40,17 @@ pub fn NewerVersion(
     what: String,
 ) -> impl IntoView {
     view! {
-        <main class="app data-error" role="alert" data-testid="newer-version">
-            <h1>{NEWER_TITLE}</h1>
-            <p>
-                "The site was updated while this page was open, and the newer version has "
-                "already written to this bank. This page is the older version: it stopped "
-                "before reading or writing anything it does not understand. Your data is "
-                "intact; reloading loads the newer version."
-            </p>
+        <main class="app data-error" data-testid="newer-version">
+            // The page's one main landmark; what happened is announced at once.
+            <div role="alert">
+                <h1>{NEWER_TITLE}</h1>
+                <p>
+                    "The site was updated while this page was open, and the newer version has "
+                    "already written to this bank. This page is the older version: it stopped "
+                    "before reading or writing anything it does not understand. Your data is "
+                    "intact; reloading loads the newer version."
+                </p>
+            </div>
             <p>"What was newer: " <code data-testid="newer-version-what">{what}</code></p>
             <div class="actions">
                 <button class="button" on:click=|_| route::reload() data-testid="newer-version-reload">

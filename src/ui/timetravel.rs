@@ -414,7 +414,7 @@ fn Accounts(snapshot: Memo<Snapshot>) -> impl IntoView {
                                         data-testid=format!("timetravel-account-{}", a.id)
                                     >
                                         <th scope="row">
-                                            {a.id.to_string()}
+                                            <span class="id-cut" title=a.id.to_string()>{a.id.to_string()}</span>
                                             {a.changed.then(|| view! {
                                                 <span class="timetravel__marker">" (changed)"</span>
                                             })}

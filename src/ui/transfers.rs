@@ -8,7 +8,9 @@ use super::crash::crash_and_reload;
 use super::route::{self, Target};
 use super::service::use_bank;
 use super::timeline::SagaTimeline;
-use super::widgets::{clear_if_unchanged, FormError, ShowMore, TransferBadge, TransfersHead};
+use super::widgets::{
+    clear_error_on_input, clear_if_unchanged, FormError, ShowMore, TransferBadge, TransfersHead,
+};
 use crate::app::faults::MAX_ATTEMPTS;
 use crate::app::{BankError, CrashPoint, FaultPlan};
 use crate::domain::{AccountId, Money, RunMode, SagaStep, TransferId, TransferMoney};
@@ -279,7 +281,7 @@ fn TransferForm() -> impl IntoView {
     view! {
         // novalidate: every check is ours, with a message next to the form; the
         // browser's own would block a submit silently when the field is folded away.
-        <form class="form" novalidate on:submit=submit on:input=move |_| error.set(None)
+        <form class="form" novalidate on:submit=submit on:input=clear_error_on_input(error)
             aria-labelledby="transfer-title" data-testid="transfer-form">
             <h3 id="transfer-title">"Send money"</h3>
             <datalist id="account-ids">
@@ -444,8 +446,12 @@ fn TransferList() -> impl IntoView {
                             let state = t.state.clone();
                             view! {
                                 <tr class:row--selected=selected data-testid=format!("transfer-row-{id}")>
-                                    <th scope="row"><a href=route::href(&Target::Transfer(id.clone()))>{id.to_string()}</a></th>
-                                    <td class="ids">{format!("{} → {}", t.from_account_id, t.to_account_id)}</td>
+                                    <th scope="row"><a class="id-cut" href=route::href(&Target::Transfer(id.clone())) title=id.to_string()>{id.to_string()}</a></th>
+                                    <td class="ids">
+                                        <span class="id-cut" title=t.from_account_id.to_string()>{t.from_account_id.to_string()}</span>
+                                        " → "
+                                        <span class="id-cut" title=t.to_account_id.to_string()>{t.to_account_id.to_string()}</span>
+                                    </td>
                                     <td class="num">{t.amount.to_string()}</td>
                                     <td>
                                         <TransferBadge state=Signal::derive(move || state.clone())/>

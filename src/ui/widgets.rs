@@ -152,6 +152,22 @@ pub fn FormError(
     }
 }
 
+/// What every form does with its error (one behaviour for all of them): the error
+/// stays until the user changes a field of the form, then goes, so an old refusal is
+/// never read as the answer to what is typed now. The refused value itself stays in
+/// its field to be corrected (forms clear a field only once its command succeeded, see
+/// [`clear_if_unchanged`]). Put it on the form's element as `on:input`: the event
+/// bubbles from every text field, select, checkbox, radio and file input in it.
+pub fn clear_error_on_input(
+    error: RwSignal<Option<String>>,
+) -> impl Fn(leptos::ev::Event) + Copy + 'static {
+    move |_| {
+        if error.with_untracked(Option::is_some) {
+            error.set(None);
+        }
+    }
+}
+
 /// Resets a form field after its command succeeded, unless the user has typed
 /// something else since it was sent.
 pub fn clear_if_unchanged(field: RwSignal<String>, sent: &str, reset_to: &str) {
