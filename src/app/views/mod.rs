@@ -4,6 +4,8 @@
 //! - [`saga_money`]: the two accounts of a transfer beside its saga, and how each
 //!   step changed their balances.
 //! - [`saga_steps`]: the saga timeline's steps and where each stands.
+//! - [`time_travel`]: the bank as of event N of the log, and what event N changed.
 
 pub mod saga_money;
 pub mod saga_steps;
+pub mod time_travel;
