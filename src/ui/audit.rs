@@ -4,17 +4,16 @@
 //!
 //! It stays smooth with 100,000 events: the list renders only the rows in view (a
 //! fixed-height scroller, fixed row height, a spacer for the rest), and the filtered
-//! index is a memo rebuilt only when a filter or the log changes, and then extended
-//! rather than rebuilt when the log only grew. Free-text search runs over a lowercase
-//! copy of the JSON lines kept beside the log, built the first time someone searches.
+//! index (the view model [`crate::app::views::audit_filter`]) is a memo rebuilt only
+//! when a filter or the log changes, and then extended rather than rebuilt when the
+//! log only grew. Free-text search runs over a lowercase copy of the JSON lines kept
+//! beside the log, built the first time someone searches.
 //!
 //! It reads the read models' audit list through the [`BankHandle`]; it never folds
 //! events itself. The selection is the handle's `selected_position`, shared with time
 //! travel and the `#event=N` deep link.
 
-use std::collections::HashSet;
 use std::rc::{Rc, Weak};
-use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::ev;
@@ -27,7 +26,8 @@ use super::service::{use_bank, BankHandle, BrowserBank};
 use super::widgets::{focus_first, on_escape, FormError};
 use super::{boot, files};
 use crate::app::import::parse_log;
-use crate::app::ReadModels;
+use crate::app::views::audit_filter::{group_digits, FilterValues, Filtered, SearchIndex};
+use crate::app::views::event_details::EventDetails;
 use crate::domain::{AccountId, Event, TransferId};
 use crate::store::any::{AnyStore, StoreKind};
 use crate::store::Recorded;
@@ -54,7 +54,9 @@ const TRANSFER_SUGGESTIONS: usize = 200;
 pub fn AuditPanel() -> impl IntoView {
     let handle = use_bank();
     let filters = FilterSignals::new();
-    let search_index = StoredValue::new_local(SearchIndex::default());
+    // The free-text index of the log it was built for (reset for another log).
+    let search_index: StoredValue<(Weak<BrowserBank>, SearchIndex), LocalStorage> =
+        StoredValue::new_local((Weak::new(), SearchIndex::default()));
 
     let identity = LogIdentity::new();
     let filter_values = Memo::new(move |_| filters.values());
@@ -65,7 +67,17 @@ pub fn AuditPanel() -> impl IntoView {
             return Filtered::default();
         };
         handle.read(|_| ());
-        bank.read(|m| refilter(prev, values, log, m, (&bank, search_index)))
+        bank.read(|m| {
+            search_index
+                .try_update_value(|(of, index)| {
+                    if !of.upgrade().is_some_and(|b| Rc::ptr_eq(&b, &bank)) {
+                        *of = Rc::downgrade(&bank);
+                        *index = SearchIndex::default();
+                    }
+                    Filtered::build(prev, values, log, m, index)
+                })
+                .unwrap_or_default()
+        })
     });
 
     view! {
@@ -168,26 +180,6 @@ impl FilterSignals {
             },
             SEARCH_DEBOUNCE,
         );
-    }
-}
-
-/// The filters as the index is built from them.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-struct FilterValues {
-    account: String,
-    with_transfers: bool,
-    transfer: String,
-    event_type: String,
-    /// Lowercase.
-    search: String,
-}
-
-impl FilterValues {
-    fn is_empty(&self) -> bool {
-        self.account.is_empty()
-            && self.transfer.is_empty()
-            && self.event_type.is_empty()
-            && self.search.is_empty()
     }
 }
 
@@ -324,226 +316,6 @@ fn Filters(filters: FilterSignals) -> impl IntoView {
                 </button>
             </div>
         </fieldset>
-    }
-}
-
-// ---------------------------------------------------------------------------------
-// The filtered index
-
-/// Which events pass the filters: indexes into the audit list (position - 1).
-#[derive(Debug, Clone, Default)]
-struct Filtered {
-    log: usize,
-    /// How many events the log had when this was built.
-    len: usize,
-    filters: FilterValues,
-    /// `None`: no filter, every event.
-    rows: Option<Arc<Vec<u32>>>,
-}
-
-impl PartialEq for Filtered {
-    fn eq(&self, other: &Self) -> bool {
-        self.log == other.log
-            && self.len == other.len
-            && self.filters == other.filters
-            && match (&self.rows, &other.rows) {
-                (None, None) => true,
-                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-                _ => false,
-            }
-    }
-}
-
-impl Filtered {
-    /// How many events pass.
-    fn count(&self) -> usize {
-        self.rows.as_ref().map_or(self.len, |rows| rows.len())
-    }
-
-    /// The audit index of the `i`-th passing event.
-    fn get(&self, i: usize) -> Option<usize> {
-        match &self.rows {
-            None => (i < self.len).then_some(i),
-            Some(rows) => rows.get(i).map(|&index| index as usize),
-        }
-    }
-
-    /// Where the event at `audit_index` is in the list, if it passes.
-    fn index_of(&self, audit_index: usize) -> Option<usize> {
-        match &self.rows {
-            None => (audit_index < self.len).then_some(audit_index),
-            Some(rows) => {
-                let index = u32::try_from(audit_index).ok()?;
-                rows.binary_search(&index).ok()
-            }
-        }
-    }
-
-    /// Where the event at `position` is in the list, if it passes.
-    fn index_of_position(&self, position: u64) -> Option<usize> {
-        let audit_index = usize::try_from(position.checked_sub(1)?).ok()?;
-        self.index_of(audit_index)
-    }
-}
-
-/// The filters, resolved against the read models.
-struct Criteria<'a> {
-    /// The account's stream, and the transfers that touched the account.
-    account: Option<(String, HashSet<&'a str>)>,
-    transfer: Option<&'a str>,
-    event_type: Option<&'a str>,
-}
-
-impl<'a> Criteria<'a> {
-    fn new(filters: &'a FilterValues, m: &'a ReadModels) -> Criteria<'a> {
-        let account = (!filters.account.is_empty()).then(|| {
-            let transfers = if filters.with_transfers {
-                m.transfers
-                    .values()
-                    .filter(|t| {
-                        t.from_account_id.as_str() == filters.account
-                            || t.to_account_id.as_str() == filters.account
-                    })
-                    .map(|t| t.transfer_id.as_str())
-                    .collect()
-            } else {
-                HashSet::new()
-            };
-            (format!("account-{}", filters.account), transfers)
-        });
-        Criteria {
-            account,
-            transfer: (!filters.transfer.is_empty()).then_some(filters.transfer.as_str()),
-            event_type: (!filters.event_type.is_empty()).then_some(filters.event_type.as_str()),
-        }
-    }
-
-    fn keeps(&self, r: &Recorded) -> bool {
-        if let Some(t) = self.event_type {
-            if r.event.event_type() != t {
-                return false;
-            }
-        }
-        let transfer_of = r.event.transfer_id().map(TransferId::as_str);
-        if let Some(t) = self.transfer {
-            if r.correlation_id != t && transfer_of != Some(t) {
-                return false;
-            }
-        }
-        if let Some((stream, transfers)) = &self.account {
-            if r.stream != *stream && !transfer_of.is_some_and(|t| transfers.contains(t)) {
-                return false;
-            }
-        }
-        true
-    }
-}
-
-/// Builds the filtered index, or extends the previous one when only the log grew.
-fn refilter(
-    prev: Option<&Filtered>,
-    filters: FilterValues,
-    log: usize,
-    m: &ReadModels,
-    (bank, search_index): (&Rc<BrowserBank>, StoredValue<SearchIndex, LocalStorage>),
-) -> Filtered {
-    let len = m.audit.len();
-    let same = prev.filter(|p| p.log == log && p.filters == filters && p.len <= len);
-    if let Some(p) = same {
-        if p.len == len {
-            return p.clone();
-        }
-    }
-    if filters.is_empty() {
-        return Filtered {
-            log,
-            len,
-            filters,
-            rows: None,
-        };
-    }
-    // The log only appends, so what passed before still passes: scan the new tail.
-    let (from, mut rows) = match same.and_then(|p| p.rows.as_ref()) {
-        Some(rows) => (same.map_or(0, |p| p.len), rows.as_ref().clone()),
-        None => (0, Vec::new()),
-    };
-    let criteria = Criteria::new(&filters, m);
-    let tail = &m.audit[from.min(len)..];
-    if filters.search.is_empty() {
-        rows.extend(
-            tail.iter()
-                .enumerate()
-                .filter(|(_, r)| criteria.keeps(r))
-                .filter_map(|(i, _)| u32::try_from(from + i).ok()),
-        );
-    } else {
-        let hits = search_index.try_update_value(|index| {
-            index.sync(bank, &m.audit);
-            index.hits(&filters.search, from)
-        });
-        rows.extend(
-            hits.unwrap_or_default()
-                .into_iter()
-                .filter(|&i| m.audit.get(i).is_some_and(|r| criteria.keeps(r)))
-                .filter_map(|i| u32::try_from(i).ok()),
-        );
-    }
-    Filtered {
-        log,
-        len,
-        filters,
-        rows: Some(Arc::new(rows)),
-    }
-}
-
-/// The log's JSON lines in lowercase, one after another, for free-text search: one
-/// string and the offsets where each line starts, so a search is one pass of
-/// substring search instead of 100,000 serialisations.
-#[derive(Default)]
-struct SearchIndex {
-    /// The bank whose log this is.
-    bank: Weak<BrowserBank>,
-    text: String,
-    starts: Vec<usize>,
-}
-
-impl SearchIndex {
-    /// Catches up with the log (or starts over for another log).
-    fn sync(&mut self, bank: &Rc<BrowserBank>, audit: &[Rc<Recorded>]) {
-        let same_log = self.bank.upgrade().is_some_and(|b| Rc::ptr_eq(&b, bank));
-        if !same_log || self.starts.len() > audit.len() {
-            *self = SearchIndex {
-                bank: Rc::downgrade(bank),
-                ..SearchIndex::default()
-            };
-        }
-        for r in &audit[self.starts.len()..] {
-            self.starts.push(self.text.len());
-            self.text.push_str(&r.to_json_line().to_lowercase());
-            self.text.push('\n');
-        }
-    }
-
-    /// The audit indexes, from `from` on, whose line contains `needle` (lowercase).
-    fn hits(&self, needle: &str, from: usize) -> Vec<usize> {
-        let mut out = Vec::new();
-        let Some(&start) = self.starts.get(from) else {
-            return out;
-        };
-        let mut at = start;
-        while let Some(found) = self.text.get(at..).and_then(|rest| rest.find(needle)) {
-            let line = self
-                .starts
-                .partition_point(|&s| s <= at + found)
-                .saturating_sub(1);
-            out.push(line);
-            // One hit per line is enough: go on from the next line.
-            match self.starts.get(line + 1) {
-                Some(&next) => at = next,
-                None => break,
-            }
-        }
-        out
     }
 }
 
@@ -853,79 +625,8 @@ fn scroll_into_view(
     scroll_top.set(f64::from(el.scroll_top()));
 }
 
-/// `100000` as `100,000`.
-fn group_digits(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 // ---------------------------------------------------------------------------------
 // Details
-
-/// What the details box shows of the selected event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct EventDetails {
-    position: u64,
-    event_type: &'static str,
-    stream: String,
-    version: u64,
-    schema_version: u32,
-    event_id: String,
-    recorded_at: String,
-    correlation_id: String,
-    causation_id: String,
-    json: String,
-    /// The transfer the correlation id names, if it names one.
-    transfer: Option<TransferId>,
-    /// The event whose id is the causation id: its position and type.
-    cause: Option<(u64, &'static str)>,
-    /// Events this one caused.
-    effects: Vec<(u64, &'static str)>,
-}
-
-impl EventDetails {
-    fn of(m: &ReadModels, position: u64) -> Option<EventDetails> {
-        let index = usize::try_from(position.checked_sub(1)?).ok()?;
-        let r = m.audit.get(index)?;
-        let transfer = TransferId::parse(&r.correlation_id)
-            .ok()
-            .filter(|t| m.transfers.contains_key(t));
-        // A cause is always stored before its effects.
-        let cause = m.audit[..index]
-            .iter()
-            .rev()
-            .find(|e| e.event_id == r.causation_id)
-            .map(|e| (e.position, e.event_type()));
-        let effects = m.audit[index + 1..]
-            .iter()
-            .filter(|e| e.causation_id == r.event_id)
-            .take(20)
-            .map(|e| (e.position, e.event_type()))
-            .collect();
-        Some(EventDetails {
-            position,
-            event_type: r.event_type(),
-            stream: r.stream.clone(),
-            version: r.version,
-            schema_version: r.schema_version,
-            event_id: r.event_id.clone(),
-            recorded_at: r.recorded_at.clone(),
-            correlation_id: r.correlation_id.clone(),
-            causation_id: r.causation_id.clone(),
-            json: pretty_json(&r.to_json_line()),
-            transfer,
-            cause,
-            effects,
-        })
-    }
-}
 
 /// The selected event's envelope and data, with its links.
 #[component]
@@ -1065,64 +766,6 @@ fn DetailsBody(d: EventDetails, filters: FilterSignals) -> impl IntoView {
             {d.json.clone()}
         </pre>
     }
-}
-
-/// Indents one line of JSON, keeping its key order (the envelope's order).
-fn pretty_json(line: &str) -> String {
-    fn newline(out: &mut String, depth: usize) {
-        out.push('\n');
-        for _ in 0..depth {
-            out.push_str("  ");
-        }
-    }
-    let mut out = String::with_capacity(line.len() * 2);
-    let mut depth = 0_usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        if in_string {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-            continue;
-        }
-        match c {
-            '"' => {
-                in_string = true;
-                out.push(c);
-            }
-            '{' | '[' => {
-                out.push(c);
-                let close = if c == '{' { '}' } else { ']' };
-                if chars.peek() == Some(&close) {
-                    chars.next();
-                    out.push(close);
-                } else {
-                    depth += 1;
-                    newline(&mut out, depth);
-                }
-            }
-            '}' | ']' => {
-                depth = depth.saturating_sub(1);
-                newline(&mut out, depth);
-                out.push(c);
-            }
-            ',' => {
-                out.push(c);
-                newline(&mut out, depth);
-            }
-            ':' => out.push_str(": "),
-            c if c.is_whitespace() => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------
