@@ -15,7 +15,7 @@ use crate::store::any::{AnyStore, StoreKind};
 use crate::store::Recorded;
 use crate::ui::route;
 use crate::ui::service::{use_bank, BankHandle};
-use crate::ui::widgets::{focus_first, on_escape, FormError};
+use crate::ui::widgets::{on_escape, FormError};
 use crate::ui::{boot, files};
 
 /// Events written per step of an import (one IndexedDB transaction each).
@@ -40,123 +40,69 @@ enum ImportPhase {
     Done(String),
 }
 
-/// Export the log as JSONL; import one, after checking it and asking.
-#[component]
-pub(super) fn ExportImport() -> impl IntoView {
-    let handle = use_bank();
-    let phase = RwSignal::new(ImportPhase::Idle);
-    let error = RwSignal::new(None::<String>);
-    let pending: StoredValue<Option<Rc<Vec<Recorded>>>, LocalStorage> =
-        StoredValue::new_local(None);
-    let file_input = NodeRef::<html::Input>::new();
+/// An import's state: where it stands, why it was refused, and the checked events
+/// waiting for the user's answer.
+#[derive(Clone, Copy)]
+struct Import {
+    phase: RwSignal<ImportPhase>,
+    error: RwSignal<Option<String>>,
+    pending: StoredValue<Option<Rc<Vec<Recorded>>>, LocalStorage>,
+}
 
-    let exporting = RwSignal::new(false);
-    let export = move |_| {
-        let Some(bank) = handle.bank() else {
-            return;
-        };
-        exporting.set(true);
-        leptos::task::spawn_local(async move {
-            // A long log takes a moment to serialise: let "Preparing…" paint first.
-            yield_to_browser().await;
-            let (text, count) = bank.read(|m| {
-                let mut text = String::new();
-                for r in &m.audit {
-                    text.push_str(&r.to_json_line());
-                    text.push('\n');
-                }
-                (text, m.audit.len())
-            });
-            let db = handle.db_name.get_untracked();
-            let name = if db.is_empty() {
-                "sagabank.jsonl".to_owned()
-            } else if db.starts_with("sagabank") {
-                format!("{db}.jsonl")
-            } else {
-                format!("sagabank-{db}.jsonl")
-            };
-            files::download(&name, &text, "application/x-ndjson");
-            exporting.set(false);
-            handle.announce(format!("Exported {count} events as {name}"));
-        });
-    };
+impl Import {
+    fn new() -> Import {
+        Import {
+            phase: RwSignal::new(ImportPhase::Idle),
+            error: RwSignal::new(None),
+            pending: StoredValue::new_local(None),
+        }
+    }
 
-    let on_file = move |ev: ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
+    /// Gives up with `reason`: the log is unchanged.
+    fn fail(self, reason: String) {
+        self.error.set(Some(reason));
+        self.phase.set(ImportPhase::Idle);
+    }
+
+    /// Reads and checks the file chosen in `input`, then asks for confirmation.
+    async fn check(self, handle: BankHandle, input: web_sys::HtmlInputElement) {
+        let text = files::read_chosen_file(&input).await;
+        // Choosing the same file again must trigger another check.
+        input.set_value("");
+        let text = match text {
+            Ok(text) => text,
+            Err(reason) => return self.fail(reason),
         };
-        error.set(None);
-        pending.set_value(None);
-        phase.set(ImportPhase::Checking);
-        leptos::task::spawn_local(async move {
-            let text = files::read_chosen_file(&input).await;
-            // Choosing the same file again must trigger another check.
-            input.set_value("");
-            let text = match text {
-                Ok(text) => text,
-                Err(reason) => {
-                    error.set(Some(reason));
-                    phase.set(ImportPhase::Idle);
-                    return;
-                }
-            };
-            // Let "Checking…" paint before a long log is replayed.
-            yield_to_browser().await;
-            match parse_log(&text) {
-                Ok(events) if events.is_empty() => {
-                    error.set(Some(
-                        "the file holds no events: nothing to import".to_owned(),
-                    ));
-                    phase.set(ImportPhase::Idle);
-                }
-                Ok(events) => {
-                    let incoming = events.len();
-                    pending.set_value(Some(Rc::new(events)));
-                    let current = handle.bank().map_or(0, |bank| bank.read(|m| m.audit.len()));
-                    phase.set(ImportPhase::Confirm {
-                        current,
-                        incoming,
-                        persistent: handle.store_kind.get_untracked().is_persistent(),
-                    });
-                    focus_first(&["[data-testid=import-replace]"]);
-                }
-                Err(e) => {
-                    error.set(Some(e.to_string()));
-                    phase.set(ImportPhase::Idle);
-                }
+        // Let "Checking…" paint before a long log is replayed.
+        yield_to_browser().await;
+        match parse_log(&text) {
+            Ok(events) if events.is_empty() => {
+                self.fail("the file holds no events: nothing to import".to_owned());
             }
-        });
-    };
-
-    let cancel = move || {
-        pending.set_value(None);
-        phase.set(ImportPhase::Idle);
-        handle.announce("Import cancelled: the log is unchanged");
-        // The dialog is gone: give focus back to where the import started.
-        if let Some(input) = file_input.get_untracked() {
-            let _ = input.focus();
+            Ok(events) => {
+                let incoming = events.len();
+                self.pending.set_value(Some(Rc::new(events)));
+                let current = handle.bank().map_or(0, |bank| bank.read(|m| m.audit.len()));
+                self.phase.set(ImportPhase::Confirm {
+                    current,
+                    incoming,
+                    persistent: handle.store_kind.get_untracked().is_persistent(),
+                });
+            }
+            Err(e) => self.fail(e.to_string()),
         }
-    };
+    }
 
-    // Escape cancels while the question is open, wherever the focus is (it may not
-    // have reached the dialog yet).
-    on_escape(move || {
-        if pending.try_with_value(Option::is_some).unwrap_or(false) {
-            cancel();
-        }
-    });
-
-    let confirm = move |_| {
-        let Some(events) = pending.get_value() else {
+    /// Writes the confirmed events as the page's new log.
+    fn confirm(self, handle: BankHandle) {
+        let Some(events) = self.pending.get_value() else {
             return;
         };
-        pending.set_value(None);
+        self.pending.set_value(None);
         let kind = handle.store_kind.get_untracked();
         let old_db = handle.db_name.get_untracked();
         let total = events.len();
+        let phase = self.phase;
         phase.set(ImportPhase::Writing { done: 0, total });
         leptos::task::spawn_local(async move {
             let progress = move |done| phase.set(ImportPhase::Writing { done, total });
@@ -175,17 +121,89 @@ pub(super) fn ExportImport() -> impl IntoView {
                     handle.announce(message.clone());
                     phase.set(ImportPhase::Done(message));
                 }
-                Err(reason) => {
-                    error.set(Some(reason));
-                    phase.set(ImportPhase::Idle);
-                }
+                Err(reason) => self.fail(reason),
             }
         });
+    }
+}
+
+/// Downloads the installed log as JSONL, named after its database.
+fn export_log(handle: BankHandle, exporting: RwSignal<bool>) {
+    let Some(bank) = handle.bank() else {
+        return;
     };
+    exporting.set(true);
+    leptos::task::spawn_local(async move {
+        // A long log takes a moment to serialise: let "Preparing…" paint first.
+        yield_to_browser().await;
+        let (text, count) = bank.read(|m| {
+            let mut text = String::new();
+            for r in &m.audit {
+                text.push_str(&r.to_json_line());
+                text.push('\n');
+            }
+            (text, m.audit.len())
+        });
+        let db = handle.db_name.get_untracked();
+        let name = if db.is_empty() {
+            "sagabank.jsonl".to_owned()
+        } else if db.starts_with("sagabank") {
+            format!("{db}.jsonl")
+        } else {
+            format!("sagabank-{db}.jsonl")
+        };
+        files::download(&name, &text, "application/x-ndjson");
+        exporting.set(false);
+        handle.announce(format!("Exported {count} events as {name}"));
+    });
+}
+
+/// Export the log as JSONL; import one, after checking it and asking.
+#[component]
+pub(super) fn ExportImport() -> impl IntoView {
+    let handle = use_bank();
+    let import = Import::new();
+    let file_input = NodeRef::<html::Input>::new();
+    let exporting = RwSignal::new(false);
+
+    let on_file = move |ev: ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        import.error.set(None);
+        import.pending.set_value(None);
+        import.phase.set(ImportPhase::Checking);
+        leptos::task::spawn_local(import.check(handle, input));
+    };
+
+    let cancel = move || {
+        import.pending.set_value(None);
+        import.phase.set(ImportPhase::Idle);
+        handle.announce("Import cancelled: the log is unchanged");
+        // The dialog is gone: give focus back to where the import started.
+        if let Some(input) = file_input.get_untracked() {
+            let _ = input.focus();
+        }
+    };
+
+    // Escape cancels while the question is open, wherever the focus is (it may not
+    // have reached the dialog yet).
+    on_escape(move || {
+        if import
+            .pending
+            .try_with_value(Option::is_some)
+            .unwrap_or(false)
+        {
+            cancel();
+        }
+    });
 
     let busy = move || {
         matches!(
-            phase.get(),
+            import.phase.get(),
             ImportPhase::Checking | ImportPhase::Writing { .. }
         )
     };
@@ -199,7 +217,7 @@ pub(super) fn ExportImport() -> impl IntoView {
                     class="button button--secondary"
                     data-testid="audit-export"
                     disabled=move || exporting.get()
-                    on:click=export
+                    on:click=move |_| export_log(handle, exporting)
                 >
                     {move || {
                         if exporting.get() { "Preparing the export…" } else { "Export the log (JSONL)" }
@@ -218,64 +236,116 @@ pub(super) fn ExportImport() -> impl IntoView {
                     />
                 </label>
             </div>
-            <FormError error=error test_id="import-error"/>
-            {move || match phase.get() {
-                ImportPhase::Idle => None,
-                ImportPhase::Checking => Some(view! {
-                    <p class="audit__status" role="status">"Checking the file: replaying every event through the rules…"</p>
-                }.into_any()),
-                ImportPhase::Writing { done, total } => Some(view! {
-                    <p class="audit__status" role="status">
-                        {format!("Writing the imported events: {} of {}…", group_digits(done), group_digits(total))}
-                    </p>
-                }.into_any()),
-                ImportPhase::Done(message) => Some(view! {
-                    <p class="audit__status audit__status--ok" role="status" data-testid="import-done">{message}</p>
-                }.into_any()),
-                ImportPhase::Confirm { current, incoming, persistent } => {
-                    let keep = if persistent {
-                        "The current database is kept as a backup."
-                    } else {
-                        "The current log lives in memory only and will be gone: export it first to keep it."
-                    };
-                    Some(view! {
-                        <div
-                            class="audit__confirm"
-                            role="alertdialog"
-                            aria-labelledby="import-confirm-title"
-                            aria-describedby="import-confirm-text"
-                            data-testid="import-confirm"
-                        >
-                            <h4 id="import-confirm-title">"Replace the log?"</h4>
-                            <p id="import-confirm-text">
-                                {format!(
-                                    "Replace the current log ({} events) with the imported one ({} events)? {keep}",
-                                    group_digits(current),
-                                    group_digits(incoming)
-                                )}
-                            </p>
-                            <div class="actions">
-                                <button
-                                    type="button"
-                                    class="button"
-                                    data-testid="import-replace"
-                                    on:click=confirm
-                                >
-                                    "Replace the log"
-                                </button>
-                                <button
-                                    type="button"
-                                    class="button button--secondary"
-                                    data-testid="import-cancel"
-                                    on:click=move |_| cancel()
-                                >
-                                    "Cancel"
-                                </button>
-                            </div>
-                        </div>
-                    }.into_any())
-                }
-            }}
+            <FormError error=import.error test_id="import-error"/>
+            <ImportStatus
+                phase=import.phase
+                on_confirm=Callback::new(move |()| import.confirm(handle))
+                on_cancel=Callback::new(move |()| cancel())
+            />
+        </div>
+    }
+}
+
+/// What the import is doing, and the question before it replaces the log.
+#[component]
+fn ImportStatus(
+    /// Where the import stands.
+    phase: RwSignal<ImportPhase>,
+    /// The user confirmed the replacement.
+    on_confirm: Callback<()>,
+    /// The user cancelled it.
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    move || {
+        match phase.get() {
+        ImportPhase::Idle => None,
+        ImportPhase::Checking => Some(view! {
+            <p class="audit__status" role="status">"Checking the file: replaying every event through the rules…"</p>
+        }.into_any()),
+        ImportPhase::Writing { done, total } => Some(view! {
+            <p class="audit__status" role="status">
+                {format!("Writing the imported events: {} of {}…", group_digits(done), group_digits(total))}
+            </p>
+        }.into_any()),
+        ImportPhase::Done(message) => Some(view! {
+            <p class="audit__status audit__status--ok" role="status" data-testid="import-done">{message}</p>
+        }.into_any()),
+        ImportPhase::Confirm { current, incoming, persistent } => Some(
+            view! {
+                <ConfirmImport
+                    current=current
+                    incoming=incoming
+                    persistent=persistent
+                    on_confirm=on_confirm
+                    on_cancel=on_cancel
+                />
+            }
+            .into_any(),
+        ),
+    }
+    }
+}
+
+/// The question before an import replaces the log; it takes the focus.
+#[component]
+fn ConfirmImport(
+    /// How many events the current log holds.
+    current: usize,
+    /// How many the imported one holds.
+    incoming: usize,
+    /// The current log is kept (a persistent database) rather than gone (memory).
+    persistent: bool,
+    /// The user confirmed the replacement.
+    on_confirm: Callback<()>,
+    /// The user cancelled it.
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let keep = if persistent {
+        "The current database is kept as a backup."
+    } else {
+        "The current log lives in memory only and will be gone: export it first to keep it."
+    };
+    let replace = NodeRef::<html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(button) = replace.get() {
+            let _ = button.focus();
+        }
+    });
+    view! {
+        <div
+            class="audit__confirm"
+            role="alertdialog"
+            aria-labelledby="import-confirm-title"
+            aria-describedby="import-confirm-text"
+            data-testid="import-confirm"
+        >
+            <h4 id="import-confirm-title">"Replace the log?"</h4>
+            <p id="import-confirm-text">
+                {format!(
+                    "Replace the current log ({} events) with the imported one ({} events)? {keep}",
+                    group_digits(current),
+                    group_digits(incoming)
+                )}
+            </p>
+            <div class="actions">
+                <button
+                    type="button"
+                    class="button"
+                    data-testid="import-replace"
+                    node_ref=replace
+                    on:click=move |_| on_confirm.run(())
+                >
+                    "Replace the log"
+                </button>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    data-testid="import-cancel"
+                    on:click=move |_| on_cancel.run(())
+                >
+                    "Cancel"
+                </button>
+            </div>
         </div>
     }
 }

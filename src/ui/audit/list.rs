@@ -5,9 +5,9 @@
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::app::views::audit_filter::{group_digits, FilterValues, Filtered};
+use crate::app::views::list_window;
 use crate::ui::route::{self, Target};
 use crate::ui::service::{use_bank, BankHandle};
 
@@ -24,22 +24,28 @@ const TAIL_GROWTH: usize = 50;
 /// The events that pass the filters, rendering only the rows in view.
 #[component]
 pub(super) fn EventList(
+    /// The events that pass the filters.
     filtered: Memo<Filtered>,
+    /// The filters (a change of filters brings the selection into view).
     filter_values: Memo<FilterValues>,
 ) -> impl IntoView {
     let handle = use_bank();
     let viewport = NodeRef::<html::Div>::new();
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport_height = RwSignal::new(DEFAULT_VIEWPORT);
+    // The row to focus once it is rendered (keyboard moves).
+    let focus_request = RwSignal::new(None::<u64>);
 
     let count = move || filtered.with(Filtered::count);
-    let rows_in_view = move |height: f64| (height / ROW_HEIGHT).ceil().max(1.0) as usize + 1;
     let range = Memo::new(move |_| {
         let count = filtered.with(Filtered::count);
-        let first = (scroll_top.get() / ROW_HEIGHT).floor().max(0.0) as usize;
-        let start = first.saturating_sub(OVERSCAN).min(count);
-        let end = (first + rows_in_view(viewport_height.get()) + OVERSCAN).min(count);
-        (start, end)
+        list_window::window(
+            scroll_top.get(),
+            viewport_height.get(),
+            count,
+            ROW_HEIGHT,
+            OVERSCAN,
+        )
     });
     let visible = move || {
         let (start, end) = range.get();
@@ -64,84 +70,20 @@ pub(super) fn EventList(
             measure();
         }
     });
-
-    // Like `tail -f`: when the list showed its last row and the same log grows by a
-    // few events (not an import, not a change of filters), it keeps showing the last
-    // row. Scrolled up to older events, it stays where it is.
-    let seen = StoredValue::new(None::<(usize, usize, FilterValues, usize)>);
-    Effect::new(move |_| {
-        let now = filtered.with(|f| (f.log, f.len, f.filters.clone(), f.count()));
-        let before = seen.get_value();
-        seen.set_value(Some(now.clone()));
-        let Some((log, len, filters, shown)) = before else {
-            return;
-        };
-        let grew = now.0 == log && now.2 == filters && now.1 > len && now.1 - len <= TAIL_GROWTH;
-        let Some(el) = viewport.get_untracked() else {
-            return;
-        };
-        let bottom = f64::from(el.scroll_top()) + f64::from(el.client_height());
-        let was_at_end = bottom + ROW_HEIGHT / 2.0 >= shown as f64 * ROW_HEIGHT;
-        if grew && now.3 > shown && was_at_end {
-            request_animation_frame(move || {
-                el.set_scroll_top(el.scroll_height());
-                scroll_top.set(f64::from(el.scroll_top()));
-            });
-        }
-    });
-
-    // Bring the selection into view when it changes (here, in time travel, or by a
-    // deep link) or when the filters change; not when the log merely grows, so
-    // reading older events is not interrupted by new ones.
-    Effect::new(move |_| {
-        let selected = handle.selected_position.get();
-        filter_values.track();
-        if viewport.get().is_none() {
-            return;
-        }
-        let shown = selected.and_then(|p| filtered.with_untracked(|f| f.index_of_position(p)));
-        if shown.is_none() {
-            // Render the new list from its top now, not from where the old one was.
-            scroll_top.set(0.0);
-        }
-        // After the list has its new height, or the browser would clamp the scroll.
-        request_animation_frame(move || {
-            let Some(el) = viewport.get_untracked() else {
-                return;
-            };
-            if let Some(i) =
-                selected.and_then(|p| filtered.with_untracked(|f| f.index_of_position(p)))
-            {
-                scroll_into_view(&el, i, scroll_top, true);
-            } else {
-                // Nothing selected in the new list: start it from its first event.
-                el.set_scroll_top(0);
-                scroll_top.set(0.0);
-            }
-        });
-    });
+    follow_tail(filtered, viewport, scroll_top);
+    reveal_selection(handle, filtered, filter_values, viewport, scroll_top);
 
     let on_keydown = move |ev: ev::KeyboardEvent| {
         let total = filtered.with_untracked(Filtered::count);
-        if total == 0 {
-            return;
-        }
         let current = handle
             .selected_position
             .get_untracked()
             .and_then(|p| filtered.with_untracked(|f| f.index_of_position(p)));
-        let page = rows_in_view(viewport_height.get_untracked())
+        let page = list_window::rows_in_view(viewport_height.get_untracked(), ROW_HEIGHT)
             .saturating_sub(2)
             .max(1);
-        let last = total - 1;
-        let target = match ev.key().as_str() {
-            "ArrowDown" => current.map_or(0, |i| (i + 1).min(last)),
-            "ArrowUp" => current.map_or(0, |i| i.saturating_sub(1)),
-            "PageDown" => current.map_or(0, |i| (i + page).min(last)),
-            "PageUp" => current.map_or(0, |i| i.saturating_sub(page)),
-            "Home" => 0,
-            "End" => last,
-            _ => return,
+        let Some(target) = list_window::key_target(&ev.key(), current, total, page) else {
+            return;
         };
         ev.prevent_default();
         if let Some(index) = filtered.with_untracked(|f| f.get(target)) {
@@ -150,7 +92,7 @@ pub(super) fn EventList(
                 scroll_into_view(&el, target, scroll_top, false);
             }
             select_event(handle, position, false);
-            focus_row(viewport, position, 4);
+            focus_request.set(Some(position));
         }
     };
 
@@ -193,7 +135,9 @@ pub(super) fn EventList(
                     <For
                         each=visible
                         key=|item| *item
-                        children=move |(_, index, i)| view! { <Row index=index list_index=i filtered=filtered/> }
+                        children=move |(_, index, i)| {
+                            view! { <Row index=index list_index=i filtered=filtered focus_request=focus_request/> }
+                        }
                     />
                 </ol>
             </div>
@@ -219,7 +163,10 @@ fn Row(
     index: usize,
     /// Its place in the filtered list.
     list_index: usize,
+    /// The list it is in (for its size).
     filtered: Memo<Filtered>,
+    /// The row to focus once rendered: this one takes the focus when it is named.
+    focus_request: RwSignal<Option<u64>>,
 ) -> impl IntoView {
     let handle = use_bank();
     let record = handle
@@ -230,6 +177,15 @@ fn Row(
     };
     let position = r.position;
     let is_selected = move || handle.selected_position.get() == Some(position);
+    let button = NodeRef::<html::Button>::new();
+    Effect::new(move |_| {
+        if focus_request.get() == Some(position) {
+            if let Some(button) = button.get() {
+                let _ = button.focus();
+                focus_request.set(None);
+            }
+        }
+    });
     let time = r
         .recorded_at
         .get(11..19)
@@ -254,6 +210,7 @@ fn Row(
                 tabindex=move || if is_selected() { "0" } else { "-1" }
                 aria-label=label
                 data-testid=format!("audit-row-{position}")
+                node_ref=button
                 on:click=move |_| select_event(handle, position, true)
             >
                 <span class="audit-row__position">{position}</span>
@@ -280,29 +237,6 @@ fn select_event(handle: BankHandle, position: u64, push_history: bool) {
     }
 }
 
-/// Focuses the row of `position` once it is rendered.
-/// Tries again for a few frames: the row appears once the list re-renders.
-fn focus_row(viewport: NodeRef<html::Div>, position: u64, tries: u8) {
-    request_animation_frame(move || {
-        let Some(el) = viewport.get_untracked() else {
-            return;
-        };
-        let selector = format!("[data-testid=\"audit-row-{position}\"]");
-        match el
-            .query_selector(&selector)
-            .ok()
-            .flatten()
-            .and_then(|row| row.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            Some(row) => {
-                let _ = row.focus();
-            }
-            None if tries > 0 => focus_row(viewport, position, tries - 1),
-            None => {}
-        }
-    });
-}
-
 /// Scrolls the list so the `i`-th row is in view, and tells the window of rendered
 /// rows at once. A row that was far away is centred; arrow keys scroll just enough.
 fn scroll_into_view(
@@ -313,16 +247,74 @@ fn scroll_into_view(
 ) {
     let top = f64::from(el.scroll_top());
     let height = f64::from(el.client_height());
-    let row_top = i as f64 * ROW_HEIGHT;
-    let target = if row_top >= top && row_top + ROW_HEIGHT <= top + height {
-        return;
-    } else if centre {
-        row_top - (height - ROW_HEIGHT) / 2.0
-    } else if row_top < top {
-        row_top
-    } else {
-        row_top + ROW_HEIGHT - height
-    };
-    el.set_scroll_top(target.max(0.0) as i32);
-    scroll_top.set(f64::from(el.scroll_top()));
+    if let Some(target) = list_window::scroll_to_show(top, height, i, ROW_HEIGHT, centre) {
+        el.set_scroll_top(target as i32);
+        scroll_top.set(f64::from(el.scroll_top()));
+    }
+}
+
+/// Like `tail -f`: when the list showed its last row and the same log grows by a
+/// few events (not an import, not a change of filters), it keeps showing the last
+/// row. Scrolled up to older events, it stays where it is.
+fn follow_tail(filtered: Memo<Filtered>, viewport: NodeRef<html::Div>, scroll_top: RwSignal<f64>) {
+    let seen = StoredValue::new(None::<(usize, usize, FilterValues, usize)>);
+    Effect::new(move |_| {
+        let now = filtered.with(|f| (f.log, f.len, f.filters.clone(), f.count()));
+        let before = seen.get_value();
+        seen.set_value(Some(now.clone()));
+        let Some((log, len, filters, shown)) = before else {
+            return;
+        };
+        let grew = now.0 == log && now.2 == filters && now.1 > len && now.1 - len <= TAIL_GROWTH;
+        let Some(el) = viewport.get_untracked() else {
+            return;
+        };
+        let bottom = f64::from(el.scroll_top()) + f64::from(el.client_height());
+        let was_at_end = bottom + ROW_HEIGHT / 2.0 >= shown as f64 * ROW_HEIGHT;
+        if grew && now.3 > shown && was_at_end {
+            request_animation_frame(move || {
+                el.set_scroll_top(el.scroll_height());
+                scroll_top.set(f64::from(el.scroll_top()));
+            });
+        }
+    });
+}
+
+/// Brings the selection into view when it changes (here, in time travel, or by a
+/// deep link) or when the filters change; not when the log merely grows, so reading
+/// older events is not interrupted by new ones.
+fn reveal_selection(
+    handle: BankHandle,
+    filtered: Memo<Filtered>,
+    filter_values: Memo<FilterValues>,
+    viewport: NodeRef<html::Div>,
+    scroll_top: RwSignal<f64>,
+) {
+    Effect::new(move |_| {
+        let selected = handle.selected_position.get();
+        filter_values.track();
+        if viewport.get().is_none() {
+            return;
+        }
+        let shown = selected.and_then(|p| filtered.with_untracked(|f| f.index_of_position(p)));
+        if shown.is_none() {
+            // Render the new list from its top now, not from where the old one was.
+            scroll_top.set(0.0);
+        }
+        // After the list has its new height, or the browser would clamp the scroll.
+        request_animation_frame(move || {
+            let Some(el) = viewport.get_untracked() else {
+                return;
+            };
+            if let Some(i) =
+                selected.and_then(|p| filtered.with_untracked(|f| f.index_of_position(p)))
+            {
+                scroll_into_view(&el, i, scroll_top, true);
+            } else {
+                // Nothing selected in the new list: start it from its first event.
+                el.set_scroll_top(0);
+                scroll_top.set(0.0);
+            }
+        });
+    });
 }
