@@ -13,7 +13,7 @@
 pub mod audit_filter;
 pub mod event_details;
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 pub mod list_window;
 pub mod saga_money;
 pub mod saga_steps;
