@@ -62,87 +62,18 @@ pub fn TimeTravelPanel() -> impl IntoView {
         snapshot_at(&handle, fold, target.get())
     });
 
-    // The selection flows in (from the audit trail or a deep link)…
-    Effect::new(move |_| {
-        if let Some(position) = handle.selected_position.get() {
-            committed.set(Some(position));
-        }
-    });
-    // A new log (a scenario, an import) starts by following its newest event.
-    Effect::new(move |seen: Option<usize>| {
-        let log = log_id.get();
-        if seen.is_some_and(|seen| seen != log) {
-            committed.set(None);
-        }
-        log
-    });
-    Effect::new(move |_| scrub.set(target.get()));
-    // …and the thumb follows. `max` and `value` are set together, so a value is never
-    // clamped by a stale maximum.
-    Effect::new(move |_| {
-        let (max, value) = (last.get(), scrub.get());
-        if let Some(input) = slider.get() {
-            input.set_max(&max.to_string());
-            input.set_value(&value.to_string());
-        }
-    });
-
-    // …and the user's moves flow out.
-    let commit = move |n: u64| {
-        committed.set(Some(n));
-        if n == 0 {
-            handle.selected_position.set(None);
-            route::replace_hash(None);
-        } else {
-            handle.selected_position.set(Some(n));
-            route::replace_hash(Some(&Target::Event(n)));
-        }
+    let scrubber = Scrubber {
+        handle,
+        committed,
+        scrub,
+        last,
     };
-    let slider_value = move |ev: &leptos::ev::Event| event_target_value(ev).parse::<u64>().ok();
-    let on_input = move |ev: leptos::ev::Event| {
-        if let Some(n) = slider_value(&ev) {
-            scrub.set(n);
-            if last.get_untracked() <= LIVE_LIMIT {
-                commit(n);
-            }
-        }
-    };
-    let on_change = move |ev: leptos::ev::Event| {
-        if let Some(n) = slider_value(&ev) {
-            scrub.set(n);
-            commit(n);
-        }
-    };
-    let step = move |forward: bool| {
-        let n = scrub.get_untracked();
-        let n = if forward {
-            (n + 1).min(last.get_untracked())
-        } else {
-            n.saturating_sub(1)
-        };
-        scrub.set(n);
-        commit(n);
-    };
-    let follow_latest = move |_| {
-        committed.set(None);
-        handle.selected_position.set(None);
-        route::replace_hash(None);
-    };
-
-    let event_label = move |n: u64| -> String {
-        let what = handle
-            .read(|m| {
-                let index = usize::try_from(n.checked_sub(1)?).ok()?;
-                m.audit
-                    .get(index)
-                    .map(|r| format!("{} in {}", r.event_type(), r.stream))
-            })
-            .flatten();
-        match what {
-            Some(what) => format!("event {n} of {}: {what}", last.get()),
-            None => format!("the start, before event 1 of {}", last.get()),
-        }
-    };
+    scrubber.follow(log_id, target, slider);
+    let on_input = move |ev: leptos::ev::Event| scrubber.moved(&ev, false);
+    let on_change = move |ev: leptos::ev::Event| scrubber.moved(&ev, true);
+    let step = move |forward: bool| scrubber.step(forward);
+    let follow_latest = move |_| scrubber.follow_latest();
+    let event_label = move |n: u64| scrubber.event_label(n);
     let dragging = move || scrub.get() != target.get();
 
     view! {
@@ -221,9 +152,118 @@ pub fn TimeTravelPanel() -> impl IntoView {
     }
 }
 
+/// The scrubber's state: where the panel is, and the user's moves.
+#[derive(Clone, Copy)]
+struct Scrubber {
+    handle: BankHandle,
+    /// The position the panel shows; `None` follows the newest event.
+    committed: RwSignal<Option<u64>>,
+    /// Where the thumb is (differs from `committed` while a long log is dragged).
+    scrub: RwSignal<u64>,
+    /// The log's last position.
+    last: Memo<u64>,
+}
+
+impl Scrubber {
+    /// The selection flows in (from the audit trail or a deep link), a new log starts
+    /// by following its newest event, and the thumb follows the target.
+    fn follow(self, log_id: Memo<usize>, target: Memo<u64>, slider: NodeRef<html::Input>) {
+        let Scrubber {
+            handle,
+            committed,
+            scrub,
+            last,
+        } = self;
+        Effect::new(move |_| {
+            if let Some(position) = handle.selected_position.get() {
+                committed.set(Some(position));
+            }
+        });
+        // A new log (a scenario, an import) starts by following its newest event.
+        Effect::new(move |seen: Option<usize>| {
+            let log = log_id.get();
+            if seen.is_some_and(|seen| seen != log) {
+                committed.set(None);
+            }
+            log
+        });
+        Effect::new(move |_| scrub.set(target.get()));
+        // …and the thumb follows. `max` and `value` are set together, so a value is
+        // never clamped by a stale maximum.
+        Effect::new(move |_| {
+            let (max, value) = (last.get(), scrub.get());
+            if let Some(input) = slider.get() {
+                input.set_max(&max.to_string());
+                input.set_value(&value.to_string());
+            }
+        });
+    }
+
+    /// The user's moves flow out: the panel shows `n`, and it is the selection.
+    fn commit(self, n: u64) {
+        self.committed.set(Some(n));
+        if n == 0 {
+            self.handle.selected_position.set(None);
+            route::replace_hash(None);
+        } else {
+            self.handle.selected_position.set(Some(n));
+            route::replace_hash(Some(&Target::Event(n)));
+        }
+    }
+
+    /// The thumb moved (`released`: let go); a long log is shown once released.
+    fn moved(self, ev: &leptos::ev::Event, released: bool) {
+        if let Ok(n) = event_target_value(ev).parse::<u64>() {
+            self.scrub.set(n);
+            if released || self.last.get_untracked() <= LIVE_LIMIT {
+                self.commit(n);
+            }
+        }
+    }
+
+    /// One event forward or back.
+    fn step(self, forward: bool) {
+        let n = self.scrub.get_untracked();
+        let n = if forward {
+            (n + 1).min(self.last.get_untracked())
+        } else {
+            n.saturating_sub(1)
+        };
+        self.scrub.set(n);
+        self.commit(n);
+    }
+
+    /// Back to following the newest event.
+    fn follow_latest(self) {
+        self.committed.set(None);
+        self.handle.selected_position.set(None);
+        route::replace_hash(None);
+    }
+
+    /// Event `n` in words, for the slider's value text.
+    fn event_label(self, n: u64) -> String {
+        let what = self
+            .handle
+            .read(|m| {
+                let index = usize::try_from(n.checked_sub(1)?).ok()?;
+                m.audit
+                    .get(index)
+                    .map(|r| format!("{} in {}", r.event_type(), r.stream))
+            })
+            .flatten();
+        match what {
+            Some(what) => format!("event {n} of {}: {what}", self.last.get()),
+            None => format!("the start, before event 1 of {}", self.last.get()),
+        }
+    }
+}
+
 /// What event N changed.
 #[component]
-fn Diff(snapshot: Memo<Snapshot>) -> impl IntoView {
+fn Diff(
+    /// The bank as of the event shown.
+    snapshot: Memo<Snapshot>,
+) -> impl IntoView {
     view! {
         <div class="timetravel__diff" data-testid="timetravel-diff">
             {move || match snapshot.with(|s| s.diff.clone()) {
@@ -238,8 +278,12 @@ fn Diff(snapshot: Memo<Snapshot>) -> impl IntoView {
     }
 }
 
+/// The event's header, subject, changes and summary.
 #[component]
-fn DiffBody(d: EventDiff) -> impl IntoView {
+fn DiffBody(
+    /// What the event changed.
+    d: EventDiff,
+) -> impl IntoView {
     let subject = d.subject.clone().map(|subject| match subject {
         Subject::Account { id, owner } => view! {
             "Account "
@@ -303,7 +347,10 @@ fn DiffBody(d: EventDiff) -> impl IntoView {
 
 /// Every account as of event N.
 #[component]
-fn Accounts(snapshot: Memo<Snapshot>) -> impl IntoView {
+fn Accounts(
+    /// The bank as of the event shown.
+    snapshot: Memo<Snapshot>,
+) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="table timetravel__accounts" data-testid="timetravel-accounts">

@@ -13,7 +13,12 @@ use crate::ui::service::use_bank;
 
 /// The selected event's envelope and data, with its links.
 #[component]
-pub(super) fn Details(filtered: Memo<Filtered>, filters: FilterSignals) -> impl IntoView {
+pub(super) fn Details(
+    /// The events the list shows (to say when the filters hide the selected one).
+    filtered: Memo<Filtered>,
+    /// The filter controls (its links set or clear them).
+    filters: FilterSignals,
+) -> impl IntoView {
     let handle = use_bank();
     let details = Memo::new(move |_| {
         let position = handle.selected_position.get()?;
@@ -55,7 +60,12 @@ pub(super) fn Details(filtered: Memo<Filtered>, filters: FilterSignals) -> impl 
 
 /// The envelope as a list, the links, and the JSON line.
 #[component]
-fn DetailsBody(d: EventDetails, filters: FilterSignals) -> impl IntoView {
+fn DetailsBody(
+    /// The selected event.
+    d: EventDetails,
+    /// The filter controls ("show only its events" sets the transfer filter).
+    filters: FilterSignals,
+) -> impl IntoView {
     let stream_link = AccountId::from_stream(&d.stream)
         .map(|id| route::href(&Target::Account(id)))
         .or_else(|| {

@@ -81,7 +81,10 @@ impl FilterSignals {
 
 /// The filter controls, each with its visible label.
 #[component]
-pub(super) fn Filters(filters: FilterSignals) -> impl IntoView {
+pub(super) fn Filters(
+    /// What the controls hold.
+    filters: FilterSignals,
+) -> impl IntoView {
     let handle = use_bank();
     let accounts = Memo::new(move |_| {
         handle
