@@ -515,57 +515,26 @@ impl<S: EventStore> Bank<S> {
             .unwrap_or_default())
     }
 
-    /// Decides and appends an account command. On a version conflict (another tab
-    /// wrote first) it catches up and decides once more on the fresh state.
+    /// Decides and appends an account command. A rejection is only final once it
+    /// holds on fresh state (another tab may have written).
     async fn handle_account(
         &self,
         command: &AccountCommand,
         correlation: &str,
         causation: &str,
     ) -> Result<Vec<Rc<Recorded>>, BankError> {
-        self.inner.borrow().newer.check()?;
         let stream = command.account_id().stream();
-        let mut rechecked = false;
-        let mut conflicts = 0;
-        loop {
+        self.decide_and_append(&stream, correlation, causation, true, |inner| {
             let stamp = Stamp {
                 transaction_id: self.env.new_id(),
             };
-            let decided = {
-                let inner = self.inner.borrow();
-                match inner.accounts.get(command.account_id()) {
-                    Some(a) => account::decide(command, &a.state, &stamp).map(|e| (a.version, e)),
-                    None => {
-                        account::decide(command, &account::initial_state(), &stamp).map(|e| (0, e))
-                    }
-                }
-            };
-            let (version, events) = match decided {
-                Ok(decided) => decided,
-                // Our view may be stale (another tab wrote): a rejection is only final
-                // once it holds on fresh state.
-                Err(rejection) if !rechecked => {
-                    rechecked = true;
-                    if self.catch_up().await? == 0 {
-                        return Err(rejection.into());
-                    }
-                    continue;
-                }
-                Err(rejection) => return Err(rejection.into()),
-            };
-            if events.is_empty() {
-                return Ok(Vec::new());
+            match inner.accounts.get(command.account_id()) {
+                Some(a) => account::decide(command, &a.state, &stamp).map(|e| (a.version, e)),
+                None => account::decide(command, &account::initial_state(), &stamp).map(|e| (0, e)),
             }
-            let new = self.envelopes(events, correlation, causation);
-            match self.store.append(&stream, version, new).await {
-                Ok(appended) => return Ok(self.record(appended).await),
-                Err(StoreError::Conflict { .. }) if conflicts < CONFLICT_RETRIES => {
-                    conflicts += 1;
-                    self.catch_up().await?;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
+            .map_err(BankError::from)
+        })
+        .await
     }
 
     /// Decides and appends a transfer command, with the same conflict handling.
@@ -575,22 +544,52 @@ impl<S: EventStore> Bank<S> {
         command: &TransferCommand,
         causation: &str,
     ) -> Result<Vec<Rc<Recorded>>, BankError> {
-        self.inner.borrow().newer.check()?;
         let stream = id.stream();
+        self.decide_and_append(&stream, id.as_str(), causation, false, |inner| {
+            Ok(match inner.transfers.get(id) {
+                Some(t) => (t.version, transfer::decide(command, &t.state)?),
+                None => (0, transfer::decide(command, &transfer::initial_state())?),
+            })
+        })
+        .await
+    }
+
+    /// Decides on the cached state (`decide` gives the stream's version and the new
+    /// events) and appends to `stream` expecting that version. On a version conflict
+    /// (another tab wrote first) it catches up and decides once more on the fresh
+    /// state, up to [`CONFLICT_RETRIES`] times. With `recheck`, a rejection also
+    /// catches up once and decides again before it counts.
+    async fn decide_and_append(
+        &self,
+        stream: &str,
+        correlation: &str,
+        causation: &str,
+        recheck: bool,
+        decide: impl Fn(&Inner) -> Result<(u64, Vec<Event>), BankError>,
+    ) -> Result<Vec<Rc<Recorded>>, BankError> {
+        self.inner.borrow().newer.check()?;
+        let mut rechecked = !recheck;
         let mut conflicts = 0;
         loop {
-            let (version, events) = {
-                let inner = self.inner.borrow();
-                match inner.transfers.get(id) {
-                    Some(t) => (t.version, transfer::decide(command, &t.state)?),
-                    None => (0, transfer::decide(command, &transfer::initial_state())?),
+            let decided = decide(&self.inner.borrow());
+            let (version, events) = match decided {
+                Ok(decided) => decided,
+                // Our view may be stale (another tab wrote): a rejection is only final
+                // once it holds on fresh state.
+                Err(rejection) if !rechecked => {
+                    rechecked = true;
+                    if self.catch_up().await? == 0 {
+                        return Err(rejection);
+                    }
+                    continue;
                 }
+                Err(rejection) => return Err(rejection),
             };
             if events.is_empty() {
                 return Ok(Vec::new());
             }
-            let new = self.envelopes(events, id.as_str(), causation);
-            match self.store.append(&stream, version, new).await {
+            let new = self.envelopes(events, correlation, causation);
+            match self.store.append(stream, version, new).await {
                 Ok(appended) => return Ok(self.record(appended).await),
                 Err(StoreError::Conflict { .. }) if conflicts < CONFLICT_RETRIES => {
                     conflicts += 1;
