@@ -6,8 +6,11 @@
 //!   the saga's reactions). No I/O, no clock, no browser.
 //! - [`store`]: the append-only event log port ([`store::EventStore`]), the event
 //!   envelope, and the memory adapter (browser adapters live beside it on wasm32).
-//! - [`app`]: command handling, the saga runner with fault injection, projections.
-//! - `ui` (wasm32 only): Leptos components that dispatch commands and render projections.
+//! - [`app`]: command handling (one decide-and-append with the conflict retry), the
+//!   saga runner with fault injection, projections, import checks, and the view models
+//!   ([`app::views`]): what each panel shows, as plain Rust with native tests.
+//! - `ui` (wasm32 only): Leptos components that render the view models and dispatch
+//!   commands; `ui::audit` holds one file per concern of the audit trail.
 
 pub mod app;
 pub mod domain;

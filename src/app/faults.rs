@@ -15,6 +15,53 @@ pub enum CrashPoint {
     AfterStep(SagaStep),
 }
 
+impl CrashPoint {
+    /// The crash point as a short name: `"initiated"`, `"leg:debit"`, `"step:credit"`…
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CrashPoint::AfterInitiated => "initiated",
+            CrashPoint::AfterLeg(SagaStep::Debit) => "leg:debit",
+            CrashPoint::AfterLeg(SagaStep::Credit) => "leg:credit",
+            CrashPoint::AfterLeg(SagaStep::Refund) => "leg:refund",
+            CrashPoint::AfterStep(SagaStep::Debit) => "step:debit",
+            CrashPoint::AfterStep(SagaStep::Credit) => "step:credit",
+            CrashPoint::AfterStep(SagaStep::Refund) => "step:refund",
+        }
+    }
+}
+
+/// A text that names no crash point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownCrashPoint(pub String);
+
+impl std::fmt::Display for UnknownCrashPoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no crash point is called {:?}", self.0)
+    }
+}
+
+impl std::str::FromStr for CrashPoint {
+    type Err = UnknownCrashPoint;
+
+    /// The crash point [`CrashPoint::as_str`] names.
+    fn from_str(s: &str) -> Result<CrashPoint, UnknownCrashPoint> {
+        let unknown = || UnknownCrashPoint(s.to_owned());
+        match s.split_once(':') {
+            None if s == "initiated" => Ok(CrashPoint::AfterInitiated),
+            Some(("leg", step)) => step
+                .parse()
+                .map(CrashPoint::AfterLeg)
+                .map_err(|_| unknown()),
+            Some(("step", step)) => step
+                .parse()
+                .map(CrashPoint::AfterStep)
+                .map_err(|_| unknown()),
+            _ => Err(unknown()),
+        }
+    }
+}
+
 /// What should go wrong with one transfer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FaultPlan {
@@ -38,3 +85,40 @@ pub const REJECTED_CREDIT_REASON: &str = "the destination refused the credit (in
 
 /// How many attempts a step gets before a passing failure counts as a rejection.
 pub const MAX_ATTEMPTS: u32 = 5;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_crash_point_and_step_reads_back_from_its_name_and_others_are_refused() {
+        let steps = [SagaStep::Debit, SagaStep::Credit, SagaStep::Refund];
+        for step in steps {
+            assert_eq!(step.as_str().parse::<SagaStep>(), Ok(step));
+        }
+        let points = std::iter::once(CrashPoint::AfterInitiated)
+            .chain(steps.map(CrashPoint::AfterLeg))
+            .chain(steps.map(CrashPoint::AfterStep));
+        for point in points {
+            assert_eq!(point.as_str().parse::<CrashPoint>(), Ok(point));
+        }
+        assert_eq!(
+            "leg:debit".parse(),
+            Ok(CrashPoint::AfterLeg(SagaStep::Debit))
+        );
+        for bad in [
+            "",
+            "none",
+            "leg:",
+            "leg:sideways",
+            "initiated:debit",
+            "Step:debit",
+        ] {
+            assert_eq!(
+                bad.parse::<CrashPoint>(),
+                Err(UnknownCrashPoint(bad.to_owned()))
+            );
+        }
+        assert!("Credit".parse::<SagaStep>().is_err());
+    }
+}

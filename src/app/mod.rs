@@ -15,6 +15,7 @@ pub mod locks;
 pub mod projections;
 pub mod scenario;
 mod skew;
+pub mod transfer_draft;
 pub mod views;
 
 pub use bank::{Bank, BankError, Executed, StepOutcome};

@@ -19,13 +19,43 @@ pub enum SagaStep {
     Refund,
 }
 
-impl std::fmt::Display for SagaStep {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
+impl SagaStep {
+    /// The step's name as stored and shown: `"debit"`, `"credit"` or `"refund"`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
             SagaStep::Debit => "debit",
             SagaStep::Credit => "credit",
             SagaStep::Refund => "refund",
-        })
+        }
+    }
+}
+
+impl std::fmt::Display for SagaStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A text that names no saga step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownStep(pub String);
+
+impl std::fmt::Display for UnknownStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no saga step is called {:?}", self.0)
+    }
+}
+
+impl std::str::FromStr for SagaStep {
+    type Err = UnknownStep;
+
+    /// The step [`SagaStep::as_str`] names.
+    fn from_str(s: &str) -> Result<SagaStep, UnknownStep> {
+        [SagaStep::Debit, SagaStep::Credit, SagaStep::Refund]
+            .into_iter()
+            .find(|step| step.as_str() == s)
+            .ok_or_else(|| UnknownStep(s.to_owned()))
     }
 }
 

@@ -4,11 +4,11 @@
 //! selection only ever flows into a local "committed position", and only the user's
 //! own moves write the selection.
 //!
-//! The state as of N is a fold of the first N events (`ReadModels::as_of`), O(N). It
+//! The state as of N comes from the view model [`crate::app::views::time_travel`]. It
 //! is computed in a memo that depends only on N and on which log is shown, never on
-//! the log merely growing, and the fold is cached: moving forward (the ▶ button, the
-//! arrow keys, following new events) applies just the events in between; moving
-//! backward refolds from the start. While the slider is dragged over a long log the
+//! the log merely growing, and the fold is cached per log: moving forward (the ▶
+//! button, the arrow keys, following new events) applies just the events in between;
+//! moving backward refolds from the start. While the slider is dragged over a long log the
 //! state is recomputed when the thumb is released (`change`), not on every `input`;
 //! short logs follow the thumb live.
 //!
@@ -23,91 +23,16 @@ use super::audit::LogIdentity;
 use super::route::{self, Target};
 use super::service::{use_bank, BankHandle, BrowserBank};
 use super::widgets::{AccountStatusBadge, AccountsHead};
-use crate::app::ReadModels;
-use crate::domain::{AccountId, AccountStatus, Money, TransferId};
-use crate::store::Recorded;
+use crate::app::views::time_travel::{EventDiff, Snapshot, Subject, TimeFold};
 
 /// Logs up to this long recompute while the thumb is dragged; longer ones on release.
 const LIVE_LIMIT: u64 = 5_000;
 
-/// One account as of event N.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct AccountRow {
-    id: AccountId,
-    owner: String,
-    status: AccountStatus,
-    balance: Money,
-    /// Event N changed it.
-    changed: bool,
-}
-
-/// One value event N changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Change {
-    what: &'static str,
-    before: String,
-    after: String,
-}
-
-/// What event N is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Subject {
-    Account { id: AccountId, owner: String },
-    Transfer(TransferId),
-}
-
-/// The difference event N made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct EventDiff {
-    position: u64,
-    event_type: &'static str,
-    stream: String,
-    recorded_at: String,
-    subject: Option<Subject>,
-    changes: Vec<Change>,
-    /// What happened, in words (the statement line or saga timeline entry).
-    summary: Option<String>,
-    /// The transfer an account movement belongs to.
-    part_of: Option<TransferId>,
-}
-
-/// The bank as of event N.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-struct Snapshot {
-    position: u64,
-    accounts: Vec<AccountRow>,
-    transfers: usize,
-    total: String,
-    diff: Option<EventDiff>,
-}
-
-/// A cached fold of the first `at` events of the log `log`.
+/// A cached fold of the log of one bank.
 struct Fold {
     /// The bank whose log this folds.
     bank: Weak<BrowserBank>,
-    at: u64,
-    models: ReadModels,
-}
-
-/// What the event's account or transfer looked like on one side of the event.
-struct Side {
-    account: Option<(AccountStatus, Money)>,
-    transfer: Option<&'static str>,
-}
-
-impl Side {
-    fn of(m: &ReadModels, r: &Recorded) -> Side {
-        Side {
-            account: r
-                .event
-                .account_id()
-                .and_then(|id| m.accounts.get(id))
-                .map(|a| (a.status, a.balance)),
-            transfer: TransferId::from_stream(&r.stream)
-                .and_then(|id| m.transfers.get(&id))
-                .map(|t| t.state.label()),
-        }
-    }
+    fold: Option<TimeFold>,
 }
 
 /// The time-travel panel.
@@ -137,87 +62,18 @@ pub fn TimeTravelPanel() -> impl IntoView {
         snapshot_at(&handle, fold, target.get())
     });
 
-    // The selection flows in (from the audit trail or a deep link)…
-    Effect::new(move |_| {
-        if let Some(position) = handle.selected_position.get() {
-            committed.set(Some(position));
-        }
-    });
-    // A new log (a scenario, an import) starts by following its newest event.
-    Effect::new(move |seen: Option<usize>| {
-        let log = log_id.get();
-        if seen.is_some_and(|seen| seen != log) {
-            committed.set(None);
-        }
-        log
-    });
-    Effect::new(move |_| scrub.set(target.get()));
-    // …and the thumb follows. `max` and `value` are set together, so a value is never
-    // clamped by a stale maximum.
-    Effect::new(move |_| {
-        let (max, value) = (last.get(), scrub.get());
-        if let Some(input) = slider.get() {
-            input.set_max(&max.to_string());
-            input.set_value(&value.to_string());
-        }
-    });
-
-    // …and the user's moves flow out.
-    let commit = move |n: u64| {
-        committed.set(Some(n));
-        if n == 0 {
-            handle.selected_position.set(None);
-            route::replace_hash(None);
-        } else {
-            handle.selected_position.set(Some(n));
-            route::replace_hash(Some(&Target::Event(n)));
-        }
+    let scrubber = Scrubber {
+        handle,
+        committed,
+        scrub,
+        last,
     };
-    let slider_value = move |ev: &leptos::ev::Event| event_target_value(ev).parse::<u64>().ok();
-    let on_input = move |ev: leptos::ev::Event| {
-        if let Some(n) = slider_value(&ev) {
-            scrub.set(n);
-            if last.get_untracked() <= LIVE_LIMIT {
-                commit(n);
-            }
-        }
-    };
-    let on_change = move |ev: leptos::ev::Event| {
-        if let Some(n) = slider_value(&ev) {
-            scrub.set(n);
-            commit(n);
-        }
-    };
-    let step = move |forward: bool| {
-        let n = scrub.get_untracked();
-        let n = if forward {
-            (n + 1).min(last.get_untracked())
-        } else {
-            n.saturating_sub(1)
-        };
-        scrub.set(n);
-        commit(n);
-    };
-    let follow_latest = move |_| {
-        committed.set(None);
-        handle.selected_position.set(None);
-        route::replace_hash(None);
-    };
-
-    let event_label = move |n: u64| -> String {
-        let what = handle
-            .read(|m| {
-                let index = usize::try_from(n.checked_sub(1)?).ok()?;
-                m.audit
-                    .get(index)
-                    .map(|r| format!("{} in {}", r.event_type(), r.stream))
-            })
-            .flatten();
-        match what {
-            Some(what) => format!("event {n} of {}: {what}", last.get()),
-            None => format!("the start, before event 1 of {}", last.get()),
-        }
-    };
+    scrubber.follow(log_id, target, slider);
+    let on_input = move |ev: leptos::ev::Event| scrubber.moved(&ev, false);
+    let on_change = move |ev: leptos::ev::Event| scrubber.moved(&ev, true);
+    let step = move |forward: bool| scrubber.step(forward);
+    let follow_latest = move |_| scrubber.follow_latest();
+    let event_label = move |n: u64| scrubber.event_label(n);
     let dragging = move || scrub.get() != target.get();
 
     view! {
@@ -296,9 +152,118 @@ pub fn TimeTravelPanel() -> impl IntoView {
     }
 }
 
+/// The scrubber's state: where the panel is, and the user's moves.
+#[derive(Clone, Copy)]
+struct Scrubber {
+    handle: BankHandle,
+    /// The position the panel shows; `None` follows the newest event.
+    committed: RwSignal<Option<u64>>,
+    /// Where the thumb is (differs from `committed` while a long log is dragged).
+    scrub: RwSignal<u64>,
+    /// The log's last position.
+    last: Memo<u64>,
+}
+
+impl Scrubber {
+    /// The selection flows in (from the audit trail or a deep link), a new log starts
+    /// by following its newest event, and the thumb follows the target.
+    fn follow(self, log_id: Memo<usize>, target: Memo<u64>, slider: NodeRef<html::Input>) {
+        let Scrubber {
+            handle,
+            committed,
+            scrub,
+            last,
+        } = self;
+        Effect::new(move |_| {
+            if let Some(position) = handle.selected_position.get() {
+                committed.set(Some(position));
+            }
+        });
+        // A new log (a scenario, an import) starts by following its newest event.
+        Effect::new(move |seen: Option<usize>| {
+            let log = log_id.get();
+            if seen.is_some_and(|seen| seen != log) {
+                committed.set(None);
+            }
+            log
+        });
+        Effect::new(move |_| scrub.set(target.get()));
+        // …and the thumb follows. `max` and `value` are set together, so a value is
+        // never clamped by a stale maximum.
+        Effect::new(move |_| {
+            let (max, value) = (last.get(), scrub.get());
+            if let Some(input) = slider.get() {
+                input.set_max(&max.to_string());
+                input.set_value(&value.to_string());
+            }
+        });
+    }
+
+    /// The user's moves flow out: the panel shows `n`, and it is the selection.
+    fn commit(self, n: u64) {
+        self.committed.set(Some(n));
+        if n == 0 {
+            self.handle.selected_position.set(None);
+            route::replace_hash(None);
+        } else {
+            self.handle.selected_position.set(Some(n));
+            route::replace_hash(Some(&Target::Event(n)));
+        }
+    }
+
+    /// The thumb moved (`released`: let go); a long log is shown once released.
+    fn moved(self, ev: &leptos::ev::Event, released: bool) {
+        if let Ok(n) = event_target_value(ev).parse::<u64>() {
+            self.scrub.set(n);
+            if released || self.last.get_untracked() <= LIVE_LIMIT {
+                self.commit(n);
+            }
+        }
+    }
+
+    /// One event forward or back.
+    fn step(self, forward: bool) {
+        let n = self.scrub.get_untracked();
+        let n = if forward {
+            (n + 1).min(self.last.get_untracked())
+        } else {
+            n.saturating_sub(1)
+        };
+        self.scrub.set(n);
+        self.commit(n);
+    }
+
+    /// Back to following the newest event.
+    fn follow_latest(self) {
+        self.committed.set(None);
+        self.handle.selected_position.set(None);
+        route::replace_hash(None);
+    }
+
+    /// Event `n` in words, for the slider's value text.
+    fn event_label(self, n: u64) -> String {
+        let what = self
+            .handle
+            .read(|m| {
+                let index = usize::try_from(n.checked_sub(1)?).ok()?;
+                m.audit
+                    .get(index)
+                    .map(|r| format!("{} in {}", r.event_type(), r.stream))
+            })
+            .flatten();
+        match what {
+            Some(what) => format!("event {n} of {}: {what}", self.last.get()),
+            None => format!("the start, before event 1 of {}", self.last.get()),
+        }
+    }
+}
+
 /// What event N changed.
 #[component]
-fn Diff(snapshot: Memo<Snapshot>) -> impl IntoView {
+fn Diff(
+    /// The bank as of the event shown.
+    snapshot: Memo<Snapshot>,
+) -> impl IntoView {
     view! {
         <div class="timetravel__diff" data-testid="timetravel-diff">
             {move || match snapshot.with(|s| s.diff.clone()) {
@@ -313,8 +278,12 @@ fn Diff(snapshot: Memo<Snapshot>) -> impl IntoView {
     }
 }
 
+/// The event's header, subject, changes and summary.
 #[component]
-fn DiffBody(d: EventDiff) -> impl IntoView {
+fn DiffBody(
+    /// What the event changed.
+    d: EventDiff,
+) -> impl IntoView {
     let subject = d.subject.clone().map(|subject| match subject {
         Subject::Account { id, owner } => view! {
             "Account "
@@ -378,7 +347,10 @@ fn DiffBody(d: EventDiff) -> impl IntoView {
 
 /// Every account as of event N.
 #[component]
-fn Accounts(snapshot: Memo<Snapshot>) -> impl IntoView {
+fn Accounts(
+    /// The bank as of the event shown.
+    snapshot: Memo<Snapshot>,
+) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="table timetravel__accounts" data-testid="timetravel-accounts">
@@ -434,8 +406,8 @@ fn Accounts(snapshot: Memo<Snapshot>) -> impl IntoView {
     }
 }
 
-/// The bank as of event `n` of the installed log, from the cached fold when it can be
-/// moved forward to `n`, else from a fresh fold.
+/// The bank as of event `n` of the installed log, from the cached fold when it is
+/// this bank's (the view model moves it forward or refolds).
 fn snapshot_at(
     handle: &BankHandle,
     fold: StoredValue<Option<Fold>, LocalStorage>,
@@ -445,131 +417,19 @@ fn snapshot_at(
         return Snapshot::default();
     };
     bank.read(|m| {
-        let n = n.min(m.last_position);
-        let base = n.saturating_sub(1);
         fold.try_update_value(|slot| {
-            let reusable = slot.as_ref().is_some_and(|f| {
-                f.at <= base && f.bank.upgrade().is_some_and(|b| Rc::ptr_eq(&b, &bank))
-            });
-            if !reusable {
+            let mine = slot
+                .as_ref()
+                .is_some_and(|f| f.bank.upgrade().is_some_and(|b| Rc::ptr_eq(&b, &bank)));
+            if !mine {
                 *slot = Some(Fold {
                     bank: Rc::downgrade(&bank),
-                    at: base,
-                    models: m.as_of(base),
+                    fold: None,
                 });
             }
-            let f = slot.as_mut()?;
-            while f.at < base {
-                let event = m.audit.get(usize::try_from(f.at).ok()?)?;
-                f.models.apply(event);
-                f.at += 1;
-            }
-            if n == 0 {
-                return Some(summarize(&f.models, None, None));
-            }
-            let event = m.audit.get(usize::try_from(base).ok()?)?;
-            let before = Side::of(&f.models, event);
-            f.models.apply(event);
-            f.at = n;
-            Some(summarize(&f.models, Some(event), Some(before)))
+            slot.as_mut().map(|f| TimeFold::snapshot(&mut f.fold, m, n))
         })
         .flatten()
     })
     .unwrap_or_default()
-}
-
-/// The accounts of `m` and, for `event`, what it changed (`before` is how its
-/// account or transfer looked before it; `m` is after it).
-fn summarize(m: &ReadModels, event: Option<&Recorded>, before: Option<Side>) -> Snapshot {
-    let changed_account = event.and_then(|r| r.event.account_id());
-    let accounts = m
-        .accounts
-        .values()
-        .map(|a| AccountRow {
-            id: a.account_id.clone(),
-            owner: a.owner_name.clone(),
-            status: a.status,
-            balance: a.balance,
-            changed: changed_account == Some(&a.account_id),
-        })
-        .collect();
-    let diff = event.zip(before).map(|(r, before)| diff_of(m, r, &before));
-    Snapshot {
-        position: m.last_position,
-        accounts,
-        transfers: m.transfers.len(),
-        total: m.total_balance().to_string(),
-        diff,
-    }
-}
-
-fn diff_of(m: &ReadModels, r: &Recorded, before: &Side) -> EventDiff {
-    let after = Side::of(m, r);
-    let mut changes = Vec::new();
-    let account = r.event.account_id().and_then(|id| m.accounts.get(id));
-    match (before.account, after.account) {
-        (None, Some((status, balance))) => {
-            changes.push(Change {
-                what: "Status",
-                before: "not opened".to_owned(),
-                after: status.to_string(),
-            });
-            changes.push(Change {
-                what: "Balance",
-                before: "none".to_owned(),
-                after: balance.to_string(),
-            });
-        }
-        (Some((s0, b0)), Some((s1, b1))) => {
-            if b0 != b1 {
-                changes.push(Change {
-                    what: "Balance",
-                    before: b0.to_string(),
-                    after: b1.to_string(),
-                });
-            }
-            if s0 != s1 {
-                changes.push(Change {
-                    what: "Status",
-                    before: s0.to_string(),
-                    after: s1.to_string(),
-                });
-            }
-        }
-        _ => {}
-    }
-    if before.transfer != after.transfer {
-        changes.push(Change {
-            what: "Transfer",
-            before: before.transfer.unwrap_or("not started").to_owned(),
-            after: after.transfer.unwrap_or("not started").to_owned(),
-        });
-    }
-    let transfer_id = r.event.transfer_id();
-    let subject = match (account, TransferId::from_stream(&r.stream)) {
-        (Some(a), _) => Some(Subject::Account {
-            id: a.account_id.clone(),
-            owner: a.owner_name.clone(),
-        }),
-        (None, Some(t)) => Some(Subject::Transfer(t)),
-        (None, None) => None,
-    };
-    let timeline_summary = transfer_id
-        .and_then(|t| m.transfers.get(t))
-        .and_then(|t| t.timeline.iter().rev().find(|e| e.position == r.position))
-        .map(|e| e.summary.clone());
-    let statement_summary = account
-        .and_then(|a| a.statement.iter().rev().find(|l| l.position == r.position))
-        .map(|l| l.description.clone())
-        .filter(|d| !d.is_empty());
-    EventDiff {
-        position: r.position,
-        event_type: r.event_type(),
-        stream: r.stream.clone(),
-        recorded_at: r.recorded_at.clone(),
-        subject,
-        changes,
-        summary: timeline_summary.or(statement_summary),
-        part_of: transfer_id.filter(|_| account.is_some()).cloned(),
-    }
 }

@@ -6,14 +6,15 @@ use leptos::prelude::*;
 
 use super::crash::crash_and_reload;
 use super::route::{self, Target};
-use super::service::use_bank;
+use super::service::{use_bank, BankHandle, BrowserBank};
 use super::timeline::SagaTimeline;
 use super::widgets::{
     clear_error_on_input, clear_if_unchanged, FormError, ShowMore, TransferBadge, TransfersHead,
 };
 use crate::app::faults::MAX_ATTEMPTS;
-use crate::app::{BankError, CrashPoint, FaultPlan};
-use crate::domain::{AccountId, Money, RunMode, SagaStep, TransferId, TransferMoney};
+use crate::app::transfer_draft::{self, FaultDraft, TransferDraft, NO_CRASH};
+use crate::app::{BankError, FaultPlan};
+use crate::domain::{AccountId, Money, RunMode, TransferId, TransferMoney};
 
 /// Transfers: the form, the list, the timeline.
 #[component]
@@ -28,27 +29,52 @@ pub fn TransfersPanel() -> impl IntoView {
     }
 }
 
-/// Reads the crash select's value.
-fn crash_point(value: &str) -> Option<CrashPoint> {
-    let step = |s: &str| match s {
-        "debit" => Some(SagaStep::Debit),
-        "credit" => Some(SagaStep::Credit),
-        "refund" => Some(SagaStep::Refund),
-        _ => None,
-    };
-    match value.split_once(':') {
-        Some(("leg", s)) => step(s).map(CrashPoint::AfterLeg),
-        Some(("step", s)) => step(s).map(CrashPoint::AfterStep),
-        _ if value == "initiated" => Some(CrashPoint::AfterInitiated),
-        _ => None,
-    }
+/// The fault fields' values.
+#[derive(Clone, Copy)]
+struct FaultSignals {
+    reject_credit: RwSignal<bool>,
+    transient_count: RwSignal<String>,
+    transient_step: RwSignal<String>,
+    crash: RwSignal<String>,
 }
 
-fn step_of(value: &str) -> SagaStep {
-    match value {
-        "debit" => SagaStep::Debit,
-        "refund" => SagaStep::Refund,
-        _ => SagaStep::Credit,
+impl FaultSignals {
+    fn new() -> FaultSignals {
+        let d = FaultDraft::default();
+        FaultSignals {
+            reject_credit: RwSignal::new(d.reject_credit),
+            transient_count: RwSignal::new(d.transient_count),
+            transient_step: RwSignal::new(d.transient_step),
+            crash: RwSignal::new(d.crash),
+        }
+    }
+
+    /// The fields as typed (tracked).
+    fn draft(&self) -> FaultDraft {
+        FaultDraft {
+            reject_credit: self.reject_credit.get(),
+            transient_count: self.transient_count.get(),
+            transient_step: self.transient_step.get(),
+            crash: self.crash.get(),
+        }
+    }
+
+    /// For a new bank: no fault chosen (the step that fails stays as chosen).
+    fn clear(&self) {
+        let d = FaultDraft::default();
+        self.reject_credit.set(d.reject_credit);
+        self.transient_count.set(d.transient_count);
+        self.crash.set(d.crash);
+    }
+
+    /// A fault is for the transfer it was chosen for, never the next one (unless it
+    /// was changed meanwhile, for the next one).
+    fn clear_if_unchanged(&self, sent: &FaultDraft) {
+        if self.reject_credit.try_get_untracked() == Some(sent.reject_credit) {
+            self.reject_credit.set(false);
+        }
+        clear_if_unchanged(self.transient_count, &sent.transient_count, "0");
+        clear_if_unchanged(self.crash, &sent.crash, NO_CRASH);
     }
 }
 
@@ -57,19 +83,8 @@ fn step_of(value: &str) -> SagaStep {
 fn TransferForm() -> impl IntoView {
     let bank = use_bank();
     let suggested = move || {
-        let n = bank.read(|m| m.transfers.len()).unwrap_or(0);
-        let mut k = n + 1;
-        while bank
-            .read(|m| {
-                TransferId::parse(&format!("t-{k}"))
-                    .map(|id| m.transfers.contains_key(&id))
-                    .unwrap_or(false)
-            })
-            .unwrap_or(false)
-        {
-            k += 1;
-        }
-        format!("t-{k}")
+        bank.read(transfer_draft::suggested_id)
+            .unwrap_or_else(|| "t-1".to_owned())
     };
     let id = RwSignal::new(String::new());
     // Whether the user typed an id; if not, the suggestion follows the transfers.
@@ -79,10 +94,7 @@ fn TransferForm() -> impl IntoView {
     let amount = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let stepwise = RwSignal::new(true);
-    let reject_credit = RwSignal::new(false);
-    let transient_count = RwSignal::new(String::from("0"));
-    let transient_step = RwSignal::new(String::from("credit"));
-    let crash = RwSignal::new(String::from("none"));
+    let faults = FaultSignals::new();
     let error = RwSignal::new(None::<String>);
     let crashed = RwSignal::new(None::<String>);
     // A new bank (a scenario, an import, a reset): nothing typed for the old one stays.
@@ -94,9 +106,7 @@ fn TransferForm() -> impl IntoView {
             for field in [from, to, amount, description] {
                 field.set(String::new());
             }
-            reject_credit.set(false);
-            transient_count.set("0".into());
-            crash.set("none".into());
+            faults.clear();
             error.set(None);
             id_touched.set(false);
         }
@@ -111,100 +121,40 @@ fn TransferForm() -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let id_text = if id.get_untracked().trim().is_empty() {
-            suggested()
-        } else {
-            id.get_untracked()
-        };
-        let parsed = (|| -> Result<(TransferMoney, FaultPlan), String> {
-            let transfer_id =
-                TransferId::parse(&id_text).map_err(|e| format!("Transfer id: {e}"))?;
-            let from_account_id = AccountId::parse(&from.get_untracked())
-                .map_err(|e| format!("From account: {e}"))?;
-            let to_account_id =
-                AccountId::parse(&to.get_untracked()).map_err(|e| format!("To account: {e}"))?;
-            let amount =
-                Money::parse(&amount.get_untracked()).map_err(|e| format!("Amount: {e}"))?;
-            let failures: u32 = transient_count
-                .get_untracked()
-                .trim()
-                .parse()
-                .map_err(|_| {
-                    format!(
-                        "Failures before success: write a whole number from 0 to {}",
-                        MAX_ATTEMPTS - 1
-                    )
-                })?;
-            // One more would use up every attempt: the step would count as refused.
-            if failures >= MAX_ATTEMPTS {
-                return Err(format!(
-                    "Failures before success: at most {} (after {MAX_ATTEMPTS} failed attempts a step counts as refused)",
-                    MAX_ATTEMPTS - 1
-                ));
-            }
-            let plan = FaultPlan {
-                reject_credit: reject_credit.get_untracked(),
-                transient: (failures > 0)
-                    .then(|| (step_of(&transient_step.get_untracked()), failures)),
-                crash: crash_point(&crash.get_untracked()),
-            };
-            Ok((
-                TransferMoney {
-                    transfer_id,
-                    from_account_id,
-                    to_account_id,
-                    amount,
-                    description: description.get_untracked(),
-                },
-                plan,
-            ))
-        })();
-        let (command, plan) = match parsed {
+        let draft = untrack(|| TransferDraft {
+            transfer_id: if id.get().trim().is_empty() {
+                suggested()
+            } else {
+                id.get()
+            },
+            from: from.get(),
+            to: to.get(),
+            amount: amount.get(),
+            description: description.get(),
+            faults: faults.draft(),
+        });
+        let (command, plan) = match draft.parse() {
             Ok(p) => p,
             Err(e) => return error.set(Some(e)),
         };
         let Some(b) = bank.bank() else { return };
         let transfer_id = command.transfer_id.clone();
         let step_mode = stepwise.get_untracked();
-        let plan_rejects = plan.reject_credit;
-        let sent = (
-            amount.get_untracked(),
-            description.get_untracked(),
-            id.get_untracked(),
-            transient_count.get_untracked(),
-            crash.get_untracked(),
-        );
+        let sent_id = id.get_untracked();
         leptos::task::spawn_local(async move {
-            // Faults are attached only if this really starts the transfer.
-            let mode = if step_mode {
-                RunMode::Step
-            } else {
-                RunMode::Auto
-            };
-            let result = match b.start_transfer_with(command, plan, mode).await {
-                Ok(started) if started.events.is_empty() => Ok(false),
-                Ok(_) if step_mode => Ok(true),
-                Ok(_) => b.run_transfer(&transfer_id).await.map(|_| true),
-                Err(e) => Err(e),
-            };
+            let result = start_transfer(&b, command, plan, step_mode).await;
             if let Err(e) = &result {
                 bank.note_bank_error(e);
             }
             match result {
                 Ok(started) => {
                     error.set(None);
-                    clear_if_unchanged(amount, &sent.0, "");
-                    clear_if_unchanged(description, &sent.1, "");
-                    // A fault is for the transfer it was chosen for, never the next one
-                    // (unless it was changed meanwhile, for the next one).
+                    clear_if_unchanged(amount, &draft.amount, "");
+                    clear_if_unchanged(description, &draft.description, "");
                     if started {
-                        if reject_credit.try_get_untracked() == Some(plan_rejects) {
-                            reject_credit.set(false);
-                        }
-                        clear_if_unchanged(transient_count, &sent.3, "0");
-                        clear_if_unchanged(crash, &sent.4, "none");
+                        faults.clear_if_unchanged(&draft.faults);
                     }
-                    if id.try_get_untracked().as_deref() == Some(sent.2.as_str()) {
+                    if id.try_get_untracked().as_deref() == Some(sent_id.as_str()) {
                         id_touched.set(false);
                         id.set(suggested());
                     }
@@ -225,58 +175,8 @@ fn TransferForm() -> impl IntoView {
         });
     };
 
-    let account_options = move || {
-        bank.read(|m| {
-            m.accounts
-                .values()
-                .map(|a| {
-                    (
-                        a.account_id.to_string(),
-                        format!("{} ({})", a.owner_name, a.balance),
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default()
-    };
-
-    // The faults chosen, named in the folded summary so none is forgotten there.
-    let active_faults = move || {
-        let mut on = Vec::new();
-        if reject_credit.get() {
-            on.push("credit rejected".to_owned());
-        }
-        match transient_count.get().trim() {
-            "" | "0" => {}
-            n => on.push(format!("{n} failures of the {}", transient_step.get())),
-        }
-        if crash.get() != "none" {
-            on.push("a crash".to_owned());
-        }
-        if on.is_empty() {
-            String::new()
-        } else {
-            format!("(on: {})", on.join(", "))
-        }
-    };
-    // Accounts that do not exist are allowed (the saga shows what happens), but said.
-    // A memo: the hint's text and its `hidden` read it on every keystroke.
-    let unknown_accounts = Memo::new(move |_| {
-        let missing = |text: String| {
-            let id = AccountId::parse(&text).ok()?;
-            let known = bank.read(|m| m.accounts.contains_key(&id)).unwrap_or(true);
-            (!known).then_some(id)
-        };
-        match (missing(from.get()), missing(to.get())) {
-            (Some(f), _) => Some(format!(
-                "There is no account {f}: the transfer would fail at its debit, and nothing would move."
-            )),
-            (None, Some(t)) => Some(format!(
-                "There is no account {t}: the credit would be refused and the debit refunded (a compensation)."
-            )),
-            (None, None) => None,
-        }
-    });
+    let account_options = move || account_options(bank);
+    let unknown_accounts = unknown_accounts(bank, from, to);
 
     view! {
         // novalidate: every check is ours, with a message next to the form; the
@@ -330,48 +230,7 @@ fn TransferForm() -> impl IntoView {
                     "All at once"
                 </label>
             </fieldset>
-            <details class="faults">
-                <summary>"Inject a fault " <span class="faults__active" data-testid="faults-active">{active_faults}</span></summary>
-                <p class="hint">
-                    "Faults are played by the app, never by the bank's rules: a refused credit makes the saga compensate; "
-                    "passing failures are retried, each attempt written as an event (after 5 the step counts as refused); "
-                    "a crash stops the page at that point, and after the reload the saga resumes from the log alone."
-                </p>
-                <label class="choice">
-                    <input type="checkbox" name="reject_credit" prop:checked=move || reject_credit.get()
-                        on:change=move |ev| reject_credit.set(event_target_checked(&ev))/>
-                    "The destination rejects the credit (the saga must compensate)"
-                </label>
-                <div class="form__row">
-                    <label>
-                        "Failures before success"
-                        <input name="transient_count" type="number" min="0" max=(MAX_ATTEMPTS - 1).to_string() prop:value=move || transient_count.get()
-                            on:input=move |ev| transient_count.set(event_target_value(&ev))/>
-                    </label>
-                    <label>
-                        "…of the step"
-                        <select name="transient_step" prop:value=move || transient_step.get()
-                            on:change=move |ev| transient_step.set(event_target_value(&ev))>
-                            <option value="debit">"debit"</option>
-                            <option value="credit">"credit"</option>
-                            <option value="refund">"refund"</option>
-                        </select>
-                    </label>
-                    <label>
-                        "Crash"
-                        <select name="crash" prop:value=move || crash.get() on:change=move |ev| crash.set(event_target_value(&ev))>
-                            <option value="none">"no crash"</option>
-                            <option value="initiated">"after the transfer is initiated"</option>
-                            <option value="leg:debit">"after the debit, before it is recorded"</option>
-                            <option value="step:debit">"after the debit step"</option>
-                            <option value="leg:credit">"after the credit, before it is recorded"</option>
-                            <option value="step:credit">"after the credit step"</option>
-                            <option value="leg:refund">"after the refund, before it is recorded"</option>
-                            <option value="step:refund">"after the refund step"</option>
-                        </select>
-                    </label>
-                </div>
-            </details>
+            <FaultFields faults=faults/>
             <p class="hint hint--warning" hidden=move || unknown_accounts.with(Option::is_none) data-testid="transfer-unknown-account">
                 {move || unknown_accounts.get().unwrap_or_default()}
             </p>
@@ -381,6 +240,130 @@ fn TransferForm() -> impl IntoView {
                 {move || crashed.get().unwrap_or_default()} " The page reloads now; the saga resumes from the log."
             </p>
         </form>
+    }
+}
+
+/// Starts the transfer (and runs it to its end unless `step_mode`): `Ok(false)` when
+/// it already existed with these details and nothing was written. Faults are
+/// attached only if this really starts the transfer.
+async fn start_transfer(
+    b: &BrowserBank,
+    command: TransferMoney,
+    plan: FaultPlan,
+    step_mode: bool,
+) -> Result<bool, BankError> {
+    let transfer_id = command.transfer_id.clone();
+    let mode = if step_mode {
+        RunMode::Step
+    } else {
+        RunMode::Auto
+    };
+    match b.start_transfer_with(command, plan, mode).await {
+        Ok(started) if started.events.is_empty() => Ok(false),
+        Ok(_) if step_mode => Ok(true),
+        Ok(_) => b.run_transfer(&transfer_id).await.map(|_| true),
+        Err(e) => Err(e),
+    }
+}
+
+/// The accounts to suggest: id, and owner with balance.
+fn account_options(bank: BankHandle) -> Vec<(String, String)> {
+    bank.read(|m| {
+        m.accounts
+            .values()
+            .map(|a| {
+                (
+                    a.account_id.to_string(),
+                    format!("{} ({})", a.owner_name, a.balance),
+                )
+            })
+            .collect::<Vec<_>>()
+    })
+    .unwrap_or_default()
+}
+
+/// Accounts that do not exist are allowed (the saga shows what happens), but said.
+/// A memo: the hint's text and its `hidden` read it on every keystroke.
+fn unknown_accounts(
+    bank: BankHandle,
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+) -> Memo<Option<String>> {
+    Memo::new(move |_| {
+        let missing = |text: String| {
+            let id = AccountId::parse(&text).ok()?;
+            let known = bank.read(|m| m.accounts.contains_key(&id)).unwrap_or(true);
+            (!known).then_some(id)
+        };
+        match (missing(from.get()), missing(to.get())) {
+            (Some(f), _) => Some(format!(
+                "There is no account {f}: the transfer would fail at its debit, and nothing would move."
+            )),
+            (None, Some(t)) => Some(format!(
+                "There is no account {t}: the credit would be refused and the debit refunded (a compensation)."
+            )),
+            (None, None) => None,
+        }
+    })
+}
+
+/// The folded fault box of the transfer form; its summary names the faults chosen.
+#[component]
+fn FaultFields(
+    /// The fault fields' values, which the form reads when it is sent.
+    faults: FaultSignals,
+) -> impl IntoView {
+    let FaultSignals {
+        reject_credit,
+        transient_count,
+        transient_step,
+        crash,
+    } = faults;
+    // The faults chosen, named in the folded summary so none is forgotten there.
+    let active_faults = move || faults.draft().active();
+    view! {
+        <details class="faults">
+            <summary>"Inject a fault " <span class="faults__active" data-testid="faults-active">{active_faults}</span></summary>
+            <p class="hint">
+                "Faults are played by the app, never by the bank's rules: a refused credit makes the saga compensate; "
+                "passing failures are retried, each attempt written as an event (after 5 the step counts as refused); "
+                "a crash stops the page at that point, and after the reload the saga resumes from the log alone."
+            </p>
+            <label class="choice">
+                <input type="checkbox" name="reject_credit" prop:checked=move || reject_credit.get()
+                    on:change=move |ev| reject_credit.set(event_target_checked(&ev))/>
+                "The destination rejects the credit (the saga must compensate)"
+            </label>
+            <div class="form__row">
+                <label>
+                    "Failures before success"
+                    <input name="transient_count" type="number" min="0" max=(MAX_ATTEMPTS - 1).to_string() prop:value=move || transient_count.get()
+                        on:input=move |ev| transient_count.set(event_target_value(&ev))/>
+                </label>
+                <label>
+                    "…of the step"
+                    <select name="transient_step" prop:value=move || transient_step.get()
+                        on:change=move |ev| transient_step.set(event_target_value(&ev))>
+                        <option value="debit">"debit"</option>
+                        <option value="credit">"credit"</option>
+                        <option value="refund">"refund"</option>
+                    </select>
+                </label>
+                <label>
+                    "Crash"
+                    <select name="crash" prop:value=move || crash.get() on:change=move |ev| crash.set(event_target_value(&ev))>
+                        <option value="none">"no crash"</option>
+                        <option value="initiated">"after the transfer is initiated"</option>
+                        <option value="leg:debit">"after the debit, before it is recorded"</option>
+                        <option value="step:debit">"after the debit step"</option>
+                        <option value="leg:credit">"after the credit, before it is recorded"</option>
+                        <option value="step:credit">"after the credit step"</option>
+                        <option value="leg:refund">"after the refund, before it is recorded"</option>
+                        <option value="step:refund">"after the refund step"</option>
+                    </select>
+                </label>
+            </div>
+        </details>
     }
 }
 

@@ -41,14 +41,6 @@ pub fn AccountStatusBadge(#[prop(into)] status: Signal<AccountStatus>) -> impl I
     }
 }
 
-/// What a transfer's badge says, and its class (the words are the app's own
-/// [`transfer_status_label`], which stored summaries use too).
-#[must_use]
-pub fn transfer_badge(state: &TransferState) -> (&'static str, &'static str) {
-    let label = transfer_status_label(state);
-    (label, label_badge(label).0)
-}
-
 /// The class and icon of a transfer status word.
 fn label_badge(label: &str) -> (&'static str, &'static str) {
     match label {

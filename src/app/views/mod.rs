@@ -1,9 +1,20 @@
 //! View models: what a panel shows, computed from the read models as plain Rust, with
 //! native tests. Components render these and dispatch commands; they compute nothing.
 //!
+//! - [`audit_filter`]: which events of the log pass the audit trail's filters, and
+//!   its free-text search index.
+//! - [`event_details`]: the audit trail's selected event, its cause and effects.
+//! - [`list_window`]: a virtual list's rendered rows, keyboard moves and scrolling.
 //! - [`saga_money`]: the two accounts of a transfer beside its saga, and how each
 //!   step changed their balances.
 //! - [`saga_steps`]: the saga timeline's steps and where each stands.
+//! - [`time_travel`]: the bank as of event N of the log, and what event N changed.
 
+pub mod audit_filter;
+pub mod event_details;
+#[cfg(test)]
+pub(crate) mod fixture;
+pub mod list_window;
 pub mod saga_money;
 pub mod saga_steps;
+pub mod time_travel;

@@ -1,0 +1,280 @@
+//! The IndexedDB store's chunks: derived, append-only copies of the log in big
+//! records, so a cold start reads a few large strings rather than one object per
+//! event (the layout is in the parent module's `# Layout`).
+//!
+//! The events are the truth; chunks are a cache. `read_all` reads every chunk (one
+//! `getAll`; they are few), uses those that cover the positions wanted, and reads the
+//! event records of any gap between them and after the last one, all in one
+//! transaction, then checks the whole run with the same [`LogCheck`]. A chunk that does
+//! not read back as exactly its positions (a bad line, wrong or missing positions) is
+//! not an error and is not deleted: the event records of its range are read instead.
+//! After a `read_all(1)` that read [`CHUNK`] or more event records past the last chunk
+//! (a cold start), the full chunks of those records, read and checked, are written in
+//! one transaction of their own, best effort (`add`, so none is ever replaced). Appends,
+//! `read_stream` and [`IndexedDbStore::raw_records`] use the events only.
+
+use std::future::IntoFuture;
+use std::rc::Rc;
+
+use ::idb::{KeyRange, ObjectStore, Query, TransactionMode};
+use futures::future::LocalBoxFuture;
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::JsValue;
+
+use super::{at, decode, failed, IndexedDbStore, CHUNK, CHUNKS_STORE, EVENTS_STORE};
+use crate::store::any::{js_position, LogCheck};
+use crate::store::Recorded;
+use crate::store::StoreError;
+
+impl IndexedDbStore {
+    /// [`EventStore::read_all`]: from the chunks that cover the positions wanted and
+    /// the event records of the gaps, writing the chunks of a long tail read.
+    pub(super) async fn read_all_chunked(
+        &self,
+        from_position: u64,
+    ) -> Result<Vec<Rc<Recorded>>, StoreError> {
+        let from = from_position.max(1);
+        if !self.inner.raw.object_store_names().contains(CHUNKS_STORE) {
+            // A database this connection found without chunks: the events alone.
+            let (_tx, store) = self.begin(TransactionMode::ReadOnly)?;
+            let values = events_request(&store, from, None)?
+                .await
+                .map_err(read_failed)?;
+            let mut check = LogCheck::new(from_position);
+            return values
+                .iter()
+                .map(|value| {
+                    let (event, _) = decode(value)?;
+                    check.check(&event, || at(event.position))?;
+                    Ok(Rc::new(event))
+                })
+                .collect();
+        }
+        self.inner.upgrade.check()?;
+        let tx = self
+            .inner
+            .db
+            .transaction(&[EVENTS_STORE, CHUNKS_STORE], TransactionMode::ReadOnly)
+            .map_err(|e| failed("cannot start an IndexedDB transaction", &e))?;
+        let events = tx
+            .object_store(EVENTS_STORE)
+            .map_err(|e| failed("cannot open the events store", &e))?;
+        let chunks = tx
+            .object_store(CHUNKS_STORE)
+            .map_err(|e| failed("cannot open the chunks store", &e))?;
+        // Chunks are few: read them all. Any that cannot be read is left out, and its
+        // range comes from the events.
+        let stored = chunks
+            .get_all(None, None)
+            .map_err(|e| failed("cannot read the chunks", &e))?
+            .await
+            .unwrap_or_default();
+
+        // The plan, in position order: chunks where they cover the log from `from`,
+        // event records in the gaps and after the last chunk. Every event read is
+        // queued now, so IndexedDB reads them while the chunks are decoded.
+        let mut plan = Vec::new();
+        let mut next = from;
+        for value in &stored {
+            let Some(chunk) = ChunkMeta::read(value) else {
+                continue;
+            };
+            if chunk.last < next {
+                continue;
+            }
+            if chunk.first > next {
+                plan.push(Part::Events(events_request(
+                    &events,
+                    next,
+                    Some(chunk.first - 1),
+                )?));
+            }
+            plan.push(Part::Chunk(chunk, next));
+            next = chunk.last + 1;
+        }
+        let tail_from = next;
+        let tail = events_request(&events, tail_from, None)?;
+
+        let mut parts = Vec::with_capacity(plan.len());
+        for part in plan {
+            parts.push(match part {
+                Part::Chunk(chunk, skip_below) => match chunk.decode() {
+                    Some(mut decoded) => {
+                        decoded.retain(|e| e.position >= skip_below);
+                        Part::Decoded(decoded)
+                    }
+                    // Not readable as it is: the events of its range instead.
+                    None => Part::Events(events_request(&events, skip_below, Some(chunk.last))?),
+                },
+                other => other,
+            });
+        }
+
+        let mut check = LogCheck::new(from_position);
+        let mut out = Vec::new();
+        for part in parts {
+            match part {
+                Part::Decoded(decoded) => {
+                    for event in decoded {
+                        check.check(&event, || {
+                            format!("event at position {} (from a chunk)", event.position)
+                        })?;
+                        out.push(Rc::new(event));
+                    }
+                }
+                Part::Events(request) => {
+                    for value in request.await.map_err(read_failed)? {
+                        let (event, _) = decode(&value)?;
+                        check.check(&event, || at(event.position))?;
+                        out.push(Rc::new(event));
+                    }
+                }
+                Part::Chunk(..) => unreachable!("every chunk was decoded or replaced above"),
+            }
+        }
+        let values = tail.await.map_err(read_failed)?;
+        #[allow(clippy::cast_possible_truncation)]
+        let write = from == 1 && values.len() >= self.inner.chunk as usize;
+        let mut lines = Vec::new();
+        for value in &values {
+            let (event, line) = decode(value)?;
+            check.check(&event, || at(event.position))?;
+            if write {
+                lines.push(line);
+            }
+            out.push(Rc::new(event));
+        }
+        drop(tx);
+        if write {
+            self.write_chunks(tail_from, &lines);
+        }
+        Ok(out)
+    }
+}
+
+/// A chunk as stored: `{first, last, lines}`, keyed by `first`, where `lines` is the
+/// JSON lines of positions `first..=last` joined by `'\n'`.
+#[derive(Clone, Copy)]
+struct ChunkMeta<'a> {
+    first: u64,
+    last: u64,
+    value: &'a JsValue,
+}
+
+impl<'a> ChunkMeta<'a> {
+    /// Its range, if it has a sensible one.
+    fn read(value: &'a JsValue) -> Option<ChunkMeta<'a>> {
+        let field = |name: &str| Reflect::get(value, &name.into()).ok();
+        let first = js_position(&field("first")?)?;
+        let last = js_position(&field("last")?)?;
+        (last >= first).then_some(ChunkMeta { first, last, value })
+    }
+
+    /// Its events, if every line reads and they are exactly positions
+    /// `first..=last`, in order.
+    fn decode(&self) -> Option<Vec<Recorded>> {
+        let lines = Reflect::get(self.value, &"lines".into())
+            .ok()?
+            .as_string()?;
+        #[allow(clippy::cast_possible_truncation)]
+        let mut decoded = Vec::with_capacity((self.last - self.first + 1).min(CHUNK) as usize);
+        let mut expected = self.first;
+        for line in lines.split('\n') {
+            let event = Recorded::from_json_line(line).ok()?;
+            if event.position != expected || expected > self.last {
+                return None;
+            }
+            expected += 1;
+            decoded.push(event);
+        }
+        (expected == self.last + 1).then_some(decoded)
+    }
+}
+
+type EventsRequest = LocalBoxFuture<'static, Result<Vec<JsValue>, ::idb::Error>>;
+
+/// One part of a read of the log, in position order.
+enum Part<'a> {
+    /// A chunk to decode, and the first position wanted of it.
+    Chunk(ChunkMeta<'a>, u64),
+    /// A chunk's events, decoded.
+    Decoded(Vec<Recorded>),
+    /// A read of event records under way.
+    Events(EventsRequest),
+}
+
+/// Queues the read of the event records at positions `from..=to` (to the end if
+/// `to` is `None`).
+fn events_request(
+    store: &ObjectStore,
+    from: u64,
+    to: Option<u64>,
+) -> Result<EventsRequest, StoreError> {
+    #[allow(clippy::cast_precision_loss)]
+    let lower = JsValue::from_f64(from as f64);
+    let range = match to {
+        #[allow(clippy::cast_precision_loss)]
+        Some(to) => KeyRange::bound(
+            &lower,
+            &JsValue::from_f64(to as f64),
+            Some(false),
+            Some(false),
+        ),
+        None => KeyRange::lower_bound(&lower, Some(false)),
+    }
+    .map_err(|e| failed("bad range", &e))?;
+    let request = store
+        .get_all(Some(Query::KeyRange(range)), None)
+        .map_err(|e| failed("cannot read the log", &e))?
+        .into_future();
+    Ok(Box::pin(request))
+}
+
+fn read_failed(e: ::idb::Error) -> StoreError {
+    failed("cannot read the log", &e)
+}
+
+impl IndexedDbStore {
+    /// Stores the full chunks of `lines` (the JSON lines of positions `first..`, all
+    /// read back and checked, as the JS strings read), in one transaction of their
+    /// own. Best effort: the chunks are a cache, so a failure (a full disk, another
+    /// tab that wrote them first) only leaves them to a later read.
+    fn write_chunks(&self, first: u64, lines: &[JsValue]) {
+        let Ok(tx) = self
+            .inner
+            .db
+            .transaction(&[CHUNKS_STORE], TransactionMode::ReadWrite)
+        else {
+            return;
+        };
+        let Ok(store) = tx.object_store(CHUNKS_STORE) else {
+            return;
+        };
+        let chunk = self.inner.chunk;
+        #[allow(clippy::cast_possible_truncation)]
+        for (start, group) in (first..)
+            .step_by(chunk as usize)
+            .zip(lines.chunks_exact(chunk as usize))
+        {
+            let object = Object::new();
+            #[allow(clippy::cast_precision_loss)]
+            let fields = [
+                ("first", JsValue::from_f64(start as f64)),
+                ("last", JsValue::from_f64((start + chunk - 1) as f64)),
+                // Joined in JS: the lines never leave JS strings.
+                ("lines", group.iter().collect::<Array>().join("\n").into()),
+            ];
+            for (key, value) in fields {
+                let _ = Reflect::set(&object, &key.into(), &value);
+            }
+            // `add` never overwrites: a chunk already there stays, and this
+            // transaction aborts, which is fine.
+            if store.add(&object, None).is_err() {
+                let _ = tx.abort();
+                return;
+            }
+        }
+        // Not awaited: it commits on its own, and later transactions on the chunks
+        // store wait for it.
+    }
+}
