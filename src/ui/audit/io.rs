@@ -305,10 +305,9 @@ fn ConfirmImport(
     } else {
         "The current log lives in memory only and will be gone: export it first to keep it."
     };
-    // The question takes the focus once it is on the page (after this render).
     let replace = NodeRef::<html::Button>::new();
-    request_animation_frame(move || {
-        if let Some(button) = replace.get_untracked() {
+    Effect::new(move |_| {
+        if let Some(button) = replace.get() {
             let _ = button.focus();
         }
     });
