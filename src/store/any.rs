@@ -1,13 +1,12 @@
 //! The store the browser app holds, whichever adapter backs it ([`AnyStore`]), the
 //! cross-tab change notifier ([`ChangeNotifier`]), and what the browser adapters share:
-//! the raw dump of stored records ([`RawRecord`]) and the checks that a log read back
-//! has no gaps ([`LogCheck`], [`StreamCheck`]).
+//! the raw dump of stored records ([`RawRecord`]) and the JS value helpers. The checks
+//! that a log read back has no gaps are in [`super::checks`].
 //!
 //! Async trait methods are not object-safe, so the adapters are joined by an enum
 //! rather than a `Box<dyn EventStore>`.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
@@ -112,18 +111,6 @@ impl AnyStore {
         }
     }
 
-    /// Writes events recorded elsewhere (an imported log, checked by
-    /// [`crate::app::import::parse_log`]) onto the end of this log, keeping their
-    /// positions, versions and ids: IndexedDB in one transaction per call, the other
-    /// kinds one append per run of a stream. Fails if an event would land anywhere
-    /// but where it was recorded.
-    pub async fn restore(&self, events: &[Recorded]) -> Result<(), StoreError> {
-        if let AnyStore::IndexedDb(store) = self {
-            return store.restore(events).await;
-        }
-        super::restore::restore_by_append(self, events).await
-    }
-
     #[must_use]
     pub fn kind(&self) -> StoreKind {
         match self {
@@ -182,6 +169,16 @@ impl EventStore for AnyStore {
             AnyStore::Memory(s) => s.read_all(from_position).await,
             AnyStore::IndexedDb(s) => s.read_all(from_position).await,
             AnyStore::LocalStorage(s) => s.read_all(from_position).await,
+        }
+    }
+
+    /// IndexedDB in one transaction per call, the other kinds one append per run of a
+    /// stream.
+    async fn restore(&self, events: &[Recorded]) -> Result<(), StoreError> {
+        match self {
+            AnyStore::Memory(s) => s.restore(events).await,
+            AnyStore::IndexedDb(s) => s.restore(events).await,
+            AnyStore::LocalStorage(s) => s.restore(events).await,
         }
     }
 }
@@ -286,130 +283,4 @@ pub(crate) fn js_text(value: &JsValue) -> String {
     value
         .as_string()
         .unwrap_or_else(|| js_sys::JSON::stringify(value).map_or_else(|_| "?".into(), String::from))
-}
-
-/// Checks a run of the global log read back from storage: positions gap-free from
-/// where the read started, and each stream's versions gap-free (from 1 when the read
-/// started at the beginning of the log).
-pub(crate) struct LogCheck {
-    next_position: u64,
-    from_start: bool,
-    versions: HashMap<String, u64>,
-}
-
-impl LogCheck {
-    pub(crate) fn new(from_position: u64) -> LogCheck {
-        let from = from_position.max(1);
-        LogCheck {
-            next_position: from,
-            from_start: from == 1,
-            versions: HashMap::new(),
-        }
-    }
-
-    /// `at` names where the event is stored, for the message; it is only called when
-    /// there is something wrong to report.
-    pub(crate) fn check(
-        &mut self,
-        event: &Recorded,
-        at: impl FnOnce() -> String,
-    ) -> Result<(), StoreError> {
-        if event.position != self.next_position {
-            let at = at();
-            return Err(StoreError::Corrupt(
-                if event.position > self.next_position {
-                    format!(
-                        "position {} is missing: the log jumps from {} to {} ({at})",
-                        self.next_position,
-                        self.next_position - 1,
-                        event.position
-                    )
-                } else {
-                    format!(
-                        "{at}: position {} comes after position {}",
-                        event.position,
-                        self.next_position - 1
-                    )
-                },
-            ));
-        }
-        match self.versions.get_mut(&event.stream) {
-            Some(last) if event.version != *last + 1 => {
-                return Err(StoreError::Corrupt(format!(
-                    "{}: stream {} jumps from version {last} to {}",
-                    at(),
-                    event.stream,
-                    event.version
-                )));
-            }
-            Some(last) => *last = event.version,
-            None if self.from_start && event.version != 1 => {
-                return Err(StoreError::Corrupt(format!(
-                    "{}: stream {} starts at version {} instead of 1",
-                    at(),
-                    event.stream,
-                    event.version
-                )));
-            }
-            None => {
-                self.versions.insert(event.stream.clone(), event.version);
-            }
-        }
-        self.next_position += 1;
-        Ok(())
-    }
-}
-
-/// Checks one stream read back from storage: its own events only, versions gap-free
-/// from where the read started, positions increasing.
-pub(crate) struct StreamCheck<'a> {
-    stream: &'a str,
-    next_version: u64,
-    last_position: u64,
-}
-
-impl<'a> StreamCheck<'a> {
-    pub(crate) fn new(stream: &'a str, from_version: u64) -> StreamCheck<'a> {
-        StreamCheck {
-            stream,
-            next_version: from_version.max(1),
-            last_position: 0,
-        }
-    }
-
-    /// `at` names where the event is stored; called only for a message.
-    pub(crate) fn check(
-        &mut self,
-        event: &Recorded,
-        at: impl FnOnce() -> String,
-    ) -> Result<(), StoreError> {
-        if event.stream != self.stream {
-            let at = at();
-            return Err(StoreError::Corrupt(format!(
-                "{at}: an event of stream {} is filed under stream {}",
-                event.stream, self.stream
-            )));
-        }
-        if event.version != self.next_version {
-            let at = at();
-            return Err(StoreError::Corrupt(format!(
-                "stream {} is missing version {}: it jumps to version {} ({at})",
-                self.stream, self.next_version, event.version
-            )));
-        }
-        if event.position <= self.last_position {
-            let at = at();
-            return Err(StoreError::Corrupt(format!(
-                "{at}: stream {} has version {} at position {}, before version {} at position {}",
-                self.stream,
-                event.version,
-                event.position,
-                event.version - 1,
-                self.last_position
-            )));
-        }
-        self.next_version += 1;
-        self.last_position = event.position;
-        Ok(())
-    }
 }

@@ -56,9 +56,9 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DomException, IdbDatabase};
 
-use super::any::{js_position, js_text, RawRecord, StreamCheck};
+use super::any::{js_position, js_text, RawRecord};
+use super::checks::{check_continues, StreamCheck};
 use super::idb_skew::{open_failure, UpgradeWatch};
-use super::restore::check_continues;
 use super::skew::{connection_closed, unreadable_line, REFUSED};
 use super::{EventStore, NewEvent, Recorded, StoreError};
 
@@ -292,55 +292,6 @@ impl IndexedDbStore {
             .map_err(|e| failed("cannot read the last position", &e))?;
         position_at(cursor)
     }
-
-    /// Writes events recorded elsewhere (an imported log) exactly as they are:
-    /// positions, versions and ids kept, all in one transaction, so a long log takes
-    /// one write instead of one per stream run. `events` must continue the stored log
-    /// (the first one follows the last stored position) and be in order without gaps,
-    /// as [`crate::app::import::parse_log`] checks; a stream version stored twice fails
-    /// the whole call (the stream index is unique) and nothing is written.
-    pub async fn restore(&self, events: &[Recorded]) -> Result<(), StoreError> {
-        if events.is_empty() {
-            return Ok(());
-        }
-        let (tx, store) = self.begin(TransactionMode::ReadWrite)?;
-        let done = TxDone::watch(store.transaction().into());
-        let last = Self::last_position(&store).await?;
-        if let Err(e) = check_continues(events, last) {
-            let _ = tx.abort();
-            return Err(e);
-        }
-        // Each stream must go on from its stored version, without gaps.
-        let mut next_version: HashMap<&str, u64> = HashMap::new();
-        for r in events {
-            let expected = match next_version.get(r.stream.as_str()) {
-                Some(&v) => v,
-                None => Self::last_version(&store, &r.stream).await? + 1,
-            };
-            if r.version != expected {
-                let _ = tx.abort();
-                return Err(StoreError::Unavailable(format!(
-                    "event {} is version {} of {}, which needs version {expected} next",
-                    r.position, r.version, r.stream
-                )));
-            }
-            next_version.insert(&r.stream, expected + 1);
-        }
-        for recorded in events {
-            if let Err(e) = store.add(&record_value(recorded), None) {
-                let _ = store.transaction().abort();
-                return Err(failed("cannot store an event", &e));
-            }
-        }
-        drop(tx);
-        match done.wait().await {
-            Ok(()) => Ok(()),
-            Err(Some(e)) => Err(error_from_dom("the events were not stored", &e)),
-            Err(None) => Err(StoreError::Unavailable(
-                "the write was aborted and nothing was stored".into(),
-            )),
-        }
-    }
 }
 
 impl EventStore for IndexedDbStore {
@@ -438,6 +389,55 @@ impl EventStore for IndexedDbStore {
 
     async fn read_all(&self, from_position: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
         self.read_all_chunked(from_position).await
+    }
+
+    /// Writes events recorded elsewhere (an imported log) exactly as they are:
+    /// positions, versions and ids kept, all in one transaction, so a long log takes
+    /// one write instead of one per stream run. `events` must continue the stored log
+    /// (the first one follows the last stored position) and be in order without gaps,
+    /// as [`crate::app::import::parse_log`] checks; a stream version stored twice fails
+    /// the whole call (the stream index is unique) and nothing is written.
+    async fn restore(&self, events: &[Recorded]) -> Result<(), StoreError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let (tx, store) = self.begin(TransactionMode::ReadWrite)?;
+        let done = TxDone::watch(store.transaction().into());
+        let last = Self::last_position(&store).await?;
+        if let Err(e) = check_continues(events, last) {
+            let _ = tx.abort();
+            return Err(e);
+        }
+        // Each stream must go on from its stored version, without gaps.
+        let mut next_version: HashMap<&str, u64> = HashMap::new();
+        for r in events {
+            let expected = match next_version.get(r.stream.as_str()) {
+                Some(&v) => v,
+                None => Self::last_version(&store, &r.stream).await? + 1,
+            };
+            if r.version != expected {
+                let _ = tx.abort();
+                return Err(StoreError::Discontinuous(format!(
+                    "event {} is version {} of {}, which needs version {expected} next",
+                    r.position, r.version, r.stream
+                )));
+            }
+            next_version.insert(&r.stream, expected + 1);
+        }
+        for recorded in events {
+            if let Err(e) = store.add(&record_value(recorded), None) {
+                let _ = store.transaction().abort();
+                return Err(failed("cannot store an event", &e));
+            }
+        }
+        drop(tx);
+        match done.wait().await {
+            Ok(()) => Ok(()),
+            Err(Some(e)) => Err(error_from_dom("the events were not stored", &e)),
+            Err(None) => Err(StoreError::Unavailable(
+                "the write was aborted and nothing was stored".into(),
+            )),
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod any;
+pub(crate) mod checks;
 pub mod contract;
 pub mod envelope;
 #[cfg(target_arch = "wasm32")]
@@ -46,6 +47,10 @@ pub enum StoreError {
     /// The storage itself failed (blocked, closed, unavailable).
     #[error("storage failed: {0}")]
     Unavailable(String),
+    /// The events given do not continue the log (a gap, an overlap, a stream version
+    /// out of order): refused, and nothing was written.
+    #[error("the events do not continue the log: {0}")]
+    Discontinuous(String),
     /// The log was written by a newer build of sagabank (an event schema version or a
     /// database layout this build does not know): nothing was read into the app or
     /// written, and only a reload (which loads the newer build) can go on. The text
@@ -80,4 +85,17 @@ pub trait EventStore {
 
     /// Every event with global position >= `from_position` (1-based), in commit order.
     async fn read_all(&self, from_position: u64) -> Result<Vec<Rc<Recorded>>, StoreError>;
+
+    /// Writes events recorded elsewhere (an imported log, checked by
+    /// [`crate::app::import::parse_log`]) onto the end of this log, keeping their
+    /// positions, versions and ids. Fails, writing nothing, if they do not continue
+    /// the log ([`StoreError::Discontinuous`]) or an event would land anywhere but
+    /// where it was recorded. By default one append per run of a stream
+    /// ([`restore::restore_by_append`]); IndexedDB writes it in one transaction.
+    async fn restore(&self, events: &[Recorded]) -> Result<(), StoreError>
+    where
+        Self: Sized,
+    {
+        restore::restore_by_append(self, events).await
+    }
 }

@@ -1,31 +1,12 @@
 //! Writing an imported log (checked by [`crate::app::import::parse_log`]) onto the end
 //! of a store by plain appends, keeping every event's position, version and ids: how
 //! the memory and localStorage stores take an import (IndexedDB writes it in one
-//! transaction of its own, with the same [`check_continues`]). Native code, so the
+//! transaction of its own, with the same [`check_continues`]). It is
+//! [`EventStore::restore`]'s default. Native code, so the
 //! import's write path is tested natively too.
 
+use super::checks::check_continues;
 use super::{EventStore, NewEvent, Recorded, StoreError};
-
-/// Checks that `events` (an imported log's slice) can go onto the end of a log whose
-/// last position is `last`: the first follows it and the rest follow each other.
-pub(crate) fn check_continues(events: &[Recorded], last: u64) -> Result<(), StoreError> {
-    let Some(first) = events.first() else {
-        return Ok(());
-    };
-    // Checked sums: a slice from anywhere but the import check may hold any number.
-    let in_order = events
-        .windows(2)
-        .all(|w| w[0].position.checked_add(1) == Some(w[1].position));
-    if last.checked_add(1) == Some(first.position) && in_order {
-        Ok(())
-    } else {
-        Err(StoreError::Unavailable(format!(
-            "the events do not continue the log (it ends at position {last}; they start at \
-             position {})",
-            first.position
-        )))
-    }
-}
 
 /// Appends `events` (recorded elsewhere) to `store`, one append per run of a stream,
 /// and fails if an event would land anywhere but where it was recorded. Everything is
@@ -56,7 +37,7 @@ pub async fn restore_by_append<S: EventStore>(
             .zip(run)
             .find(|(s, r)| s.position != r.position);
         if let Some((s, r)) = moved {
-            return Err(StoreError::Unavailable(format!(
+            return Err(StoreError::Discontinuous(format!(
                 "event {} was stored at position {} (written meanwhile by another tab?)",
                 r.position, s.position
             )));

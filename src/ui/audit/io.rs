@@ -12,7 +12,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::app::import::parse_log;
 use crate::app::views::audit_filter::group_digits;
 use crate::store::any::{AnyStore, StoreKind};
-use crate::store::Recorded;
+use crate::store::{EventStore, Recorded};
 use crate::ui::route;
 use crate::ui::service::{use_bank, BankHandle};
 use crate::ui::widgets::{clear_error_on_input, on_escape, FormError};
