@@ -243,6 +243,9 @@ test('a fault applies to one transfer only and is named while folded away; a bad
     await fillTransfer(page, { id: 'rj', from: 'alice', to: 'bob', amount: '10' });
     await form.getByRole('button', { name: 'Start transfer' }).click();
     await waitTransferStatus(page, 'rj', 'compensated');
+    // The form lets go of the fault once the command has answered, a moment after the
+    // last event is shown: wait for it.
+    await page.waitForFunction(() => document.querySelector('[data-testid="faults-active"]')?.textContent.trim() === '');
     assert.equal((await page.getByTestId('faults-active').textContent()).trim(), '', 'the fault is off after its transfer');
 
     await fillTransfer(page, { id: 'ok', from: 'alice', to: 'bob', amount: '10' });
