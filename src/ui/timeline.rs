@@ -33,9 +33,11 @@ async fn sleep(ms: u32) {
 #[component]
 pub fn SagaTimeline() -> impl IntoView {
     let bank = use_bank();
+    // The selected transfer and the money beside it, from one read of the models.
     let transfer = move || {
         let id = bank.selected_transfer.get()?;
-        bank.read(|m| m.transfers.get(&id).cloned()).flatten()
+        bank.read(|m| Some((m.transfers.get(&id)?.clone(), SagaMoney::of(m, &id)?)))
+            .flatten()
     };
     let playing = RwSignal::new(false);
     let speed = RwSignal::new(800_u32);
@@ -143,7 +145,7 @@ pub fn SagaTimeline() -> impl IntoView {
     };
 
     move || {
-        let Some(t) = transfer() else {
+        let Some((t, money)) = transfer() else {
             return view! {
                 <p class="hint" data-testid="timeline-empty">
                     "Start a transfer, or pick one in the list, to watch its saga here step by step."
@@ -152,21 +154,7 @@ pub fn SagaTimeline() -> impl IntoView {
             .into_any();
         };
         let (main, compensation) = spans(&t);
-        let money = std::rc::Rc::new(
-            bank.read(|m| SagaMoney::of(m, &t.transfer_id))
-                .flatten()
-                .unwrap_or_else(|| SagaMoney {
-                    from: AccountNow {
-                        account_id: t.from_account_id.clone(),
-                        known: None,
-                    },
-                    to: AccountNow {
-                        account_id: t.to_account_id.clone(),
-                        known: None,
-                    },
-                    legs: Vec::new(),
-                }),
-        );
+        let money = std::rc::Rc::new(money);
         let positions: HashMap<String, u64> = t
             .timeline
             .iter()
