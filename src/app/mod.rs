@@ -14,6 +14,7 @@ pub mod import;
 pub mod locks;
 pub mod projections;
 pub mod scenario;
+pub mod scenario_catalog;
 mod skew;
 pub mod transfer_draft;
 pub mod views;

@@ -19,6 +19,7 @@ pub mod boot;
 pub mod crash;
 pub mod files;
 pub mod keyboard;
+pub mod lifecycle;
 pub mod locks;
 pub mod newer;
 pub mod preview;
@@ -38,7 +39,7 @@ use leptos::prelude::*;
 
 use crate::app::projections::Summary;
 use crate::store::any::StoreKind;
-use boot::BootFailure;
+use lifecycle::BootFailure;
 use service::{use_bank, BankHandle};
 
 /// Installs the panic hook and mounts [`App`] on `<body>`.
@@ -107,7 +108,7 @@ pub fn App() -> impl IntoView {
     let phase = RwSignal::new_local(stored.map_or(Phase::Loading, |s| Phase::Preview(Rc::new(s))));
     snapshot::save_when_hidden(handle);
     leptos::task::spawn_local(async move {
-        match boot::boot(handle).await {
+        match lifecycle::boot(handle).await {
             Ok(()) => {
                 phase.set(Phase::Ready);
                 route::reveal_hash_target(handle);
@@ -212,16 +213,10 @@ fn MovedNotice() -> impl IntoView {
     let bank = use_bank();
     let follow = move |_| {
         if let Some(db) = bank.moved_to.get_untracked() {
-            boot::set_active_db(&db);
-            boot::pin_db(&db);
-            route::reload();
+            lifecycle::follow(&db);
         }
     };
-    let stay = move |_| {
-        boot::pin_db(&bank.db_name.get_untracked());
-        bank.moved_to.set(None);
-        bank.announce("This tab stays on its bank.");
-    };
+    let stay = move |_| lifecycle::stay(bank);
     move || {
         bank.moved_to.get().map(|db| {
             view! {
@@ -248,30 +243,15 @@ fn MovedNotice() -> impl IntoView {
 /// and a fresh start that keeps the old database as a backup. Never deletes anything.
 #[component]
 fn DataError(failure: BootFailure) -> impl IntoView {
-    let download_store = failure.store.clone();
-    let db = failure.db_name.clone();
+    let held = failure.clone();
     let download = move |_| {
-        let store = download_store.clone();
-        let db = db.clone();
+        let failure = held.clone();
         leptos::task::spawn_local(async move {
-            let text = match &store {
-                Some(store) => match store.raw_records().await {
-                    Ok(records) => records
-                        .iter()
-                        .map(|r| format!("{}\t{}", r.key, r.value))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                    Err(e) => format!("could not read the raw records: {e}"),
-                },
-                None => "the database could not be opened, so nothing could be read".to_owned(),
-            };
-            files::download(&format!("{db}-raw.txt"), &text, "text/plain");
+            let text = failure.raw_records().await;
+            files::download(&format!("{}-raw.txt", failure.db_name), &text, "text/plain");
         });
     };
-    let start_fresh = move |_| {
-        boot::set_active_db(&boot::fresh_db_name());
-        route::reload();
-    };
+    let start_fresh = move |_| lifecycle::start_fresh_after_failure();
     view! {
         <main class="app data-error" data-testid="data-error">
             // The page's one main landmark; what went wrong is announced at once.

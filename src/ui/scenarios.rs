@@ -1,137 +1,18 @@
-//! One-click scenarios and the reset. Each scenario loads into a fresh store of the
-//! same kind, runs its setup commands (the same JSON files the scenario runner
-//! reads), and starts its teaching transfer step by step so it can be watched.
-//! Reset asks first and offers an export.
+//! The scenario bar: one-click scenarios (see [`crate::app::scenario_catalog`]), each
+//! loaded into a fresh database, and the reset. Both ask first when the bank has
+//! events, and offer an export.
 
 use leptos::prelude::*;
 
-use super::boot::{fresh_db_name, set_active_db};
-use super::route::{self, Target};
-use super::service::{browser_env, use_bank, BankHandle};
+use super::lifecycle;
+use super::service::{use_bank, BankHandle};
 use super::widgets::{focus_first, on_escape, FormError};
-use crate::app::{scenario, Bank, FaultPlan};
-use crate::domain::{BankCommand, RunMode, SagaStep};
-use crate::store::any::AnyStore;
-use crate::store::EventStore;
+use crate::app::scenario_catalog::{Scenario, SCENARIOS};
 
-/// A scenario the page can load.
-pub struct Scenario {
-    pub key: &'static str,
-    pub title: &'static str,
-    pub json: &'static str,
-    /// Start the file's last transfer step by step (with these faults) instead of
-    /// running it.
-    pub step_last_transfer: Option<FaultPlan>,
-}
-
-/// Every scenario, in the order the bar shows them.
-pub const SCENARIOS: [Scenario; 6] = [
-    Scenario {
-        key: "seed-demo",
-        title: "The seed demo",
-        json: include_str!("../../scenarios/seed-demo.json"),
-        step_last_transfer: None,
-    },
-    Scenario {
-        key: "happy-transfer",
-        title: "A happy transfer",
-        json: include_str!("../../scenarios/happy-transfer.json"),
-        step_last_transfer: Some(FaultPlan {
-            reject_credit: false,
-            transient: None,
-            crash: None,
-        }),
-    },
-    Scenario {
-        key: "insufficient-funds",
-        title: "Insufficient funds",
-        json: include_str!("../../scenarios/insufficient-funds.json"),
-        step_last_transfer: Some(FaultPlan {
-            reject_credit: false,
-            transient: None,
-            crash: None,
-        }),
-    },
-    Scenario {
-        key: "compensation",
-        title: "Compensation (closed destination)",
-        json: include_str!("../../scenarios/compensation.json"),
-        step_last_transfer: Some(FaultPlan {
-            reject_credit: false,
-            transient: None,
-            crash: None,
-        }),
-    },
-    Scenario {
-        key: "transient-failure",
-        title: "A transient failure with retries",
-        json: include_str!("../../scenarios/happy-transfer.json"),
-        step_last_transfer: Some(FaultPlan {
-            reject_credit: false,
-            transient: Some((SagaStep::Credit, 2)),
-            crash: None,
-        }),
-    },
-    Scenario {
-        key: "account-lifecycle",
-        title: "The account lifecycle",
-        json: include_str!("../../scenarios/account-lifecycle.json"),
-        step_last_transfer: None,
-    },
-];
-
-/// A bank on a new, empty database of the kind the page uses, and its name.
-async fn fresh_bank(handle: BankHandle) -> Result<(Bank<AnyStore>, String), String> {
-    let kind = handle.store_kind.get_untracked();
-    let name = fresh_db_name();
-    let store = AnyStore::open(kind, &name)
-        .await
-        .map_err(|e| e.to_string())?;
-    let bank = Bank::open(store, browser_env(&name))
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok((bank, name))
-}
-
-/// Shows `bank` from now on, and uses its database after a reload too.
-fn switch_to(handle: BankHandle, bank: Bank<AnyStore>, name: &str) {
-    if bank.store().kind().is_persistent() {
-        set_active_db(name);
-    }
-    handle.resumed.set(Vec::new());
-    handle.install(bank, name);
-    handle.selected_position.set(None);
-}
-
-/// Loads a scenario into a fresh store and shows it.
-pub async fn load(handle: BankHandle, scenario: &Scenario) -> Result<(), String> {
-    let (bank, name) = fresh_bank(handle).await?;
-    let mut commands = scenario::parse(scenario.json).map_err(|e| e.to_string())?;
-    let stepped = match &scenario.step_last_transfer {
-        Some(plan) => match commands.pop() {
-            Some(Ok(BankCommand::TransferMoney(t))) => Some((t, plan.clone())),
-            other => {
-                commands.extend(other);
-                None
-            }
-        },
-        None => None,
-    };
-    scenario::run(&bank, commands).await;
-    let mut selected = bank.read(|m| m.transfers.keys().next().cloned());
-    if let Some((transfer, plan)) = stepped {
-        selected = Some(transfer.transfer_id.clone());
-        bank.start_transfer_with(transfer, plan, RunMode::Step)
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    switch_to(handle, bank, &name);
-    if let Some(id) = selected {
-        handle.selected_transfer.set(Some(id.clone()));
-        route::go(&Target::Transfer(id));
-    }
-    handle.announce(format!("Scenario loaded: {}", scenario.title));
-    // Straight to what there is to watch: the saga's Next step, else its timeline.
+/// Loads a scenario into a fresh database, shows it, and moves the focus straight to
+/// what there is to watch: the saga's Next step, else its timeline.
+async fn load(handle: BankHandle, scenario: &Scenario) -> Result<(), String> {
+    lifecycle::load_scenario(handle, scenario).await?;
     focus_first(&[
         "[data-testid=next-step]:not([disabled])",
         "#timeline-title",
@@ -140,32 +21,9 @@ pub async fn load(handle: BankHandle, scenario: &Scenario) -> Result<(), String>
     Ok(())
 }
 
-/// Empties the bank: a fresh store, the old database deleted.
-async fn reset(handle: BankHandle) -> Result<(), String> {
-    let kind = handle.store_kind.get_untracked();
-    let old = handle.db_name.get_untracked();
-    let (bank, name) = fresh_bank(handle).await?;
-    switch_to(handle, bank, &name);
-    handle.selected_transfer.set(None);
-    if kind.is_persistent() && old != name {
-        AnyStore::delete(kind, &old)
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    handle.announce("The bank was reset: no events.");
-    Ok(())
-}
-
-/// Downloads the whole log as JSON lines.
-pub fn export(handle: BankHandle) {
-    let Some(bank) = handle.bank() else { return };
-    let name = handle.db_name.get_untracked();
-    leptos::task::spawn_local(async move {
-        if let Ok(events) = bank.store().read_all(1).await {
-            let text: String = events.iter().map(|e| e.to_json_line() + "\n").collect();
-            super::files::download(&format!("{name}.jsonl"), &text, "application/jsonl");
-        }
-    });
+/// Downloads the log (see [`lifecycle::export`]).
+fn export(handle: BankHandle) {
+    leptos::task::spawn_local(lifecycle::export(handle));
 }
 
 /// The scenario buttons and the reset, with its confirmation.
@@ -195,7 +53,7 @@ pub fn ScenarioBar() -> impl IntoView {
     let do_reset = move |_| {
         confirming.set(false);
         leptos::task::spawn_local(async move {
-            error.set(reset(bank).await.err());
+            error.set(lifecycle::reset(bank).await.err());
         });
     };
     let ask = move |i: usize| {

@@ -263,3 +263,47 @@ fn every_shipped_scenario_file_parses_and_runs() {
         assert_models_match_log(&bank);
     }
 }
+
+mod the_scenario_bar {
+    //! The page's one-click scenarios, prepared on a fresh bank as the page does.
+    use futures::executor::block_on;
+    use sagabank::app::scenario_catalog::{find, prepare, SCENARIOS};
+
+    use crate::support::*;
+
+    #[test]
+    fn every_scenario_prepares_on_a_fresh_bank_and_names_the_transfer_to_show() {
+        for scenario in &SCENARIOS {
+            let bank = new_bank();
+            let shown = block_on(prepare(&bank, scenario)).expect(scenario.key);
+            let transfers = bank.read(|m| m.transfers.len());
+            assert!(
+                transfers == 0 || shown.is_some(),
+                "{}: {transfers} transfers but none to show",
+                scenario.key
+            );
+            if let Some(id) = &shown {
+                assert!(
+                    bank.read(|m| m.transfers.contains_key(id)),
+                    "{}: {id} is not a transfer of the bank",
+                    scenario.key
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_teaching_transfer_waits_for_its_first_step() {
+        let scenario = find("compensation").expect("the compensation scenario");
+        let bank = new_bank();
+        let shown = block_on(prepare(&bank, scenario))
+            .expect("it prepares")
+            .expect("a transfer to show");
+        let status = bank.read(|m| m.transfers[&shown].state.label());
+        assert_eq!(status, "initiated", "nothing ran past the first event");
+        assert!(
+            find("no-such-scenario").is_none(),
+            "an unknown key finds nothing"
+        );
+    }
+}

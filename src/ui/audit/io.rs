@@ -7,19 +7,14 @@ use std::rc::Rc;
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 
 use crate::app::import::parse_log;
 use crate::app::views::audit_filter::group_digits;
-use crate::store::any::{AnyStore, StoreKind};
-use crate::store::{EventStore, Recorded};
-use crate::ui::route;
+use crate::store::Recorded;
 use crate::ui::service::{use_bank, BankHandle};
 use crate::ui::widgets::{clear_error_on_input, on_escape, FormError};
-use crate::ui::{boot, files};
-
-/// Events written per step of an import (one IndexedDB transaction each).
-const IMPORT_SLICE: usize = 2_000;
+use crate::ui::{files, lifecycle};
 
 /// Where an import stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +82,7 @@ impl Import {
             Err(reason) => return refuse(reason),
         };
         // Let "Checking…" paint before a long log is replayed.
-        yield_to_browser().await;
+        files::yield_to_browser().await;
         match parse_log(&text) {
             Ok(events) if events.is_empty() => {
                 refuse("the file holds no events: nothing to import".to_owned());
@@ -119,10 +114,8 @@ impl Import {
         phase.set(ImportPhase::Writing { done: 0, total });
         leptos::task::spawn_local(async move {
             let progress = move |done| phase.set(ImportPhase::Writing { done, total });
-            match replace_log(handle, kind, &old_db, events, progress).await {
+            match lifecycle::import(handle, events, progress).await {
                 Ok(new_db) => {
-                    handle.selected_position.set(None);
-                    route::replace_hash(None);
                     let message = if kind.is_persistent() {
                         format!(
                             "Imported {} events into the new database {new_db}; the previous one, {old_db}, is kept as a backup.",
@@ -140,34 +133,12 @@ impl Import {
     }
 }
 
-/// Downloads the installed log as JSONL, named after its database.
+/// Downloads the log, "Preparing…" showing meanwhile.
 fn export_log(handle: BankHandle, exporting: RwSignal<bool>) {
-    let Some(bank) = handle.bank() else {
-        return;
-    };
     exporting.set(true);
     leptos::task::spawn_local(async move {
-        // A long log takes a moment to serialise: let "Preparing…" paint first.
-        yield_to_browser().await;
-        let (text, count) = bank.read(|m| {
-            let mut text = String::new();
-            for r in &m.audit {
-                text.push_str(&r.to_json_line());
-                text.push('\n');
-            }
-            (text, m.audit.len())
-        });
-        let db = handle.db_name.get_untracked();
-        let name = if db.is_empty() {
-            "sagabank.jsonl".to_owned()
-        } else if db.starts_with("sagabank") {
-            format!("{db}.jsonl")
-        } else {
-            format!("sagabank-{db}.jsonl")
-        };
-        files::download(&name, &text, "application/x-ndjson");
+        lifecycle::export(handle).await;
         exporting.set(false);
-        handle.announce(format!("Exported {count} events as {name}"));
     });
 }
 
@@ -360,62 +331,4 @@ fn ConfirmImport(
             </div>
         </div>
     }
-}
-
-/// Writes `events` into a fresh store of the same kind, checks each lands where it
-/// was, then makes it the page's log. The old database is not touched. Returns the
-/// new database's name.
-async fn replace_log(
-    handle: BankHandle,
-    kind: StoreKind,
-    old_db: &str,
-    events: Rc<Vec<Recorded>>,
-    progress: impl Fn(usize),
-) -> Result<String, String> {
-    let name = boot::fresh_db_name();
-    let store = AnyStore::open(kind, &name)
-        .await
-        .map_err(|e| format!("a new database could not be opened: {e}. The log is unchanged."))?;
-    // In slices, to show progress; IndexedDB writes each slice in one transaction.
-    let mut done = 0;
-    for slice in events.chunks(IMPORT_SLICE) {
-        if let Err(e) = store.restore(slice).await {
-            let _ = AnyStore::delete(kind, &name).await;
-            let at = slice.first().map_or(0, |r| r.position);
-            return Err(format!(
-                "the events from position {at} could not be stored: {e}. Nothing was replaced: the log is unchanged."
-            ));
-        }
-        done += slice.len();
-        progress(done);
-    }
-    // A memory log is for this page only: the next load must not look for it.
-    let persistent = kind.is_persistent();
-    if persistent {
-        boot::set_active_db(&name);
-    }
-    if let Err(failure) = boot::open_bank(handle, store, &name).await {
-        if persistent {
-            boot::set_active_db(old_db);
-        }
-        return Err(format!(
-            "the imported log was written but could not be opened: {}",
-            failure.reason
-        ));
-    }
-    Ok(name)
-}
-
-/// Lets the browser paint before a long synchronous step.
-async fn yield_to_browser() {
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        let scheduled = web_sys::window().is_some_and(|w| {
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 16)
-                .is_ok()
-        });
-        if !scheduled {
-            let _ = resolve.call0(&JsValue::NULL);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

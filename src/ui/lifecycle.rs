@@ -1,0 +1,305 @@
+//! The bank's lifecycle in one place: start-up, a scenario in a fresh database, an
+//! import, a reset, going back to a stored database, following another tab, and the
+//! export. Every step that puts a bank on the page goes through [`adopt`], so each
+//! has the same side effects: a kept database becomes the page's choice (and its
+//! `?db=` link), the selection is cleared, the read-model snapshot is kept, unfinished
+//! transfers resume, and the page says what happened. Only this module and the
+//! composition root ([`super::service`]) name the store's concrete type.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use super::boot::{active_db, fresh_db_name, pin_db, requested_kind, set_active_db};
+use super::service::{browser_env, BankHandle, BrowserBank};
+use super::{files, route};
+use crate::app::scenario_catalog::{self, Scenario};
+use crate::app::Bank;
+use crate::domain::TransferId;
+use crate::store::any::{AnyStore, StoreKind};
+use crate::store::{EventStore, Recorded, StoreError};
+
+/// Events written per step of an import (one IndexedDB transaction each).
+const IMPORT_SLICE: usize = 2_000;
+
+/// Why the bank could not start on its stored data.
+#[derive(Clone)]
+pub struct BootFailure {
+    pub reason: String,
+    pub kind: StoreKind,
+    pub db_name: String,
+    /// The opened store, to download its raw records.
+    store: Option<AnyStore>,
+}
+
+impl BootFailure {
+    /// The stored records as they are (key, tab, value per line), for a download.
+    pub async fn raw_records(&self) -> String {
+        match &self.store {
+            Some(store) => match store.raw_records().await {
+                Ok(records) => records
+                    .iter()
+                    .map(|r| format!("{}\t{}", r.key, r.value))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                Err(e) => format!("could not read the raw records: {e}"),
+            },
+            None => "the database could not be opened, so nothing could be read".to_owned(),
+        }
+    }
+}
+
+/// Start-up: opens the page's database (memory, with a warning, when storage is not
+/// available) and adopts its bank.
+///
+/// # Errors
+/// The stored data cannot be read, or a newer build wrote it.
+pub async fn boot(handle: BankHandle) -> Result<(), BootFailure> {
+    let kind = requested_kind();
+    let db_name = active_db();
+    let store = match AnyStore::open(kind, &db_name).await {
+        Ok(store) => store,
+        Err(e @ StoreError::NewerVersion(_)) => {
+            handle.note_store_error(&e);
+            return Err(failure(e.to_string(), kind, &db_name, None));
+        }
+        Err(StoreError::Corrupt(reason)) => return Err(failure(reason, kind, &db_name, None)),
+        Err(e) => {
+            handle.storage_warning.set(Some(format!(
+                "{kind} is not available ({e}). The bank runs in memory: nothing will be kept after a reload."
+            )));
+            AnyStore::Memory(crate::store::MemoryStore::new())
+        }
+    };
+    let bank = open_bank(handle, store, &db_name).await?;
+    adopt(handle, bank, &db_name).await;
+    Ok(())
+}
+
+/// Goes back to a database kept in this browser (for example the learner's own bank
+/// after a lesson), of the kind the page uses.
+///
+/// # Errors
+/// It cannot be opened or read; the page keeps the bank it shows.
+pub async fn open_existing(handle: BankHandle, db_name: &str) -> Result<(), String> {
+    let kind = handle.store_kind.get_untracked();
+    let store = AnyStore::open(kind, db_name)
+        .await
+        .map_err(|e| e.to_string())?;
+    let bank = open_bank(handle, store, db_name)
+        .await
+        .map_err(|f| f.reason)?;
+    adopt(handle, bank, db_name).await;
+    handle.selected_transfer.set(None);
+    Ok(())
+}
+
+/// Loads `scenario` into a fresh database and shows it, its teaching transfer
+/// selected. Returns the database's name.
+///
+/// # Errors
+/// A new database cannot be opened, or the scenario cannot run.
+pub async fn load_scenario(handle: BankHandle, scenario: &Scenario) -> Result<String, String> {
+    let (bank, name) = fresh_bank(handle).await?;
+    let selected = scenario_catalog::prepare(&bank, scenario).await?;
+    adopt(handle, bank, &name).await;
+    show_transfer(handle, selected);
+    handle.announce(format!("Scenario loaded: {}", scenario.title));
+    Ok(name)
+}
+
+/// An empty bank in a fresh database, shown from now on. Returns its name. The
+/// database shown before is kept.
+///
+/// # Errors
+/// A new database cannot be opened.
+pub async fn start_empty(handle: BankHandle) -> Result<String, String> {
+    let (bank, name) = fresh_bank(handle).await?;
+    adopt(handle, bank, &name).await;
+    handle.selected_transfer.set(None);
+    Ok(name)
+}
+
+/// Empties the bank: a fresh database, the old one deleted.
+///
+/// # Errors
+/// A new database cannot be opened, or the old one cannot be deleted.
+pub async fn reset(handle: BankHandle) -> Result<(), String> {
+    let kind = handle.store_kind.get_untracked();
+    let old = handle.db_name.get_untracked();
+    let name = start_empty(handle).await?;
+    if kind.is_persistent() && old != name {
+        AnyStore::delete(kind, &old)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    handle.announce("The bank was reset: no events.");
+    Ok(())
+}
+
+/// Writes checked `events` (see [`crate::app::import`]) into a fresh database of the
+/// same kind, checking each lands where it was, then shows it. The old database is
+/// not touched. Calls `progress` with the count written so far. Returns the new
+/// database's name.
+///
+/// # Errors
+/// A reason that says the log shown is unchanged.
+pub async fn import(
+    handle: BankHandle,
+    events: Rc<Vec<Recorded>>,
+    progress: impl Fn(usize),
+) -> Result<String, String> {
+    let kind = handle.store_kind.get_untracked();
+    let name = fresh_db_name();
+    let store = AnyStore::open(kind, &name)
+        .await
+        .map_err(|e| format!("a new database could not be opened: {e}. The log is unchanged."))?;
+    // In slices, to show progress; IndexedDB writes each slice in one transaction.
+    let mut done = 0;
+    for slice in events.chunks(IMPORT_SLICE) {
+        if let Err(e) = store.restore(slice).await {
+            let _ = AnyStore::delete(kind, &name).await;
+            let at = slice.first().map_or(0, |r| r.position);
+            return Err(format!(
+                "the events from position {at} could not be stored: {e}. Nothing was replaced: the log is unchanged."
+            ));
+        }
+        done += slice.len();
+        progress(done);
+    }
+    let bank = open_bank(handle, store, &name).await.map_err(|failure| {
+        format!(
+            "the imported log was written but could not be opened: {}",
+            failure.reason
+        )
+    })?;
+    adopt(handle, bank, &name).await;
+    handle.selected_transfer.set(None);
+    route::replace_hash(None);
+    Ok(name)
+}
+
+/// Downloads the log shown as JSON lines, named after its database, and says so.
+/// Lets the page paint first: a long log takes a moment to serialise.
+pub async fn export(handle: BankHandle) {
+    let Some(bank) = handle.bank() else {
+        return;
+    };
+    files::yield_to_browser().await;
+    let (text, count) = bank.read(|m| {
+        let mut text = String::new();
+        for r in &m.audit {
+            text.push_str(&r.to_json_line());
+            text.push('\n');
+        }
+        (text, m.audit.len())
+    });
+    let db = handle.db_name.get_untracked();
+    let name = if db.is_empty() {
+        "sagabank.jsonl".to_owned()
+    } else if db.starts_with("sagabank") {
+        format!("{db}.jsonl")
+    } else {
+        format!("sagabank-{db}.jsonl")
+    };
+    files::download(&name, &text, "application/x-ndjson");
+    handle.announce(format!("Exported {count} events as {name}"));
+}
+
+/// Follows another tab to the database it moved to: this tab reloads on it.
+pub fn follow(db_name: &str) {
+    set_active_db(db_name);
+    pin_db(db_name);
+    route::reload();
+}
+
+/// Keeps this tab on the database it shows, whatever other tabs choose.
+pub fn stay(handle: BankHandle) {
+    pin_db(&handle.db_name.get_untracked());
+    handle.moved_to.set(None);
+    handle.announce("This tab stays on its bank.");
+}
+
+/// After a failed start: reloads on an empty database, the unreadable one kept as it
+/// is.
+pub fn start_fresh_after_failure() {
+    set_active_db(&fresh_db_name());
+    route::reload();
+}
+
+fn failure(reason: String, kind: StoreKind, db_name: &str, store: Option<AnyStore>) -> BootFailure {
+    BootFailure {
+        reason,
+        kind,
+        db_name: db_name.to_owned(),
+        store,
+    }
+}
+
+/// A bank on `store`, its read models rebuilt from the log.
+async fn open_bank(
+    handle: BankHandle,
+    store: AnyStore,
+    db_name: &str,
+) -> Result<BrowserBank, BootFailure> {
+    let kind = store.kind();
+    Bank::open(store.clone(), browser_env(db_name))
+        .await
+        .map_err(|e| {
+            handle.note_store_error(&e);
+            failure(e.to_string(), kind, db_name, Some(store))
+        })
+}
+
+/// A bank on a new, empty database of the kind the page uses, and its name.
+async fn fresh_bank(handle: BankHandle) -> Result<(BrowserBank, String), String> {
+    let kind = handle.store_kind.get_untracked();
+    let name = fresh_db_name();
+    let store = AnyStore::open(kind, &name)
+        .await
+        .map_err(|e| e.to_string())?;
+    let bank = open_bank(handle, store, &name)
+        .await
+        .map_err(|f| f.reason)?;
+    Ok((bank, name))
+}
+
+/// Shows `bank` from now on, with the same side effects for every step: a kept
+/// database becomes the page's choice, the selection is cleared, the snapshot is kept,
+/// and unfinished transfers resume (a transfer stepped by hand stays paused, unless its
+/// own simulated crash reloaded the page).
+async fn adopt(handle: BankHandle, bank: BrowserBank, db_name: &str) {
+    // At start-up the database is already the page's choice, and a tab pinned by its
+    // `?db=` must not change the choice of the others.
+    if bank.store().kind().is_persistent() && active_db() != db_name {
+        set_active_db(db_name);
+    }
+    handle.resumed.set(Vec::new());
+    handle.selected_position.set(None);
+    handle.install(bank, db_name);
+    super::snapshot::keep(handle);
+    let Some(bank) = handle.bank() else {
+        return;
+    };
+    let crashed: Vec<_> = super::crash::take_crashed_transfer().into_iter().collect();
+    match bank.resume_all(&crashed).await {
+        Ok(resumed) if !resumed.is_empty() => {
+            let names: Vec<String> = resumed.iter().map(ToString::to_string).collect();
+            handle.announce(format!("Resumed after reload: {}", names.join(", ")));
+            handle.resumed.set(resumed);
+        }
+        Ok(_) => {}
+        Err(e) => {
+            handle.note_bank_error(&e);
+            handle.announce(format!("Could not resume unfinished transfers: {e}"));
+        }
+    }
+}
+
+/// Selects `transfer` (or nothing) and links to it.
+fn show_transfer(handle: BankHandle, transfer: Option<TransferId>) {
+    handle.selected_transfer.set(transfer.clone());
+    if let Some(id) = transfer {
+        route::go(&route::Target::Transfer(id));
+    }
+}
