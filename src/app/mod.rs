@@ -17,6 +17,7 @@ pub mod scenario;
 pub mod scenario_catalog;
 mod skew;
 pub mod transfer_draft;
+pub mod transfer_status;
 pub mod views;
 
 pub use bank::{Bank, BankError, Executed, StepOutcome};
@@ -24,3 +25,4 @@ pub use env::Env;
 pub use faults::{CrashPoint, FaultPlan};
 pub use locks::{LocalLocks, LockGuard, Locks};
 pub use projections::ReadModels;
+pub use transfer_status::TransferStatus;

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use super::TransferStatus;
 use crate::domain::transfer::{self, TransferState};
 use crate::domain::{AccountId, AccountStatus, Event, Money, SagaStep, TransferId};
 use crate::store::Recorded;
@@ -383,19 +384,6 @@ pub fn sparkline_points(lines: &[StatementLine]) -> Vec<Money> {
     lines[from..].iter().map(|l| l.balance_after).collect()
 }
 
-/// What a transfer's status says in words: "completed", "compensated", "failed",
-/// "needs attention" or "in progress". The badges and the summary both use it.
-#[must_use]
-pub fn transfer_status_label(state: &TransferState) -> &'static str {
-    match state {
-        TransferState::Completed(_) => "completed",
-        TransferState::Failed { reversed: true, .. } => "compensated",
-        TransferState::Failed { .. } => "failed",
-        TransferState::CompensationFailed { .. } => "needs attention",
-        _ => "in progress",
-    }
-}
-
 /// The format of [`Summary`]; bumped when its fields change meaning, so an older
 /// stored summary is ignored rather than misread.
 pub const SUMMARY_FORMAT: u32 = 1;
@@ -443,7 +431,7 @@ pub struct AccountSummary {
     pub statement_len: u64,
 }
 
-/// One transfer of a [`Summary`]: its status as words, not the saga's state.
+/// One transfer of a [`Summary`]: its status, not the saga's state.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TransferSummary {
     #[serde(rename = "id")]
@@ -454,9 +442,9 @@ pub struct TransferSummary {
     pub to: AccountId,
     #[serde(rename = "amount")]
     pub amount: Money,
-    /// One of the words of [`transfer_status_label`].
+    /// Stored as its words (see [`TransferStatus::as_str`]).
     #[serde(rename = "status")]
-    pub status: String,
+    pub status: TransferStatus,
     /// Why it failed or needs attention, if it did.
     #[serde(rename = "reason")]
     pub reason: Option<String>,
@@ -490,7 +478,7 @@ impl ReadModels {
                 from: t.from_account_id.clone(),
                 to: t.to_account_id.clone(),
                 amount: t.amount,
-                status: transfer_status_label(&t.state).to_owned(),
+                status: TransferStatus::of(&t.state),
                 reason: t.reason().map(ToOwned::to_owned),
             })
             .collect();

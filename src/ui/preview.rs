@@ -7,7 +7,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use super::widgets::{
-    AccountStatusBadge, AccountsHead, Brand, Sparkline, StatusWordBadge, TransfersHead,
+    AccountStatusBadge, AccountsHead, Brand, Sparkline, StatusBadge, TransfersHead,
 };
 use crate::app::projections::Summary;
 
@@ -56,7 +56,7 @@ pub fn Preview(summary: Rc<Summary>) -> impl IntoView {
                     <td class="ids">{format!("{} → {}", t.from, t.to)}</td>
                     <td class="num">{t.amount.to_string()}</td>
                     <td>
-                        <StatusWordBadge label=t.status.clone()/>
+                        <StatusBadge status=t.status/>
                         {t.reason.clone().map(|r| view! { <span class="preview__reason">{r}</span> })}
                     </td>
                 </tr>

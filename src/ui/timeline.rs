@@ -14,9 +14,8 @@ use super::service::use_bank;
 use super::widgets::{focus_first, TransferBadge};
 use crate::app::projections::TimelineKind;
 use crate::app::views::saga_money::{AccountNow, SagaMoney};
-use crate::app::views::saga_steps::{spans, Span, SpanStatus};
+use crate::app::views::saga_steps::{describe_state, spans, Span, SpanStatus};
 use crate::app::{BankError, StepOutcome};
-use crate::domain::TransferState;
 
 /// Waits `ms` milliseconds.
 async fn sleep(ms: u32) {
@@ -68,14 +67,14 @@ pub fn SagaTimeline() -> impl IntoView {
             Ok(StepOutcome::Taken(state)) => {
                 bank.announce(format!(
                     "{id}: another tab ran this step first; now {}",
-                    describe(&state)
+                    describe_state(&state)
                 ));
                 error.set(None);
                 !state.is_terminal()
             }
             Ok(outcome) => {
                 let state = outcome.state();
-                bank.announce(format!("{id}: {}", describe(state)));
+                bank.announce(format!("{id}: {}", describe_state(state)));
                 error.set(None);
                 if state.is_terminal() && keyboard_on_controls() {
                     // Next step and Play are disabled now: keep the keyboard on the saga
@@ -206,25 +205,6 @@ pub fn SagaTimeline() -> impl IntoView {
             </article>
         }
         .into_any()
-    }
-}
-
-fn describe(state: &TransferState) -> String {
-    match state {
-        TransferState::Initiated(_) => "initiated, the debit is next".into(),
-        TransferState::Debited(d) => format!("{} debited, the credit is next", d.from_account_id),
-        TransferState::CreditRejected { details, .. } => {
-            format!("credit rejected, refunding {}", details.from_account_id)
-        }
-        TransferState::Completed(_) => "completed".into(),
-        TransferState::Failed { reversed: true, .. } => {
-            "compensated: the debit was reversed".into()
-        }
-        TransferState::Failed { reason, .. } => format!("failed: {reason}"),
-        TransferState::CompensationFailed { .. } => {
-            "needs attention: the refund was rejected".into()
-        }
-        TransferState::NotStarted => "not started".into(),
     }
 }
 

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use super::service::use_bank;
-use crate::app::projections::transfer_status_label;
 pub use crate::app::projections::{sparkline_points, SPARKLINE_POINTS};
+use crate::app::TransferStatus;
 use crate::domain::{AccountStatus, TransferState};
 
 /// Which storage the bank runs on, and its database; beside it, whether the browser
@@ -41,31 +41,38 @@ pub fn AccountStatusBadge(#[prop(into)] status: Signal<AccountStatus>) -> impl I
     }
 }
 
-/// The class and icon of a transfer status word.
-fn label_badge(label: &str) -> (&'static str, &'static str) {
-    match label {
-        "completed" => ("badge--ok", "✓ "),
-        "compensated" => ("badge--warn", "↺ "),
-        "failed" => ("badge--bad", "✗ "),
-        "needs attention" => ("badge--alert", "⚠ "),
-        _ => ("badge--info", "… "),
+/// The badge class and icon of a transfer status.
+fn status_badge(status: TransferStatus) -> (&'static str, &'static str) {
+    match status {
+        TransferStatus::Completed => ("badge--ok", "✓ "),
+        TransferStatus::Compensated => ("badge--warn", "↺ "),
+        TransferStatus::Failed => ("badge--bad", "✗ "),
+        TransferStatus::NeedsAttention => ("badge--alert", "⚠ "),
+        TransferStatus::InProgress => ("badge--info", "… "),
     }
 }
 
-/// A transfer's status as a badge with its name in words and an icon.
+/// A transfer's status as a badge, following its saga's state.
 #[component]
-pub fn TransferBadge(#[prop(into)] state: Signal<TransferState>) -> impl IntoView {
-    move || view! { <StatusWordBadge label=transfer_status_label(&state.get()).to_owned()/> }
+pub fn TransferBadge(
+    /// The saga's state, tracked.
+    #[prop(into)]
+    state: Signal<TransferState>,
+) -> impl IntoView {
+    move || view! { <StatusBadge status=TransferStatus::of(&state.get())/> }
 }
 
-/// A transfer status word (see [`transfer_status_label`]) as a badge with an icon.
+/// A transfer status as a badge with its name in words and an icon.
 #[component]
-pub fn StatusWordBadge(label: String) -> impl IntoView {
-    let (class, icon) = label_badge(&label);
+pub fn StatusBadge(
+    /// The status to show.
+    status: TransferStatus,
+) -> impl IntoView {
+    let (class, icon) = status_badge(status);
     view! {
         <span class=format!("badge {class}") data-testid="transfer-status">
             <span aria-hidden="true">{icon}</span>
-            {label}
+            {status.as_str()}
         </span>
     }
 }

@@ -2,9 +2,9 @@
 //! through JSON and says what the read models say.
 
 use pretty_assertions::assert_eq;
-use sagabank::app::projections::{
-    transfer_status_label, Summary, SPARKLINE_POINTS, SUMMARY_FORMAT, SUMMARY_TRANSFERS,
-};
+use sagabank::app::projections::{Summary, SPARKLINE_POINTS, SUMMARY_FORMAT, SUMMARY_TRANSFERS};
+
+use sagabank::app::TransferStatus;
 
 use crate::support::*;
 
@@ -92,7 +92,7 @@ fn a_summary_of_a_busy_bank_round_trips_through_json_and_matches_the_read_models
             assert_eq!(t.from, view.from_account_id);
             assert_eq!(t.to, view.to_account_id);
             assert_eq!(t.amount, view.amount);
-            assert_eq!(t.status, transfer_status_label(&view.state));
+            assert_eq!(t.status, TransferStatus::of(&view.state));
             assert_eq!(t.reason.as_deref(), view.reason());
         }
     });
@@ -108,15 +108,18 @@ fn a_summary_names_failed_and_compensated_transfers_as_the_badges_do() {
             .transfers
             .iter()
             .find(|t| t.id.as_str() == id)
-            .map(|t| (t.status.clone(), t.reason.is_some()))
+            .map(|t| (t.status, t.reason.is_some()))
     };
     assert_eq!(
         status("transfer-789"),
-        Some(("completed".to_owned(), false))
+        Some((TransferStatus::Completed, false))
     );
     assert_eq!(
         status("transfer-999").map(|s| s.0),
-        Some("failed".to_owned())
+        Some(TransferStatus::Failed)
     );
-    assert_eq!(status("t-closed"), Some(("compensated".to_owned(), true)));
+    assert_eq!(
+        status("t-closed"),
+        Some((TransferStatus::Compensated, true))
+    );
 }

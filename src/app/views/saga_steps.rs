@@ -4,6 +4,7 @@
 //! wrote. Pure: computed from the transfer's read model.
 
 use crate::app::projections::{TimelineEntry, TimelineKind, TransferView};
+use crate::app::TransferStatus;
 use crate::domain::{SagaStep, TransferState};
 
 /// Where a span stands.
@@ -247,6 +248,25 @@ pub fn spans(t: &TransferView) -> (Vec<Span>, Vec<Span>) {
     }
 }
 
+/// Where a saga stands, in one sentence for the timeline's header and announcements:
+/// its [`TransferStatus`] once it has ended, what comes next while it runs.
+#[must_use]
+pub fn describe_state(state: &TransferState) -> String {
+    let status = TransferStatus::of(state);
+    match state {
+        TransferState::NotStarted => "not started".into(),
+        TransferState::Initiated(_) => "initiated, the debit is next".into(),
+        TransferState::Debited(d) => format!("{} debited, the credit is next", d.from_account_id),
+        TransferState::CreditRejected { details, .. } => {
+            format!("credit rejected, refunding {}", details.from_account_id)
+        }
+        TransferState::Completed(_) => status.to_string(),
+        TransferState::Failed { reversed: true, .. } => format!("{status}: the debit was reversed"),
+        TransferState::Failed { reason, .. } => format!("{status}: {reason}"),
+        TransferState::CompensationFailed { .. } => format!("{status}: the refund was rejected"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,6 +286,30 @@ mod tests {
     /// Given Ann (100.00) and Ben (0.00, closed if `closed`), transfer `t` of 10.00
     /// started by hand and stepped `steps` times; the statuses of both lanes.
     fn statuses(closed: bool, steps: usize) -> (Lane, Lane) {
+        let (bank, t) = stepped(closed, steps);
+        let (main, compensation) = bank.read(|m| spans(&m.transfers[&t]));
+        let words =
+            |lane: Vec<Span>| -> Lane { lane.iter().map(|s| (s.key, s.status.label())).collect() };
+        (words(main), words(compensation))
+    }
+
+    /// How the timeline describes transfer `t` after `steps` steps (see [`stepped`]).
+    fn described(closed: bool, steps: usize) -> String {
+        let (bank, t) = stepped(closed, steps);
+        bank.read(|m| describe_state(&m.transfers[&t].state))
+    }
+
+    #[test]
+    fn each_phase_is_described_by_what_comes_next_and_each_end_by_its_status() {
+        assert_eq!(described(false, 0), "initiated, the debit is next");
+        assert_eq!(described(false, 1), "ann debited, the credit is next");
+        assert_eq!(described(false, 2), "completed");
+        assert_eq!(described(true, 2), "credit rejected, refunding ann");
+        assert_eq!(described(true, 4), "compensated: the debit was reversed");
+    }
+
+    /// The bank and transfer of [`statuses`].
+    fn stepped(closed: bool, steps: usize) -> (Bank<MemoryStore>, TransferId) {
         let bank = block_on(Bank::open(MemoryStore::new(), Env::fixed("s"))).unwrap();
         for (account, balance) in [("ann", "100.00"), ("ben", "0.00")] {
             block_on(bank.execute(BankCommand::OpenAccount(OpenAccount {
@@ -293,10 +337,7 @@ mod tests {
         for _ in 0..steps {
             block_on(bank.step(&t)).unwrap();
         }
-        let (main, compensation) = bank.read(|m| spans(&m.transfers[&t]));
-        let words =
-            |lane: Vec<Span>| -> Lane { lane.iter().map(|s| (s.key, s.status.label())).collect() };
-        (words(main), words(compensation))
+        (bank, t)
     }
 
     #[test]
