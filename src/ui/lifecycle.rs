@@ -2,8 +2,8 @@
 //! import, a reset, going back to a stored database, following another tab, and the
 //! export. Every step that puts a bank on the page goes through [`adopt`], so each
 //! has the same side effects: a kept database becomes the page's choice (and its
-//! `?db=` link), the selection is cleared, the read-model snapshot is kept, unfinished
-//! transfers resume, and the page says what happened. Only this module and the
+//! `?db=` link), the read-model snapshot is kept, unfinished transfers resume, and
+//! the page says what happened; every step after start-up clears the selection. Only this module and the
 //! composition root ([`super::service`]) name the store's concrete type.
 
 use std::rc::Rc;
@@ -90,7 +90,7 @@ pub async fn open_existing(handle: BankHandle, db_name: &str) -> Result<(), Stri
         .await
         .map_err(|f| f.reason)?;
     adopt(handle, bank, db_name).await;
-    handle.selected_transfer.set(None);
+    clear_selection(handle);
     Ok(())
 }
 
@@ -116,7 +116,7 @@ pub async fn load_scenario(handle: BankHandle, scenario: &Scenario) -> Result<St
 pub async fn start_empty(handle: BankHandle) -> Result<String, String> {
     let (bank, name) = fresh_bank(handle).await?;
     adopt(handle, bank, &name).await;
-    handle.selected_transfer.set(None);
+    clear_selection(handle);
     Ok(name)
 }
 
@@ -174,7 +174,7 @@ pub async fn import(
         )
     })?;
     adopt(handle, bank, &name).await;
-    handle.selected_transfer.set(None);
+    clear_selection(handle);
     route::replace_hash(None);
     Ok(name)
 }
@@ -265,7 +265,7 @@ async fn fresh_bank(handle: BankHandle) -> Result<(BrowserBank, String), String>
 }
 
 /// Shows `bank` from now on, with the same side effects for every step: a kept
-/// database becomes the page's choice, the selection is cleared, the snapshot is kept,
+/// database becomes the page's choice, the snapshot is kept,
 /// and unfinished transfers resume (a transfer stepped by hand stays paused, unless its
 /// own simulated crash reloaded the page).
 async fn adopt(handle: BankHandle, bank: BrowserBank, db_name: &str) {
@@ -275,7 +275,6 @@ async fn adopt(handle: BankHandle, bank: BrowserBank, db_name: &str) {
         set_active_db(db_name);
     }
     handle.resumed.set(Vec::new());
-    handle.selected_position.set(None);
     handle.install(bank, db_name);
     super::snapshot::keep(handle);
     let Some(bank) = handle.bank() else {
@@ -296,8 +295,16 @@ async fn adopt(handle: BankHandle, bank: BrowserBank, db_name: &str) {
     }
 }
 
+/// Selects nothing: what was selected belongs to the bank shown before. (At start-up
+/// the selection comes from the URL's deep link and is kept.)
+fn clear_selection(handle: BankHandle) {
+    handle.selected_position.set(None);
+    handle.selected_transfer.set(None);
+}
+
 /// Selects `transfer` (or nothing) and links to it.
 fn show_transfer(handle: BankHandle, transfer: Option<TransferId>) {
+    handle.selected_position.set(None);
     handle.selected_transfer.set(transfer.clone());
     if let Some(id) = transfer {
         route::go(&route::Target::Transfer(id));
