@@ -52,199 +52,253 @@ pub struct Span {
     pub entries: Vec<TimelineEntry>,
 }
 
-/// The happy path and the compensation path of a transfer, as spans.
+/// The happy path and the compensation path of a transfer, as spans. When the debit
+/// itself failed, "Failed" ends the happy path and the compensation was not taken;
+/// otherwise "Failed" ends the compensation path.
 #[must_use]
 pub fn spans(t: &TransferView) -> (Vec<Span>, Vec<Span>) {
-    let of = |pred: &dyn Fn(TimelineKind) -> bool| -> Vec<TimelineEntry> {
-        t.timeline
+    let facts = Facts::of(t);
+    let mut main = facts.main_lane();
+    let mut compensation = facts.compensation_lane();
+    let failed = facts.failed_span();
+    if facts.debit_failed {
+        main.pop();
+        main.push(failed);
+        for span in &mut compensation {
+            span.status = SpanStatus::NotTaken;
+        }
+    } else {
+        compensation.push(failed);
+    }
+    (main, compensation)
+}
+
+/// What the spans of a transfer depend on, read once from its read model.
+struct Facts<'a> {
+    t: &'a TransferView,
+    pending: Option<SagaStep>,
+    /// The debit was refused: nothing moved.
+    debit_failed: bool,
+    credit_rejected: bool,
+    refund_failed: bool,
+    /// The compensation path is taken, or may still be (until the credit is decided).
+    compensation_on: bool,
+}
+
+/// A span before its status is worked out.
+struct SpanSpec {
+    key: &'static str,
+    title: String,
+    explain: String,
+    entries: Vec<TimelineEntry>,
+    /// The step was refused.
+    rejected: bool,
+    /// The step is the saga's next.
+    next: bool,
+    /// The step lies on the path the saga takes (or may still take).
+    on_path: bool,
+}
+
+impl SpanSpec {
+    fn build(self) -> Span {
+        let done = self
+            .entries
+            .iter()
+            .any(|e| !matches!(e.kind, TimelineKind::Retried(_)));
+        let status = if self.rejected {
+            SpanStatus::Rejected
+        } else if done {
+            SpanStatus::Done
+        } else if self.next {
+            SpanStatus::Next
+        } else if self.on_path {
+            SpanStatus::ToCome
+        } else {
+            SpanStatus::NotTaken
+        };
+        Span {
+            key: self.key,
+            title: self.title,
+            explain: self.explain,
+            status,
+            entries: self.entries,
+        }
+    }
+}
+
+impl Facts<'_> {
+    fn of(t: &TransferView) -> Facts<'_> {
+        let credit_rejected = t
+            .timeline
+            .iter()
+            .any(|e| e.kind == TimelineKind::CreditRejected);
+        Facts {
+            t,
+            pending: t.state.pending_step(),
+            debit_failed: matches!(
+                t.state,
+                TransferState::Failed {
+                    reversed: false,
+                    ..
+                }
+            ),
+            credit_rejected,
+            refund_failed: matches!(t.state, TransferState::CompensationFailed { .. }),
+            compensation_on: credit_rejected
+                || matches!(
+                    t.state,
+                    TransferState::Initiated(_) | TransferState::Debited(_)
+                ),
+        }
+    }
+
+    /// The timeline entries of the kinds `pred` accepts.
+    fn entries(&self, pred: impl Fn(TimelineKind) -> bool) -> Vec<TimelineEntry> {
+        self.t
+            .timeline
             .iter()
             .filter(|e| pred(e.kind))
             .cloned()
             .collect()
-    };
-    let pending = t.state.pending_step();
-    let debit_failed = matches!(
-        t.state,
-        TransferState::Failed {
-            reversed: false,
-            ..
-        }
-    );
-    let credit_rejected = t
-        .timeline
-        .iter()
-        .any(|e| e.kind == TimelineKind::CreditRejected);
-    let refund_failed = matches!(t.state, TransferState::CompensationFailed { .. });
-    let status = |entries: &[TimelineEntry], rejected: bool, next: bool, on_path: bool| {
-        if rejected {
-            SpanStatus::Rejected
-        } else if entries
-            .iter()
-            .any(|e| !matches!(e.kind, TimelineKind::Retried(_)))
-        {
-            SpanStatus::Done
-        } else if next {
-            SpanStatus::Next
-        } else if on_path {
-            SpanStatus::ToCome
-        } else {
-            SpanStatus::NotTaken
-        }
-    };
-    let span = |key,
-                title: String,
-                explain: &str,
-                entries: Vec<TimelineEntry>,
-                rejected,
-                next,
-                on_path| Span {
-        key,
-        status: status(&entries, rejected, next, on_path),
-        title,
-        explain: explain.to_owned(),
-        entries,
-    };
-    let happy_on = !debit_failed && !credit_rejected;
-    let credit_explain = t
-        .timeline
-        .iter()
-        .find_map(|e| match &e.kind {
-            TimelineKind::CreditRejected => Some(format!(
-                "DepositMoney on the destination was refused ({}), so nothing was credited.",
-                e.summary
-                    .trim_start_matches(&format!("credit of {} rejected: ", t.to_account_id))
-            )),
-            _ => None,
-        })
-        .unwrap_or_else(|| "DepositMoney on the destination.".to_owned());
-    let main = vec![
-        span(
-            "initiated",
-            "Initiated".into(),
-            "TransferMoney was checked and TransferInitiated written to the transfer's own stream.",
-            of(&|k| k == TimelineKind::Initiated),
-            false,
-            false,
-            true,
-        ),
-        span(
-            "debit",
-            format!("Debit {}", t.from_account_id),
-            "WithdrawMoney on the source; the transfer records TransferDebited.",
-            of(&|k| {
-                matches!(
-                    k,
-                    TimelineKind::Leg(SagaStep::Debit)
-                        | TimelineKind::Debited
-                        | TimelineKind::Retried(SagaStep::Debit)
-                )
-            }),
-            debit_failed,
-            pending == Some(SagaStep::Debit),
-            true,
-        ),
-        span(
-            "credit",
-            format!("Credit {}", t.to_account_id),
-            &credit_explain,
-            of(&|k| {
-                matches!(
-                    k,
-                    TimelineKind::Leg(SagaStep::Credit) | TimelineKind::Retried(SagaStep::Credit)
-                )
-            }),
-            credit_rejected,
-            pending == Some(SagaStep::Credit),
-            !debit_failed,
-        ),
-        span(
-            "completed",
-            "Completed".into(),
-            "TransferCompleted: both legs done.",
-            of(&|k| k == TimelineKind::Completed),
-            false,
-            false,
-            happy_on,
-        ),
-    ];
-    // Until the credit is decided, the compensation path may still run.
-    let compensation_on = credit_rejected
-        || matches!(
-            t.state,
-            TransferState::Initiated(_) | TransferState::Debited(_)
-        );
-    let mut compensation = vec![
-        span(
-            "credit-rejected",
-            "Credit rejected".into(),
-            "The destination refused: TransferCreditRejected records why.",
-            of(&|k| k == TimelineKind::CreditRejected),
-            false,
-            false,
-            compensation_on,
-        ),
-        span(
-            "refund",
-            format!("Refund {}", t.from_account_id),
-            "Compensation: DepositMoney back to the source.",
-            of(&|k| {
-                matches!(
-                    k,
-                    TimelineKind::Leg(SagaStep::Refund) | TimelineKind::Retried(SagaStep::Refund)
-                )
-            }),
-            refund_failed,
-            pending == Some(SagaStep::Refund),
-            compensation_on,
-        ),
-    ];
-    if refund_failed {
-        compensation.push(span(
-            "needs-attention",
-            "Needs attention".into(),
-            "The refund itself was rejected: the source is still debited. A person must step in.",
-            of(&|k| k == TimelineKind::CompensationFailed),
-            true,
-            false,
-            true,
-        ));
-    } else {
-        compensation.push(span(
-            "reversed",
-            "Reversed".into(),
-            "TransferReversed: the debit is undone.",
-            of(&|k| k == TimelineKind::Reversed),
-            false,
-            false,
-            compensation_on,
-        ));
     }
-    let failed = span(
-        "failed",
-        "Failed".into(),
-        "TransferFailed, with the real reason.",
-        of(&|k| k == TimelineKind::Failed),
-        false,
-        false,
-        debit_failed || (compensation_on && !refund_failed),
-    );
-    if debit_failed {
-        let mut main = main;
-        main.pop();
-        main.push(failed);
-        (
-            main,
-            compensation
-                .into_iter()
-                .map(|mut s| {
-                    s.status = SpanStatus::NotTaken;
-                    s
-                })
-                .collect(),
-        )
-    } else {
-        compensation.push(failed);
-        (main, compensation)
+
+    /// The entries of one leg of the saga, its retries included.
+    fn leg(&self, step: SagaStep) -> Vec<TimelineEntry> {
+        self.entries(|k| k == TimelineKind::Leg(step) || k == TimelineKind::Retried(step))
+    }
+
+    /// What the credit did, with the destination's reason when it refused.
+    fn credit_explain(&self) -> String {
+        let t = self.t;
+        t.timeline
+            .iter()
+            .find(|e| e.kind == TimelineKind::CreditRejected)
+            .map_or_else(
+                || "DepositMoney on the destination.".to_owned(),
+                |e| {
+                    format!(
+                        "DepositMoney on the destination was refused ({}), so nothing was credited.",
+                        e.summary
+                            .trim_start_matches(&format!("credit of {} rejected: ", t.to_account_id))
+                    )
+                },
+            )
+    }
+
+    fn main_lane(&self) -> Vec<Span> {
+        let t = self.t;
+        let debit = self.entries(|k| {
+            matches!(
+                k,
+                TimelineKind::Leg(SagaStep::Debit)
+                    | TimelineKind::Debited
+                    | TimelineKind::Retried(SagaStep::Debit)
+            )
+        });
+        vec![
+            SpanSpec {
+                key: "initiated",
+                title: "Initiated".into(),
+                explain: "TransferMoney was checked and TransferInitiated written to the transfer's own stream.".into(),
+                entries: self.entries(|k| k == TimelineKind::Initiated),
+                rejected: false,
+                next: false,
+                on_path: true,
+            },
+            SpanSpec {
+                key: "debit",
+                title: format!("Debit {}", t.from_account_id),
+                explain: "WithdrawMoney on the source; the transfer records TransferDebited.".into(),
+                entries: debit,
+                rejected: self.debit_failed,
+                next: self.pending == Some(SagaStep::Debit),
+                on_path: true,
+            },
+            SpanSpec {
+                key: "credit",
+                title: format!("Credit {}", t.to_account_id),
+                explain: self.credit_explain(),
+                entries: self.leg(SagaStep::Credit),
+                rejected: self.credit_rejected,
+                next: self.pending == Some(SagaStep::Credit),
+                on_path: !self.debit_failed,
+            },
+            SpanSpec {
+                key: "completed",
+                title: "Completed".into(),
+                explain: "TransferCompleted: both legs done.".into(),
+                entries: self.entries(|k| k == TimelineKind::Completed),
+                rejected: false,
+                next: false,
+                on_path: !self.debit_failed && !self.credit_rejected,
+            },
+        ]
+        .into_iter()
+        .map(SpanSpec::build)
+        .collect()
+    }
+
+    /// The compensation path, without its final "Failed" (see [`Facts::failed_span`]).
+    fn compensation_lane(&self) -> Vec<Span> {
+        let on = self.compensation_on;
+        let end = if self.refund_failed {
+            SpanSpec {
+                key: "needs-attention",
+                title: "Needs attention".into(),
+                explain: "The refund itself was rejected: the source is still debited. A person must step in.".into(),
+                entries: self.entries(|k| k == TimelineKind::CompensationFailed),
+                rejected: true,
+                next: false,
+                on_path: true,
+            }
+        } else {
+            SpanSpec {
+                key: "reversed",
+                title: "Reversed".into(),
+                explain: "TransferReversed: the debit is undone.".into(),
+                entries: self.entries(|k| k == TimelineKind::Reversed),
+                rejected: false,
+                next: false,
+                on_path: on,
+            }
+        };
+        vec![
+            SpanSpec {
+                key: "credit-rejected",
+                title: "Credit rejected".into(),
+                explain: "The destination refused: TransferCreditRejected records why.".into(),
+                entries: self.entries(|k| k == TimelineKind::CreditRejected),
+                rejected: false,
+                next: false,
+                on_path: on,
+            },
+            SpanSpec {
+                key: "refund",
+                title: format!("Refund {}", self.t.from_account_id),
+                explain: "Compensation: DepositMoney back to the source.".into(),
+                entries: self.leg(SagaStep::Refund),
+                rejected: self.refund_failed,
+                next: self.pending == Some(SagaStep::Refund),
+                on_path: on,
+            },
+            end,
+        ]
+        .into_iter()
+        .map(SpanSpec::build)
+        .collect()
+    }
+
+    fn failed_span(&self) -> Span {
+        SpanSpec {
+            key: "failed",
+            title: "Failed".into(),
+            explain: "TransferFailed, with the real reason.".into(),
+            entries: self.entries(|k| k == TimelineKind::Failed),
+            rejected: false,
+            next: false,
+            on_path: self.debit_failed || (self.compensation_on && !self.refund_failed),
+        }
+        .build()
     }
 }
 
