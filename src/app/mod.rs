@@ -6,6 +6,7 @@
 //! Generic over [`crate::store::EventStore`]: the same code runs on the memory store
 //! in native tests and on IndexedDB in the browser. It knows nothing of the UI.
 
+pub mod account_draft;
 pub mod aggregate;
 pub mod bank;
 pub mod env;

@@ -1,19 +1,20 @@
 //! The accounts panel: open an account, the list with balances and their history,
 //! and for the selected account its actions and its statement.
 
+use leptos::html;
 use leptos::prelude::*;
 
 use super::route::{self, selected_account, Target};
 use super::service::use_bank;
 use super::widgets::{
-    clear_error_on_input, clear_if_unchanged, focus_first, sparkline_points, AccountStatusBadge,
+    clear_error_on_input, clear_if_unchanged, focus_node, sparkline_points, AccountStatusBadge,
     AccountsHead, FormError, ShowMore, Sparkline,
 };
-use crate::app::projections::StatementLine;
-use crate::domain::account::{
-    CloseAccount, DepositMoney, OpenAccount, ReactivateAccount, SuspendAccount, WithdrawMoney,
+use crate::app::account_draft::{
+    money_command, open_account, status_command, status_hint, MoneyMove, StatusChange,
 };
-use crate::domain::{AccountId, BankCommand, Money};
+use crate::app::projections::StatementLine;
+use crate::domain::{AccountId, AccountStatus, BankCommand, Money};
 
 /// Accounts: the open form, the list, the selected account.
 #[component]
@@ -28,15 +29,6 @@ pub fn AccountsPanel() -> impl IntoView {
     }
 }
 
-/// Reads an amount field, naming the field in the error.
-fn parse_amount(field: &str, text: &str) -> Result<Money, String> {
-    Money::parse(text).map_err(|e| format!("{field}: {e}"))
-}
-
-fn parse_account(field: &str, text: &str) -> Result<AccountId, String> {
-    AccountId::parse(text).map_err(|e| format!("{field}: {e}"))
-}
-
 /// The form that opens an account.
 #[component]
 fn OpenAccountForm() -> impl IntoView {
@@ -47,13 +39,11 @@ fn OpenAccountForm() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let command = parse_account("Account id", &id.get_untracked()).and_then(|account_id| {
-            Ok(OpenAccount {
-                account_id,
-                owner_name: owner.get_untracked(),
-                initial_balance: parse_amount("Initial balance", &initial.get_untracked())?,
-            })
-        });
+        let command = open_account(
+            &id.get_untracked(),
+            &owner.get_untracked(),
+            &initial.get_untracked(),
+        );
         let command = match command {
             Ok(c) => c,
             Err(e) => return error.set(Some(e)),
@@ -112,7 +102,7 @@ const PAGE: usize = 100;
 #[derive(Clone, PartialEq)]
 struct Header {
     owner_name: String,
-    status: crate::domain::AccountStatus,
+    status: AccountStatus,
     balance: Money,
     version: u64,
 }
@@ -121,7 +111,7 @@ struct Header {
 struct Row {
     account_id: AccountId,
     owner_name: String,
-    status: crate::domain::AccountStatus,
+    status: AccountStatus,
     balance: Money,
     history: Vec<Money>,
     events: usize,
@@ -217,8 +207,13 @@ fn AccountDetail() -> impl IntoView {
     }
 }
 
+/// The selected account: its header, the money form, the status actions and its
+/// statement.
 #[component]
-fn AccountCard(id: AccountId) -> impl IntoView {
+fn AccountCard(
+    /// The account shown.
+    id: AccountId,
+) -> impl IntoView {
     let bank = use_bank();
     let account = {
         let id = id.clone();
@@ -235,121 +230,8 @@ fn AccountCard(id: AccountId) -> impl IntoView {
             .flatten()
         })
     };
-    let amount = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let run = move |command: BankCommand, what: String| {
-        bank.dispatch(command, move |result| match result {
-            Ok(_) => {
-                error.set(None);
-                bank.announce(what);
-            }
-            Err(e) => error.set(Some(e.to_string())),
-        });
-    };
-    // One deposit or withdrawal at a time: a double click must not move money twice.
-    let sending = RwSignal::new(false);
-    let money_command = {
-        let id = id.clone();
-        move |deposit: bool| {
-            if sending.get_untracked() {
-                return;
-            }
-            let amount_value = match parse_amount("Amount", &amount.get_untracked()) {
-                Ok(a) => a,
-                Err(e) => return error.set(Some(e)),
-            };
-            let sent = (amount.get_untracked(), description.get_untracked());
-            let text = sent.1.clone();
-            let command = if deposit {
-                BankCommand::DepositMoney(DepositMoney {
-                    account_id: id.clone(),
-                    amount: amount_value,
-                    description: text,
-                    transfer_id: None,
-                })
-            } else {
-                BankCommand::WithdrawMoney(WithdrawMoney {
-                    account_id: id.clone(),
-                    amount: amount_value,
-                    description: text,
-                    transfer_id: None,
-                })
-            };
-            let verb = if deposit {
-                "deposited into"
-            } else {
-                "withdrawn from"
-            };
-            let what = format!("{amount_value} {verb} {id}");
-            // Cleared only once stored: a refused amount stays there to be fixed.
-            sending.set(true);
-            bank.dispatch(command, move |result| match result {
-                Ok(_) => {
-                    sending.set(false);
-                    error.set(None);
-                    clear_if_unchanged(amount, &sent.0, "");
-                    clear_if_unchanged(description, &sent.1, "");
-                    bank.announce(what);
-                }
-                Err(e) => {
-                    sending.set(false);
-                    error.set(Some(e.to_string()));
-                }
-            });
-        }
-    };
-    let deposit = {
-        let money_command = money_command.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            money_command(true);
-        }
-    };
-    let withdraw = move |_| money_command(false);
-    let suspend = {
-        let id = id.clone();
-        move |_| {
-            run(
-                BankCommand::SuspendAccount(SuspendAccount {
-                    account_id: id.clone(),
-                    reason: reason.get_untracked(),
-                }),
-                format!("{id} suspended"),
-            );
-        }
-    };
-    let reactivate = {
-        let id = id.clone();
-        move |_| {
-            run(
-                BankCommand::ReactivateAccount(ReactivateAccount {
-                    account_id: id.clone(),
-                }),
-                format!("{id} reactivated"),
-            );
-        }
-    };
-    // Closing cannot be undone: it asks once more.
-    let closing = RwSignal::new(false);
-    let close = {
-        let id = id.clone();
-        move |_| {
-            closing.set(false);
-            run(
-                BankCommand::CloseAccount(CloseAccount {
-                    account_id: id.clone(),
-                }),
-                format!("{id} closed"),
-            );
-        }
-    };
-    let status = Signal::derive(move || {
-        account
-            .get()
-            .map_or(crate::domain::AccountStatus::Closed, |a| a.status)
-    });
+    let status = Signal::derive(move || account.get().map_or(AccountStatus::Closed, |a| a.status));
     let owner = move || account.get().map(|a| a.owner_name).unwrap_or_default();
     let balance = move || {
         account
@@ -368,63 +250,131 @@ fn AccountCard(id: AccountId) -> impl IntoView {
             <p class="card__balance">"Balance " <strong data-testid="detail-balance">{balance}</strong>
                 <span class="muted">{move || format!(" · version {}", version())}</span>
             </p>
-            <form class="form form--inline" on:submit=deposit on:input=clear_error_on_input(error)
-                aria-label="Move money" data-testid="money-form">
-                <label>
-                    "Amount"
-                    <input name="amount" inputmode="decimal" placeholder="25.00" autocomplete="off"
-                        prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
-                </label>
-                <label>
-                    "Description"
-                    <input name="description" placeholder="Salary" autocomplete="off"
-                        prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))/>
-                </label>
-                <button class="button" type="submit" disabled=move || sending.get()>"Deposit"</button>
-                <button class="button button--secondary" type="button" on:click=withdraw disabled=move || sending.get()>"Withdraw"</button>
-            </form>
-            // What the rules allow in this status: every button stays, so the rules can
-            // be tried and their refusals read, but nobody has to guess.
-            <p class="hint" data-testid="status-hint">
-                {move || match status.get() {
-                    crate::domain::AccountStatus::Active => {
-                        "Active: it takes deposits and withdrawals; it can be suspended, or closed once at 0.00."
-                    }
-                    crate::domain::AccountStatus::Suspended => {
-                        "Suspended: deposits, withdrawals and closing are refused until it is reactivated."
-                    }
-                    crate::domain::AccountStatus::Closed => {
-                        "Closed for good: every command on it is refused."
-                    }
-                }}
-            </p>
-            <div class="form form--inline" role="group" aria-label="Account status" on:input=clear_error_on_input(error)>
-                <label>
-                    "Reason to suspend"
-                    <input name="reason" placeholder="Fraud check" autocomplete="off"
-                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
-                </label>
-                <button class="button button--secondary" type="button" on:click=suspend>"Suspend"</button>
-                <button class="button button--secondary" type="button" on:click=reactivate>"Reactivate"</button>
-                <button class="button button--danger" type="button" data-testid="close-account"
-                    on:click=move |_| {
-                        closing.set(true);
-                        focus_first(&["[data-testid=close-keep]"]);
-                    }
-                    hidden=move || closing.get()>"Close account"</button>
-            </div>
-            <div class="confirm" role="group" aria-label="Confirm closing" hidden=move || !closing.get() data-testid="close-confirm">
-                <p>{format!("Close {id} for good? A closed account takes no money and cannot be reopened.")}</p>
-                <button class="button button--danger" type="button" on:click=close>"Close for good"</button>
-                <button class="button button--secondary" type="button" data-testid="close-keep"
-                    on:click=move |_| {
-                        closing.set(false);
-                        focus_first(&["[data-testid=close-account]"]);
-                    }>"Keep it open"</button>
-            </div>
+            <MoneyForm id=id.clone() error=error/>
+            <p class="hint" data-testid="status-hint">{move || status_hint(status.get())}</p>
+            <StatusActions id=id.clone() error=error/>
             <FormError error=error test_id="account-error"/>
             <Statement id=id.clone()/>
         </article>
+    }
+}
+
+/// Deposit into or withdraw from one account. One at a time: a double click must not
+/// move money twice. A refused amount stays in the field to be fixed.
+#[component]
+fn MoneyForm(
+    /// The account the money moves on.
+    id: AccountId,
+    /// Where the card shows why a command was refused.
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let bank = use_bank();
+    let amount = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let sending = RwSignal::new(false);
+    let send = move |way: MoneyMove| {
+        if sending.get_untracked() {
+            return;
+        }
+        let sent = (amount.get_untracked(), description.get_untracked());
+        let (command, said) = match money_command(&id, way, &sent.0, &sent.1) {
+            Ok(c) => c,
+            Err(e) => return error.set(Some(e)),
+        };
+        sending.set(true);
+        bank.dispatch(command, move |result| {
+            sending.set(false);
+            match result {
+                // Cleared only once stored, and only if unchanged since.
+                Ok(_) => {
+                    error.set(None);
+                    clear_if_unchanged(amount, &sent.0, "");
+                    clear_if_unchanged(description, &sent.1, "");
+                    bank.announce(said);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    let send = StoredValue::new(send);
+    let deposit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send.with_value(|send| send(MoneyMove::Deposit));
+    };
+    let withdraw = move |_| send.with_value(|send| send(MoneyMove::Withdraw));
+    view! {
+        <form class="form form--inline" on:submit=deposit on:input=clear_error_on_input(error)
+            aria-label="Move money" data-testid="money-form">
+            <label>
+                "Amount"
+                <input name="amount" inputmode="decimal" placeholder="25.00" autocomplete="off"
+                    prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
+            </label>
+            <label>
+                "Description"
+                <input name="description" placeholder="Salary" autocomplete="off"
+                    prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))/>
+            </label>
+            <button class="button" type="submit" disabled=move || sending.get()>"Deposit"</button>
+            <button class="button button--secondary" type="button" on:click=withdraw disabled=move || sending.get()>"Withdraw"</button>
+        </form>
+    }
+}
+
+/// Suspend (with a reason), reactivate, and close: closing cannot be undone, so it
+/// asks once more, the focus moving to "Keep it open" and back.
+#[component]
+fn StatusActions(
+    /// The account whose status changes.
+    id: AccountId,
+    /// Where the card shows why a command was refused.
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let bank = use_bank();
+    let reason = RwSignal::new(String::new());
+    let closing = RwSignal::new(false);
+    let close_button = NodeRef::<html::Button>::new();
+    let keep_button = NodeRef::<html::Button>::new();
+    let question =
+        format!("Close {id} for good? A closed account takes no money and cannot be reopened.");
+    let change = move |change: StatusChange| {
+        closing.set(false);
+        let (command, said) = status_command(&id, change, &reason.get_untracked());
+        bank.dispatch(command, move |result| match result {
+            Ok(_) => {
+                error.set(None);
+                bank.announce(said);
+            }
+            Err(e) => error.set(Some(e.to_string())),
+        });
+    };
+    let change = StoredValue::new(change);
+    let run = move |c: StatusChange| change.with_value(|change| change(c));
+    view! {
+        <div class="form form--inline" role="group" aria-label="Account status" on:input=clear_error_on_input(error)>
+            <label>
+                "Reason to suspend"
+                <input name="reason" placeholder="Fraud check" autocomplete="off"
+                    prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+            </label>
+            <button class="button button--secondary" type="button" on:click=move |_| run(StatusChange::Suspend)>"Suspend"</button>
+            <button class="button button--secondary" type="button" on:click=move |_| run(StatusChange::Reactivate)>"Reactivate"</button>
+            <button class="button button--danger" type="button" data-testid="close-account" node_ref=close_button
+                on:click=move |_| {
+                    closing.set(true);
+                    focus_node(keep_button);
+                }
+                hidden=move || closing.get()>"Close account"</button>
+        </div>
+        <div class="confirm" role="group" aria-label="Confirm closing" hidden=move || !closing.get() data-testid="close-confirm">
+            <p>{question}</p>
+            <button class="button button--danger" type="button" on:click=move |_| run(StatusChange::Close)>"Close for good"</button>
+            <button class="button button--secondary" type="button" data-testid="close-keep" node_ref=keep_button
+                on:click=move |_| {
+                    closing.set(false);
+                    focus_node(close_button);
+                }>"Keep it open"</button>
+        </div>
     }
 }
 

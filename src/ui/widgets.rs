@@ -1,7 +1,10 @@
 //! Small shared pieces: badges that say their meaning in words (colour is never the
 //! only signal), the balance sparkline, the inline form error.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::service::use_bank;
 pub use crate::app::projections::{sparkline_points, SPARKLINE_POINTS};
@@ -223,19 +226,52 @@ pub fn TransfersHead() -> impl IntoView {
     }
 }
 
-/// Moves keyboard focus to the first of `selectors` present on the page; focusing
-/// scrolls it into view. What was just asked for may render a little later, so this
-/// looks again on each of the next frames (about a third of a second on a quiet
-/// machine) for the first choice before settling for a later one. If the user puts
-/// the focus somewhere meanwhile, it stays there: this never takes it back.
+/// Moves keyboard focus to the first of `selectors` present on the page (element ids
+/// of other panels; within a component, use [`focus_node`]). See [`focus_node`] for
+/// the waiting; the later selectors are taken only once the first has not shown up.
 pub fn focus_first(selectors: &[&str]) {
     let owned: Vec<String> = selectors.iter().map(|s| (*s).to_owned()).collect();
+    focus_when(move |settle| {
+        let document = document();
+        let candidates = if settle {
+            &owned[..]
+        } else {
+            &owned[..owned.len().min(1)]
+        };
+        candidates.iter().find_map(|selector| {
+            document
+                .query_selector(selector)
+                .ok()
+                .flatten()
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        })
+    });
+}
+
+/// Moves keyboard focus to `node`; focusing scrolls it into view. What was just asked
+/// for may render (or be unhidden) a little later, so this tries again on each of the
+/// next frames (about a third of a second on a quiet machine). If the user puts the
+/// focus somewhere meanwhile, it stays there: this never takes it back.
+pub fn focus_node<E>(node: NodeRef<E>)
+where
+    E: leptos::html::ElementType,
+    E::Output: JsCast + Clone + 'static,
+{
+    focus_when(move |_| {
+        node.get_untracked()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    });
+}
+
+/// Focuses what `find` returns (given whether this is the last try), trying on each
+/// of the next frames until the focus lands there.
+fn focus_when(find: impl Fn(bool) -> Option<web_sys::HtmlElement> + 'static) {
     let focused_at_call = document().active_element();
-    focus_attempt(std::rc::Rc::new(owned), focused_at_call, 20);
+    focus_attempt(Rc::new(find), focused_at_call, 20);
 }
 
 fn focus_attempt(
-    selectors: std::rc::Rc<Vec<String>>,
+    find: Rc<dyn Fn(bool) -> Option<web_sys::HtmlElement>>,
     focused_at_call: Option<web_sys::Element>,
     frames_left: u32,
 ) {
@@ -248,24 +284,13 @@ fn focus_attempt(
         if now.is_some() && now != body && now != focused_at_call {
             return;
         }
-        let find = |selector: &String| {
-            document
-                .query_selector(selector)
-                .ok()
-                .flatten()
-                .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
-        };
-        let candidates = if frames_left == 0 {
-            &selectors[..]
-        } else {
-            &selectors[..selectors.len().min(1)]
-        };
-        match candidates.iter().find_map(find) {
-            Some(element) => {
-                let _ = element.focus();
-            }
-            None if frames_left > 0 => focus_attempt(selectors, focused_at_call, frames_left - 1),
-            None => {}
+        let landed = find(frames_left == 0).is_some_and(|element| {
+            let _ = element.focus();
+            // A hidden element takes no focus: it may be shown on a later frame.
+            document.active_element().as_ref() == Some(element.as_ref())
+        });
+        if !landed && frames_left > 0 {
+            focus_attempt(find, focused_at_call, frames_left - 1);
         }
     });
 }
