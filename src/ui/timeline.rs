@@ -5,17 +5,20 @@
 //! one step, play at a chosen speed, or pause.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
+use leptos::html;
 use leptos::prelude::*;
 
 use super::crash::crash_and_reload;
 use super::route::{self, Target};
-use super::service::use_bank;
-use super::widgets::{focus_first, TransferBadge};
-use crate::app::projections::TimelineKind;
+use super::service::{use_bank, BankHandle, BrowserBank};
+use super::widgets::{focus_node, TransferBadge};
+use crate::app::projections::{TimelineKind, TransferView};
 use crate::app::views::saga_money::{AccountNow, SagaMoney};
 use crate::app::views::saga_steps::{describe_state, spans, Span, SpanStatus};
 use crate::app::{BankError, StepOutcome};
+use crate::domain::TransferId;
 
 /// Waits `ms` milliseconds.
 async fn sleep(ms: u32) {
@@ -28,183 +31,236 @@ async fn sleep(ms: u32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// The selected transfer's saga, with its step controls.
+/// The saga of the selected transfer (the handle's `selected_transfer`), or a hint
+/// when none is selected.
 #[component]
 pub fn SagaTimeline() -> impl IntoView {
     let bank = use_bank();
+    let stepper = Stepper::new(bank);
     // The selected transfer and the money beside it, from one read of the models.
     let transfer = move || {
         let id = bank.selected_transfer.get()?;
         bank.read(|m| Some((m.transfers.get(&id)?.clone(), SagaMoney::of(m, &id)?)))
             .flatten()
     };
-    let playing = RwSignal::new(false);
-    let speed = RwSignal::new(800_u32);
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    // Each Play starts a new run; a run stops as soon as it is no longer the latest,
-    // so Pause then Play never leaves two runs stepping.
-    let run = StoredValue::new(0_u64);
-
-    // A new bank (a scenario, an import, a reset) stops Play: it belongs to the
-    // transfer of the bank it was pressed on.
-    Effect::new(move |first: Option<()>| {
-        bank.db_name.track();
-        if first.is_some() {
-            run.update_value(|r| *r += 1);
-            playing.set(false);
+    move || match transfer() {
+        Some((transfer, money)) => view! { <SagaView transfer money stepper/> }.into_any(),
+        None => view! {
+            <p class="hint" data-testid="timeline-empty">
+                "Start a transfer, or pick one in the list, to watch its saga here step by step."
+            </p>
         }
-    });
+        .into_any(),
+    }
+}
 
-    // One step of `id` on `b`, from the version this page shows; returns whether there
-    // is more to do. Another tab may have taken that step meanwhile: then nothing
-    // runs, and the timeline shows where the transfer stands now.
-    let step_once = move |b: std::rc::Rc<super::service::BrowserBank>,
-                          id: crate::domain::TransferId| async move {
+/// The step controls' state, and what they do: one step, play and pause, the delay.
+#[derive(Clone, Copy)]
+struct Stepper {
+    bank: BankHandle,
+    playing: RwSignal<bool>,
+    /// The delay between two steps of Play, in milliseconds.
+    speed: RwSignal<u32>,
+    error: RwSignal<Option<String>>,
+    /// A step is running.
+    busy: RwSignal<bool>,
+    /// Each Play starts a new run; a run stops as soon as it is no longer the latest,
+    /// so Pause then Play never leaves two runs stepping.
+    run: StoredValue<u64>,
+    /// The saga's heading, where the keyboard goes when the saga ends.
+    title: NodeRef<html::H3>,
+}
+
+impl Stepper {
+    fn new(bank: BankHandle) -> Stepper {
+        let stepper = Stepper {
+            bank,
+            playing: RwSignal::new(false),
+            speed: RwSignal::new(800),
+            error: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            run: StoredValue::new(0),
+            title: NodeRef::new(),
+        };
+        // A new bank (a scenario, an import, a reset) stops Play: it belongs to the
+        // transfer of the bank it was pressed on.
+        Effect::new(move |first: Option<()>| {
+            bank.db_name.track();
+            if first.is_some() {
+                stepper.run.update_value(|r| *r += 1);
+                stepper.playing.set(false);
+            }
+        });
+        stepper
+    }
+
+    /// One step of `id` on `b`, from the version this page shows; returns whether
+    /// there is more to do. Another tab may have taken that step meanwhile: then
+    /// nothing runs, and the timeline shows where the transfer stands now.
+    async fn step_once(self, b: Rc<BrowserBank>, id: TransferId) -> bool {
+        let bank = self.bank;
         let seen = b.transfer_version(&id);
-        match b.step_from(&id, seen).await {
-            Ok(StepOutcome::Finished(_)) => false,
+        let state = match b.step_from(&id, seen).await {
+            Ok(StepOutcome::Finished(_)) => return false,
             Ok(StepOutcome::Taken(state)) => {
                 bank.announce(format!(
                     "{id}: another tab ran this step first; now {}",
                     describe_state(&state)
                 ));
-                error.set(None);
-                !state.is_terminal()
+                state
             }
             Ok(outcome) => {
-                let state = outcome.state();
-                bank.announce(format!("{id}: {}", describe_state(state)));
-                error.set(None);
+                let state = outcome.state().clone();
+                bank.announce(format!("{id}: {}", describe_state(&state)));
                 if state.is_terminal() && keyboard_on_controls() {
                     // Next step and Play are disabled now: keep the keyboard on the saga
                     // (but never take it from wherever else the user went meanwhile).
-                    focus_first(&["#timeline-title"]);
+                    focus_node(self.title);
                 }
-                !state.is_terminal()
+                state
             }
             Err(BankError::Crashed(where_)) => {
                 crash_and_reload(bank, &id, &where_);
-                false
+                return false;
             }
             Err(e) => {
                 bank.note_bank_error(&e);
-                error.set(Some(e.to_string()));
-                false
+                self.error.set(Some(e.to_string()));
+                return false;
             }
-        }
-    };
-    let next = move |_| {
-        if busy.get_untracked() {
+        };
+        self.error.set(None);
+        !state.is_terminal()
+    }
+
+    /// Next step: one step of the selected transfer, unless one is running.
+    fn next(self) {
+        if self.busy.get_untracked() {
             return;
         }
-        let (Some(id), Some(b)) = (bank.selected_transfer.get_untracked(), bank.bank()) else {
+        let (Some(id), Some(b)) = (
+            self.bank.selected_transfer.get_untracked(),
+            self.bank.bank(),
+        ) else {
             return;
         };
-        busy.set(true);
+        self.busy.set(true);
         leptos::task::spawn_local(async move {
-            step_once(b, id).await;
-            busy.set(false);
+            self.step_once(b, id).await;
+            self.busy.set(false);
         });
-    };
-    let play = move |_| {
-        run.update_value(|r| *r += 1);
-        if playing.get_untracked() {
-            playing.set(false);
+    }
+
+    /// Play, or Pause while playing. The transfer shown when Play was pressed is the
+    /// one played; it stops when paused, played again, or the page's bank is replaced.
+    fn play(self) {
+        self.run.update_value(|r| *r += 1);
+        if self.playing.get_untracked() {
+            self.playing.set(false);
             return;
         }
-        // The transfer shown when Play was pressed is the one played.
-        let (Some(id), Some(b)) = (bank.selected_transfer.get_untracked(), bank.bank()) else {
+        let (Some(id), Some(b)) = (
+            self.bank.selected_transfer.get_untracked(),
+            self.bank.bank(),
+        ) else {
             return;
         };
-        let mine = run.get_value();
-        playing.set(true);
+        let mine = self.run.get_value();
+        self.playing.set(true);
         leptos::task::spawn_local(async move {
-            // Stops when paused, played again, or the page's bank is replaced.
             let current = {
-                let b = std::rc::Rc::clone(&b);
+                let b = Rc::clone(&b);
                 move || {
-                    run.get_value() == mine
-                        && bank.bank().is_some_and(|now| std::rc::Rc::ptr_eq(&now, &b))
+                    self.run.get_value() == mine
+                        && self.bank.bank().is_some_and(|now| Rc::ptr_eq(&now, &b))
                 }
             };
             while current() {
-                busy.set(true);
-                let more = step_once(std::rc::Rc::clone(&b), id.clone()).await;
-                busy.set(false);
+                self.busy.set(true);
+                let more = self.step_once(Rc::clone(&b), id.clone()).await;
+                self.busy.set(false);
                 if !more {
                     break;
                 }
-                sleep(speed.get_untracked()).await;
+                sleep(self.speed.get_untracked()).await;
             }
             if current() {
-                playing.set(false);
+                self.playing.set(false);
             }
         });
-    };
+    }
+}
 
-    move || {
-        let Some((t, money)) = transfer() else {
-            return view! {
-                <p class="hint" data-testid="timeline-empty">
-                    "Start a transfer, or pick one in the list, to watch its saga here step by step."
+/// One transfer's saga: its heading and status, the step controls, the money beside
+/// it, and both lanes of steps.
+#[component]
+fn SagaView(
+    /// The transfer shown.
+    transfer: TransferView,
+    /// Its two accounts as they stand now.
+    money: SagaMoney,
+    /// The step controls.
+    stepper: Stepper,
+) -> impl IntoView {
+    let t = transfer;
+    let Stepper {
+        playing,
+        speed,
+        error,
+        busy,
+        ..
+    } = stepper;
+    let (main, compensation) = spans(&t);
+    let money = Rc::new(money);
+    let positions: HashMap<String, u64> = t
+        .timeline
+        .iter()
+        .map(|e| (e.event_id.clone(), e.position))
+        .collect();
+    let terminal = t.state.is_terminal();
+    let paused = !terminal
+        && t.state
+            .details()
+            .is_some_and(|d| d.run_mode == crate::domain::RunMode::Step);
+    let state = t.state.clone();
+    let reason = t.reason().map(str::to_owned);
+    view! {
+        <article class="saga-timeline" aria-labelledby="timeline-title" aria-busy=move || busy.get().to_string() data-testid="saga-timeline">
+            <h3 id="timeline-title" tabindex="-1" node_ref=stepper.title>
+                "Saga of " {t.transfer_id.to_string()} " "
+                <TransferBadge state=Signal::derive(move || state.clone())/>
+            </h3>
+            <p class="muted">
+                {format!("{} from {} to {}", t.amount, t.from_account_id, t.to_account_id)}
+                {(!t.description.is_empty()).then(|| format!(" · {}", t.description))}
+            </p>
+            {reason.map(|r| view! { <p class="saga-timeline__reason" data-testid="timeline-reason">{r}</p> })}
+            {paused.then(|| view! {
+                <p class="hint" data-testid="timeline-paused">
+                    "Stepped by hand: it waits for Next step or Play, in this tab, in any other, and after a reload."
                 </p>
-            }
-            .into_any();
-        };
-        let (main, compensation) = spans(&t);
-        let money = std::rc::Rc::new(money);
-        let positions: HashMap<String, u64> = t
-            .timeline
-            .iter()
-            .map(|e| (e.event_id.clone(), e.position))
-            .collect();
-        let terminal = t.state.is_terminal();
-        let paused = !terminal
-            && t.state
-                .details()
-                .is_some_and(|d| d.run_mode == crate::domain::RunMode::Step);
-        let state = t.state.clone();
-        let reason = t.reason().map(str::to_owned);
-        view! {
-            <article class="saga-timeline" aria-labelledby="timeline-title" aria-busy=move || busy.get().to_string() data-testid="saga-timeline">
-                <h3 id="timeline-title" tabindex="-1">
-                    "Saga of " {t.transfer_id.to_string()} " "
-                    <TransferBadge state=Signal::derive(move || state.clone())/>
-                </h3>
-                <p class="muted">
-                    {format!("{} from {} to {}", t.amount, t.from_account_id, t.to_account_id)}
-                    {(!t.description.is_empty()).then(|| format!(" · {}", t.description))}
-                </p>
-                {reason.map(|r| view! { <p class="saga-timeline__reason" data-testid="timeline-reason">{r}</p> })}
-                {paused.then(|| view! {
-                    <p class="hint" data-testid="timeline-paused">
-                        "Stepped by hand: it waits for Next step or Play, in this tab, in any other, and after a reload."
-                    </p>
-                })}
-                <div class="saga-timeline__controls" role="group" aria-label="Step controls">
-                    <button class="button" type="button" on:click=next disabled=move || terminal || playing.get()
-                        data-testid="next-step">"Next step"</button>
-                    <button class="button button--secondary" type="button" on:click=play disabled=terminal
-                        aria-pressed=move || playing.get().to_string() data-testid="play">
-                        {move || if playing.get() { "Pause" } else { "Play" }}
-                    </button>
-                    <label class="saga-timeline__speed">
-                        "Delay between steps"
-                        <input type="range" min="100" max="2000" step="100" prop:value=move || speed.get().to_string()
-                            on:input=move |ev| speed.set(event_target_value(&ev).parse().unwrap_or(800))/>
-                        <span>{move || seconds(speed.get())}</span>
-                    </label>
-                </div>
-                <p class="form-error" role="alert" hidden=move || error.get().is_none()>{move || error.get().unwrap_or_default()}</p>
-                <MoneyStrip money=std::rc::Rc::clone(&money)/>
-                <div class="saga-timeline__lanes">
-                    <Lane title="Happy path" spans=main positions=positions.clone() money=std::rc::Rc::clone(&money)/>
-                    <Lane title="Compensation (runs only if the credit is rejected)" spans=compensation positions=positions money=money/>
-                </div>
-            </article>
-        }
-        .into_any()
+            })}
+            <div class="saga-timeline__controls" role="group" aria-label="Step controls">
+                <button class="button" type="button" on:click=move |_| stepper.next() disabled=move || terminal || playing.get()
+                    data-testid="next-step">"Next step"</button>
+                <button class="button button--secondary" type="button" on:click=move |_| stepper.play() disabled=terminal
+                    aria-pressed=move || playing.get().to_string() data-testid="play">
+                    {move || if playing.get() { "Pause" } else { "Play" }}
+                </button>
+                <label class="saga-timeline__speed">
+                    "Delay between steps"
+                    <input type="range" min="100" max="2000" step="100" prop:value=move || speed.get().to_string()
+                        on:input=move |ev| speed.set(event_target_value(&ev).parse().unwrap_or(800))/>
+                    <span>{move || seconds(speed.get())}</span>
+                </label>
+            </div>
+            <p class="form-error" role="alert" hidden=move || error.get().is_none()>{move || error.get().unwrap_or_default()}</p>
+            <MoneyStrip money=Rc::clone(&money)/>
+            <div class="saga-timeline__lanes">
+                <Lane title="Happy path" spans=main positions=positions.clone() money=Rc::clone(&money)/>
+                <Lane title="Compensation (runs only if the credit is rejected)" spans=compensation positions=positions money=money/>
+            </div>
+        </article>
     }
 }
 
