@@ -78,101 +78,159 @@ impl FaultSignals {
     }
 }
 
+/// The transfer form's fields, as typed.
+#[derive(Clone, Copy)]
+struct TransferFields {
+    id: RwSignal<String>,
+    /// Whether the user typed an id; if not, the suggestion follows the transfers.
+    id_touched: RwSignal<bool>,
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+    amount: RwSignal<String>,
+    description: RwSignal<String>,
+    /// Step by step (or all at once).
+    stepwise: RwSignal<bool>,
+    faults: FaultSignals,
+}
+
+impl TransferFields {
+    /// Empty fields, the id following the suggestion, all emptied when the page's bank
+    /// is replaced (a scenario, an import, a reset): nothing typed for the old one
+    /// stays.
+    fn new(bank: BankHandle, error: RwSignal<Option<String>>) -> TransferFields {
+        let fields = TransferFields {
+            id: RwSignal::new(String::new()),
+            id_touched: RwSignal::new(false),
+            from: RwSignal::new(String::new()),
+            to: RwSignal::new(String::new()),
+            amount: RwSignal::new(String::new()),
+            description: RwSignal::new(String::new()),
+            stepwise: RwSignal::new(true),
+            faults: FaultSignals::new(),
+        };
+        // (Emptied in place: a form rebuilt while the page runs lost its fault options'
+        // inputs in Chromium, which left them unrendered inside the <details>.)
+        Effect::new(move |first: Option<()>| {
+            bank.db_name.track();
+            if first.is_some() {
+                for field in [fields.from, fields.to, fields.amount, fields.description] {
+                    field.set(String::new());
+                }
+                fields.faults.clear();
+                error.set(None);
+                fields.id_touched.set(false);
+            }
+        });
+        // Keep a fresh suggestion in an id field the user has not typed in.
+        Effect::new(move |_| {
+            let next = suggested_id(bank);
+            if !fields.id_touched.get_untracked() {
+                fields.id.set(next);
+            }
+        });
+        fields
+    }
+
+    /// The fields as typed, an empty id standing for the suggested one.
+    fn draft(self, bank: BankHandle) -> TransferDraft {
+        untrack(|| TransferDraft {
+            transfer_id: if self.id.get().trim().is_empty() {
+                suggested_id(bank)
+            } else {
+                self.id.get()
+            },
+            from: self.from.get(),
+            to: self.to.get(),
+            amount: self.amount.get(),
+            description: self.description.get(),
+            faults: self.faults.draft(),
+        })
+    }
+
+    /// Once `sent` is stored: the fields that still hold what was sent are emptied
+    /// (the accounts stay, for the next transfer), and the id moves on to a fresh
+    /// suggestion.
+    fn clear_sent(self, bank: BankHandle, sent: &TransferDraft, sent_id: &str, started: bool) {
+        clear_if_unchanged(self.amount, &sent.amount, "");
+        clear_if_unchanged(self.description, &sent.description, "");
+        if started {
+            self.faults.clear_if_unchanged(&sent.faults);
+        }
+        if self.id.try_get_untracked().as_deref() == Some(sent_id) {
+            self.id_touched.set(false);
+            self.id.set(suggested_id(bank));
+        }
+    }
+}
+
+/// The next free transfer id, as the form suggests it.
+fn suggested_id(bank: BankHandle) -> String {
+    bank.read(transfer_draft::suggested_id)
+        .unwrap_or_else(|| "t-1".to_owned())
+}
+
+/// Reads the form and starts its transfer; says what happened, or why not.
+fn send(
+    bank: BankHandle,
+    fields: TransferFields,
+    error: RwSignal<Option<String>>,
+    crashed: RwSignal<Option<String>>,
+) {
+    let draft = fields.draft(bank);
+    let (command, plan) = match draft.parse() {
+        Ok(p) => p,
+        Err(e) => return error.set(Some(e)),
+    };
+    let Some(b) = bank.bank() else { return };
+    let transfer_id = command.transfer_id.clone();
+    let step_mode = fields.stepwise.get_untracked();
+    let sent_id = fields.id.get_untracked();
+    leptos::task::spawn_local(async move {
+        let result = start_transfer(&b, command, plan, step_mode).await;
+        if let Err(e) = &result {
+            bank.note_bank_error(e);
+        }
+        match result {
+            Ok(started) => {
+                error.set(None);
+                fields.clear_sent(bank, &draft, &sent_id, started);
+                bank.announce(if started {
+                    format!("Transfer {transfer_id} started")
+                } else {
+                    format!("Transfer {transfer_id} already exists with these details: nothing new was written")
+                });
+                route::go(&Target::Transfer(transfer_id));
+            }
+            Err(BankError::Crashed(where_)) => {
+                crashed.set(Some(format!("Simulated crash {where_}.")));
+                crash_and_reload(bank, &transfer_id, &where_);
+                route::go(&Target::Transfer(transfer_id));
+            }
+            Err(e) => error.set(Some(e.to_string())),
+        }
+    });
+}
+
 /// The form that starts a transfer.
 #[component]
 fn TransferForm() -> impl IntoView {
     let bank = use_bank();
-    let suggested = move || {
-        bank.read(transfer_draft::suggested_id)
-            .unwrap_or_else(|| "t-1".to_owned())
-    };
-    let id = RwSignal::new(String::new());
-    // Whether the user typed an id; if not, the suggestion follows the transfers.
-    let id_touched = RwSignal::new(false);
-    let from = RwSignal::new(String::new());
-    let to = RwSignal::new(String::new());
-    let amount = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let stepwise = RwSignal::new(true);
-    let faults = FaultSignals::new();
     let error = RwSignal::new(None::<String>);
     let crashed = RwSignal::new(None::<String>);
-    // A new bank (a scenario, an import, a reset): nothing typed for the old one stays.
-    // (Emptied in place: a form rebuilt while the page runs lost its fault options'
-    // inputs in Chromium, which left them unrendered inside the <details>.)
-    Effect::new(move |first: Option<()>| {
-        bank.db_name.track();
-        if first.is_some() {
-            for field in [from, to, amount, description] {
-                field.set(String::new());
-            }
-            faults.clear();
-            error.set(None);
-            id_touched.set(false);
-        }
-    });
-    Effect::new(move |_| {
-        // Keep a fresh suggestion in an id field the user has not typed in.
-        let next = suggested();
-        if !id_touched.get_untracked() {
-            id.set(next);
-        }
-    });
-
+    let fields = TransferFields::new(bank, error);
+    let TransferFields {
+        id,
+        id_touched,
+        from,
+        to,
+        amount,
+        description,
+        stepwise,
+        faults,
+    } = fields;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let draft = untrack(|| TransferDraft {
-            transfer_id: if id.get().trim().is_empty() {
-                suggested()
-            } else {
-                id.get()
-            },
-            from: from.get(),
-            to: to.get(),
-            amount: amount.get(),
-            description: description.get(),
-            faults: faults.draft(),
-        });
-        let (command, plan) = match draft.parse() {
-            Ok(p) => p,
-            Err(e) => return error.set(Some(e)),
-        };
-        let Some(b) = bank.bank() else { return };
-        let transfer_id = command.transfer_id.clone();
-        let step_mode = stepwise.get_untracked();
-        let sent_id = id.get_untracked();
-        leptos::task::spawn_local(async move {
-            let result = start_transfer(&b, command, plan, step_mode).await;
-            if let Err(e) = &result {
-                bank.note_bank_error(e);
-            }
-            match result {
-                Ok(started) => {
-                    error.set(None);
-                    clear_if_unchanged(amount, &draft.amount, "");
-                    clear_if_unchanged(description, &draft.description, "");
-                    if started {
-                        faults.clear_if_unchanged(&draft.faults);
-                    }
-                    if id.try_get_untracked().as_deref() == Some(sent_id.as_str()) {
-                        id_touched.set(false);
-                        id.set(suggested());
-                    }
-                    bank.announce(if started {
-                        format!("Transfer {transfer_id} started")
-                    } else {
-                        format!("Transfer {transfer_id} already exists with these details: nothing new was written")
-                    });
-                    route::go(&Target::Transfer(transfer_id));
-                }
-                Err(BankError::Crashed(where_)) => {
-                    crashed.set(Some(format!("Simulated crash {where_}.")));
-                    crash_and_reload(bank, &transfer_id, &where_);
-                    route::go(&Target::Transfer(transfer_id));
-                }
-                Err(e) => error.set(Some(e.to_string())),
-            }
-        });
+        send(bank, fields, error, crashed);
     };
 
     let account_options = move || account_options(bank);
