@@ -111,9 +111,10 @@ pub fn reveal_hash_target(handle: BankHandle) {
     let target = parse(&hash);
     check_target(handle, target.as_ref());
     let selector = match target {
-        Some(Target::Account(_)) => "[data-testid=account-detail]",
-        Some(Target::Transfer(_)) => "[data-testid=saga-timeline]",
-        Some(Target::Event(_)) => "[data-testid=audit-details]",
+        // The headings of the panels that show each (element ids, not test hooks).
+        Some(Target::Account(_)) => "#account-detail-title",
+        Some(Target::Transfer(_)) => "#timeline-title",
+        Some(Target::Event(_)) => "#audit-details-title",
         None => return,
     };
     request_animation_frame(move || {

@@ -2,11 +2,12 @@
 //! loaded into a fresh database, and the reset. Both ask first when the bank has
 //! events, and offer an export.
 
+use leptos::html;
 use leptos::prelude::*;
 
 use super::lifecycle;
 use super::service::{use_bank, BankHandle};
-use super::widgets::{focus_first, on_escape, FormError};
+use super::widgets::{focus_first, focus_node, on_escape, FormError};
 use crate::app::scenario_catalog::{Scenario, SCENARIOS};
 
 /// Loads a scenario into a fresh database, shows it, and moves the focus straight to
@@ -14,7 +15,7 @@ use crate::app::scenario_catalog::{Scenario, SCENARIOS};
 async fn load(handle: BankHandle, scenario: &Scenario) -> Result<(), String> {
     lifecycle::load_scenario(handle, scenario).await?;
     focus_first(&[
-        "[data-testid=next-step]:not([disabled])",
+        "#next-step:not([disabled])",
         "#timeline-title",
         "#accounts-title",
     ]);
@@ -26,88 +27,145 @@ fn export(handle: BankHandle) {
     leptos::task::spawn_local(lifecycle::export(handle));
 }
 
-/// The scenario buttons and the reset, with its confirmation.
-#[component]
-pub fn ScenarioBar() -> impl IntoView {
-    let bank = use_bank();
-    let error = RwSignal::new(None::<String>);
-    let confirming = RwSignal::new(false);
-    // A scenario asked for while the bank has events: it waits for a yes.
-    let pending = RwSignal::new(None::<usize>);
-    let busy = RwSignal::new(false);
-    let run = move |i: usize| {
-        if busy.get_untracked() {
+/// The scenario bar's state: what is asked, what runs, and where the focus goes back.
+#[derive(Clone, Copy)]
+struct Bar {
+    bank: BankHandle,
+    error: RwSignal<Option<String>>,
+    /// The reset's question is open.
+    confirming: RwSignal<bool>,
+    /// A scenario asked for while the bank has events: it waits for a yes.
+    pending: RwSignal<Option<usize>>,
+    /// A scenario is loading.
+    busy: RwSignal<bool>,
+    /// The scenario buttons, in [`SCENARIOS`] order, then the reset button.
+    buttons: StoredValue<Vec<NodeRef<html::Button>>>,
+    reset_button: NodeRef<html::Button>,
+    confirm_button: NodeRef<html::Button>,
+}
+
+impl Bar {
+    fn new(bank: BankHandle) -> Bar {
+        Bar {
+            bank,
+            error: RwSignal::new(None),
+            confirming: RwSignal::new(false),
+            pending: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            buttons: StoredValue::new(SCENARIOS.iter().map(|_| NodeRef::new()).collect()),
+            reset_button: NodeRef::new(),
+            confirm_button: NodeRef::new(),
+        }
+    }
+
+    /// Loads scenario `i`, unless one is loading.
+    fn run(self, i: usize) {
+        if self.busy.get_untracked() {
             return;
         }
-        pending.set(None);
-        busy.set(true);
+        self.pending.set(None);
+        self.busy.set(true);
         leptos::task::spawn_local(async move {
             let result = match SCENARIOS.get(i) {
-                Some(s) => load(bank, s).await,
+                Some(s) => load(self.bank, s).await,
                 None => Ok(()),
             };
-            error.set(result.err());
-            busy.set(false);
+            self.error.set(result.err());
+            self.busy.set(false);
         });
-    };
-    let do_reset = move |_| {
-        confirming.set(false);
-        leptos::task::spawn_local(async move {
-            error.set(lifecycle::reset(bank).await.err());
-        });
-    };
-    let ask = move |i: usize| {
-        if bank.last_position() == 0 {
-            run(i);
+    }
+
+    /// Scenario `i` was clicked: it loads at once into an empty bank, else asks first.
+    fn ask(self, i: usize) {
+        if self.bank.last_position() == 0 {
+            self.run(i);
         } else {
-            confirming.set(false);
-            pending.set(Some(i));
-            focus_first(&["[data-testid=scenario-confirm]"]);
+            self.confirming.set(false);
+            self.pending.set(Some(i));
+            focus_node(self.confirm_button);
         }
-    };
-    // Back to the button that asked.
-    let cancel = move || {
-        if let Some(s) = pending.get_untracked().and_then(|i| SCENARIOS.get(i)) {
-            focus_first(&[&format!("[data-testid=scenario-{}]", s.key)]);
+    }
+
+    /// Closes the scenario question, the focus back on the button that asked.
+    fn cancel(self) {
+        if let Some(button) = self
+            .pending
+            .get_untracked()
+            .and_then(|i| self.buttons.with_value(|b| b.get(i).copied()))
+        {
+            focus_node(button);
         }
-        pending.set(None);
-    };
+        self.pending.set(None);
+    }
+
+    /// Closes the reset question, the focus back on Reset.
+    fn cancel_reset(self) {
+        self.confirming.set(false);
+        focus_node(self.reset_button);
+    }
+
+    fn reset(self) {
+        self.confirming.set(false);
+        leptos::task::spawn_local(async move {
+            self.error.set(lifecycle::reset(self.bank).await.err());
+        });
+    }
+}
+
+/// The scenario buttons and the reset, each with its question.
+#[component]
+pub fn ScenarioBar() -> impl IntoView {
+    let bar = Bar::new(use_bank());
     // Escape cancels either question while it is open, wherever the focus is.
     on_escape(move || {
-        if pending.try_get_untracked().flatten().is_some() {
-            cancel();
+        if bar.pending.try_get_untracked().flatten().is_some() {
+            bar.cancel();
         }
-        if confirming.try_get_untracked() == Some(true) {
-            confirming.set(false);
-            focus_first(&["[data-testid=reset]"]);
+        if bar.confirming.try_get_untracked() == Some(true) {
+            bar.cancel_reset();
         }
     });
-    let pending_title = move || {
+    let busy = bar.busy;
+    view! {
+        <nav class="scenarios" aria-label="Scenarios">
+            <span class="scenarios__label">"Try a scenario:"</span>
+            {SCENARIOS.iter().enumerate().map(|(i, s)| view! {
+                <button class="button button--chip" type="button" disabled=move || busy.get()
+                    node_ref=bar.buttons.with_value(|b| b[i])
+                    on:click=move |_| bar.ask(i) data-testid=format!("scenario-{}", s.key)>
+                    {s.title}
+                </button>
+            }).collect_view()}
+            <button class="button button--danger button--chip" type="button" node_ref=bar.reset_button
+                on:click=move |_| {
+                    bar.pending.set(None);
+                    bar.confirming.set(true);
+                }
+                data-testid="reset">"Reset…"</button>
+            <FormError error=bar.error test_id="scenario-error"/>
+        </nav>
+        <ScenarioQuestion bar=bar/>
+        <ResetQuestion bar=bar/>
+    }
+}
+
+/// "Load this scenario?", while one waits for a yes.
+#[component]
+fn ScenarioQuestion(
+    /// The bar that asked.
+    bar: Bar,
+) -> impl IntoView {
+    let Bar { bank, pending, .. } = bar;
+    let title = move || {
         pending
             .get()
             .and_then(|i| SCENARIOS.get(i))
             .map_or("", |s| s.title)
     };
     view! {
-        <nav class="scenarios" aria-label="Scenarios">
-            <span class="scenarios__label">"Try a scenario:"</span>
-            {SCENARIOS.iter().enumerate().map(|(i, s)| view! {
-                <button class="button button--chip" type="button" disabled=move || busy.get()
-                    on:click=move |_| ask(i) data-testid=format!("scenario-{}", s.key)>
-                    {s.title}
-                </button>
-            }).collect_view()}
-            <button class="button button--danger button--chip" type="button"
-                on:click=move |_| {
-                    pending.set(None);
-                    confirming.set(true);
-                }
-                data-testid="reset">"Reset…"</button>
-            <FormError error=error test_id="scenario-error"/>
-        </nav>
         <div class="dialog dialog--calm" role="dialog" aria-labelledby="scenario-dialog-title" hidden=move || pending.get().is_none()
             data-testid="scenario-dialog">
-            <h2 id="scenario-dialog-title">"Load “" {pending_title} "”?"</h2>
+            <h2 id="scenario-dialog-title">"Load “" {title} "”?"</h2>
             <p>
                 "A scenario starts in a new, empty bank. The bank you have now ("
                 {move || match bank.last_position() {
@@ -124,18 +182,31 @@ pub fn ScenarioBar() -> impl IntoView {
                 <button class="button button--secondary" type="button" on:click=move |_| export(bank) data-testid="scenario-export">
                     "Export the events first"
                 </button>
-                <button class="button" type="button" on:click=move |_| {
+                <button class="button" type="button" node_ref=bar.confirm_button on:click=move |_| {
                     if let Some(i) = pending.get_untracked() {
-                        run(i);
+                        bar.run(i);
                     }
                 } data-testid="scenario-confirm">
                     "Load the scenario"
                 </button>
-                <button class="button button--secondary" type="button" on:click=move |_| cancel()>
+                <button class="button button--secondary" type="button" on:click=move |_| bar.cancel()>
                     "Cancel"
                 </button>
             </div>
         </div>
+    }
+}
+
+/// "Reset the bank?", with an export first.
+#[component]
+fn ResetQuestion(
+    /// The bar that asked.
+    bar: Bar,
+) -> impl IntoView {
+    let Bar {
+        bank, confirming, ..
+    } = bar;
+    view! {
         <div class="dialog" role="dialog" aria-labelledby="reset-title" hidden=move || !confirming.get() data-testid="reset-dialog">
             <h2 id="reset-title">"Reset the bank?"</h2>
             <p>
@@ -145,10 +216,10 @@ pub fn ScenarioBar() -> impl IntoView {
                 <button class="button button--secondary" type="button" on:click=move |_| export(bank) data-testid="reset-export">
                     "Export the events first"
                 </button>
-                <button class="button button--danger" type="button" on:click=do_reset data-testid="reset-confirm">
+                <button class="button button--danger" type="button" on:click=move |_| bar.reset() data-testid="reset-confirm">
                     "Delete everything and reset"
                 </button>
-                <button class="button button--secondary" type="button" on:click=move |_| confirming.set(false)>
+                <button class="button button--secondary" type="button" on:click=move |_| bar.cancel_reset()>
                     "Cancel"
                 </button>
             </div>

@@ -241,7 +241,7 @@ fn SagaView(
                 </p>
             })}
             <div class="saga-timeline__controls" role="group" aria-label="Step controls">
-                <button class="button" type="button" on:click=move |_| stepper.next() disabled=move || terminal || playing.get()
+                <button class="button" type="button" id="next-step" on:click=move |_| stepper.next() disabled=move || terminal || playing.get()
                     data-testid="next-step">"Next step"</button>
                 <button class="button button--secondary" type="button" on:click=move |_| stepper.play() disabled=terminal
                     aria-pressed=move || playing.get().to_string() data-testid="play">
