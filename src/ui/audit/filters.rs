@@ -85,29 +85,6 @@ pub(super) fn Filters(
     /// What the controls hold.
     filters: FilterSignals,
 ) -> impl IntoView {
-    let handle = use_bank();
-    let accounts = Memo::new(move |_| {
-        handle
-            .read(|m| {
-                m.accounts
-                    .values()
-                    .map(|a| (a.account_id.to_string(), a.owner_name.clone()))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    });
-    let transfers = Memo::new(move |_| {
-        handle
-            .read(|m| {
-                m.transfers
-                    .keys()
-                    .rev()
-                    .take(TRANSFER_SUGGESTIONS)
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    });
     let any_filter = move || {
         !(filters.account.get().is_empty()
             && filters.transfer.get().is_empty()
@@ -118,30 +95,7 @@ pub(super) fn Filters(
         <fieldset class="audit__filters form">
             <legend>"Filter the events"</legend>
             <div class="audit__filter-row">
-                <label>
-                    "Account"
-                    <select
-                        data-testid="audit-filter-account"
-                        prop:value=move || filters.account.get()
-                        on:change=move |ev| filters.account.set(event_target_value(&ev))
-                    >
-                        <option value="">"All accounts"</option>
-                        {move || {
-                            accounts
-                                .get()
-                                .into_iter()
-                                .map(|(id, owner)| {
-                                    let selected = {
-                                        let id = id.clone();
-                                        move || filters.account.get() == id
-                                    };
-                                    let text = format!("{id} ({owner})");
-                                    view! { <option value=id selected=selected>{text}</option> }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
-                </label>
+                <AccountFilter filters=filters/>
                 <label class="choice audit__with-transfers">
                     <input
                         type="checkbox"
@@ -151,27 +105,7 @@ pub(super) fn Filters(
                     />
                     "Include its transfers' events"
                 </label>
-                <label>
-                    "Transfer (correlation id)"
-                    <input
-                        type="text"
-                        list="audit-transfer-ids"
-                        autocomplete="off"
-                        placeholder="any"
-                        data-testid="audit-filter-transfer"
-                        prop:value=move || filters.transfer.get()
-                        on:input=move |ev| filters.transfer.set(event_target_value(&ev))
-                    />
-                </label>
-                <datalist id="audit-transfer-ids">
-                    {move || {
-                        transfers
-                            .get()
-                            .into_iter()
-                            .map(|id| view! { <option value=id></option> })
-                            .collect_view()
-                    }}
-                </datalist>
+                <TransferFilter filters=filters/>
                 <label>
                     "Event type"
                     <select
@@ -215,5 +149,94 @@ pub(super) fn Filters(
                 </button>
             </div>
         </fieldset>
+    }
+}
+
+/// The account filter: every account of the bank, with its owner.
+#[component]
+fn AccountFilter(
+    /// What the controls hold.
+    filters: FilterSignals,
+) -> impl IntoView {
+    let handle = use_bank();
+    let accounts = Memo::new(move |_| {
+        handle
+            .read(|m| {
+                m.accounts
+                    .values()
+                    .map(|a| (a.account_id.to_string(), a.owner_name.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    view! {
+        <label>
+            "Account"
+            <select
+                data-testid="audit-filter-account"
+                prop:value=move || filters.account.get()
+                on:change=move |ev| filters.account.set(event_target_value(&ev))
+            >
+                <option value="">"All accounts"</option>
+                {move || {
+                    accounts
+                        .get()
+                        .into_iter()
+                        .map(|(id, owner)| {
+                            let selected = {
+                                let id = id.clone();
+                                move || filters.account.get() == id
+                            };
+                            let text = format!("{id} ({owner})");
+                            view! { <option value=id selected=selected>{text}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </label>
+    }
+}
+
+/// The transfer filter, suggesting the newest transfers' ids.
+#[component]
+fn TransferFilter(
+    /// What the controls hold.
+    filters: FilterSignals,
+) -> impl IntoView {
+    let handle = use_bank();
+    let transfers = Memo::new(move |_| {
+        handle
+            .read(|m| {
+                m.transfers
+                    .keys()
+                    .rev()
+                    .take(TRANSFER_SUGGESTIONS)
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    view! {
+        <label>
+            "Transfer (correlation id)"
+            <input
+                type="text"
+                list="audit-transfer-ids"
+                autocomplete="off"
+                placeholder="any"
+                data-testid="audit-filter-transfer"
+                prop:value=move || filters.transfer.get()
+                on:input=move |ev| filters.transfer.set(event_target_value(&ev))
+            />
+        </label>
+        <datalist id="audit-transfer-ids">
+            {move || {
+                transfers
+                    .get()
+                    .into_iter()
+                    .map(|id| view! { <option value=id></option> })
+                    .collect_view()
+            }}
+        </datalist>
     }
 }
