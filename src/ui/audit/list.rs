@@ -73,50 +73,18 @@ pub(super) fn EventList(
     follow_tail(filtered, viewport, scroll_top);
     reveal_selection(handle, filtered, filter_values, viewport, scroll_top);
 
-    let on_keydown = move |ev: ev::KeyboardEvent| {
-        let total = filtered.with_untracked(Filtered::count);
-        let current = handle
-            .selected_position
-            .get_untracked()
-            .and_then(|p| filtered.with_untracked(|f| f.index_of_position(p)));
-        let page = list_window::rows_in_view(viewport_height.get_untracked(), ROW_HEIGHT)
-            .saturating_sub(2)
-            .max(1);
-        let Some(target) = list_window::key_target(&ev.key(), current, total, page) else {
-            return;
-        };
-        ev.prevent_default();
-        if let Some(index) = filtered.with_untracked(|f| f.get(target)) {
-            let position = index as u64 + 1;
-            if let Some(el) = viewport.get_untracked() {
-                scroll_into_view(&el, target, scroll_top, false);
-            }
-            select_event(handle, position, false);
-            focus_request.set(Some(position));
-        }
-    };
+    let on_keydown = key_handler(
+        handle,
+        filtered,
+        viewport,
+        viewport_height,
+        scroll_top,
+        focus_request,
+    );
 
     view! {
-        <p class="audit__count" data-testid="audit-count">
-            {move || {
-                let shown = count();
-                let total = filtered.with(|f| f.len);
-                if shown == total {
-                    format!("{} events", group_digits(total))
-                } else {
-                    format!("{} of {} events match", group_digits(shown), group_digits(total))
-                }
-            }}
-        </p>
-        <div class="audit-row audit-row--head" aria-hidden="true">
-            <span class="audit-row__position">"#"</span>
-            <span class="audit-row__time">"Time"</span>
-            <span class="audit-row__stream">"Stream"</span>
-            <span class="audit-row__version">"Ver."</span>
-            <span class="audit-row__type">"Type"</span>
-            <span class="audit-row__correlation">"Correlation"</span>
-            <span class="audit-row__causation">"Causation"</span>
-        </div>
+        <ListCount filtered=filtered/>
+        <ListHead/>
         <div
             class="audit__viewport"
             node_ref=viewport
@@ -141,17 +109,7 @@ pub(super) fn EventList(
                     />
                 </ol>
             </div>
-            {move || {
-                (count() == 0)
-                    .then(|| {
-                        let message = if filtered.with(|f| f.len) == 0 {
-                            "No events yet: open an account or load a scenario."
-                        } else {
-                            "No event matches these filters."
-                        };
-                        view! { <p class="audit__empty">{message}</p> }
-                    })
-            }}
+            <EmptyList filtered=filtered/>
         </div>
     }
 }
@@ -312,4 +270,94 @@ fn reveal_selection(
             }
         });
     });
+}
+
+/// How many events the list shows, of how many.
+#[component]
+fn ListCount(
+    /// The events that pass the filters.
+    filtered: Memo<Filtered>,
+) -> impl IntoView {
+    view! {
+        <p class="audit__count" data-testid="audit-count">
+            {move || {
+                let (shown, total) = filtered.with(|f| (f.count(), f.len));
+                if shown == total {
+                    format!("{} events", group_digits(total))
+                } else {
+                    format!("{} of {} events match", group_digits(shown), group_digits(total))
+                }
+            }}
+        </p>
+    }
+}
+
+/// The column heads of the list (for sighted users: each row says it all in words).
+#[component]
+fn ListHead() -> impl IntoView {
+    view! {
+        <div class="audit-row audit-row--head" aria-hidden="true">
+            <span class="audit-row__position">"#"</span>
+            <span class="audit-row__time">"Time"</span>
+            <span class="audit-row__stream">"Stream"</span>
+            <span class="audit-row__version">"Ver."</span>
+            <span class="audit-row__type">"Type"</span>
+            <span class="audit-row__correlation">"Correlation"</span>
+            <span class="audit-row__causation">"Causation"</span>
+        </div>
+    }
+}
+
+/// Why the list is empty, when it is.
+#[component]
+fn EmptyList(
+    /// The events that pass the filters.
+    filtered: Memo<Filtered>,
+) -> impl IntoView {
+    move || {
+        filtered.with(|f| {
+            (f.count() == 0).then(|| {
+                let message = if f.len == 0 {
+                    "No events yet: open an account or load a scenario."
+                } else {
+                    "No event matches these filters."
+                };
+                view! { <p class="audit__empty">{message}</p> }
+            })
+        })
+    }
+}
+
+/// The list's keys: arrows, Page Up/Down, Home and End move the selection, the row
+/// scrolled into view and focused once rendered.
+fn key_handler(
+    handle: BankHandle,
+    filtered: Memo<Filtered>,
+    viewport: NodeRef<html::Div>,
+    viewport_height: RwSignal<f64>,
+    scroll_top: RwSignal<f64>,
+    focus_request: RwSignal<Option<u64>>,
+) -> impl Fn(ev::KeyboardEvent) + Copy + 'static {
+    move |ev: ev::KeyboardEvent| {
+        let total = filtered.with_untracked(Filtered::count);
+        let current = handle
+            .selected_position
+            .get_untracked()
+            .and_then(|p| filtered.with_untracked(|f| f.index_of_position(p)));
+        let page = list_window::rows_in_view(viewport_height.get_untracked(), ROW_HEIGHT)
+            .saturating_sub(2)
+            .max(1);
+        let Some(target) = list_window::key_target(&ev.key(), current, total, page) else {
+            return;
+        };
+        ev.prevent_default();
+        if let Some(index) = filtered.with_untracked(|f| f.get(target)) {
+            let position = index as u64 + 1;
+            if let Some(el) = viewport.get_untracked() {
+                scroll_into_view(&el, target, scroll_top, false);
+            }
+            select_event(handle, position, false);
+            focus_request.set(Some(position));
+        }
+    }
 }
