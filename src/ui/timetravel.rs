@@ -69,81 +69,13 @@ pub fn TimeTravelPanel() -> impl IntoView {
         last,
     };
     scrubber.follow(log_id, target, slider);
-    let on_input = move |ev: leptos::ev::Event| scrubber.moved(&ev, false);
-    let on_change = move |ev: leptos::ev::Event| scrubber.moved(&ev, true);
-    let step = move |forward: bool| scrubber.step(forward);
-    let follow_latest = move |_| scrubber.follow_latest();
-    let event_label = move |n: u64| scrubber.event_label(n);
-    let dragging = move || scrub.get() != target.get();
-
     view! {
         <section class="panel panel--timetravel timetravel" aria-labelledby="timetravel-title">
             <h2 id="timetravel-title">"Time travel"</h2>
             <p class="timetravel__lead">
                 "Every account as it was after any event, and what that event changed. Follows the audit trail's selection."
             </p>
-            <div class="timetravel__controls">
-                <label class="timetravel__label" for="timetravel-slider">"Show the bank as of event"</label>
-                <div class="timetravel__scrubber">
-                    <button
-                        type="button"
-                        class="button button--secondary button--chip"
-                        aria-label="Previous event"
-                        data-testid="timetravel-prev"
-                        disabled=move || scrub.get() == 0
-                        on:click=move |_| step(false)
-                    >
-                        <span aria-hidden="true">"◀"</span>
-                    </button>
-                    <input
-                        id="timetravel-slider"
-                        class="timetravel__slider"
-                        type="range"
-                        min="0"
-                        step="1"
-                        node_ref=slider
-                        data-testid="timetravel-slider"
-                        aria-valuetext=move || event_label(scrub.get())
-                        on:input=on_input
-                        on:change=on_change
-                    />
-                    <button
-                        type="button"
-                        class="button button--secondary button--chip"
-                        aria-label="Next event"
-                        data-testid="timetravel-next"
-                        disabled=move || { scrub.get() >= last.get() }
-                        on:click=move |_| step(true)
-                    >
-                        <span aria-hidden="true">"▶"</span>
-                    </button>
-                </div>
-                <div class="timetravel__where">
-                    <output for="timetravel-slider" class="timetravel__position" data-testid="timetravel-position">
-                        {move || format!("Event {} of {}", scrub.get(), last.get())}
-                    </output>
-                    {move || {
-                        if committed.get().is_none() {
-                            view! { <span class="timetravel__mode">"following the newest event"</span> }.into_any()
-                        } else {
-                            view! {
-                                <button
-                                    type="button"
-                                    class="button button--secondary button--chip"
-                                    data-testid="timetravel-latest"
-                                    on:click=follow_latest
-                                >
-                                    "Follow the newest event"
-                                </button>
-                            }
-                            .into_any()
-                        }
-                    }}
-                </div>
-                <p class="timetravel__pending" role="status">
-                    {move || dragging().then(|| format!("Release to show {}.", event_label(scrub.get())))}
-                </p>
-            </div>
+            <Controls scrubber=scrubber slider=slider target=target/>
             <div class="timetravel__body">
                 <Diff snapshot=snapshot/>
                 <Accounts snapshot=snapshot/>
@@ -432,4 +364,93 @@ fn snapshot_at(
         .flatten()
     })
     .unwrap_or_default()
+}
+
+/// The scrubber's controls: previous and next event, the slider, where it stands,
+/// and "Follow the newest event" once the user moved away from it.
+#[component]
+fn Controls(
+    /// The scrubber's state and moves.
+    scrubber: Scrubber,
+    /// The slider, which the scrubber keeps in step with the log.
+    slider: NodeRef<html::Input>,
+    /// The position the panel shows.
+    target: Memo<u64>,
+) -> impl IntoView {
+    let Scrubber {
+        committed,
+        scrub,
+        last,
+        ..
+    } = scrubber;
+    let on_input = move |ev: leptos::ev::Event| scrubber.moved(&ev, false);
+    let on_change = move |ev: leptos::ev::Event| scrubber.moved(&ev, true);
+    let step = move |forward: bool| scrubber.step(forward);
+    let follow_latest = move |_| scrubber.follow_latest();
+    let event_label = move |n: u64| scrubber.event_label(n);
+    let dragging = move || scrub.get() != target.get();
+    view! {
+        <div class="timetravel__controls">
+            <label class="timetravel__label" for="timetravel-slider">"Show the bank as of event"</label>
+            <div class="timetravel__scrubber">
+                <button
+                    type="button"
+                    class="button button--secondary button--chip"
+                    aria-label="Previous event"
+                    data-testid="timetravel-prev"
+                    disabled=move || scrub.get() == 0
+                    on:click=move |_| step(false)
+                >
+                    <span aria-hidden="true">"◀"</span>
+                </button>
+                <input
+                    id="timetravel-slider"
+                    class="timetravel__slider"
+                    type="range"
+                    min="0"
+                    step="1"
+                    node_ref=slider
+                    data-testid="timetravel-slider"
+                    aria-valuetext=move || event_label(scrub.get())
+                    on:input=on_input
+                    on:change=on_change
+                />
+                <button
+                    type="button"
+                    class="button button--secondary button--chip"
+                    aria-label="Next event"
+                    data-testid="timetravel-next"
+                    disabled=move || { scrub.get() >= last.get() }
+                    on:click=move |_| step(true)
+                >
+                    <span aria-hidden="true">"▶"</span>
+                </button>
+            </div>
+            <div class="timetravel__where">
+                <output for="timetravel-slider" class="timetravel__position" data-testid="timetravel-position">
+                    {move || format!("Event {} of {}", scrub.get(), last.get())}
+                </output>
+                {move || {
+                    if committed.get().is_none() {
+                        view! { <span class="timetravel__mode">"following the newest event"</span> }.into_any()
+                    } else {
+                        view! {
+                            <button
+                                type="button"
+                                class="button button--secondary button--chip"
+                                data-testid="timetravel-latest"
+                                on:click=follow_latest
+                            >
+                                "Follow the newest event"
+                            </button>
+                        }
+                        .into_any()
+                    }
+                }}
+            </div>
+            <p class="timetravel__pending" role="status">
+                {move || dragging().then(|| format!("Release to show {}.", event_label(scrub.get())))}
+            </p>
+        </div>
+    }
 }
