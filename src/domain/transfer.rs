@@ -213,25 +213,45 @@ pub fn decide(
     state: &TransferState,
 ) -> Result<Vec<Event>, TransferError> {
     if let TransferCommand::Initiate(start, run_mode) = command {
-        validate(start)?;
-        return match state.details() {
-            None => Ok(vec![Event::TransferInitiated(TransferInitiated {
-                transfer_id: start.transfer_id.clone(),
-                from_account_id: start.from_account_id.clone(),
-                to_account_id: start.to_account_id.clone(),
-                amount: start.amount,
-                description: start.description.trim().to_owned(),
-                run_mode: *run_mode,
-            })]),
-            Some(d) if same_transfer(d, start) => Ok(vec![]),
-            Some(_) => Err(TransferError::IdReused {
-                transfer_id: start.transfer_id.clone(),
-            }),
-        };
+        return initiate(start, *run_mode, state);
     }
     let Some(d) = state.details() else {
         return Err(TransferError::NotStarted);
     };
+    record_step(command, state, d)
+}
+
+/// Starts a transfer; the same start again (a retried command) writes nothing, and
+/// its id with other details is refused.
+fn initiate(
+    start: &TransferMoney,
+    run_mode: RunMode,
+    state: &TransferState,
+) -> Result<Vec<Event>, TransferError> {
+    validate(start)?;
+    match state.details() {
+        None => Ok(vec![Event::TransferInitiated(TransferInitiated {
+            transfer_id: start.transfer_id.clone(),
+            from_account_id: start.from_account_id.clone(),
+            to_account_id: start.to_account_id.clone(),
+            amount: start.amount,
+            description: start.description.trim().to_owned(),
+            run_mode,
+        })]),
+        Some(d) if same_transfer(d, start) => Ok(vec![]),
+        Some(_) => Err(TransferError::IdReused {
+            transfer_id: start.transfer_id.clone(),
+        }),
+    }
+}
+
+/// Records the outcome of a step of the started transfer `d`, if it is the step its
+/// state waits for.
+fn record_step(
+    command: &TransferCommand,
+    state: &TransferState,
+    d: &TransferDetails,
+) -> Result<Vec<Event>, TransferError> {
     let unexpected = || TransferError::UnexpectedStep {
         transfer_id: d.transfer_id.clone(),
         phase: state.label(),
