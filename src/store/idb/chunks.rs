@@ -38,18 +38,11 @@ impl IndexedDbStore {
         if !self.inner.raw.object_store_names().contains(CHUNKS_STORE) {
             // A database this connection found without chunks: the events alone.
             let (_tx, store) = self.begin(TransactionMode::ReadOnly)?;
-            let values = events_request(&store, from, None)?
-                .await
-                .map_err(read_failed)?;
             let mut check = LogCheck::new(from_position);
-            return values
-                .iter()
-                .map(|value| {
-                    let (event, _) = decode(value)?;
-                    check.check(&event, || at(event.position))?;
-                    Ok(Rc::new(event))
-                })
-                .collect();
+            let mut out = Vec::new();
+            let request = events_request(&store, from, None)?;
+            append_part(Part::Events(request), &mut check, &mut out).await?;
+            return Ok(out);
         }
         self.inner.upgrade.check()?;
         let tx = self
@@ -71,67 +64,14 @@ impl IndexedDbStore {
             .await
             .unwrap_or_default();
 
-        // The plan, in position order: chunks where they cover the log from `from`,
-        // event records in the gaps and after the last chunk. Every event read is
-        // queued now, so IndexedDB reads them while the chunks are decoded.
-        let mut plan = Vec::new();
-        let mut next = from;
-        for value in &stored {
-            let Some(chunk) = ChunkMeta::read(value) else {
-                continue;
-            };
-            if chunk.last < next {
-                continue;
-            }
-            if chunk.first > next {
-                plan.push(Part::Events(events_request(
-                    &events,
-                    next,
-                    Some(chunk.first - 1),
-                )?));
-            }
-            plan.push(Part::Chunk(chunk, next));
-            next = chunk.last + 1;
-        }
-        let tail_from = next;
+        let (plan, tail_from) = plan_reads(&events, &stored, from)?;
         let tail = events_request(&events, tail_from, None)?;
-
-        let mut parts = Vec::with_capacity(plan.len());
-        for part in plan {
-            parts.push(match part {
-                Part::Chunk(chunk, skip_below) => match chunk.decode() {
-                    Some(mut decoded) => {
-                        decoded.retain(|e| e.position >= skip_below);
-                        Part::Decoded(decoded)
-                    }
-                    // Not readable as it is: the events of its range instead.
-                    None => Part::Events(events_request(&events, skip_below, Some(chunk.last))?),
-                },
-                other => other,
-            });
-        }
+        let parts = decode_chunks(&events, plan)?;
 
         let mut check = LogCheck::new(from_position);
         let mut out = Vec::new();
         for part in parts {
-            match part {
-                Part::Decoded(decoded) => {
-                    for event in decoded {
-                        check.check(&event, || {
-                            format!("event at position {} (from a chunk)", event.position)
-                        })?;
-                        out.push(Rc::new(event));
-                    }
-                }
-                Part::Events(request) => {
-                    for value in request.await.map_err(read_failed)? {
-                        let (event, _) = decode(&value)?;
-                        check.check(&event, || at(event.position))?;
-                        out.push(Rc::new(event));
-                    }
-                }
-                Part::Chunk(..) => unreachable!("every chunk was decoded or replaced above"),
-            }
+            append_part(part, &mut check, &mut out).await?;
         }
         let values = tail.await.map_err(read_failed)?;
         #[allow(clippy::cast_possible_truncation)]
@@ -202,6 +142,86 @@ enum Part<'a> {
     Decoded(Vec<Recorded>),
     /// A read of event records under way.
     Events(EventsRequest),
+}
+
+/// The reads of the log from `from`, in position order: chunks where they cover it,
+/// event records in the gaps; and where the events after the last chunk start. Every
+/// event read is queued now, so IndexedDB reads them while the chunks are decoded.
+fn plan_reads<'a>(
+    events: &ObjectStore,
+    stored: &'a [JsValue],
+    from: u64,
+) -> Result<(Vec<Part<'a>>, u64), StoreError> {
+    let mut plan = Vec::new();
+    let mut next = from;
+    for value in stored {
+        let Some(chunk) = ChunkMeta::read(value) else {
+            continue;
+        };
+        if chunk.last < next {
+            continue;
+        }
+        if chunk.first > next {
+            plan.push(Part::Events(events_request(
+                events,
+                next,
+                Some(chunk.first - 1),
+            )?));
+        }
+        plan.push(Part::Chunk(chunk, next));
+        next = chunk.last + 1;
+    }
+    Ok((plan, next))
+}
+
+/// Decodes the planned chunks; one that cannot be read as it is gives way to the
+/// events of its range.
+fn decode_chunks<'a>(
+    events: &ObjectStore,
+    plan: Vec<Part<'a>>,
+) -> Result<Vec<Part<'a>>, StoreError> {
+    plan.into_iter()
+        .map(|part| {
+            Ok(match part {
+                Part::Chunk(chunk, skip_below) => match chunk.decode() {
+                    Some(mut decoded) => {
+                        decoded.retain(|e| e.position >= skip_below);
+                        Part::Decoded(decoded)
+                    }
+                    None => Part::Events(events_request(events, skip_below, Some(chunk.last))?),
+                },
+                other => other,
+            })
+        })
+        .collect()
+}
+
+/// Appends the events of a decoded chunk or of a finished read to `out`, each
+/// checked to continue the log.
+async fn append_part(
+    part: Part<'_>,
+    check: &mut LogCheck,
+    out: &mut Vec<Rc<Recorded>>,
+) -> Result<(), StoreError> {
+    match part {
+        Part::Decoded(decoded) => {
+            for event in decoded {
+                check.check(&event, || {
+                    format!("event at position {} (from a chunk)", event.position)
+                })?;
+                out.push(Rc::new(event));
+            }
+        }
+        Part::Events(request) => {
+            for value in request.await.map_err(read_failed)? {
+                let (event, _) = decode(&value)?;
+                check.check(&event, || at(event.position))?;
+                out.push(Rc::new(event));
+            }
+        }
+        Part::Chunk(..) => unreachable!("every chunk was decoded or replaced before"),
+    }
+    Ok(())
 }
 
 /// Queues the read of the event records at positions `from..=to` (to the end if
