@@ -7,8 +7,29 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::transfer::RunMode;
 use super::{AccountId, Money, TransferId};
+
+/// Who drives a transfer's saga: the runner on its own, or the learner step by step.
+/// Recorded in `TransferInitiated`, so every tab and every reload knows whether to
+/// resume an unfinished transfer by itself or leave it paused where it stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum RunMode {
+    /// Runs to its end by itself, and is resumed after a reload.
+    #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    /// Advanced by hand (Next step, Play); after a reload it waits, paused.
+    #[serde(rename = "step")]
+    Step,
+}
+
+impl RunMode {
+    /// Whether this is [`RunMode::Auto`] (the default, left out of stored data).
+    #[must_use]
+    pub fn is_auto(&self) -> bool {
+        *self == RunMode::Auto
+    }
+}
 
 /// The schema version written with every new event.
 ///

@@ -12,11 +12,12 @@ pub mod transfer;
 use serde::{Deserialize, Serialize};
 
 pub use account::{AccountCommand, AccountError, AccountState, AccountStatus};
+pub use events::RunMode;
 pub use events::{DecodeError, Event, SCHEMA_VERSION};
 pub use ids::{AccountId, IdError, TransferId};
 pub use money::{Money, MoneyError};
 pub use saga::SagaStep;
-pub use transfer::{RunMode, TransferError, TransferMoney, TransferState};
+pub use transfer::{TransferError, TransferMoney, TransferState};
 
 /// Any of the seed's seven commands, as written in scenario files:
 /// `{"type": "DepositMoney", "account_id": "a", "amount": "5.00", ...}`.

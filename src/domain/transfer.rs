@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::events::{
-    Event, TransferCompensationFailed, TransferCompleted, TransferCreditRejected, TransferDebited,
-    TransferFailed, TransferInitiated, TransferReversed, TransferStepRetried,
+    Event, RunMode, TransferCompensationFailed, TransferCompleted, TransferCreditRejected,
+    TransferDebited, TransferFailed, TransferInitiated, TransferReversed, TransferStepRetried,
 };
 use super::{AccountId, Money, SagaStep, TransferId};
 
@@ -24,28 +24,6 @@ pub struct TransferMoney {
     pub amount: Money,
     #[serde(default)]
     pub description: String,
-}
-
-/// Who drives a transfer's saga: the runner on its own, or the learner step by step.
-/// Recorded in `TransferInitiated`, so every tab and every reload knows whether to
-/// resume an unfinished transfer by itself or leave it paused where it stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum RunMode {
-    /// Runs to its end by itself, and is resumed after a reload.
-    #[default]
-    #[serde(rename = "auto")]
-    Auto,
-    /// Advanced by hand (Next step, Play); after a reload it waits, paused.
-    #[serde(rename = "step")]
-    Step,
-}
-
-impl RunMode {
-    /// Whether this is [`RunMode::Auto`] (the default, left out of stored data).
-    #[must_use]
-    pub fn is_auto(&self) -> bool {
-        *self == RunMode::Auto
-    }
 }
 
 /// What the saga runner reports to a transfer.

@@ -56,9 +56,9 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DomException, IdbDatabase};
 
-use super::any::{js_position, js_text, RawRecord};
 use super::checks::{check_continues, StreamCheck};
 use super::idb_skew::{open_failure, UpgradeWatch};
+use super::js::{js_position, js_text, RawRecord};
 use super::skew::{connection_closed, unreadable_line, REFUSED};
 use super::{EventStore, NewEvent, Recorded, StoreError};
 

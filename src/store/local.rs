@@ -47,7 +47,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DomException, Storage};
 
-use super::any::{js_text, RawRecord};
+use super::js::{js_text, RawRecord};
 use super::skew::unreadable_line;
 use super::{EventStore, NewEvent, Recorded, StoreError};
 

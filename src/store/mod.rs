@@ -16,6 +16,8 @@ pub mod idb;
 #[cfg(target_arch = "wasm32")]
 mod idb_skew;
 #[cfg(target_arch = "wasm32")]
+pub(crate) mod js;
+#[cfg(target_arch = "wasm32")]
 pub mod local;
 pub mod memory;
 pub mod restore;

@@ -275,6 +275,8 @@ async fn adopt(handle: BankHandle, bank: BrowserBank, db_name: &str) {
         set_active_db(db_name);
     }
     handle.resumed.set(Vec::new());
+    // A bank replacing another was written before it was shown: that counts as a write.
+    super::storage::watch(&bank, handle.bank().is_some());
     handle.install(bank, db_name);
     super::snapshot::keep(handle);
     let Some(bank) = handle.bank() else {

@@ -121,7 +121,6 @@ impl BankHandle {
         self.store_kind.set(bank.store().kind());
         let position = bank.read(|m| m.last_position);
         self.boot_position.set(position);
-        super::storage::watch(&bank, self.bank().is_some());
         self.bank.set_value(Some(Rc::new(bank)));
         // `set` notifies even when the position is unchanged: a new bank is news.
         self.tick.set(position);

@@ -7,7 +7,8 @@ use sagabank::domain::events::{
     TransferCompensationFailed, TransferCreditRejected, TransferFailed, TransferReversed,
     TransferStepRetried,
 };
-use sagabank::domain::transfer::{RunMode, TransferCommand, TransferState};
+use sagabank::domain::transfer::{TransferCommand, TransferState};
+use sagabank::domain::RunMode;
 use sagabank::domain::{Event, SagaStep, TransferError};
 
 use crate::support::transfers::given;

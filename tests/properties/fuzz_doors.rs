@@ -29,7 +29,8 @@ use rust_decimal::Decimal;
 use sagabank::app::import::parse_log;
 use sagabank::app::{scenario, Bank, BankError, CrashPoint, Env, FaultPlan, ReadModels};
 use sagabank::domain::account::{AccountCommand, SuspendAccount};
-use sagabank::domain::transfer::{RunMode, TransferState};
+use sagabank::domain::transfer::TransferState;
+use sagabank::domain::RunMode;
 use sagabank::domain::{
     AccountId, BankCommand, Event, Money, SagaStep, TransferId, TransferMoney, SCHEMA_VERSION,
 };

@@ -22,8 +22,8 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
 
 use super::{at, decode, failed, IndexedDbStore, CHUNK, CHUNKS_STORE, EVENTS_STORE};
-use crate::store::any::js_position;
 use crate::store::checks::LogCheck;
+use crate::store::js::js_position;
 use crate::store::Recorded;
 use crate::store::StoreError;
 
