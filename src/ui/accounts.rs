@@ -381,7 +381,10 @@ fn StatusActions(
 /// An account's statement: each event with the running balance; transfer lines link
 /// to their transfer's saga timeline.
 #[component]
-fn Statement(id: AccountId) -> impl IntoView {
+fn Statement(
+    /// The account whose statement is shown.
+    id: AccountId,
+) -> impl IntoView {
     let bank = use_bank();
     let limit = RwSignal::new(PAGE);
     let total = {

@@ -242,7 +242,10 @@ fn MovedNotice() -> impl IntoView {
 /// Shown when stored data cannot be read: names the problem, offers the raw data
 /// and a fresh start that keeps the old database as a backup. Never deletes anything.
 #[component]
-fn DataError(failure: BootFailure) -> impl IntoView {
+fn DataError(
+    /// Why the stored data could not be read, and where it is.
+    failure: BootFailure,
+) -> impl IntoView {
     let held = failure.clone();
     let download = move |_| {
         let failure = held.clone();

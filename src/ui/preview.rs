@@ -16,7 +16,10 @@ const ACCOUNTS_SHOWN: usize = 100;
 
 /// The bank as of the stored summary, marked busy until the log has loaded.
 #[component]
-pub fn Preview(summary: Rc<Summary>) -> impl IntoView {
+pub fn Preview(
+    /// The summary stored beside the log at the last visit.
+    summary: Rc<Summary>,
+) -> impl IntoView {
     // For measurements: when the preview was first shown (see README).
     Effect::new(move |_| {
         if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {

@@ -82,7 +82,12 @@ pub fn StatusBadge(
 
 /// A small line chart of the latest balances of an account.
 #[component]
-pub fn Sparkline(balances: Vec<crate::domain::Money>, events: usize) -> impl IntoView {
+pub fn Sparkline(
+    /// The balances to draw, oldest first.
+    balances: Vec<crate::domain::Money>,
+    /// How many events the account has in all (for the label).
+    events: usize,
+) -> impl IntoView {
     // Integer coordinates in a 1200 x 280 box (tenths of the 120 x 28 pixels drawn): no
     // float formatting, which would add kilobytes of code to the download.
     let values: Vec<i64> = balances.iter().map(|b| b.cents()).collect();
