@@ -15,7 +15,8 @@ use crate::domain::account::{
 };
 use crate::domain::transfer::{self, TransferCommand, TransferState};
 use crate::domain::{saga, AccountId, Event, SagaStep, TransferId, TransferMoney};
-use crate::store::Recorded;
+use crate::store::checks::LogCheck;
+use crate::store::{Recorded, StoreError};
 
 /// Why a log cannot be imported.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -28,7 +29,7 @@ pub struct ImportError {
 
 /// Parses and checks a JSON-lines log. Blank lines are skipped.
 pub fn parse_log(text: &str) -> Result<Vec<Recorded>, ImportError> {
-    let mut checker = Checker::default();
+    let mut checker = Checker::new();
     let mut events = Vec::new();
     let mut last_line = 0;
     for (index, raw) in text.lines().enumerate() {
@@ -54,10 +55,9 @@ pub fn parse_log(text: &str) -> Result<Vec<Recorded>, ImportError> {
     Ok(events)
 }
 
-#[derive(Default)]
 struct Checker {
-    last_position: u64,
-    versions: HashMap<String, u64>,
+    /// Positions and versions count up without gaps (the check the stores use).
+    log: LogCheck,
     accounts: HashMap<AccountId, AccountState>,
     transfers: HashMap<TransferId, TransferState>,
     /// Legs already applied: (transfer, step).
@@ -68,22 +68,21 @@ struct Checker {
 }
 
 impl Checker {
+    fn new() -> Checker {
+        Checker {
+            log: LogCheck::new(1),
+            accounts: HashMap::new(),
+            transfers: HashMap::new(),
+            legs: HashSet::new(),
+            reversed: None,
+        }
+    }
+
     fn check(&mut self, r: &Recorded) -> Result<(), String> {
-        if r.position != self.last_position + 1 {
-            return Err(format!(
-                "position {} follows {}: positions must count up from 1 without gaps",
-                r.position, self.last_position
-            ));
-        }
-        let version = self.versions.entry(r.stream.clone()).or_insert(0);
-        if r.version != *version + 1 {
-            return Err(format!(
-                "{} version {} follows {}: versions must count up from 1 without gaps",
-                r.stream, r.version, version
-            ));
-        }
-        *version += 1;
-        self.last_position = r.position;
+        self.log.check(r, String::new).map_err(|e| match e {
+            StoreError::Corrupt(message) => message,
+            other => other.to_string(),
+        })?;
         let event = &r.event;
         if let Some(t) = &self.reversed {
             if !matches!(event, Event::TransferFailed(e) if &e.transfer_id == t) {

@@ -28,17 +28,24 @@ pub(crate) fn check_continues(events: &[Recorded], last: u64) -> Result<(), Stor
     }
 }
 
-/// Checks a run of the global log read back from storage: positions gap-free from
+/// `message`, after where it happened when that is said.
+fn located(at: &str, message: &str) -> String {
+    if at.is_empty() {
+        message.to_owned()
+    } else {
+        format!("{at}: {message}")
+    }
+}
+
+/// Checks a run of the global log (read back from storage, or imported): positions gap-free from
 /// where the read started, and each stream's versions gap-free (from 1 when the read
 /// started at the beginning of the log).
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) struct LogCheck {
     next_position: u64,
     from_start: bool,
     versions: HashMap<String, u64>,
 }
 
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 impl LogCheck {
     pub(crate) fn new(from_position: u64) -> LogCheck {
         let from = from_position.max(1);
@@ -49,48 +56,60 @@ impl LogCheck {
         }
     }
 
-    /// `at` names where the event is stored, for the message; it is only called when
-    /// there is something wrong to report.
+    /// A check of the events after `last_position`, for a log whose streams stand at
+    /// `versions` (every stream of it): a stream not among them must start at 1.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn continuing(
+        last_position: u64,
+        versions: impl IntoIterator<Item = (String, u64)>,
+    ) -> LogCheck {
+        LogCheck {
+            next_position: last_position + 1,
+            from_start: true,
+            versions: versions.into_iter().collect(),
+        }
+    }
+
+    /// `at` names where the event is stored, for the message (empty when the caller
+    /// says where); it is only called when there is something wrong to report.
     pub(crate) fn check(
         &mut self,
         event: &Recorded,
         at: impl FnOnce() -> String,
     ) -> Result<(), StoreError> {
         if event.position != self.next_position {
-            let at = at();
-            return Err(StoreError::Corrupt(
-                if event.position > self.next_position {
-                    format!(
-                        "position {} is missing: the log jumps from {} to {} ({at})",
-                        self.next_position,
-                        self.next_position - 1,
-                        event.position
-                    )
-                } else {
-                    format!(
-                        "{at}: position {} comes after position {}",
-                        event.position,
-                        self.next_position - 1
-                    )
-                },
-            ));
+            return Err(StoreError::Corrupt(located(
+                &at(),
+                &format!(
+                    "position {} follows {}: {}",
+                    event.position,
+                    self.next_position - 1,
+                    if event.position > self.next_position {
+                        format!("position {} is missing", self.next_position)
+                    } else {
+                        "positions must count up, each once".to_owned()
+                    }
+                ),
+            )));
         }
         match self.versions.get_mut(&event.stream) {
             Some(last) if event.version != *last + 1 => {
-                return Err(StoreError::Corrupt(format!(
-                    "{}: stream {} jumps from version {last} to {}",
-                    at(),
-                    event.stream,
-                    event.version
+                return Err(StoreError::Corrupt(located(
+                    &at(),
+                    &format!(
+                        "stream {} jumps from version {last} to {}",
+                        event.stream, event.version
+                    ),
                 )));
             }
             Some(last) => *last = event.version,
             None if self.from_start && event.version != 1 => {
-                return Err(StoreError::Corrupt(format!(
-                    "{}: stream {} starts at version {} instead of 1",
-                    at(),
-                    event.stream,
-                    event.version
+                return Err(StoreError::Corrupt(located(
+                    &at(),
+                    &format!(
+                        "stream {} starts at version {} instead of 1",
+                        event.stream, event.version
+                    ),
                 )));
             }
             None => {
@@ -187,6 +206,27 @@ mod tests {
         events
             .iter()
             .try_for_each(|e| check.check(e, || format!("key {}", e.position)))
+    }
+
+    #[test]
+    fn a_log_continued_knows_its_streams_and_a_new_one_starts_at_1() {
+        let versions = || [("account-a".to_owned(), 1)];
+        let mut check = LogCheck::continuing(2, versions());
+        assert_eq!(check.check(&at("a", 2, 3), String::new), Ok(()));
+        let mut check = LogCheck::continuing(2, versions());
+        let Err(StoreError::Corrupt(message)) = check.check(&at("b", 2, 3), || "key 3".into())
+        else {
+            panic!("a new stream must start at 1");
+        };
+        assert_eq!(
+            message,
+            "key 3: stream account-b starts at version 2 instead of 1"
+        );
+        let mut check = LogCheck::continuing(2, versions());
+        let Err(StoreError::Corrupt(message)) = check.check(&at("a", 2, 4), String::new) else {
+            panic!("position 3 is missing");
+        };
+        assert_eq!(message, "position 4 follows 2: position 3 is missing");
     }
 
     #[test]

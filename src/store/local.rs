@@ -47,6 +47,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DomException, Storage};
 
+use super::checks::LogCheck;
 use super::js::{js_text, RawRecord};
 use super::skew::unreadable_line;
 use super::{EventStore, NewEvent, Recorded, StoreError};
@@ -243,8 +244,14 @@ impl LocalStorageStore {
         Ok(())
     }
 
-    /// Reads positions `log.head + 1 ..= head` into `log`, checking each.
+    /// Reads positions `log.head + 1 ..= head` into `log`, checking each continues it
+    /// (see [`LogCheck`]).
     fn extend(&self, log: &mut Log, head: u64) -> Result<(), StoreError> {
+        let versions = log
+            .streams
+            .iter()
+            .map(|(stream, indexes)| (stream.clone(), indexes.len() as u64));
+        let mut check = LogCheck::continuing(log.head, versions);
         for position in log.head + 1..=head {
             let key = self.event_key(position);
             let Some(line) = self.get(&key)? else {
@@ -254,28 +261,11 @@ impl LocalStorageStore {
             };
             let event = Recorded::from_json_line(&line)
                 .map_err(|e| unreadable_line(&format!("key {key}"), e))?;
-            if event.position != position {
-                return Err(StoreError::Corrupt(format!(
-                    "key {key} holds the event of position {}",
-                    event.position
-                )));
-            }
-            let versions = log.streams.entry(event.stream.clone()).or_default();
-            let last = versions.len() as u64;
-            if event.version != last + 1 {
-                return Err(StoreError::Corrupt(if last == 0 {
-                    format!(
-                        "key {key}: stream {} starts at version {} instead of 1",
-                        event.stream, event.version
-                    )
-                } else {
-                    format!(
-                        "key {key}: stream {} jumps from version {last} to {}",
-                        event.stream, event.version
-                    )
-                }));
-            }
-            versions.push(log.events.len());
+            check.check(&event, || format!("key {key}"))?;
+            log.streams
+                .entry(event.stream.clone())
+                .or_default()
+                .push(log.events.len());
             log.events.push(Rc::new(event));
             log.head = position;
         }
