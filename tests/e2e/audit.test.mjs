@@ -420,12 +420,20 @@ test('a log of 100,000 events imports, renders only the rows in view, scrolls to
     await waitAuditCount(page, `${hits} of ${grouped} events match`, { timeout: 30_000 });
     t.diagnostic(`first search (builds the index): ${Date.now() - mark} ms`);
     assert.equal(hits, 5);
+    // Another needle with another count, so the wait sees this search applied.
+    const other = '"acc-7"';
+    const otherHits = log.text.split('\n').filter((l) => l.includes(other)).length;
+    assert.notEqual(otherHits, hits);
     mark = Date.now();
-    await page.getByTestId('audit-search').fill('t-2000"');
-    await waitAuditCount(page, `5 of ${grouped} events match`);
+    await page.getByTestId('audit-search').fill(other);
+    await waitAuditCount(page, `${otherHits.toLocaleString('en-US')} of ${grouped} events match`);
     t.diagnostic(`second search: ${Date.now() - mark} ms (includes the 200 ms debounce)`);
+    // Cleared while a search still waits for typing to pause: it must not come back.
+    await page.getByTestId('audit-search').fill('t-3000"');
     await page.getByTestId('audit-clear-filters').click();
     await waitAuditCount(page, `${grouped} events`);
+    await page.waitForTimeout(500); // a negative check: the debounce (200 ms) has passed
+    assert.equal(await auditCount(page), `${grouped} events`);
   }, BANK);
 });
 

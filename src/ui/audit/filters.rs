@@ -53,6 +53,8 @@ impl FilterSignals {
     }
 
     pub(super) fn clear(&self) {
+        // A search still waiting for typing to pause must not come back after this.
+        self.search_generation.update_value(|g| *g += 1);
         self.account.set(String::new());
         self.with_transfers.set(true);
         self.transfer.set(String::new());
