@@ -12,6 +12,7 @@
 //! - [`storage`]: asking the browser to keep the data, and how much room it takes.
 //! - [`files`], [`route`], [`widgets`]: downloads, deep links, small shared pieces.
 //! - [`keyboard`]: the keyboard map in the header.
+//! - [`share`]: a bank as a link (`#log=…`): copying one, and opening one.
 
 pub mod accounts;
 pub mod audit;
@@ -26,6 +27,7 @@ pub mod preview;
 pub mod route;
 pub mod scenarios;
 pub mod service;
+pub mod share;
 pub mod snapshot;
 pub mod storage;
 pub mod timeline;
@@ -174,6 +176,7 @@ fn Bank() -> impl IntoView {
                 })
         }}
         <MovedNotice/>
+        <share::SharedBankOffer/>
         {crash::take_note().map(|note| view! {
             <p class="banner banner--warning" role="status" data-testid="crash-banner">
                 {note} ": the page was reloaded, as a real crash restarts the app. Nothing in memory survived; "
