@@ -13,11 +13,13 @@
 //! - [`files`], [`route`], [`widgets`]: downloads, deep links, small shared pieces.
 //! - [`keyboard`]: the keyboard map in the header.
 //! - [`share`]: a bank as a link (`#log=…`): copying one, and opening one.
+//! - [`embed`]: `?embed=saga`, one transfer's saga for an `<iframe>`, on its own memory store.
 
 pub mod accounts;
 pub mod audit;
 pub mod boot;
 pub mod crash;
+pub mod embed;
 pub mod files;
 pub mod keyboard;
 pub mod lifecycle;
@@ -44,13 +46,17 @@ use crate::store::any::StoreKind;
 use lifecycle::BootFailure;
 use service::{use_bank, BankHandle};
 
-/// Installs the panic hook and mounts [`App`] on `<body>`.
+/// Installs the panic hook and mounts [`App`] on `<body>` (or [`embed::Embed`] for `?embed=saga`).
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
         show_fatal_error(&info.to_string());
     }));
-    leptos::mount::mount_to_body(App);
+    if embed::requested() {
+        leptos::mount::mount_to_body(embed::Embed);
+    } else {
+        leptos::mount::mount_to_body(App);
+    }
 }
 
 /// A last-resort message for a panic: the page's code has stopped, so this is plain
