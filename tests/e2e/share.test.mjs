@@ -3,13 +3,20 @@
 // over-limit one are refused with their reason and change nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withApp, browser, VIEWPORTS } from './harness.mjs';
+import { copyFile } from 'node:fs/promises';
+import path from 'node:path';
+import { withApp, browser, VIEWPORTS, ROOT } from './harness.mjs';
 import {
   BANK, READY, loadScenario, nextStep, waitTransferStatus, waitBalance, balances, openAccount,
-  chooseImport, generateLog, waitAuditCount,
+  chooseImport, generateLog, waitAuditCount, elementScreenshot,
 } from './bank.mjs';
 import { packLog } from './share.mjs';
 
+
+/** Keeps a screenshot for the README when SAGABANK_UPDATE_DOCS is set. */
+async function forDocs(file, name) {
+  if (process.env.SAGABANK_UPDATE_DOCS) await copyFile(file, path.join(ROOT, 'docs/screenshots', name));
+}
 
 /** A fresh browser context (its own, empty storage) with a watched tab on `url`. */
 async function freshTab(app, url) {
@@ -49,7 +56,7 @@ test('a bank with a transfer, copied as a link, opens in a fresh browser after a
     assert.match(link, new RegExp(`^${app.url.replace(/[.]/g, '\\.')}#log=[A-Za-z0-9_-]+&transfer=t1$`));
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
     t.diagnostic(`a compensated transfer's bank (10 events) is a link of ${link.length} characters`);
-    await app.screenshot(page, 'share-copied');
+    await forDocs(await elementScreenshot(t, page.locator('.audit__io'), 'share-copied'), 'share-copied.png');
 
     // A fresh browser: it says what the link holds and waits for a yes.
     const { context, page: other } = await freshTab(app, link);
@@ -62,7 +69,7 @@ test('a bank with a transfer, copied as a link, opens in a fresh browser after a
       );
       await other.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'shared-open');
       assert.deepEqual(await balances(other), {}, 'nothing is loaded before the yes');
-      await app.screenshot(other, 'share-offer');
+      await forDocs(await elementScreenshot(t, confirm, 'share-offer'), 'share-offer.png');
       await other.getByTestId('shared-open').click();
       await other.getByTestId('shared-done').waitFor();
       assert.match(await other.getByTestId('shared-done').textContent(), /Opened the shared bank \(10 events\) in the new database sagabank-\d+/);
@@ -136,7 +143,9 @@ test('a damaged, cut, foreign or over-limit link is refused with its reason and 
       assert.deepEqual(await balances(page), { mine: '5.00' }, what);
       assert.equal(await activeDb(page), db, what);
       assert.deepEqual(await databases(page), dbs, what);
-      if (what === 'one character changed') await app.screenshot(page, 'share-damaged');
+      if (what === 'one character changed') {
+        await forDocs(await elementScreenshot(t, error, 'share-damaged'), 'share-damaged.png');
+      }
     }
     // OK takes the link away; the bank is the one it was.
     await page.getByTestId('shared-dismiss').click();

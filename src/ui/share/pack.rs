@@ -140,7 +140,8 @@ async fn await_promise(value: JsValue) -> Result<JsValue, String> {
     JsFuture::from(promise).await.map_err(|e| describe(&e))
 }
 
-/// A JS error's message (a `TypeError`'s "Compressed input was truncated", say).
+/// A JS error's message without its final full stop (a `TypeError`'s "The compressed
+/// data was not valid: incorrect data check", say): it goes inside a sentence.
 fn describe(error: &JsValue) -> String {
     get_message(error).unwrap_or_else(|| format!("{error:?}"))
 }
@@ -149,5 +150,6 @@ fn get_message(error: &JsValue) -> Option<String> {
     Reflect::get(error, &JsValue::from_str("message"))
         .ok()?
         .as_string()
+        .map(|m| m.trim_end_matches('.').to_owned())
         .filter(|m| !m.is_empty())
 }
