@@ -8,7 +8,7 @@ import path from 'node:path';
 import { withApp, browser, VIEWPORTS, ROOT } from './harness.mjs';
 import {
   BANK, READY, loadScenario, nextStep, waitTransferStatus, waitBalance, balances, openAccount,
-  chooseImport, generateLog, waitAuditCount, elementScreenshot,
+  chooseImport, generateLog, waitAuditCount, elementScreenshot, sidewaysOverflow,
 } from './bank.mjs';
 import { packLog } from './share.mjs';
 
@@ -190,5 +190,39 @@ test('a bank near the limit (1,997 events) fits in a link, and opens', async (t)
     await page.getByTestId('shared-done').waitFor();
     await waitAuditCount(page, '1,997 events');
     assert.deepEqual(await balances(page), log.balances);
+  }, BANK);
+});
+
+test('axe: the copied link, the question, a refused link and the embed, light and dark, 1280 and 375 px', async (t) => {
+  const { assertNoSeriousViolations } = await import('./axe.mjs');
+  const { openEmbed } = await import('./share.mjs');
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    await loadScenario(page, 'compensation');
+    await nextStep(page);
+    await page.getByTestId('share-copy').click();
+    await page.getByTestId('share-link').waitFor();
+    const embed = await openEmbed(app, '?embed=saga&scenario=compensation');
+    await embed.getByTestId('saga-timeline').waitFor();
+    await nextStep(embed);
+    const offer = app.watch(await app.context.newPage());
+    await offer.goto(`${app.url}#log=${packLog(generateLog(60).text)}`);
+    await offer.getByTestId('shared-confirm').waitFor();
+    const refused = app.watch(await app.context.newPage());
+    await refused.goto(`${app.url}#log=${packLog(generateLog(60).text).slice(0, -30)}`);
+    await refused.getByTestId('shared-error').waitFor();
+    let checks = 0;
+    for (const colorScheme of ['light', 'dark']) {
+      for (const viewport of [VIEWPORTS.desktop, VIEWPORTS.mobile]) {
+        for (const [label, p] of [['the copied link', page], ['the embed', embed], ['the question', offer], ['a refused link', refused]]) {
+          await p.emulateMedia({ colorScheme });
+          await p.setViewportSize(viewport);
+          await assertNoSeriousViolations(p, `${label}, ${colorScheme}, ${viewport.width} px`);
+          assert.equal(await sidewaysOverflow(p), 0, `${label} scrolls sideways at ${viewport.width} px`);
+          checks += 1;
+        }
+      }
+    }
+    t.diagnostic(`${checks} axe checks`);
   }, BANK);
 });
