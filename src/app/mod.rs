@@ -16,6 +16,7 @@ pub mod locks;
 pub mod projections;
 pub mod scenario;
 pub mod scenario_catalog;
+pub mod share;
 mod skew;
 pub mod transfer_draft;
 pub mod transfer_status;

@@ -12,11 +12,14 @@
 //! - [`storage`]: asking the browser to keep the data, and how much room it takes.
 //! - [`files`], [`route`], [`widgets`]: downloads, deep links, small shared pieces.
 //! - [`keyboard`]: the keyboard map in the header.
+//! - [`share`]: a bank as a link (`#log=…`): copying one, and opening one.
+//! - [`embed`]: `?embed=saga`, one transfer's saga for an `<iframe>`, on its own memory store.
 
 pub mod accounts;
 pub mod audit;
 pub mod boot;
 pub mod crash;
+pub mod embed;
 pub mod files;
 pub mod keyboard;
 pub mod lifecycle;
@@ -26,6 +29,7 @@ pub mod preview;
 pub mod route;
 pub mod scenarios;
 pub mod service;
+pub mod share;
 pub mod snapshot;
 pub mod storage;
 pub mod timeline;
@@ -42,13 +46,17 @@ use crate::store::any::StoreKind;
 use lifecycle::BootFailure;
 use service::{use_bank, BankHandle};
 
-/// Installs the panic hook and mounts [`App`] on `<body>`.
+/// Installs the panic hook and mounts [`App`] on `<body>` (or [`embed::Embed`] for `?embed=saga`).
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
         show_fatal_error(&info.to_string());
     }));
-    leptos::mount::mount_to_body(App);
+    if embed::requested() {
+        leptos::mount::mount_to_body(embed::Embed);
+    } else {
+        leptos::mount::mount_to_body(App);
+    }
 }
 
 /// A last-resort message for a panic: the page's code has stopped, so this is plain
@@ -174,6 +182,7 @@ fn Bank() -> impl IntoView {
                 })
         }}
         <MovedNotice/>
+        <share::SharedBankOffer/>
         {crash::take_note().map(|note| view! {
             <p class="banner banner--warning" role="status" data-testid="crash-banner">
                 {note} ": the page was reloaded, as a real crash restarts the app. Nothing in memory survived; "

@@ -219,6 +219,7 @@ pub(super) fn ExportImport() -> impl IntoView {
                     />
                 </label>
             </div>
+            <crate::ui::share::ShareLink/>
             <FormError error=import.error test_id="import-error"/>
             <ImportStatus
                 phase=import.phase

@@ -1,0 +1,168 @@
+//! Embed mode, for an `<iframe>` in a slide or a blog post: `?embed=saga` shows only
+//! the saga timeline of one transfer, with its two balances, Next step and Play, and a
+//! link to open the same bank in the full app. What it shows comes from
+//! `&scenario=<key>` (a scenario of [`crate::app::scenario_catalog`], its transfer
+//! waiting for Next step) or from a shared bank's fragment, `#log=…&transfer=<id>` (the
+//! transfer named, else the log's last one).
+//!
+//! An embed runs on a memory store of its own: it never opens the visitor's IndexedDB
+//! or localStorage bank, never changes which database is active, never asks for
+//! persistent storage and never talks to the visitor's other tabs (its step locks are
+//! its own, not Web Locks). A reload starts it over.
+
+use leptos::prelude::*;
+
+use super::boot::query_param;
+use super::service::{browser_env, BankHandle, BrowserBank};
+use super::share::pack;
+use super::timeline::SagaTimeline;
+use crate::app::scenario_catalog::{self, SCENARIOS};
+use crate::app::{share, Bank};
+use crate::domain::TransferId;
+use crate::store::any::AnyStore;
+use crate::store::{EventStore, MemoryStore};
+
+/// Whether the page was opened as an embed (`?embed=saga`).
+#[must_use]
+pub fn requested() -> bool {
+    query_param("embed").is_some_and(|mode| mode == "saga")
+}
+
+/// The embed's page: a small bar with the link to the full app, then the saga.
+#[component]
+pub fn Embed() -> impl IntoView {
+    let handle = BankHandle::new();
+    provide_context(handle);
+    let failure = RwSignal::new(None::<String>);
+    let ready = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        match load(handle).await {
+            Ok(()) => ready.set(true),
+            Err(reason) => failure.set(Some(reason)),
+        }
+    });
+
+    // "Open in sagabank": the full app, with this bank as it stands now in a link (the
+    // app asks before opening it). Until the link is packed, the app itself.
+    let open_href = RwSignal::new(pack::page_url());
+    let packing = StoredValue::new(0_u64);
+    Effect::new(move |_| {
+        let Some(events) = handle.read(|m| m.audit.clone()) else {
+            return;
+        };
+        let transfer = handle
+            .selected_transfer
+            .get_untracked()
+            .map(|t| t.to_string());
+        packing.update_value(|n| *n += 1);
+        let mine = packing.get_value();
+        leptos::task::spawn_local(async move {
+            if let Ok(url) = pack::link_for(&events, transfer.as_deref()).await {
+                if packing.get_value() == mine {
+                    open_href.set(url);
+                }
+            }
+        });
+    });
+
+    view! {
+        <main class="embed" data-testid="embed">
+            <header class="embed__bar">
+                <span class="embed__brand">"sagabank"</span>
+                <span class="muted embed__what">"a transfer saga, step by step"</span>
+                <a class="embed__open" href=move || open_href.get() target="_blank" rel="noopener"
+                    data-testid="embed-open">"Open in sagabank ↗"</a>
+            </header>
+            {move || {
+                if let Some(reason) = failure.get() {
+                    view! {
+                        <p class="banner banner--warning" role="alert" data-testid="embed-error">{reason}</p>
+                    }
+                    .into_any()
+                } else if ready.get() {
+                    view! { <SagaTimeline/> }.into_any()
+                } else {
+                    view! { <p class="loading" aria-busy="true">"Preparing the saga…"</p> }.into_any()
+                }
+            }}
+            <p class="visually-hidden" aria-live="polite" data-testid="announcer">
+                {move || handle.announcement.get()}
+            </p>
+        </main>
+    }
+}
+
+/// The browser's clock and ids, with this page's own locks: an embed's bank lives in
+/// this page only, so no other tab can step it, and Web Locks may be refused to a page
+/// framed by another site (Chrome answers `SecurityError` when third-party storage is
+/// blocked).
+fn embed_env(name: &str) -> crate::app::Env {
+    browser_env(name).with_locks(std::rc::Rc::new(crate::app::LocalLocks::new()))
+}
+
+/// Builds the embed's bank in memory and selects the transfer to show.
+async fn load(handle: BankHandle) -> Result<(), String> {
+    let name = format!("embed-{}", js_sys::Date::now() as u64);
+    let store = AnyStore::Memory(MemoryStore::new());
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    let (bank, transfer) = if let Some(key) = query_param("scenario") {
+        from_scenario(store, &name, &key).await?
+    } else if let Some(fragment) = share::parse_fragment(&hash) {
+        let events = pack::events_from(fragment.data)
+            .await
+            .map_err(|e| format!("This embed's bank cannot be opened: {e}."))?;
+        store
+            .restore(&events)
+            .await
+            .map_err(|e| format!("The shared bank could not be loaded: {e}."))?;
+        let bank = Bank::open(store, embed_env(&name))
+            .await
+            .map_err(|e| format!("The shared bank could not be opened: {e}."))?;
+        let named = fragment.transfer.and_then(|t| TransferId::parse(t).ok());
+        let last = events
+            .iter()
+            .rev()
+            .find_map(|r| r.event.transfer_id().cloned());
+        (bank, named.or(last))
+    } else {
+        let keys: Vec<&str> = SCENARIOS.iter().map(|s| s.key).collect();
+        return Err(format!(
+            "This embed names no saga: add &scenario=<key> to its address ({}), or use a shared bank's link (#log=…).",
+            keys.join(", ")
+        ));
+    };
+    let Some(transfer) = transfer else {
+        return Err("There is no transfer in this bank, so no saga to show.".to_owned());
+    };
+    if bank.read(|m| !m.transfers.contains_key(&transfer)) {
+        return Err(format!(
+            "This bank has no transfer {transfer}, so there is no saga to show."
+        ));
+    }
+    handle.install(bank, &name);
+    handle.selected_transfer.set(Some(transfer));
+    Ok(())
+}
+
+/// A scenario's bank (the catalog's own preparation: its teaching transfer waits for
+/// Next step) and the transfer to show.
+async fn from_scenario(
+    store: AnyStore,
+    name: &str,
+    key: &str,
+) -> Result<(BrowserBank, Option<TransferId>), String> {
+    let Some(chosen) = scenario_catalog::find(key) else {
+        let keys: Vec<&str> = SCENARIOS.iter().map(|s| s.key).collect();
+        return Err(format!(
+            "There is no scenario {key:?}: use one of {}.",
+            keys.join(", ")
+        ));
+    };
+    let bank = Bank::open(store, embed_env(name))
+        .await
+        .map_err(|e| e.to_string())?;
+    let selected = scenario_catalog::prepare(&bank, chosen).await?;
+    Ok((bank, selected))
+}
