@@ -161,6 +161,42 @@ async fn web_locks_are_used_and_hand_a_lock_to_one_holder_at_a_time() {
 }
 
 #[wasm_bindgen_test]
+async fn a_refused_lock_request_does_not_leave_the_step_waiting() {
+    use sagabank::app::Locks;
+    // As in a page framed by another site with third-party storage blocked: every
+    // request is refused with a SecurityError before any lock is granted.
+    let window: wasm_bindgen::JsValue = web_sys::window().expect("a window").into();
+    let navigator = js_sys::Reflect::get(&window, &"navigator".into()).expect("navigator");
+    let manager = js_sys::Reflect::get(&navigator, &"locks".into()).expect("navigator.locks");
+    let refuse = js_sys::Function::new_no_args(
+        "return Promise.reject(new DOMException('refused in a test', 'SecurityError'));",
+    );
+    js_sys::Reflect::set(&manager, &"request".into(), &refuse).expect("a stand-in request");
+    let locks = sagabank::ui::locks::WebLocks::new(&browser_support::fresh_name("test", "refused"));
+    // The stand-in goes before any assertion, so a failure leaves the others unharmed.
+    let manager_object: js_sys::Object = manager.unchecked_into();
+    js_sys::Reflect::delete_property(&manager_object, &"request".into()).expect("restored");
+    let locks = locks.expect("navigator.locks is there");
+    let waited = futures::future::select(
+        Box::pin(async {
+            let guard = locks.acquire("x").await;
+            drop(guard);
+            locks.try_acquire("y").await.is_none()
+        }),
+        Box::pin(sleep(10_000)),
+    )
+    .await;
+    match waited {
+        futures::future::Either::Left((refused, _)) => {
+            assert!(refused, "a refused try gives no lock");
+        }
+        futures::future::Either::Right(_) => {
+            panic!("a refused lock request was still waiting after 10 s")
+        }
+    }
+}
+
+#[wasm_bindgen_test]
 async fn two_tabs_stepping_one_transfer_with_different_fault_plans_end_once_and_conserve_money() {
     use sagabank::app::FaultPlan;
     use sagabank::domain::{AccountId, BankCommand, Money, RunMode, TransferId, TransferMoney};

@@ -3,6 +3,7 @@
 //! the tab goes away. Where the API is missing (an insecure context, an old browser)
 //! the page falls back to locks of its own, which still order the steps of this tab.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures::channel::oneshot;
@@ -54,9 +55,18 @@ impl WebLocks {
     /// `if_available` was set and someone else holds it, or the request failed).
     fn ask(&self, name: &str, if_available: bool) -> LocalBoxFuture<'static, Option<LockGuard>> {
         let (granted_tx, granted_rx) = oneshot::channel::<Option<Function>>();
+        // Taken by whichever comes first: the browser's call with the lock, or the
+        // request's failure (a framed page with third-party storage blocked is refused
+        // with a SecurityError before any call). Without the second, such a refusal
+        // would leave the step waiting for ever.
+        let granted_tx = Rc::new(RefCell::new(Some(granted_tx)));
+        let on_failure = Rc::clone(&granted_tx);
         // Called by the browser with the lock (or null); the lock is held until the
         // promise it returns settles, which the guard's drop does.
         let callback = Closure::once_into_js(move |lock: JsValue| -> Promise {
+            let Some(granted_tx) = granted_tx.borrow_mut().take() else {
+                return Promise::resolve(&JsValue::UNDEFINED);
+            };
             if lock.is_null() || lock.is_undefined() {
                 let _ = granted_tx.send(None);
                 return Promise::resolve(&JsValue::UNDEFINED);
@@ -77,10 +87,14 @@ impl WebLocks {
             .call3(&self.manager, &full_name, &options, &callback);
         match asked.ok().and_then(|p| p.dyn_into::<Promise>().ok()) {
             Some(promise) => {
-                // The request's own promise settles when the lock is let go; a
-                // rejection (the page is going away) is not an error of the step.
+                // The request's own promise settles when the lock is let go. A
+                // rejection before the lock was granted is a refusal: no lock.
                 wasm_bindgen_futures::spawn_local(async move {
-                    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+                    if wasm_bindgen_futures::JsFuture::from(promise).await.is_err() {
+                        if let Some(granted_tx) = on_failure.borrow_mut().take() {
+                            let _ = granted_tx.send(None);
+                        }
+                    }
                 });
             }
             None => return Box::pin(async { None }),
