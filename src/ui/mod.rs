@@ -12,6 +12,7 @@
 //! - [`storage`]: asking the browser to keep the data, and how much room it takes.
 //! - [`files`], [`route`], [`widgets`]: downloads, deep links, small shared pieces.
 //! - [`keyboard`]: the keyboard map in the header.
+//! - [`learn`]: the course: the welcome, the lesson panel, each lesson on its own database.
 
 pub mod accounts;
 pub mod audit;
@@ -19,6 +20,7 @@ pub mod boot;
 pub mod crash;
 pub mod files;
 pub mod keyboard;
+pub mod learn;
 pub mod lifecycle;
 pub mod locks;
 pub mod newer;
@@ -107,10 +109,12 @@ pub fn App() -> impl IntoView {
         .flatten();
     let phase = RwSignal::new_local(stored.map_or(Phase::Loading, |s| Phase::Preview(Rc::new(s))));
     snapshot::save_when_hidden(handle);
+    let course = learn::provide();
     leptos::task::spawn_local(async move {
         match lifecycle::boot(handle).await {
             Ok(()) => {
                 phase.set(Phase::Ready);
+                learn::after_boot(handle, course);
                 route::reveal_hash_target(handle);
                 // For measurements: when the bank was first shown (see README).
                 if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
@@ -150,7 +154,9 @@ fn Bank() -> impl IntoView {
             <widgets::Brand/>
             <widgets::StoreBadge/>
             <keyboard::KeyboardMap/>
+            <learn::CourseButton/>
         </header>
+        <learn::Course/>
         {move || {
             bank.storage_warning
                 .get()

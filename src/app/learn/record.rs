@@ -87,6 +87,8 @@ pub struct LearnerRecord {
     pub repeats: Vec<String>,
     /// Rebuilds of the read models from the stored log.
     pub rebuilds: Vec<Rebuild>,
+    /// Writes of the second client (the page does not read them until it must).
+    pub second_client: u32,
     /// Version conflicts the bank met (and decided again on fresh state).
     pub conflicts: u32,
     /// Answers to the lessons' questions: question key, then the options chosen.

@@ -417,6 +417,12 @@ fn concurrency_a_second_client_then_a_conflict_decided_again() {
     ))
     .unwrap();
     assert!(is_second_client(&written[0]));
+    // The page notes the write; it has not read it.
+    record.second_client += 1;
+    then(&bank, &record, c::second_client_wrote, true);
+    record.second_client = 0;
+    then(&bank, &record, c::second_client_wrote, false);
+    record.second_client = 1;
     // The page has not seen it: its balance is the old one.
     let balance = |b: &TestBank| b.read(|m| m.accounts[&id("alice-123")].balance);
     assert_eq!(balance(&bank), money("750.00"));
@@ -522,16 +528,25 @@ fn the_course_has_ten_lessons_of_one_to_three_tasks_with_unique_keys() {
     assert!(lesson(0).is_none() && lesson(11).is_none());
 }
 
+/// A bank as lesson `l` starts: empty, or its scenario prepared as the page does.
+fn start_of(l: &Lesson) -> (TestBank, LearnerRecord) {
+    match l.start {
+        Start::Empty => empty(),
+        Start::Scenario(key) => {
+            let scenario = crate::app::scenario_catalog::find(key)
+                .unwrap_or_else(|| panic!("{}: no scenario {key}", l.key));
+            let bank = block_on(Bank::open(MemoryStore::new(), Env::fixed("l"))).unwrap();
+            block_on(crate::app::scenario_catalog::prepare(&bank, scenario)).unwrap();
+            let base = len(&bank);
+            (bank, LearnerRecord::starting_at(base))
+        }
+    }
+}
+
 #[test]
-fn no_task_passes_at_the_start_of_its_lesson() {
+fn every_lesson_starts_from_a_known_scenario_and_no_task_passes_there() {
     for l in &LESSONS {
-        let (bank, record) = match l.start {
-            Start::Empty => empty(),
-            Start::Scenario("seed-demo") => given(SEED),
-            Start::Scenario("happy-transfer") => stepped(HAPPY),
-            Start::Scenario("compensation") => stepped(COMPENSATION),
-            Start::Scenario(other) => panic!("no test start for {other}"),
-        };
+        let (bank, record) = start_of(l);
         let models = bank.models();
         let passing = passing(l, &Facts::new(&models, &record));
         assert!(passing.iter().all(|p| !p), "{}: {passing:?}", l.key);
