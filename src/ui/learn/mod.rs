@@ -62,10 +62,11 @@ pub fn Course() -> impl IntoView {
         return ().into_any();
     };
     watch::watch(bank, learn);
+    // A memo: the record changes with every action, the panel must not be rebuilt.
+    let taking = Memo::new(move |_| learn.session.with(Option::is_some));
     view! {
-        {move || (learn.welcome.get() && learn.session.with(Option::is_none))
-            .then(|| view! { <welcome::Welcome/> })}
-        {move || learn.session.with(Option::is_some).then(|| view! { <panel::LessonPanel/> })}
+        {move || (learn.welcome.get() && !taking.get()).then(|| view! { <welcome::Welcome/> })}
+        {move || taking.get().then(|| view! { <panel::LessonPanel/> })}
     }
     .into_any()
 }
