@@ -3,6 +3,7 @@
 // what the lesson texts say, sees each task ticked, reloads and finds the progress kept,
 // goes back to their own bank and finds it unchanged. A `#lesson=6` link opens lesson 6
 // in its own database. axe checks the lesson panel at 1280 px and at 375 px (a drawer).
+// The schema-evolution lesson imports its own file, and the lesson follows its bank there.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -200,4 +201,32 @@ test('#lesson=6 opens lesson 6 on its own database; the drawer at 375 px, by key
     // The lesson's database is deleted.
     await page.waitForFunction(async (db) => !(await indexedDB.databases()).some((d) => d.name === db), lessonDb);
   }, { ...BANK, viewport: VIEWPORTS.mobile });
+});
+
+test('schema evolution: the lesson follows its bank through an import of the schema-1 file', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open('#lesson=10');
+    await waitLesson(page, 10, 'Schema evolution');
+    // The file as the lesson offers it, beside how this version reads it.
+    await page.getByText('Read as:').first().waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('learn-schema1-download').click(),
+    ]);
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(await download.path(), 'utf8');
+    assert.doesNotMatch(text, /schema_version/);
+    // Imported with the audit trail's Import, as the task says.
+    await page.getByTestId('audit-import').setInputFiles({
+      name: download.suggestedFilename(), mimeType: 'application/x-ndjson', buffer: Buffer.from(text, 'utf8'),
+    });
+    await page.getByTestId('import-replace').click();
+    await waitTick(page, 0);
+    await waitBalance(page, 'erin', '270.50');
+    await selectAccount(page, 'erin');
+    await move(page, 'deposit', '1.00', 'a new event beside old ones');
+    await waitTick(page, 1);
+    await waitBalance(page, 'erin', '271.50');
+    await page.waitForFunction(() => /Lesson 10 complete/.test(document.querySelector('[data-testid="learn-live"]')?.textContent));
+  }, BANK);
 });
