@@ -1,9 +1,10 @@
 //! "What just happened": the events the learner's last action wrote, each with one
 //! sentence on why it exists, and links to it in the audit trail and the timeline.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
-use super::state::learn;
+use super::state::course;
 use crate::app::learn::explain::what_happened;
 use crate::ui::route::{href, Target};
 use crate::ui::service::use_bank;
@@ -15,9 +16,7 @@ const SHOWN: usize = 8;
 #[component]
 pub fn WhatHappened() -> impl IntoView {
     let bank = use_bank();
-    let Some(learn) = learn() else {
-        return ().into_any();
-    };
+    let learn = course();
     let events = move || {
         let from = learn.shown_from.get();
         bank.read(|m| what_happened(&m.audit, from))
@@ -29,10 +28,10 @@ pub fn WhatHappened() -> impl IntoView {
             {move || {
                 let all = events();
                 if all.is_empty() {
-                    return view! { <p class="hint">"Your next action's events will be explained here."</p> }.into_any();
+                    return Either::Left(view! { <p class="hint">"Your next action's events will be explained here."</p> });
                 }
                 let more = all.len().saturating_sub(SHOWN);
-                view! {
+                Either::Right(view! {
                     <ul class="learn__events">
                         {all.into_iter().take(SHOWN).map(|e| {
                             let timeline = e.transfer.clone().and_then(|t| crate::domain::TransferId::parse(&t).ok());
@@ -49,9 +48,8 @@ pub fn WhatHappened() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                     {(more > 0).then(|| view! { <p class="hint">{format!("…and {more} more in the audit trail.")}</p> })}
-                }.into_any()
+                })
             }}
         </section>
     }
-    .into_any()
 }

@@ -20,7 +20,7 @@ pub mod welcome;
 use leptos::prelude::*;
 
 pub use open::{after_boot, follow_link};
-pub use state::{learn, provide, Learn};
+pub use state::{course, learn, provide, Learn};
 
 use crate::app::learn::{Progress, LESSONS};
 use crate::app::BankError;
@@ -58,9 +58,7 @@ pub fn next_lesson(progress: &Progress) -> usize {
 #[component]
 pub fn Course() -> impl IntoView {
     let bank = use_bank();
-    let Some(learn) = learn() else {
-        return ().into_any();
-    };
+    let learn = course();
     watch::watch(bank, learn);
     // A memo: the record changes with every action, the panel must not be rebuilt.
     let taking = Memo::new(move |_| learn.session.with(Option::is_some));
@@ -68,7 +66,6 @@ pub fn Course() -> impl IntoView {
         {move || (learn.welcome.get() && !taking.get()).then(|| view! { <welcome::Welcome/> })}
         {move || taking.get().then(|| view! { <panel::LessonPanel/> })}
     }
-    .into_any()
 }
 
 /// The header's way into the course (after the welcome was dismissed): opens the
@@ -76,9 +73,7 @@ pub fn Course() -> impl IntoView {
 #[component]
 pub fn CourseButton() -> impl IntoView {
     let bank = use_bank();
-    let Some(learn) = learn() else {
-        return ().into_any();
-    };
+    let learn = course();
     let go = move |_| {
         learn.dismiss_welcome();
         let n = learn.progress.with_untracked(next_lesson);
@@ -91,5 +86,4 @@ pub fn CourseButton() -> impl IntoView {
             "Learn: the course"
         </button>
     }
-    .into_any()
 }

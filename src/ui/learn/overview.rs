@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::open::open;
-use super::state::learn;
+use super::state::course;
 use crate::app::learn::LESSONS;
 use crate::ui::service::use_bank;
 
@@ -12,9 +12,7 @@ use crate::ui::service::use_bank;
 #[component]
 pub fn Overview() -> impl IntoView {
     let bank = use_bank();
-    let Some(learn) = learn() else {
-        return ().into_any();
-    };
+    let learn = course();
     let confirming = RwSignal::new(false);
     let current = move || learn.session.with(|s| s.as_ref().map(|s| s.lesson));
     view! {
@@ -60,5 +58,4 @@ pub fn Overview() -> impl IntoView {
             </p>
         </section>
     }
-    .into_any()
 }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::happened::WhatHappened;
 use super::open::{leave, open};
 use super::overview::Overview;
-use super::state::learn;
+use super::state::course;
 use super::tools::LessonTools;
 use super::watch::show;
 use crate::app::learn::{lesson, Lesson, LESSONS};
@@ -18,9 +18,7 @@ use crate::ui::widgets::FormError;
 /// The panel of the lesson being taken. No props: it reads the course state.
 #[component]
 pub fn LessonPanel() -> impl IntoView {
-    let Some(learn) = learn() else {
-        return ().into_any();
-    };
+    let learn = course();
     let n = Memo::new(move |_| learn.session.with(|s| s.as_ref().map_or(1, |s| s.lesson)));
     let current = move || lesson(n.get());
     let total = LESSONS.len();
@@ -53,7 +51,6 @@ pub fn LessonPanel() -> impl IntoView {
             </div>
         </aside>
     }
-    .into_any()
 }
 
 /// A lesson's text, tasks, question or tool, and what just happened.
@@ -81,9 +78,7 @@ fn TaskItem(
     /// The task's index in the lesson.
     index: usize,
 ) -> impl IntoView {
-    let Some(learn) = learn() else {
-        return ().into_any();
-    };
+    let learn = course();
     let task = &lesson.tasks[index];
     let done = move || learn.progress.with(|p| p.is_done(lesson.key, index));
     view! {
@@ -100,7 +95,6 @@ fn TaskItem(
             </button>
         </li>
     }
-    .into_any()
 }
 
 /// Previous, Next, all lessons, and back to the learner's own bank.
@@ -110,9 +104,7 @@ fn Navigation(
     n: Memo<usize>,
 ) -> impl IntoView {
     let bank = use_bank();
-    let Some(learn) = learn() else {
-        return ().into_any();
-    };
+    let learn = course();
     let total = LESSONS.len();
     view! {
         <nav class="learn__nav" aria-label="Course">
@@ -137,5 +129,4 @@ fn Navigation(
             </button>
         </nav>
     }
-    .into_any()
 }

@@ -63,6 +63,13 @@ pub fn learn() -> Option<Learn> {
     LEARN.with(Cell::get)
 }
 
+/// The page's course state, made on first use if [`provide`] has not run (the page
+/// runs it at start-up, before any component of the course).
+#[must_use]
+pub fn course() -> Learn {
+    learn().unwrap_or_else(provide)
+}
+
 fn load<T: for<'de> Deserialize<'de>>(key: &str) -> Option<T> {
     gloo_storage::LocalStorage::get(key).ok()
 }

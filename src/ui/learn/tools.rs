@@ -4,10 +4,11 @@
 
 use std::collections::BTreeSet;
 
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 use super::open::log_len;
-use super::state::learn;
+use super::state::course;
 use crate::app::learn::record::Rebuild;
 use crate::app::learn::second_client::{
     rebuild_equals, schema_one_upcast, second_client_deposit, SCHEMA_ONE_FILE,
@@ -27,9 +28,9 @@ pub fn LessonTools(
     lesson: &'static Lesson,
 ) -> impl IntoView {
     let tool = lesson.tool.map(|t| match t {
-        Tool::Rebuild => view! { <RebuildTool/> }.into_any(),
-        Tool::SecondClient => view! { <SecondClientTool/> }.into_any(),
-        Tool::SchemaOne => view! { <SchemaOneTool/> }.into_any(),
+        Tool::Rebuild => EitherOf3::A(view! { <RebuildTool/> }),
+        Tool::SecondClient => EitherOf3::B(view! { <SecondClientTool/> }),
+        Tool::SchemaOne => EitherOf3::C(view! { <SchemaOneTool/> }),
     });
     let question = lesson
         .question
@@ -47,9 +48,7 @@ fn QuestionForm(
     question: &'static Question,
 ) -> impl IntoView {
     let bank = use_bank();
-    let Some(learn) = learn() else {
-        return ().into_any();
-    };
+    let learn = course();
     let chosen = RwSignal::new(BTreeSet::<String>::new());
     let verdict = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -107,16 +106,13 @@ fn QuestionForm(
             <p role="status" data-testid="learn-verdict">{move || verdict.get()}</p>
         </form>
     }
-    .into_any()
 }
 
 /// Rebuilds every read model from the stored log and compares with the live ones.
 #[component]
 fn RebuildTool() -> impl IntoView {
     let bank = use_bank();
-    let Some(learn) = learn() else {
-        return ().into_any();
-    };
+    let learn = course();
     let result = RwSignal::new(None::<String>);
     let rebuild = move |_| {
         let Some(b) = bank.bank() else { return };
@@ -163,13 +159,13 @@ fn RebuildTool() -> impl IntoView {
             <p role="status" data-testid="learn-rebuild-result">{move || result.get()}</p>
         </div>
     }
-    .into_any()
 }
 
 /// Writes a deposit behind the page's back, as a second client would.
 #[component]
 fn SecondClientTool() -> impl IntoView {
     let bank = use_bank();
+    let learn = course();
     let result = RwSignal::new(None::<String>);
     let write = move |_| {
         let Some(b) = bank.bank() else { return };
@@ -186,9 +182,7 @@ fn SecondClientTool() -> impl IntoView {
             let db = bank.db_name.get_untracked();
             result.set(Some(match second_client_deposit(b.store(), &account, amount, &id, &at).await {
                 Ok(events) => {
-                    if let Some(learn) = learn() {
-                        learn.note(&db, |r| r.second_client += 1);
-                    }
+                    learn.note(&db, |r| r.second_client += 1);
                     events.first().map_or_else(String::new, |e| format!(
                     "The second client wrote {} as version {} of {} (event #{}). This page has read up to event #{seen} only: it still shows the old balance.",
                     e.event.event_type(), e.version, e.stream, e.position

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::next_lesson;
 use super::open::open;
-use super::state::learn;
+use super::state::course;
 use crate::ui::service::use_bank;
 
 /// The number of the compensation lesson, which "Watch a compensation" opens.
@@ -22,9 +22,7 @@ fn compensation_lesson() -> usize {
 #[component]
 pub fn Welcome() -> impl IntoView {
     let bank = use_bank();
-    let Some(learn) = learn() else {
-        return ().into_any();
-    };
+    let learn = course();
     let start = move |_| {
         learn.dismiss_welcome();
         open(bank, learn, learn.progress.with_untracked(next_lesson));
@@ -48,5 +46,4 @@ pub fn Welcome() -> impl IntoView {
             </button>
         </section>
     }
-    .into_any()
 }
