@@ -105,6 +105,8 @@ pub struct Bank<S: EventStore> {
     env: Env,
     inner: RefCell<Inner>,
     listeners: RefCell<Vec<Listener>>,
+    /// Version conflicts met and decided again since this bank was opened.
+    conflicts: std::cell::Cell<u32>,
 }
 
 impl<S: EventStore> Bank<S> {
@@ -116,6 +118,7 @@ impl<S: EventStore> Bank<S> {
             env,
             inner: RefCell::new(Inner::default()),
             listeners: RefCell::new(Vec::new()),
+            conflicts: std::cell::Cell::new(0),
         };
         bank.catch_up().await?;
         Ok(bank)
@@ -124,6 +127,13 @@ impl<S: EventStore> Bank<S> {
     /// The store underneath.
     pub fn store(&self) -> &S {
         &self.store
+    }
+
+    /// How many appends lost a race for their stream (a version conflict) and were
+    /// decided again on fresh state since this bank was opened.
+    #[must_use]
+    pub fn conflicts(&self) -> u32 {
+        self.conflicts.get()
     }
 
     /// Reads the read models.
@@ -370,6 +380,7 @@ impl<S: EventStore> Bank<S> {
                 Ok(appended) => return Ok(self.record(appended).await),
                 Err(StoreError::Conflict { .. }) if conflicts < CONFLICT_RETRIES => {
                     conflicts += 1;
+                    self.conflicts.set(self.conflicts.get() + 1);
                     self.catch_up().await?;
                 }
                 Err(e) => return Err(e.into()),

@@ -12,6 +12,7 @@ pub mod bank;
 pub mod env;
 pub mod faults;
 pub mod import;
+pub mod learn;
 pub mod locks;
 pub mod projections;
 pub mod scenario;

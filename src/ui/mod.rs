@@ -14,6 +14,7 @@
 //! - [`keyboard`]: the keyboard map in the header.
 //! - [`share`]: a bank as a link (`#log=…`): copying one, and opening one.
 //! - [`embed`]: `?embed=saga`, one transfer's saga for an `<iframe>`, on its own memory store.
+//! - [`learn`]: the course: the welcome, the lesson panel, each lesson on its own database.
 
 pub mod accounts;
 pub mod audit;
@@ -22,6 +23,7 @@ pub mod crash;
 pub mod embed;
 pub mod files;
 pub mod keyboard;
+pub mod learn;
 pub mod lifecycle;
 pub mod locks;
 pub mod newer;
@@ -115,10 +117,12 @@ pub fn App() -> impl IntoView {
         .flatten();
     let phase = RwSignal::new_local(stored.map_or(Phase::Loading, |s| Phase::Preview(Rc::new(s))));
     snapshot::save_when_hidden(handle);
+    let course = learn::provide();
     leptos::task::spawn_local(async move {
         match lifecycle::boot(handle).await {
             Ok(()) => {
                 phase.set(Phase::Ready);
+                learn::after_boot(handle, course);
                 route::reveal_hash_target(handle);
                 // For measurements: when the bank was first shown (see README).
                 if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
@@ -158,7 +162,9 @@ fn Bank() -> impl IntoView {
             <widgets::Brand/>
             <widgets::StoreBadge/>
             <keyboard::KeyboardMap/>
+            <learn::CourseButton/>
         </header>
+        <learn::Course/>
         {move || {
             bank.storage_warning
                 .get()

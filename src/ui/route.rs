@@ -1,5 +1,6 @@
 //! Deep links in the URL's hash, so they work on any static host and sub-path and
-//! survive a reload: `#account=<id>`, `#transfer=<id>`, `#event=<position>`.
+//! survive a reload: `#account=<id>`, `#transfer=<id>`, `#event=<position>`, and
+//! `#lesson=<n>` (a lesson of the course, on its own database: see [`super::learn`]).
 
 use leptos::prelude::*;
 
@@ -12,6 +13,8 @@ pub enum Target {
     Account(AccountId),
     Transfer(TransferId),
     Event(u64),
+    /// A lesson of the course, 1-based.
+    Lesson(usize),
 }
 
 /// Reads a hash such as `#transfer=t-1`.
@@ -23,6 +26,7 @@ pub fn parse(hash: &str) -> Option<Target> {
         "account" => AccountId::parse(&value).ok().map(Target::Account),
         "transfer" => TransferId::parse(&value).ok().map(Target::Transfer),
         "event" => value.parse().ok().map(Target::Event),
+        "lesson" => value.parse().ok().map(Target::Lesson),
         _ => None,
     }
 }
@@ -34,6 +38,7 @@ pub fn href(target: &Target) -> String {
         Target::Account(id) => format!("#account={id}"),
         Target::Transfer(id) => format!("#transfer={id}"),
         Target::Event(position) => format!("#event={position}"),
+        Target::Lesson(n) => format!("#lesson={n}"),
     }
 }
 
@@ -60,7 +65,13 @@ pub fn follow_hash(handle: BankHandle) {
             Some(Target::Account(id)) => account.set(Some(id)),
             Some(Target::Transfer(id)) => handle.selected_transfer.set(Some(id)),
             Some(Target::Event(position)) => handle.selected_position.set(Some(position)),
-            None => {}
+            // Before the bank is open, `learn::after_boot` follows it.
+            Some(Target::Lesson(_)) if handle.bank().is_some() => {
+                if let Some(learn) = super::learn::learn() {
+                    super::learn::follow_link(handle, learn);
+                }
+            }
+            Some(Target::Lesson(_)) | None => {}
         }
     };
     apply();
@@ -115,7 +126,7 @@ pub fn reveal_hash_target(handle: BankHandle) {
         Some(Target::Account(_)) => "#account-detail-title",
         Some(Target::Transfer(_)) => "#timeline-title",
         Some(Target::Event(_)) => "#audit-details-title",
-        None => return,
+        Some(Target::Lesson(_)) | None => return,
     };
     request_animation_frame(move || {
         if let Ok(Some(element)) = document().query_selector(selector) {
@@ -138,7 +149,7 @@ fn check_target(handle: BankHandle, target: Option<&Target>) {
             .then(|| format!("transfer {id}")),
         Some(Target::Event(position)) => (*position == 0 || *position > handle.last_position())
             .then(|| format!("event #{position}")),
-        None => None,
+        Some(Target::Lesson(_)) | None => None,
     };
     handle.link_notice.set(missing.map(|what| {
         format!("The link points at {what}, which this bank does not have (it may come from another browser, or from before a reset).")

@@ -194,6 +194,9 @@ fn send(
             Ok(started) => {
                 error.set(None);
                 fields.clear_sent(bank, &draft, &sent_id, started);
+                if !started {
+                    super::learn::note_repeat(bank, &transfer_id);
+                }
                 bank.announce(if started {
                     format!("Transfer {transfer_id} started")
                 } else {

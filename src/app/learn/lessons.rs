@@ -1,0 +1,260 @@
+//! The course's lessons, as data. To add one: append a [`Lesson`] to [`LESSONS`]
+//! (a key, a title, a few sentences, where it starts, one to three tasks), and
+//! where no check in [`super::checks`] fits, write one there with its native tests.
+
+use super::checks as c;
+use super::{Lesson, Panel, Question, Start, Task, Tool};
+
+/// Every lesson, in course order; lesson `n` of `#lesson=<n>` is `LESSONS[n - 1]`.
+pub const LESSONS: [Lesson; 10] = [
+    Lesson {
+        key: "facts",
+        title: "Events are facts",
+        text: &[
+            "This bank stores no balances. It stores what happened, as events: each one a fact in the past tense that is never changed or deleted.",
+            "Every event belongs to a stream (one per account, one per transfer) and has a version in it: 1, 2, 3… and a position in the whole log.",
+        ],
+        start: Start::Empty,
+        tasks: &[
+            Task {
+                text: "Open an account with an initial balance.",
+                panel: Panel::Accounts,
+                check: c::opened_account,
+            },
+            Task {
+                text: "Deposit money into that account.",
+                panel: Panel::Accounts,
+                check: c::deposited,
+            },
+            Task {
+                text: "Select the deposit in the audit trail and read its stream and version.",
+                panel: Panel::Audit,
+                check: c::selected_deposit,
+            },
+        ],
+        question: None,
+        tool: None,
+    },
+    Lesson {
+        key: "fold",
+        title: "State is a fold",
+        text: &[
+            "A balance is computed: start from nothing and apply each event of the account in order. That is a fold, and it can stop at any event.",
+            "So the bank can show you any moment of its past, exactly, by folding fewer events. Nothing was saved for this: the log is enough.",
+        ],
+        start: Start::Scenario("seed-demo"),
+        tasks: &[
+            Task {
+                text: "Move the time-travel slider back to an earlier event and watch the balances change.",
+                panel: Panel::TimeTravel,
+                check: c::travelled_back,
+            },
+            Task {
+                text: "Deposit into alice-123, then travel to the event just before your deposit: the old balance is back.",
+                panel: Panel::TimeTravel,
+                check: c::travelled_before_deposit,
+            },
+        ],
+        question: None,
+        tool: None,
+    },
+    Lesson {
+        key: "rules",
+        title: "Rules refuse, and nothing is written",
+        text: &[
+            "A command is a request; the account's rules decide on it from its current state. If a rule says no, the command is refused and no event is written.",
+            "The log only holds what was accepted. The refusal is shown to you, in the rule's own words, and then forgotten.",
+        ],
+        start: Start::Scenario("seed-demo"),
+        tasks: &[
+            Task {
+                text: "Withdraw more than the balance of bob-456 and read why it was refused.",
+                panel: Panel::Accounts,
+                check: c::refused_overdraft,
+            },
+            Task {
+                text: "Suspend bob-456 (give a reason).",
+                panel: Panel::Accounts,
+                check: c::suspended,
+            },
+            Task {
+                text: "Try to deposit into the suspended account and read the refusal.",
+                panel: Panel::Accounts,
+                check: c::refused_suspended_deposit,
+            },
+        ],
+        question: None,
+        tool: None,
+    },
+    Lesson {
+        key: "read-models",
+        title: "Read models",
+        text: &[
+            "Screens need answers the log does not give directly: a statement with a running balance, a list of transfers. Read models are those answers, folded from the log and kept up to date as events arrive.",
+            "They are disposable: throw them away, fold the whole log again, and you get the same thing. That is what lets you add a new view of old data at any time.",
+        ],
+        start: Start::Scenario("seed-demo"),
+        tasks: &[
+            Task {
+                text: "Open the statement of alice-123 (select the account) and read its running balance.",
+                panel: Panel::Accounts,
+                check: c::opened_statement,
+            },
+            Task {
+                text: "Rebuild the read models from the log and compare them with the live view.",
+                panel: Panel::Lesson,
+                check: c::rebuilt_equal,
+            },
+        ],
+        question: None,
+        tool: Some(Tool::Rebuild),
+    },
+    Lesson {
+        key: "saga",
+        title: "A saga, step by step",
+        text: &[
+            "A transfer touches two accounts, and each account is its own stream: no single write can change both. A saga does it in steps, and writes a fact after each one in the transfer's own stream.",
+            "Transfer t1 is waiting at its first step. Each Next step runs one step and shows the events it wrote.",
+        ],
+        start: Start::Scenario("happy-transfer"),
+        tasks: &[
+            Task {
+                text: "Press Next step until transfer t1 completes.",
+                panel: Panel::Timeline,
+                check: c::transfer_completed,
+            },
+            Task {
+                text: "Name the events the debit step wrote, in the question below, and check your answer.",
+                panel: Panel::Lesson,
+                check: c::named_debit_events,
+            },
+        ],
+        question: Some(Question {
+            key: "debit-events",
+            text: "Which events did the debit step write?",
+            options: &[
+                "TransferInitiated",
+                "MoneyWithdrawn",
+                "TransferDebited",
+                "MoneyDeposited",
+                "TransferCompleted",
+            ],
+        }),
+        tool: None,
+    },
+    Lesson {
+        key: "compensation",
+        title: "Compensation",
+        text: &[
+            "A saga cannot roll back: the debit is a fact. When a later step is refused, the saga writes new facts that undo the effect. That is compensation.",
+            "Transfer t1 sends 10.00 from alice to carol, whose account is closed. Watch the credit be refused, the refund come back, and the transfer end as failed.",
+        ],
+        start: Start::Scenario("compensation"),
+        tasks: &[
+            Task {
+                text: "Press Next step until transfer t1 ends: the credit is refused and alice is refunded.",
+                panel: Panel::Timeline,
+                check: c::compensated,
+            },
+            Task {
+                text: "Select the TransferReversed event in the audit trail.",
+                panel: Panel::Audit,
+                check: c::selected_reversal,
+            },
+        ],
+        question: None,
+        tool: None,
+    },
+    Lesson {
+        key: "crash",
+        title: "Crash and resume",
+        text: &[
+            "Because the saga writes a fact after every step, a crash loses nothing: after a restart the log says which step comes next.",
+            "In the transfer form, send 50.00 from alice-123 to bob-456 all at once, and under Inject a fault choose the crash after the debit step. The page reloads, as a crashed app restarts.",
+        ],
+        start: Start::Scenario("seed-demo"),
+        tasks: &[
+            Task {
+                text: "Send a transfer all at once with a crash after the debit step, and let the page reload.",
+                panel: Panel::Transfers,
+                check: c::reloaded_mid_saga,
+            },
+            Task {
+                text: "After the reload, see the saga finish from the log alone, with the money taken once.",
+                panel: Panel::Timeline,
+                check: c::resumed_after_reload,
+            },
+        ],
+        question: None,
+        tool: None,
+    },
+    Lesson {
+        key: "idempotency",
+        title: "Idempotency",
+        text: &[
+            "Networks repeat messages, and people press buttons twice. A transfer id names one transfer: sending it again must not move money again.",
+            "transfer-789 already moved 250.00 from alice-123 to bob-456, described \"Payment for services\".",
+        ],
+        start: Start::Scenario("seed-demo"),
+        tasks: &[
+            Task {
+                text: "Send transfer-789 again with the same accounts, amount and description: the bank answers with the existing transfer.",
+                panel: Panel::Transfers,
+                check: c::repeated_transfer,
+            },
+            Task {
+                text: "Send transfer-789 with another amount and read the refusal.",
+                panel: Panel::Transfers,
+                check: c::refused_reused_id,
+            },
+        ],
+        question: None,
+        tool: None,
+    },
+    Lesson {
+        key: "concurrency",
+        title: "Optimistic concurrency",
+        text: &[
+            "Two writers may read the same account and both decide. Each append says which version it expects the stream to be at; the second one finds the stream moved on, and is refused with a conflict.",
+            "The loser does not overwrite: it reads the fresh events and decides again. Press Second client to write behind this page's back, then use the page as usual. (Two tabs on one bank do the same.)",
+        ],
+        start: Start::Scenario("seed-demo"),
+        tasks: &[
+            Task {
+                text: "Press Second client: it deposits 5.00 into alice-123 without telling this page.",
+                panel: Panel::Lesson,
+                check: c::second_client_wrote,
+            },
+            Task {
+                text: "Now withdraw 1.00 from alice-123: the page's append conflicts, it reads again and decides on fresh state.",
+                panel: Panel::Accounts,
+                check: c::decided_again,
+            },
+        ],
+        question: None,
+        tool: Some(Tool::SecondClient),
+    },
+    Lesson {
+        key: "schema",
+        title: "Schema evolution",
+        text: &[
+            "Events are kept forever, but the code that reads them changes. Old events are not rewritten: they are upcast, turned into the current shape as they are read.",
+            "The file below is in schema 1, the reference's shape: times inside the data and amounts as numbers. Import it, and see it read as today's events.",
+        ],
+        start: Start::Empty,
+        tasks: &[
+            Task {
+                text: "Import the schema-1 file below with the audit trail's Import.",
+                panel: Panel::Audit,
+                check: c::imported_schema_one,
+            },
+            Task {
+                text: "Deposit into erin, the imported account: old and new events share one stream.",
+                panel: Panel::Accounts,
+                check: c::deposited_to_imported,
+            },
+        ],
+        question: None,
+        tool: Some(Tool::SchemaOne),
+    },
+];

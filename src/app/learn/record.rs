@@ -1,0 +1,170 @@
+//! What the learner did in the page that the event log cannot show (reloads, the
+//! events they selected, refusals, rebuilds, conflicts, answers), and their progress
+//! through the course. Both are plain data with serde: the UI only stores them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::app::BankError;
+use crate::domain::{AccountError, TransferError};
+
+/// One event the learner selected, in the audit trail or on the time-travel slider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Selection {
+    /// The selected event's global position.
+    pub position: u64,
+    /// How many events the log held when it was selected.
+    pub log_len: u64,
+}
+
+/// The kinds of refusal the lessons ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RefusalKind {
+    /// A withdrawal (or a debit) larger than the balance.
+    InsufficientBalance,
+    /// A command on an account that is suspended or closed.
+    NotActive,
+    /// A transfer id used again with other details.
+    IdReused,
+    /// Any other rule.
+    Other,
+}
+
+impl RefusalKind {
+    /// The kind of a refusal, or `None` when the error was not a rule's refusal
+    /// (storage failed, or a simulated crash).
+    #[must_use]
+    pub fn of(error: &BankError) -> Option<RefusalKind> {
+        Some(match error {
+            BankError::Account(AccountError::InsufficientBalance { .. }) => {
+                RefusalKind::InsufficientBalance
+            }
+            BankError::Account(AccountError::NotActive { .. }) => RefusalKind::NotActive,
+            BankError::Transfer(TransferError::IdReused { .. }) => RefusalKind::IdReused,
+            BankError::Account(_) | BankError::Transfer(_) => RefusalKind::Other,
+            BankError::Store(_) | BankError::Crashed(_) => return None,
+        })
+    }
+}
+
+/// A command the bank refused (nothing was written).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub kind: RefusalKind,
+    /// The domain's own words.
+    pub reason: String,
+    /// How many events the log held when it was refused.
+    pub log_len: u64,
+}
+
+/// A rebuild of every read model from the stored log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rebuild {
+    /// How many events were folded.
+    pub events: u64,
+    /// Whether the rebuilt read models equal the live ones.
+    pub equal: bool,
+    /// How long it took, in microseconds.
+    pub micros: u64,
+}
+
+/// What the learner did in the page during one lesson.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LearnerRecord {
+    /// The log's length when the lesson began (its starting scenario included):
+    /// only events after it are the learner's.
+    pub base: u64,
+    /// Each reload of the page: the log's length when the page came back.
+    pub reloads: Vec<u64>,
+    /// Each event selected in the audit trail or on the time-travel slider.
+    pub selections: Vec<Selection>,
+    /// Accounts whose statement was opened.
+    pub statements: Vec<String>,
+    /// Commands the bank refused.
+    pub refusals: Vec<Refusal>,
+    /// Transfers sent again with the same id and details (the bank wrote nothing).
+    pub repeats: Vec<String>,
+    /// Rebuilds of the read models from the stored log.
+    pub rebuilds: Vec<Rebuild>,
+    /// Writes of the second client (the page does not read them until it must).
+    pub second_client: u32,
+    /// Version conflicts the bank met (and decided again on fresh state).
+    pub conflicts: u32,
+    /// Answers to the lessons' questions: question key, then the options chosen.
+    pub answers: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl LearnerRecord {
+    /// A record for a lesson whose starting state holds `base` events.
+    #[must_use]
+    pub fn starting_at(base: u64) -> LearnerRecord {
+        LearnerRecord {
+            base,
+            ..LearnerRecord::default()
+        }
+    }
+
+    /// Notes a selection, unless it repeats the last one.
+    pub fn select(&mut self, position: u64, log_len: u64) {
+        let selection = Selection { position, log_len };
+        if self.selections.last() != Some(&selection) {
+            self.selections.push(selection);
+        }
+    }
+
+    /// Notes an opened statement, once per account.
+    pub fn open_statement(&mut self, account: &str) {
+        if !self.statements.iter().any(|a| a == account) {
+            self.statements.push(account.to_owned());
+        }
+    }
+
+    /// Notes a refusal, if `error` was a rule's refusal.
+    pub fn refuse(&mut self, error: &BankError, log_len: u64) {
+        if let Some(kind) = RefusalKind::of(error) {
+            self.refusals.push(Refusal {
+                kind,
+                reason: error.to_string(),
+                log_len,
+            });
+        }
+    }
+}
+
+/// Ticks per lesson: the tasks each lesson's learner has done, kept once done.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// Lesson key, then the indices of its ticked tasks.
+    pub done: BTreeMap<String, BTreeSet<usize>>,
+}
+
+impl Progress {
+    /// Ticks a task; true when it was not ticked before.
+    pub fn tick(&mut self, lesson: &str, task: usize) -> bool {
+        self.done.entry(lesson.to_owned()).or_default().insert(task)
+    }
+
+    /// Whether a task is ticked.
+    #[must_use]
+    pub fn is_done(&self, lesson: &str, task: usize) -> bool {
+        self.done.get(lesson).is_some_and(|t| t.contains(&task))
+    }
+
+    /// How many of a lesson's `tasks` are ticked.
+    #[must_use]
+    pub fn count(&self, lesson: &str, tasks: usize) -> usize {
+        (0..tasks).filter(|t| self.is_done(lesson, *t)).count()
+    }
+
+    /// Whether all of a lesson's `tasks` are ticked.
+    #[must_use]
+    pub fn lesson_done(&self, lesson: &str, tasks: usize) -> bool {
+        self.count(lesson, tasks) == tasks
+    }
+
+    /// Forgets every tick.
+    pub fn reset(&mut self) {
+        self.done.clear();
+    }
+}

@@ -1,0 +1,110 @@
+//! The course as a whole: its lessons' shape and starting states, the progress,
+//! and "what just happened".
+
+use std::collections::BTreeSet;
+
+use futures::executor::block_on;
+
+use super::{empty, len, stepped, tid, TestBank, HAPPY};
+use crate::app::learn::explain::{what_happened, why};
+use crate::app::learn::*;
+use crate::app::{Bank, Env};
+use crate::store::MemoryStore;
+
+// The course, progress, and what just happened --------------------------------------
+
+#[test]
+fn the_course_has_ten_lessons_of_one_to_three_tasks_with_unique_keys() {
+    assert!(LESSONS.len() >= 10);
+    let keys: BTreeSet<&str> = LESSONS.iter().map(|l| l.key).collect();
+    assert_eq!(keys.len(), LESSONS.len());
+    for l in &LESSONS {
+        assert!((1..=3).contains(&l.tasks.len()), "{}", l.key);
+        assert!(!l.text.is_empty());
+    }
+    assert_eq!(lesson(6).map(|l| l.key), Some("compensation"));
+    assert!(lesson(0).is_none() && lesson(11).is_none());
+}
+
+/// A bank as lesson `l` starts: empty, or its scenario prepared as the page does.
+fn start_of(l: &Lesson) -> (TestBank, LearnerRecord) {
+    match l.start {
+        Start::Empty => empty(),
+        Start::Scenario(key) => {
+            let scenario = crate::app::scenario_catalog::find(key)
+                .unwrap_or_else(|| panic!("{}: no scenario {key}", l.key));
+            let bank = block_on(Bank::open(MemoryStore::new(), Env::fixed("l"))).unwrap();
+            block_on(crate::app::scenario_catalog::prepare(&bank, scenario)).unwrap();
+            let base = len(&bank);
+            (bank, LearnerRecord::starting_at(base))
+        }
+    }
+}
+
+#[test]
+fn every_lesson_starts_from_a_known_scenario_and_no_task_passes_there() {
+    for l in &LESSONS {
+        let (bank, record) = start_of(l);
+        let models = bank.models();
+        let passing = passing(l, &Facts::new(&models, &record));
+        assert!(passing.iter().all(|p| !p), "{}: {passing:?}", l.key);
+    }
+}
+
+#[test]
+fn progress_ticks_once_counts_and_resets_and_round_trips_through_json() {
+    let mut p = Progress::default();
+    assert!(p.tick("facts", 0));
+    assert!(!p.tick("facts", 0));
+    p.tick("facts", 2);
+    assert_eq!(p.count("facts", 3), 2);
+    assert!(!p.lesson_done("facts", 3));
+    p.tick("facts", 1);
+    assert!(p.lesson_done("facts", 3));
+    let json = serde_json::to_string(&p).unwrap();
+    assert_eq!(serde_json::from_str::<Progress>(&json).unwrap(), p);
+    p.reset();
+    assert!(!p.is_done("facts", 0));
+    let mut record = LearnerRecord::starting_at(4);
+    record.select(2, 4);
+    record.select(2, 4);
+    assert_eq!(record.selections.len(), 1);
+    let json = serde_json::to_string(&record).unwrap();
+    assert_eq!(
+        serde_json::from_str::<LearnerRecord>(&json).unwrap(),
+        record
+    );
+}
+
+#[test]
+fn what_just_happened_explains_each_event_of_the_last_action() {
+    let (bank, _) = stepped(HAPPY);
+    let before = len(&bank);
+    block_on(bank.step(&tid("t1"))).unwrap();
+    let explained = what_happened(&bank.models().audit, before);
+    let types: Vec<&str> = explained.iter().map(|e| e.event_type).collect();
+    assert_eq!(types, ["MoneyWithdrawn", "TransferDebited"]);
+    assert!(explained
+        .iter()
+        .all(|e| e.transfer.as_deref() == Some("t1")));
+    assert_eq!(explained[0].stream, "account-alice");
+    assert_eq!(explained[1].why, why("TransferDebited"));
+    for t in [
+        "AccountOpened",
+        "MoneyDeposited",
+        "MoneyWithdrawn",
+        "AccountSuspended",
+        "AccountReactivated",
+        "AccountClosed",
+        "TransferInitiated",
+        "TransferDebited",
+        "TransferCreditRejected",
+        "TransferCompleted",
+        "TransferReversed",
+        "TransferFailed",
+        "TransferCompensationFailed",
+        "TransferStepRetried",
+    ] {
+        assert_ne!(why(t), why("Unknown"), "{t} has its own sentence");
+    }
+}

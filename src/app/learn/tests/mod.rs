@@ -1,0 +1,515 @@
+//! Native given / when / then tests of every lesson's checks, each with a log that
+//! passes and one that does not, on real logs made by the bank on a memory store
+//! (from the same scenario files the lessons start from).
+
+use std::collections::BTreeSet;
+
+use futures::executor::block_on;
+
+use super::checks as c;
+use super::record::{Rebuild, RefusalKind};
+use super::second_client::{
+    is_second_client, rebuild_equals, schema_one_upcast, second_client_deposit, SCHEMA_ONE_FILE,
+};
+use super::*;
+use crate::app::import::parse_log;
+use crate::app::{scenario, Bank, BankError, CrashPoint, Env, FaultPlan};
+use crate::domain::account::{DepositMoney, SuspendAccount, WithdrawMoney};
+use crate::domain::{AccountId, BankCommand, Money, RunMode, SagaStep, TransferId, TransferMoney};
+use crate::store::{EventStore, MemoryStore};
+
+mod course;
+
+type TestBank = Bank<MemoryStore>;
+
+fn id(s: &str) -> AccountId {
+    AccountId::parse(s).unwrap()
+}
+
+fn tid(s: &str) -> TransferId {
+    TransferId::parse(s).unwrap()
+}
+
+fn money(s: &str) -> Money {
+    Money::parse(s).unwrap()
+}
+
+/// Given a bank on a fresh memory store, filled from a scenario file; the record's
+/// base is where the lesson starts.
+fn given(json: &str) -> (TestBank, LearnerRecord) {
+    let bank = block_on(Bank::open(MemoryStore::new(), Env::fixed("l"))).unwrap();
+    block_on(scenario::run(&bank, scenario::parse(json).unwrap()));
+    let base = bank.read(|m| m.last_position);
+    (bank, LearnerRecord::starting_at(base))
+}
+
+fn empty() -> (TestBank, LearnerRecord) {
+    given("[]")
+}
+
+const SEED: &str = include_str!("../../../../scenarios/seed-demo.json");
+const HAPPY: &str = include_str!("../../../../scenarios/happy-transfer.json");
+const COMPENSATION: &str = include_str!("../../../../scenarios/compensation.json");
+
+fn run(bank: &TestBank, command: BankCommand) -> Result<crate::app::Executed, BankError> {
+    block_on(bank.execute(command))
+}
+
+fn deposit(account: &str, amount: &str) -> BankCommand {
+    BankCommand::DepositMoney(DepositMoney {
+        account_id: id(account),
+        amount: money(amount),
+        description: "learn".into(),
+        transfer_id: None,
+    })
+}
+
+fn withdraw(account: &str, amount: &str) -> BankCommand {
+    BankCommand::WithdrawMoney(WithdrawMoney {
+        account_id: id(account),
+        amount: money(amount),
+        description: "learn".into(),
+        transfer_id: None,
+    })
+}
+
+fn transfer(t: &str, from: &str, to: &str, amount: &str, description: &str) -> TransferMoney {
+    TransferMoney {
+        transfer_id: tid(t),
+        from_account_id: id(from),
+        to_account_id: id(to),
+        amount: money(amount),
+        description: description.into(),
+    }
+}
+
+/// Then: `check` says `expected` on this bank's log and this record.
+#[track_caller]
+fn then(bank: &TestBank, record: &LearnerRecord, check: Check, expected: bool) {
+    let models = bank.models();
+    assert_eq!(check(&Facts::new(&models, record)), expected);
+}
+
+/// Runs a command that the rules refuse, and notes the refusal as the page does.
+fn refuse(bank: &TestBank, record: &mut LearnerRecord, command: BankCommand) {
+    let error = run(bank, command).unwrap_err();
+    record.refuse(&error, bank.read(|m| m.last_position));
+}
+
+fn position_of(bank: &TestBank, event_type: &str) -> u64 {
+    bank.read(|m| {
+        m.audit
+            .iter()
+            .find(|r| r.event.event_type() == event_type)
+            .map(|r| r.position)
+            .unwrap()
+    })
+}
+
+fn len(bank: &TestBank) -> u64 {
+    bank.read(|m| m.last_position)
+}
+
+// Lesson 1 -----------------------------------------------------------------------
+
+#[test]
+fn events_are_facts_open_deposit_select() {
+    let (bank, mut record) = empty();
+    then(&bank, &record, c::opened_account, false);
+    then(&bank, &record, c::deposited, false);
+    then(&bank, &record, c::selected_deposit, false);
+    block_on(scenario::run(
+        &bank,
+        scenario::parse(r#"[{"type":"OpenAccount","account_id":"ann","owner_name":"Ann","initial_balance":"10.00"}]"#).unwrap(),
+    ));
+    then(&bank, &record, c::opened_account, true);
+    then(&bank, &record, c::deposited, false);
+    // Selecting the opening is not selecting a deposit.
+    record.select(1, len(&bank));
+    then(&bank, &record, c::selected_deposit, false);
+    run(&bank, deposit("ann", "5.00")).unwrap();
+    then(&bank, &record, c::deposited, true);
+    record.select(2, len(&bank));
+    then(&bank, &record, c::selected_deposit, true);
+}
+
+#[test]
+fn a_scenario_s_own_accounts_and_deposits_do_not_count_as_the_learner_s() {
+    let (bank, record) = given(SEED);
+    then(&bank, &record, c::opened_account, false);
+    // A deposit to an account the lesson did not open does not count either.
+    run(&bank, deposit("alice-123", "5.00")).unwrap();
+    then(&bank, &record, c::deposited, false);
+}
+
+// Lesson 2 -----------------------------------------------------------------------
+
+#[test]
+fn state_is_a_fold_travel_back_and_before_a_deposit() {
+    let (bank, mut record) = given(SEED);
+    let n = len(&bank);
+    // Selecting the newest event is not travelling back.
+    record.select(n, n);
+    then(&bank, &record, c::travelled_back, false);
+    record.select(2, n);
+    then(&bank, &record, c::travelled_back, true);
+    run(&bank, deposit("alice-123", "5.00")).unwrap();
+    let d = len(&bank);
+    // Travelling to an event before the deposit, but not the one just before it.
+    record.select(d - 2, d);
+    then(&bank, &record, c::travelled_before_deposit, false);
+    record.select(d - 1, d);
+    then(&bank, &record, c::travelled_before_deposit, true);
+}
+
+#[test]
+fn travelling_to_the_event_before_a_deposit_made_later_does_not_count() {
+    let (bank, mut record) = given(SEED);
+    let n = len(&bank);
+    record.select(n, n);
+    run(&bank, deposit("alice-123", "5.00")).unwrap();
+    // The selection was made when the deposit did not exist yet (log_len < position).
+    then(&bank, &record, c::travelled_before_deposit, false);
+}
+
+// Lesson 3 -----------------------------------------------------------------------
+
+#[test]
+fn rules_refuse_an_overdraft_and_a_deposit_to_a_suspended_account() {
+    let (bank, mut record) = given(SEED);
+    then(&bank, &record, c::refused_overdraft, false);
+    let before = len(&bank);
+    refuse(&bank, &mut record, withdraw("bob-456", "100000.00"));
+    assert_eq!(len(&bank), before, "nothing is written");
+    then(&bank, &record, c::refused_overdraft, true);
+    then(&bank, &record, c::suspended, false);
+    run(
+        &bank,
+        BankCommand::SuspendAccount(SuspendAccount {
+            account_id: id("bob-456"),
+            reason: "lost card".into(),
+        }),
+    )
+    .unwrap();
+    then(&bank, &record, c::suspended, true);
+    then(&bank, &record, c::refused_suspended_deposit, false);
+    refuse(&bank, &mut record, deposit("bob-456", "1.00"));
+    assert_eq!(record.refusals.last().unwrap().kind, RefusalKind::NotActive);
+    then(&bank, &record, c::refused_suspended_deposit, true);
+}
+
+#[test]
+fn a_refusal_of_another_kind_or_before_the_suspension_does_not_count() {
+    let (bank, mut record) = given(SEED);
+    // A zero deposit is refused, but not for an overdraft.
+    refuse(&bank, &mut record, deposit("bob-456", "0.00"));
+    assert_eq!(record.refusals[0].kind, RefusalKind::Other);
+    then(&bank, &record, c::refused_overdraft, false);
+    // A "not active" refusal noted before any suspension of this lesson.
+    record.refusals.push(record::Refusal {
+        kind: RefusalKind::NotActive,
+        reason: "account is closed, not active".into(),
+        log_len: len(&bank),
+    });
+    then(&bank, &record, c::refused_suspended_deposit, false);
+}
+
+// Lesson 4 -----------------------------------------------------------------------
+
+#[test]
+fn read_models_statement_and_rebuild() {
+    let (bank, mut record) = given(SEED);
+    then(&bank, &record, c::opened_statement, false);
+    record.open_statement("nobody");
+    then(&bank, &record, c::opened_statement, false);
+    record.open_statement("alice-123");
+    then(&bank, &record, c::opened_statement, true);
+    then(&bank, &record, c::rebuilt_equal, false);
+    let log = block_on(bank.store().read_all(1)).unwrap();
+    let equal = rebuild_equals(&log, &bank.models());
+    assert!(
+        equal,
+        "a rebuild from the stored log equals the live read models"
+    );
+    record.rebuilds.push(Rebuild {
+        events: log.len() as u64,
+        equal,
+        micros: 1,
+    });
+    then(&bank, &record, c::rebuilt_equal, true);
+}
+
+#[test]
+fn a_rebuild_that_differs_or_is_empty_does_not_count() {
+    let (bank, mut record) = given(SEED);
+    let log = block_on(bank.store().read_all(1)).unwrap();
+    assert!(!rebuild_equals(&log[..log.len() - 1], &bank.models()));
+    record.rebuilds.push(Rebuild {
+        events: 5,
+        equal: false,
+        micros: 1,
+    });
+    record.rebuilds.push(Rebuild {
+        events: 0,
+        equal: true,
+        micros: 1,
+    });
+    then(&bank, &record, c::rebuilt_equal, false);
+}
+
+// Lesson 5 -----------------------------------------------------------------------
+
+/// A bank whose last transfer of `json` was started by hand (as the lesson starts).
+fn stepped(json: &str) -> (TestBank, LearnerRecord) {
+    let mut commands = scenario::parse(json).unwrap();
+    let Some(Ok(BankCommand::TransferMoney(t))) = commands.pop() else {
+        panic!("the scenario ends with a transfer");
+    };
+    let bank = block_on(Bank::open(MemoryStore::new(), Env::fixed("l"))).unwrap();
+    block_on(scenario::run(&bank, commands));
+    block_on(bank.start_transfer_with(t, FaultPlan::default(), RunMode::Step)).unwrap();
+    let base = len(&bank);
+    (bank, LearnerRecord::starting_at(base))
+}
+
+fn answer(record: &mut LearnerRecord, options: &[&str]) {
+    record.answers.insert(
+        "debit-events".into(),
+        options.iter().map(|s| (*s).to_owned()).collect(),
+    );
+}
+
+#[test]
+fn a_saga_step_by_step_completes_and_the_debit_s_events_are_named() {
+    let (bank, mut record) = stepped(HAPPY);
+    then(&bank, &record, c::transfer_completed, false);
+    // Before the debit ran, no answer is right.
+    answer(&mut record, &[]);
+    then(&bank, &record, c::named_debit_events, false);
+    block_on(bank.step(&tid("t1"))).unwrap();
+    assert_eq!(
+        c::debit_step_events(&bank.models().audit, &tid("t1")),
+        BTreeSet::from(["MoneyWithdrawn".to_owned(), "TransferDebited".to_owned()])
+    );
+    answer(
+        &mut record,
+        &["TransferInitiated", "MoneyWithdrawn", "TransferDebited"],
+    );
+    then(&bank, &record, c::named_debit_events, false);
+    answer(&mut record, &["MoneyWithdrawn", "TransferDebited"]);
+    then(&bank, &record, c::named_debit_events, true);
+    block_on(bank.run_transfer(&tid("t1"))).unwrap();
+    then(&bank, &record, c::transfer_completed, true);
+}
+
+// Lesson 6 -----------------------------------------------------------------------
+
+#[test]
+fn compensation_refused_credit_refund_and_failure() {
+    let (bank, mut record) = stepped(COMPENSATION);
+    then(&bank, &record, c::compensated, false);
+    block_on(bank.step(&tid("t1"))).unwrap();
+    block_on(bank.step(&tid("t1"))).unwrap();
+    // The credit was refused, but the refund has not run yet.
+    then(&bank, &record, c::compensated, false);
+    block_on(bank.run_transfer(&tid("t1"))).unwrap();
+    then(&bank, &record, c::compensated, true);
+    then(&bank, &record, c::selected_reversal, false);
+    record.select(position_of(&bank, "TransferFailed"), len(&bank));
+    then(&bank, &record, c::selected_reversal, false);
+    record.select(position_of(&bank, "TransferReversed"), len(&bank));
+    then(&bank, &record, c::selected_reversal, true);
+}
+
+#[test]
+fn a_transfer_that_completes_is_no_compensation() {
+    let (bank, record) = stepped(HAPPY);
+    block_on(bank.run_transfer(&tid("t1"))).unwrap();
+    then(&bank, &record, c::compensated, false);
+}
+
+// Lesson 7 -----------------------------------------------------------------------
+
+#[test]
+fn crash_after_the_debit_reload_and_resume() {
+    let (bank, mut record) = given(SEED);
+    let plan = FaultPlan {
+        crash: Some(CrashPoint::AfterStep(SagaStep::Debit)),
+        ..FaultPlan::default()
+    };
+    let t = transfer("t-crash", "alice-123", "bob-456", "50.00", "");
+    block_on(bank.start_transfer_with(t, plan, RunMode::Auto)).unwrap();
+    let crashed = block_on(bank.run_transfer(&tid("t-crash")));
+    assert!(matches!(crashed, Err(BankError::Crashed(_))));
+    then(&bank, &record, c::reloaded_mid_saga, false);
+    // The page reloads: a new bank on the same store, which resumes the saga.
+    let reloaded = block_on(Bank::open(bank.store().clone(), Env::fixed("r"))).unwrap();
+    record.reloads.push(len(&reloaded));
+    then(&reloaded, &record, c::reloaded_mid_saga, true);
+    then(&reloaded, &record, c::resumed_after_reload, false);
+    block_on(reloaded.resume_all(&[tid("t-crash")])).unwrap();
+    then(&reloaded, &record, c::resumed_after_reload, true);
+}
+
+#[test]
+fn a_reload_before_any_debit_or_after_the_end_is_no_crash_mid_saga() {
+    let (bank, mut record) = given(SEED);
+    record.reloads.push(len(&bank));
+    run(
+        &bank,
+        BankCommand::TransferMoney(transfer("t2", "alice-123", "bob-456", "5.00", "")),
+    )
+    .unwrap();
+    record.reloads.push(len(&bank));
+    then(&bank, &record, c::reloaded_mid_saga, false);
+    then(&bank, &record, c::resumed_after_reload, false);
+}
+
+// Lesson 8 -----------------------------------------------------------------------
+
+#[test]
+fn idempotency_the_same_transfer_twice_moves_money_once() {
+    let (bank, mut record) = given(SEED);
+    then(&bank, &record, c::repeated_transfer, false);
+    let again = transfer(
+        "transfer-789",
+        "alice-123",
+        "bob-456",
+        "250.00",
+        "Payment for services",
+    );
+    let before = len(&bank);
+    let repeated = run(&bank, BankCommand::TransferMoney(again)).unwrap();
+    assert!(repeated.events.is_empty());
+    assert_eq!(len(&bank), before);
+    record.repeats.push("transfer-789".into());
+    then(&bank, &record, c::repeated_transfer, true);
+    then(&bank, &record, c::refused_reused_id, false);
+    let other = transfer(
+        "transfer-789",
+        "alice-123",
+        "bob-456",
+        "1.00",
+        "Payment for services",
+    );
+    refuse(&bank, &mut record, BankCommand::TransferMoney(other));
+    then(&bank, &record, c::refused_reused_id, true);
+}
+
+#[test]
+fn a_repeat_of_a_transfer_the_log_does_not_hold_does_not_count() {
+    let (bank, mut record) = given(SEED);
+    record.repeats.push("t-unknown".into());
+    then(&bank, &record, c::repeated_transfer, false);
+}
+
+// Lesson 9 -----------------------------------------------------------------------
+
+#[test]
+fn concurrency_a_second_client_then_a_conflict_decided_again() {
+    let (bank, mut record) = given(SEED);
+    then(&bank, &record, c::second_client_wrote, false);
+    let written = block_on(second_client_deposit(
+        bank.store(),
+        &id("alice-123"),
+        money("5.00"),
+        "1",
+        "2026-11-30T10:00:00.000Z",
+    ))
+    .unwrap();
+    assert!(is_second_client(&written[0]));
+    // The page notes the write; it has not read it.
+    record.second_client += 1;
+    then(&bank, &record, c::second_client_wrote, true);
+    record.second_client = 0;
+    then(&bank, &record, c::second_client_wrote, false);
+    record.second_client = 1;
+    // The page has not seen it: its balance is the old one.
+    let balance = |b: &TestBank| b.read(|m| m.accounts[&id("alice-123")].balance);
+    assert_eq!(balance(&bank), money("750.00"));
+    record.conflicts = bank.conflicts();
+    then(&bank, &record, c::decided_again, false);
+    run(&bank, withdraw("alice-123", "1.00")).unwrap();
+    assert_eq!(bank.conflicts(), 1, "one conflict, decided again");
+    assert_eq!(balance(&bank), money("754.00"));
+    record.conflicts = bank.conflicts();
+    then(&bank, &record, c::second_client_wrote, true);
+    then(&bank, &record, c::decided_again, true);
+}
+
+#[test]
+fn a_write_elsewhere_or_without_a_conflict_is_not_decided_again() {
+    let (bank, mut record) = given(SEED);
+    block_on(second_client_deposit(
+        bank.store(),
+        &id("alice-123"),
+        money("5.00"),
+        "1",
+        "2026-11-30T10:00:00.000Z",
+    ))
+    .unwrap();
+    // The page writes to another account: no conflict.
+    run(&bank, withdraw("bob-456", "1.00")).unwrap();
+    assert_eq!(bank.conflicts(), 0);
+    record.conflicts = bank.conflicts();
+    then(&bank, &record, c::decided_again, false);
+}
+
+#[test]
+fn the_second_client_is_refused_by_the_rules_like_anyone() {
+    let (bank, _) = given(SEED);
+    let refused = block_on(second_client_deposit(
+        bank.store(),
+        &id("nobody"),
+        money("5.00"),
+        "1",
+        "2026-11-30T10:00:00.000Z",
+    ));
+    assert!(matches!(refused, Err(BankError::Account(_))));
+}
+
+// Lesson 10 ----------------------------------------------------------------------
+
+#[test]
+fn schema_evolution_import_a_schema_one_file_then_deposit() {
+    let (bank, record) = empty();
+    then(&bank, &record, c::imported_schema_one, false);
+    let events = parse_log(SCHEMA_ONE_FILE).unwrap();
+    block_on(bank.store().restore(&events)).unwrap();
+    block_on(bank.catch_up()).unwrap();
+    then(&bank, &record, c::imported_schema_one, true);
+    then(&bank, &record, c::deposited_to_imported, false);
+    run(&bank, deposit("erin", "1.00")).unwrap();
+    then(&bank, &record, c::deposited_to_imported, true);
+    assert_eq!(
+        bank.read(|m| m.accounts[&id("erin")].balance),
+        money("271.50")
+    );
+}
+
+#[test]
+fn a_deposit_to_another_account_is_not_one_to_the_imported_account() {
+    let (bank, record) = given(SEED);
+    run(&bank, deposit("alice-123", "1.00")).unwrap();
+    then(&bank, &record, c::deposited_to_imported, false);
+}
+
+#[test]
+fn the_schema_one_file_is_read_as_the_current_schema() {
+    let pairs = schema_one_upcast();
+    assert_eq!(pairs.len(), 2);
+    for (old, new) in &pairs {
+        assert!(!old.contains("schema_version"));
+        assert!(old.contains("_at\":"), "schema 1 has domain times: {old}");
+        assert!(new.contains("\"schema_version\":"), "{new}");
+        assert!(
+            !new.contains("opened_at") && !new.contains("deposited_at"),
+            "{new}"
+        );
+    }
+    assert!(
+        pairs[0].1.contains(r#""initial_balance":"250.50""#),
+        "{}",
+        pairs[0].1
+    );
+}

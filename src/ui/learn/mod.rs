@@ -1,0 +1,89 @@
+//! The course "Learn" in the page: the welcome on a first visit, the lesson panel
+//! (a drawer on a phone), and what the page notes for the lessons' checks. The
+//! lessons, their checks and the progress model are in [`crate::app::learn`]; this
+//! renders them, stores the progress and opens each lesson on its own database.
+//!
+//! - [`state`]: the course's signals and what is kept in localStorage.
+//! - [`open`]: a lesson's database, "Back to my bank", `#lesson=<n>`, reloads.
+//! - [`watch`]: what the learner does that the checks need, and the live ticks.
+//! - [`welcome`], [`panel`], [`tools`], [`happened`], [`overview`]: the components.
+
+pub mod happened;
+pub mod open;
+pub mod overview;
+pub mod panel;
+pub mod state;
+pub mod tools;
+pub mod watch;
+pub mod welcome;
+
+use leptos::prelude::*;
+
+pub use open::{after_boot, follow_link};
+pub use state::{course, learn, provide, Learn};
+
+use crate::app::learn::{Progress, LESSONS};
+use crate::app::BankError;
+use crate::domain::TransferId;
+use crate::ui::service::{use_bank, BankHandle};
+
+/// Notes a command the rules refused, for the lesson being taken.
+pub fn note_refusal(handle: BankHandle, error: &BankError) {
+    if let Some(learn) = learn() {
+        let len = open::log_len(handle);
+        learn.note(&handle.db_name.get_untracked(), |r| r.refuse(error, len));
+    }
+}
+
+/// Notes a transfer sent again with the same id and details (nothing was written).
+pub fn note_repeat(handle: BankHandle, transfer: &TransferId) {
+    if let Some(learn) = learn() {
+        learn.note(&handle.db_name.get_untracked(), |r| {
+            r.repeats.push(transfer.to_string());
+        });
+    }
+}
+
+/// The first lesson not done yet (1-based), or the first.
+#[must_use]
+pub fn next_lesson(progress: &Progress) -> usize {
+    LESSONS
+        .iter()
+        .position(|l| !progress.lesson_done(l.key, l.tasks.len()))
+        .map_or(1, |i| i + 1)
+}
+
+/// The course in the bank's page: the welcome, or the lesson panel while a lesson
+/// is being taken, and the watchers that feed the checks. Needs [`provide`] first.
+#[component]
+pub fn Course() -> impl IntoView {
+    let bank = use_bank();
+    let learn = course();
+    watch::watch(bank, learn);
+    // A memo: the record changes with every action, the panel must not be rebuilt.
+    let taking = Memo::new(move |_| learn.session.with(Option::is_some));
+    view! {
+        {move || (learn.welcome.get() && !taking.get()).then(|| view! { <welcome::Welcome/> })}
+        {move || taking.get().then(|| view! { <panel::LessonPanel/> })}
+    }
+}
+
+/// The header's way into the course (after the welcome was dismissed): opens the
+/// first lesson not done yet. Hidden while a lesson is taken.
+#[component]
+pub fn CourseButton() -> impl IntoView {
+    let bank = use_bank();
+    let learn = course();
+    let go = move |_| {
+        learn.dismiss_welcome();
+        let n = learn.progress.with_untracked(next_lesson);
+        open::open(bank, learn, n);
+    };
+    view! {
+        <button class="button button--secondary button--chip" type="button" on:click=go
+            hidden=move || learn.session.with(Option::is_some) disabled=move || learn.busy.get()
+            data-testid="course-open">
+            "Learn: the course"
+        </button>
+    }
+}

@@ -1,0 +1,132 @@
+//! The lesson panel: the lesson's title and text, its tasks with live ticks, the
+//! lesson's question or tool, what the last action wrote, and the way around the
+//! course (Previous, Next, all lessons, back to the learner's own bank). On a phone
+//! it is a drawer at the bottom of the screen that folds to its title bar.
+
+use leptos::prelude::*;
+
+use super::happened::WhatHappened;
+use super::open::{leave, open};
+use super::overview::Overview;
+use super::state::course;
+use super::tools::LessonTools;
+use super::watch::show;
+use crate::app::learn::{lesson, Lesson, LESSONS};
+use crate::ui::service::use_bank;
+use crate::ui::widgets::FormError;
+
+/// The panel of the lesson being taken. No props: it reads the course state.
+#[component]
+pub fn LessonPanel() -> impl IntoView {
+    let learn = course();
+    let n = Memo::new(move |_| learn.session.with(|s| s.as_ref().map_or(1, |s| s.lesson)));
+    let current = move || lesson(n.get());
+    let total = LESSONS.len();
+    let done = move || {
+        current().map_or(0, |l| {
+            learn.progress.with(|p| p.count(l.key, l.tasks.len()))
+        })
+    };
+    view! {
+        <aside class="learn" class:learn--open=move || learn.open.get()
+            aria-labelledby="learn-title" data-testid="learn-panel">
+            <button class="learn__toggle" type="button" aria-controls="learn-body"
+                aria-expanded=move || learn.open.get().to_string()
+                on:click=move |_| learn.open.update(|o| *o = !*o) data-testid="learn-toggle">
+                {move || format!("Lesson {} of {total}: {}", n.get(), current().map_or("", |l| l.title))}
+            </button>
+            <div id="learn-body" class="learn__body" hidden=move || !learn.open.get()>
+                <p class="learn__kicker" data-testid="learn-kicker">
+                    {move || format!("Lesson {} of {total}", n.get())} " · "
+                    {move || format!("{} of {} tasks done", done(), current().map_or(0, |l| l.tasks.len()))}
+                </p>
+                <h2 id="learn-title" tabindex="-1">{move || current().map_or("", |l| l.title)}</h2>
+                {move || current().map(|l| view! { <LessonBody lesson=l/> })}
+                <FormError error=learn.error test_id="learn-error"/>
+                <Navigation n=n/>
+                {move || learn.overview.get().then(|| view! { <Overview/> })}
+                <p class="visually-hidden" aria-live="polite" data-testid="learn-live">
+                    {move || learn.live.get()}
+                </p>
+            </div>
+        </aside>
+    }
+}
+
+/// A lesson's text, tasks, question or tool, and what just happened.
+#[component]
+fn LessonBody(
+    /// The lesson shown.
+    lesson: &'static Lesson,
+) -> impl IntoView {
+    view! {
+        {lesson.text.iter().map(|p| view! { <p class="learn__text">{*p}</p> }).collect_view()}
+        <h3 class="learn__subtitle" id="learn-tasks-title">"Your tasks"</h3>
+        <ol class="learn__tasks" aria-labelledby="learn-tasks-title" data-testid="learn-tasks">
+            {lesson.tasks.iter().enumerate().map(|(i, _)| view! { <TaskItem lesson=lesson index=i/> }).collect_view()}
+        </ol>
+        <LessonTools lesson=lesson/>
+        <WhatHappened/>
+    }
+}
+
+/// One task: its tick, its text, and "Show me" for the panel it is done in.
+#[component]
+fn TaskItem(
+    /// The lesson the task belongs to.
+    lesson: &'static Lesson,
+    /// The task's index in the lesson.
+    index: usize,
+) -> impl IntoView {
+    let learn = course();
+    let task = &lesson.tasks[index];
+    let done = move || learn.progress.with(|p| p.is_done(lesson.key, index));
+    view! {
+        <li class="learn__task" class:learn__task--done=done
+            data-testid=format!("learn-task-{index}") data-done=move || done().to_string()>
+            <span class="learn__tick" aria-hidden="true">{move || if done() { "✓" } else { "○" }}</span>
+            <span class="learn__task-text">
+                {task.text}
+                <span class="visually-hidden">{move || if done() { " (done)" } else { " (to do)" }}</span>
+            </span>
+            <button class="learn__show" type="button" on:click=move |_| show(task.panel)
+                aria-label=format!("Show me where: {}", task.text)>
+                "Show me"
+            </button>
+        </li>
+    }
+}
+
+/// Previous, Next, all lessons, and back to the learner's own bank.
+#[component]
+fn Navigation(
+    /// The lesson being taken (1-based).
+    n: Memo<usize>,
+) -> impl IntoView {
+    let bank = use_bank();
+    let learn = course();
+    let total = LESSONS.len();
+    view! {
+        <nav class="learn__nav" aria-label="Course">
+            <button class="button button--secondary button--chip" type="button"
+                disabled=move || { n.get() <= 1 || learn.busy.get() }
+                on:click=move |_| open(bank, learn, n.get_untracked() - 1) data-testid="learn-previous">
+                "Previous"
+            </button>
+            <button class="button button--chip" type="button"
+                disabled=move || { n.get() >= total || learn.busy.get() }
+                on:click=move |_| open(bank, learn, n.get_untracked() + 1) data-testid="learn-next">
+                "Next lesson"
+            </button>
+            <button class="button button--secondary button--chip" type="button"
+                aria-expanded=move || learn.overview.get().to_string()
+                on:click=move |_| learn.overview.update(|o| *o = !*o) data-testid="learn-overview-toggle">
+                "All lessons"
+            </button>
+            <button class="button button--secondary button--chip" type="button"
+                on:click=move |_| leave(bank, learn) data-testid="learn-leave">
+                "Back to my bank"
+            </button>
+        </nav>
+    }
+}

@@ -1,0 +1,136 @@
+//! The course's state in the page: the lesson being taken (its database, the
+//! learner's own database to return to, and the learner's record), the progress,
+//! and whether the welcome was dismissed. All of it is kept in localStorage (per
+//! origin), so a reload keeps the learner in the lesson with their ticks.
+
+use std::cell::Cell;
+
+use gloo_storage::Storage as _;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::app::learn::{LearnerRecord, Progress};
+
+const SESSION_KEY: &str = "sagabank/learn/session";
+const PROGRESS_KEY: &str = "sagabank/learn/progress";
+/// Set once the welcome was answered; the static shell in index.html reads it too.
+pub const WELCOME_KEY: &str = "sagabank/learn/welcome-dismissed";
+/// A lesson database left behind by "Back to my bank", deleted at the next start.
+const LEFTOVER_KEY: &str = "sagabank/learn/leftover-db";
+
+/// The lesson being taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// 1-based, as in `#lesson=<n>`.
+    pub lesson: usize,
+    /// The lesson's own database.
+    pub db: String,
+    /// The learner's own database, to return to.
+    pub home: String,
+    pub record: LearnerRecord,
+}
+
+/// The course's signals; one per page, reachable from anywhere through [`learn`].
+#[derive(Clone, Copy)]
+pub struct Learn {
+    pub session: RwSignal<Option<Session>>,
+    pub progress: RwSignal<Progress>,
+    /// Whether the welcome is shown.
+    pub welcome: RwSignal<bool>,
+    /// Whether the lesson panel is unfolded (it folds into a drawer on a phone).
+    pub open: RwSignal<bool>,
+    /// Whether the list of lessons is shown.
+    pub overview: RwSignal<bool>,
+    /// A lesson's database is being made.
+    pub busy: RwSignal<bool>,
+    pub error: RwSignal<Option<String>>,
+    /// What the course's live region says (a tick, a lesson done).
+    pub live: RwSignal<String>,
+    /// The log's length when the learner last clicked: what was written after it is
+    /// "what just happened".
+    pub action_from: RwSignal<u64>,
+    /// Where the shown "what just happened" starts.
+    pub shown_from: RwSignal<u64>,
+}
+
+thread_local! {
+    static LEARN: Cell<Option<Learn>> = const { Cell::new(None) };
+}
+
+/// The page's course state, once [`provide`] made it.
+#[must_use]
+pub fn learn() -> Option<Learn> {
+    LEARN.with(Cell::get)
+}
+
+/// The page's course state, made on first use if [`provide`] has not run (the page
+/// runs it at start-up, before any component of the course).
+#[must_use]
+pub fn course() -> Learn {
+    learn().unwrap_or_else(provide)
+}
+
+fn load<T: for<'de> Deserialize<'de>>(key: &str) -> Option<T> {
+    gloo_storage::LocalStorage::get(key).ok()
+}
+
+fn store<T: Serialize>(key: &str, value: Option<&T>) {
+    // If localStorage is unavailable the course lasts for this page only.
+    match value {
+        Some(v) => {
+            let _ = gloo_storage::LocalStorage::set(key, v);
+        }
+        None => gloo_storage::LocalStorage::delete(key),
+    }
+}
+
+/// Makes the course state from what is stored, keeps it stored on every change, and
+/// makes it reachable through [`learn`].
+pub fn provide() -> Learn {
+    let dismissed = load::<bool>(WELCOME_KEY).unwrap_or(false);
+    let state = Learn {
+        session: RwSignal::new(load(SESSION_KEY)),
+        progress: RwSignal::new(load(PROGRESS_KEY).unwrap_or_default()),
+        welcome: RwSignal::new(!dismissed),
+        open: RwSignal::new(true),
+        overview: RwSignal::new(false),
+        busy: RwSignal::new(false),
+        error: RwSignal::new(None),
+        live: RwSignal::new(String::new()),
+        action_from: RwSignal::new(0),
+        shown_from: RwSignal::new(0),
+    };
+    Effect::new(move |_| state.session.with(|s| store(SESSION_KEY, s.as_ref())));
+    Effect::new(move |_| state.progress.with(|p| store(PROGRESS_KEY, Some(p))));
+    LEARN.with(|l| l.set(Some(state)));
+    state
+}
+
+impl Learn {
+    /// Hides the welcome for good.
+    pub fn dismiss_welcome(&self) {
+        self.welcome.set(false);
+        store(WELCOME_KEY, Some(&true));
+    }
+
+    /// Notes something the learner did, if a lesson is being taken on `db`.
+    pub fn note(&self, db: &str, f: impl FnOnce(&mut LearnerRecord)) {
+        self.session.update(|s| {
+            if let Some(s) = s.as_mut().filter(|s| s.db == db) {
+                f(&mut s.record);
+            }
+        });
+    }
+}
+
+/// Remembers a lesson database to delete at the next start.
+pub fn leave_behind(db: &str) {
+    store(LEFTOVER_KEY, Some(&db.to_owned()));
+}
+
+/// The lesson database left behind, forgotten once taken.
+pub fn take_leftover() -> Option<String> {
+    let db = load::<String>(LEFTOVER_KEY);
+    store::<String>(LEFTOVER_KEY, None);
+    db
+}

@@ -1,0 +1,232 @@
+// The course "Learn": a learner with a bank of their own takes five lessons (events are
+// facts, compensation, crash and resume, optimistic concurrency, idempotency) doing only
+// what the lesson texts say, sees each task ticked, reloads and finds the progress kept,
+// goes back to their own bank and finds it unchanged. A `#lesson=6` link opens lesson 6
+// in its own database. axe checks the lesson panel at 1280 px and at 375 px (a drawer).
+// The schema-evolution lesson imports its own file, and the lesson follows its bank there.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { withApp, VIEWPORTS, SCREENSHOTS } from './harness.mjs';
+import {
+  BANK, openAccount, waitBalance, selectAccount, move, nextStep, fillTransfer,
+} from './bank.mjs';
+import { assertNoSeriousViolations } from './axe.mjs';
+
+/** The database the page uses now (what a reload opens). */
+/** What the window shows now (the lesson panel is fixed, so not the full page), saved as
+ * target/screenshots/<name>.png (docs/screenshots/learn-lesson.png is one of these). */
+async function viewportShot(t, page, name) {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: file });
+  t.diagnostic(`screenshot: ${file}`);
+}
+
+const activeDb = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('sagabank/active-db') ?? '"sagabank"'));
+
+/** Waits until task `i` of the lesson shown is ticked. */
+async function waitTick(page, i) {
+  await page.locator(`[data-testid="learn-task-${i}"][data-done="true"]`).waitFor();
+}
+
+/** Waits until lesson `n` is shown in the panel, titled `title`. */
+async function waitLesson(page, n, title) {
+  await page.waitForFunction(
+    ([n, title]) =>
+      document.querySelector('[data-testid="learn-kicker"]')?.textContent.startsWith(`Lesson ${n} of`) &&
+      document.querySelector('#learn-title')?.textContent === title,
+    [n, title],
+  );
+}
+
+/** Opens lesson `n` from the course overview, as a learner would. */
+async function openLesson(page, n, title) {
+  const overview = page.getByTestId('learn-overview');
+  if (!(await overview.isVisible())) await page.getByTestId('learn-overview-toggle').click();
+  await page.getByTestId(`learn-lesson-${n}`).click();
+  await waitLesson(page, n, title);
+  // The lesson starts on a database of its own, with its tasks not done.
+  assert.equal(await page.locator('[data-testid^="learn-task-"][data-done="true"]').count(), 0);
+}
+
+/** The audit row of the first event of `type`. */
+const auditRow = (page, type) =>
+  page.getByTestId('audit-list').locator('[data-testid^="audit-row-"]', { hasText: type }).first();
+
+test('five lessons done as their texts say, ticks kept across a reload, the own bank untouched', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    // The learner's own bank: one account.
+    await openAccount(page, 'mine', 'Me', '42.00');
+    await waitBalance(page, 'mine', '42.00');
+    const home = await activeDb(page);
+
+    // The welcome, then the course.
+    const welcome = page.getByRole('region', { name: /Learn event sourcing/ });
+    await welcome.waitFor();
+    await welcome.getByRole('button', { name: 'Start the course' }).click();
+    await waitLesson(page, 1, 'Events are facts');
+    assert.equal(await page.getByTestId('welcome').count(), 0, 'the welcome is dismissed');
+    assert.notEqual(await activeDb(page), home, 'the lesson has a database of its own');
+
+    // Lesson 1: open an account, deposit, select the deposit in the audit trail.
+    await openAccount(page, 'ann', 'Ann', '10.00');
+    await waitTick(page, 0);
+    await selectAccount(page, 'ann');
+    await move(page, 'deposit', '5.00', 'first deposit');
+    await waitTick(page, 1);
+    // What just happened explains the deposit.
+    await page.getByTestId('learn-happened').getByText('MoneyDeposited').waitFor();
+    await auditRow(page, 'MoneyDeposited').click();
+    await waitTick(page, 2);
+    await page.waitForFunction(() => /Lesson 1 complete/.test(document.querySelector('[data-testid="learn-live"]')?.textContent));
+
+    // Lesson 6: compensation, stepped to its end, then the refund selected.
+    await openLesson(page, 6, 'Compensation');
+    while ((await page.locator('[data-testid="next-step"]:not([disabled])').count()) > 0) {
+      await nextStep(page);
+    }
+    await waitTick(page, 0);
+    await auditRow(page, 'TransferReversed').click();
+    await waitTick(page, 1);
+
+    // Lesson 9: a second client writes behind the page's back; the page decides again.
+    await openLesson(page, 9, 'Optimistic concurrency');
+    await page.getByTestId('learn-second-client').click();
+    const wrote = page.getByTestId('learn-second-client-result');
+    await page.waitForFunction(() => document.querySelector('[data-testid="learn-second-client-result"]')?.textContent.trim());
+    assert.match(await wrote.textContent(), /The second client wrote MoneyDeposited as version \d+ of account-alice-123/);
+    await waitTick(page, 0);
+    await viewportShot(t, page, 'learn-lesson');
+    // This page has not read it yet.
+    await waitBalance(page, 'alice-123', '750.00');
+    await selectAccount(page, 'alice-123');
+    await move(page, 'withdraw', '1.00', 'after the second client');
+    await waitTick(page, 1);
+    await waitBalance(page, 'alice-123', '754.00');
+    await assertNoSeriousViolations(page, 'a lesson in progress, 1280 px');
+
+    // Lesson 7: a transfer all at once that crashes after the debit step; the page reloads.
+    await openLesson(page, 7, 'Crash and resume');
+    const form = await fillTransfer(page, { id: 't-crash', from: 'alice-123', to: 'bob-456', amount: '50.00', mode: 'all' });
+    await form.locator('summary').click();
+    await form.getByLabel('Crash').selectOption({ label: 'after the debit step' });
+    const reloaded = page.waitForEvent('load');
+    await form.getByRole('button', { name: 'Start transfer' }).click();
+    await reloaded;
+    await app.ready(page);
+    await waitLesson(page, 7, 'Crash and resume');
+    await waitTick(page, 0);
+    await waitTick(page, 1);
+    await waitBalance(page, 'bob-456', '800.00');
+
+    // Lesson 8: the same transfer again, then the same id with another amount.
+    await openLesson(page, 8, 'Idempotency');
+    let again = await fillTransfer(page, {
+      id: 'transfer-789', from: 'alice-123', to: 'bob-456', amount: '250.00', description: 'Payment for services',
+    });
+    await again.getByRole('button', { name: 'Start transfer' }).click();
+    await waitTick(page, 0);
+    again = await fillTransfer(page, {
+      id: 'transfer-789', from: 'alice-123', to: 'bob-456', amount: '1.00', description: 'Payment for services',
+    });
+    await again.getByRole('button', { name: 'Start transfer' }).click();
+    await page.getByTestId('transfer-error').getByText(/already exists with different details/).waitFor();
+    await waitTick(page, 1);
+    await waitBalance(page, 'alice-123', '750.00');
+
+    // A reload keeps the lesson and every tick.
+    await app.reload(page);
+    await waitLesson(page, 8, 'Idempotency');
+    await waitTick(page, 0);
+    await waitTick(page, 1);
+    await page.getByTestId('learn-overview-toggle').click();
+    for (const n of [1, 6, 7, 8, 9]) {
+      const state = page.getByTestId(`learn-lesson-${n}`).locator('xpath=..');
+      assert.match(await state.textContent(), /done$/, `lesson ${n} is done`);
+    }
+    assert.match(await page.getByTestId('learn-lesson-2').locator('xpath=..').textContent(), /0 of 2 tasks$/);
+
+    // Back to the learner's own bank: as it was.
+    await page.getByTestId('learn-leave').click();
+    await page.getByTestId('learn-panel').waitFor({ state: 'detached' });
+    assert.equal(await activeDb(page), home);
+    await waitBalance(page, 'mine', '42.00');
+    await page.waitForFunction(() => /^1 events?$/.test(document.querySelector('[data-testid="audit-count"]')?.textContent.trim()));
+    // It stays so after a reload, with the welcome still dismissed.
+    await app.reload(page);
+    await waitBalance(page, 'mine', '42.00');
+    assert.equal(await page.getByTestId('learn-panel').count(), 0);
+    assert.equal(await page.getByTestId('welcome').count(), 0, 'the welcome stays dismissed');
+  }, BANK);
+});
+
+test('#lesson=6 opens lesson 6 on its own database; the drawer at 375 px, by keyboard', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open('#lesson=6');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await waitLesson(page, 6, 'Compensation');
+    const lessonDb = await activeDb(page);
+    assert.notEqual(lessonDb, 'sagabank');
+    await page.getByTestId('saga-timeline').waitFor();
+    assert.equal(await page.getByTestId('welcome').count(), 0);
+
+    // The drawer folds and unfolds from the keyboard.
+    const toggle = page.getByTestId('learn-toggle');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid="learn-toggle"]').getAttribute('aria-expanded') === 'false');
+    assert.equal(await page.locator('#learn-body').isVisible(), false);
+    await page.keyboard.press('Enter');
+    await page.locator('#learn-body').waitFor();
+    // A step of the saga, by keyboard: its events are explained.
+    await page.getByTestId('next-step').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('learn-happened').getByText('TransferDebited').waitFor();
+    await assertNoSeriousViolations(page, 'the lesson drawer, 375 px, dark');
+    await viewportShot(t, page, 'learn-drawer-dark');
+
+    // A reload stays in the lesson, on its database.
+    await app.reload(page);
+    await waitLesson(page, 6, 'Compensation');
+    assert.equal(await activeDb(page), lessonDb);
+
+    await page.getByTestId('learn-leave').click();
+    await page.getByTestId('learn-panel').waitFor({ state: 'detached' });
+    assert.equal(await activeDb(page), 'sagabank');
+    // The lesson's database is deleted.
+    await page.waitForFunction(async (db) => !(await indexedDB.databases()).some((d) => d.name === db), lessonDb);
+  }, { ...BANK, viewport: VIEWPORTS.mobile });
+});
+
+test('schema evolution: the lesson follows its bank through an import of the schema-1 file', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open('#lesson=10');
+    await waitLesson(page, 10, 'Schema evolution');
+    // The file as the lesson offers it, beside how this version reads it.
+    await page.getByText('Read as:').first().waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('learn-schema1-download').click(),
+    ]);
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(await download.path(), 'utf8');
+    assert.doesNotMatch(text, /schema_version/);
+    // Imported with the audit trail's Import, as the task says.
+    await page.getByTestId('audit-import').setInputFiles({
+      name: download.suggestedFilename(), mimeType: 'application/x-ndjson', buffer: Buffer.from(text, 'utf8'),
+    });
+    await page.getByTestId('import-replace').click();
+    await waitTick(page, 0);
+    await waitBalance(page, 'erin', '270.50');
+    await selectAccount(page, 'erin');
+    await move(page, 'deposit', '1.00', 'a new event beside old ones');
+    await waitTick(page, 1);
+    await waitBalance(page, 'erin', '271.50');
+    await page.waitForFunction(() => /Lesson 10 complete/.test(document.querySelector('[data-testid="learn-live"]')?.textContent));
+  }, BANK);
+});
