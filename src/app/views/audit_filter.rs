@@ -259,6 +259,22 @@ impl SearchIndex {
     }
 }
 
+/// The audit list's count line: "1 event", "100,001 events", or "5 of 100,001 events
+/// match" while filters narrow it.
+#[must_use]
+pub fn count_line(shown: usize, total: usize) -> String {
+    let noun = if total == 1 { "event" } else { "events" };
+    if shown == total {
+        format!("{} {noun}", group_digits(total))
+    } else {
+        format!(
+            "{} of {} {noun} match",
+            group_digits(shown),
+            group_digits(total)
+        )
+    }
+}
+
 /// `100000` as `100,000`.
 #[must_use]
 pub fn group_digits(n: usize) -> String {
@@ -276,6 +292,15 @@ pub fn group_digits(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_count_line_says_event_for_one_and_what_matches_of_how_many() {
+        assert_eq!(count_line(1, 1), "1 event");
+        assert_eq!(count_line(0, 0), "0 events");
+        assert_eq!(count_line(100_001, 100_001), "100,001 events");
+        assert_eq!(count_line(5, 100_001), "5 of 100,001 events match");
+        assert_eq!(count_line(0, 1), "0 of 1 event match");
+    }
     use crate::app::views::fixture::three_accounts_two_transfers;
 
     fn filters(f: impl FnOnce(&mut FilterValues)) -> FilterValues {

@@ -6,7 +6,7 @@ use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::app::views::audit_filter::{group_digits, FilterValues, Filtered};
+use crate::app::views::audit_filter::{count_line, FilterValues, Filtered};
 use crate::app::views::list_window;
 use crate::ui::route::{self, Target};
 use crate::ui::service::{use_bank, BankHandle};
@@ -282,11 +282,7 @@ fn ListCount(
         <p class="audit__count" data-testid="audit-count">
             {move || {
                 let (shown, total) = filtered.with(|f| (f.count(), f.len));
-                if shown == total {
-                    format!("{} events", group_digits(total))
-                } else {
-                    format!("{} of {} events match", group_digits(shown), group_digits(total))
-                }
+                count_line(shown, total)
             }}
         </p>
     }
