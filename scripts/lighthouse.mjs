@@ -4,7 +4,12 @@
 // LCP, TBT, CLS, TTI and the bytes transferred per run, then the median and the spread
 // (max - min) of each. Run it through scripts/lighthouse, which checks the tools first.
 //
-//   node scripts/lighthouse.mjs [--runs N] [--preset mobile|desktop|both] [--markdown] [DIST]
+//   node scripts/lighthouse.mjs [--runs N] [--preset mobile|desktop|both] [--markdown]
+//                               [--throttling simulate|devtools] [DIST]
+//
+// `simulate` (Lighthouse's default) loads the page at full speed and models the slow
+// network and CPU from that load; `devtools` really slows the browser down (slower to
+// run, and what a throttled phone would see).
 //
 // Each run's full report goes to target/lighthouse/<preset>-<n>.json.
 
@@ -19,6 +24,7 @@ const args = process.argv.slice(2);
 let runs = 3;
 let presets = ['mobile', 'desktop'];
 let markdown = false;
+let throttling = 'simulate';
 let dist = process.env.SAGABANK_DIST ?? path.join(ROOT, 'dist');
 for (let i = 0; i < args.length; i++) {
   const arg = args[i];
@@ -27,13 +33,19 @@ for (let i = 0; i < args.length; i++) {
     const p = args[++i];
     presets = p === 'both' ? ['mobile', 'desktop'] : [p];
   } else if (arg === '--markdown') markdown = true;
+  else if (arg === '--throttling') throttling = args[++i];
   else if (arg.startsWith('-')) {
     console.error(`[lighthouse] unknown option ${arg}`);
     process.exit(2);
   } else dist = path.resolve(arg);
 }
-if (!Number.isInteger(runs) || runs < 1 || presets.some((p) => !['mobile', 'desktop'].includes(p))) {
-  console.error('[lighthouse] usage: --runs N (>= 1) --preset mobile|desktop|both');
+if (
+  !Number.isInteger(runs) ||
+  runs < 1 ||
+  presets.some((p) => !['mobile', 'desktop'].includes(p)) ||
+  !['simulate', 'devtools'].includes(throttling)
+) {
+  console.error('[lighthouse] usage: --runs N (>= 1) --preset mobile|desktop|both --throttling simulate|devtools');
   process.exit(2);
 }
 
@@ -76,7 +88,13 @@ async function runOnce(url, preset) {
   try {
     const result = await lighthouse(
       url,
-      { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] },
+      {
+        port: chrome.port,
+        output: 'json',
+        logLevel: 'error',
+        onlyCategories: ['performance'],
+        throttlingMethod: throttling,
+      },
       preset === 'desktop' ? desktopConfig : undefined,
     );
     const lhr = result.lhr;
@@ -100,7 +118,7 @@ function table(preset, rows) {
     'spread',
     ...METRICS.map((m) => m.format(Math.max(...col(m.key)) - Math.min(...col(m.key)))),
   ]);
-  const title = preset === 'mobile' ? 'mobile (slow 4G, 4x CPU)' : 'desktop';
+  const title = (preset === 'mobile' ? 'mobile (slow 4G, 4x CPU)' : 'desktop') + (throttling === 'devtools' ? ', devtools throttling' : '');
   if (markdown) {
     return [
       `**${title}**`,
@@ -118,7 +136,9 @@ function table(preset, rows) {
 const server = await serveDist({ dir: dist, gzip: true });
 const outDir = path.join(ROOT, 'target', 'lighthouse');
 await mkdir(outDir, { recursive: true });
-console.error(`[lighthouse] ${server.url} (${dist}), ${chromePath}, ${runs} run(s) per preset`);
+console.error(
+  `[lighthouse] ${server.url} (${dist}), ${chromePath}, ${runs} run(s) per preset, ${throttling} throttling`,
+);
 try {
   const out = [];
   for (const preset of presets) {
