@@ -36,9 +36,9 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
         const shell = page.getByTestId('shell');
         await shell.waitFor({ state: 'visible' });
         await page.getByRole('heading', { level: 1, name: 'sagabank' }).waitFor();
-        const welcome = page.getByRole('region', { name: /Learn event sourcing and sagas/ });
+        const welcome = page.getByRole('region', { name: /Learn event sourcing with a bank/ });
         await welcome.waitFor();
-        assert.match(await welcome.locator('p').innerText(), /event in a log/);
+        assert.match(await welcome.locator('p').innerText(), /keeps every change as an event/);
         const buttons = welcome.getByRole('button');
         assert.deepEqual(await buttons.allInnerTexts(), ['Start the course', 'Watch a compensation']);
         for (const button of await buttons.all()) {
