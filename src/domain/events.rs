@@ -317,34 +317,13 @@ impl Event {
                 return Event::decode(event_type, SCHEMA_VERSION, &upcast.to_string());
             }
         }
-        // One deserializer for every type keeps a single copy of serde_json's reader
-        // in the wasm, instead of one per event type.
+        // One flat reader for every type (super::decode): a single copy of the reading
+        // code in the wasm, instead of one serde visitor per event type.
         let mut de = serde_json::Deserializer::from_str(data);
-        let d = &mut de;
-        let event = match event_type {
-            "AccountOpened" => AccountOpened::deserialize(d).map(Event::AccountOpened),
-            "MoneyDeposited" => MoneyDeposited::deserialize(d).map(Event::MoneyDeposited),
-            "MoneyWithdrawn" => MoneyWithdrawn::deserialize(d).map(Event::MoneyWithdrawn),
-            "AccountSuspended" => AccountSuspended::deserialize(d).map(Event::AccountSuspended),
-            "AccountReactivated" => {
-                AccountReactivated::deserialize(d).map(Event::AccountReactivated)
-            }
-            "AccountClosed" => AccountClosed::deserialize(d).map(Event::AccountClosed),
-            "TransferInitiated" => TransferInitiated::deserialize(d).map(Event::TransferInitiated),
-            "TransferDebited" => TransferDebited::deserialize(d).map(Event::TransferDebited),
-            "TransferCreditRejected" => {
-                TransferCreditRejected::deserialize(d).map(Event::TransferCreditRejected)
-            }
-            "TransferCompleted" => TransferCompleted::deserialize(d).map(Event::TransferCompleted),
-            "TransferReversed" => TransferReversed::deserialize(d).map(Event::TransferReversed),
-            "TransferFailed" => TransferFailed::deserialize(d).map(Event::TransferFailed),
-            "TransferCompensationFailed" => {
-                TransferCompensationFailed::deserialize(d).map(Event::TransferCompensationFailed)
-            }
-            "TransferStepRetried" => {
-                TransferStepRetried::deserialize(d).map(Event::TransferStepRetried)
-            }
-            other => return Err(DecodeError::UnknownType(other.to_owned())),
+        let event = match super::decode::read(event_type, &mut de) {
+            Ok(Some(event)) => Ok(event),
+            Ok(None) => return Err(DecodeError::UnknownType(event_type.to_owned())),
+            Err(e) => Err(e),
         };
         let event = event.map_err(|e| bad(event_type, &e))?;
         de.end().map_err(|e| bad(event_type, &e))?;

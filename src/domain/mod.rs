@@ -3,6 +3,7 @@
 //! times come in from the caller, so all of it runs and is tested natively.
 
 pub mod account;
+mod decode;
 pub mod events;
 pub mod ids;
 pub mod money;

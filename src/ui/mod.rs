@@ -15,6 +15,7 @@
 //! - [`share`]: a bank as a link (`#log=…`): copying one, and opening one.
 //! - [`embed`]: `?embed=saga`, one transfer's saga for an `<iframe>`, on its own memory store.
 //! - [`learn`]: the course: the welcome, the lesson panel, each lesson on its own database.
+//! - [`shell`]: the static shell of `index.html`, removed when the app shows itself.
 
 pub mod accounts;
 pub mod audit;
@@ -32,6 +33,7 @@ pub mod route;
 pub mod scenarios;
 pub mod service;
 pub mod share;
+pub mod shell;
 pub mod snapshot;
 pub mod storage;
 pub mod timeline;
@@ -133,6 +135,12 @@ pub fn App() -> impl IntoView {
         }
     });
     route::follow_hash(handle);
+    // The app takes over from index.html's shell once it has something to show.
+    Effect::new(move |_| {
+        if handle.newer_version.get().is_some() || !matches!(phase.get(), Phase::Loading) {
+            shell::remove();
+        }
+    });
     view! {
         {move || match phase.get() {
             // Before anything else: a newer build's data stops the page, at boot or later.

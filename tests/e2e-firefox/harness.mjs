@@ -86,14 +86,17 @@ export async function screenshot(page, name) {
 
 /**
  * Waits until the app has mounted: by default until <body> holds an element that is not
- * <script>, <noscript> or <link>; pass a selector to wait for it to be visible.
+ * <script>, <noscript>, <link> or index.html's #shell; pass a selector to wait for it to be
+ * visible.
  */
 export async function ready(page, selector) {
   if (selector) {
     await page.waitForSelector(selector, { visible: true });
   } else {
     await page.waitForFunction(() =>
-      [...document.body.children].some((e) => !['SCRIPT', 'NOSCRIPT', 'LINK'].includes(e.tagName)),
+      [...document.body.children].some(
+        (e) => !['SCRIPT', 'NOSCRIPT', 'LINK'].includes(e.tagName) && e.id !== 'shell',
+      ),
     );
   }
 }

@@ -83,14 +83,17 @@ export async function screenshot(page, name) {
 
 /**
  * Waits until the app has mounted: by default until <body> holds an element that is not
- * <script>, <noscript> or <link> (Leptos mounts on <body>); pass a selector to wait for it.
+ * <script>, <noscript>, <link> or index.html's #shell (Leptos mounts on <body>); pass a
+ * selector to wait for it.
  */
 export async function ready(page, selector) {
   if (selector) {
     await page.locator(selector).first().waitFor({ state: 'visible' });
   } else {
     await page.waitForFunction(() =>
-      [...document.body.children].some((e) => !['SCRIPT', 'NOSCRIPT', 'LINK'].includes(e.tagName)),
+      [...document.body.children].some(
+        (e) => !['SCRIPT', 'NOSCRIPT', 'LINK'].includes(e.tagName) && e.id !== 'shell',
+      ),
     );
   }
 }

@@ -1,0 +1,151 @@
+//! The flat reader against serde's derived one: for every event type, valid data and
+//! each way of breaking it (a field left out, set to null or to the wrong type, an
+//! unknown field, a field twice, no object at all) give the same event or the same
+//! error, word for word.
+
+use serde::Deserialize;
+
+use super::fields_of;
+use crate::domain::events::*;
+use crate::domain::{DecodeError, SCHEMA_VERSION};
+
+/// What serde's derived `Deserialize` of the event's struct reads from `data`.
+fn derived(event_type: &str, data: &str) -> Result<Event, String> {
+    let mut de = serde_json::Deserializer::from_str(data);
+    let d = &mut de;
+    let event = match event_type {
+        "AccountOpened" => AccountOpened::deserialize(d).map(Event::AccountOpened),
+        "MoneyDeposited" => MoneyDeposited::deserialize(d).map(Event::MoneyDeposited),
+        "MoneyWithdrawn" => MoneyWithdrawn::deserialize(d).map(Event::MoneyWithdrawn),
+        "AccountSuspended" => AccountSuspended::deserialize(d).map(Event::AccountSuspended),
+        "AccountReactivated" => AccountReactivated::deserialize(d).map(Event::AccountReactivated),
+        "AccountClosed" => AccountClosed::deserialize(d).map(Event::AccountClosed),
+        "TransferInitiated" => TransferInitiated::deserialize(d).map(Event::TransferInitiated),
+        "TransferDebited" => TransferDebited::deserialize(d).map(Event::TransferDebited),
+        "TransferCreditRejected" => {
+            TransferCreditRejected::deserialize(d).map(Event::TransferCreditRejected)
+        }
+        "TransferCompleted" => TransferCompleted::deserialize(d).map(Event::TransferCompleted),
+        "TransferReversed" => TransferReversed::deserialize(d).map(Event::TransferReversed),
+        "TransferFailed" => TransferFailed::deserialize(d).map(Event::TransferFailed),
+        "TransferCompensationFailed" => {
+            TransferCompensationFailed::deserialize(d).map(Event::TransferCompensationFailed)
+        }
+        "TransferStepRetried" => {
+            TransferStepRetried::deserialize(d).map(Event::TransferStepRetried)
+        }
+        other => panic!("no such type {other}"),
+    };
+    let strip = |e: serde_json::Error| {
+        let text = e.to_string();
+        let place = format!(" at line {} column {}", e.line(), e.column());
+        text.strip_suffix(&place).unwrap_or(&text).to_owned()
+    };
+    let event = event.map_err(strip)?;
+    de.end().map_err(strip)?;
+    Ok(event)
+}
+
+/// What `Event::decode` reads, its error reduced to serde's reason.
+fn flat(event_type: &str, data: &str) -> Result<Event, String> {
+    Event::decode(event_type, SCHEMA_VERSION, data).map_err(|e| match e {
+        DecodeError::BadData {
+            event_type: t,
+            reason,
+        } => {
+            assert_eq!(t, event_type);
+            reason
+        }
+        other => panic!("unexpected {other}"),
+    })
+}
+
+/// A valid value of each field.
+fn valid(field: &str) -> serde_json::Value {
+    match field {
+        "account_id" | "from_account_id" => "a-1".into(),
+        "to_account_id" => "b-2".into(),
+        "owner_name" => "Ann".into(),
+        "initial_balance" | "final_balance" => "10.00".into(),
+        "amount" => "5.50".into(),
+        "transaction_id" => "tx-1".into(),
+        "description" => "rent".into(),
+        "transfer_id" => "t-1".into(),
+        "reason" => "no".into(),
+        "run_mode" => "step".into(),
+        "step" => "credit".into(),
+        "attempt" => 2.into(),
+        other => panic!("no such field {other}"),
+    }
+}
+
+fn same(event_type: &str, data: &str) {
+    assert_eq!(
+        flat(event_type, data),
+        derived(event_type, data),
+        "{event_type} {data}"
+    );
+}
+
+#[test]
+fn the_flat_reader_reads_and_refuses_as_serde_does() {
+    let mut cases = 0;
+    for event_type in Event::TYPES {
+        let (_, fields) = fields_of(event_type).expect("a known type");
+        let object: serde_json::Map<String, serde_json::Value> =
+            fields.iter().map(|f| ((*f).to_owned(), valid(f))).collect();
+        let full = serde_json::Value::Object(object.clone()).to_string();
+        assert!(flat(event_type, &full).is_ok(), "{event_type} {full}");
+        same(event_type, &full);
+        for field in fields {
+            let mut without = object.clone();
+            without.remove(*field);
+            same(event_type, &serde_json::Value::Object(without).to_string());
+            for wrong in [
+                serde_json::Value::Null,
+                7.into(),
+                "".into(),
+                "-1".into(),
+                true.into(),
+            ] {
+                let mut changed = object.clone();
+                changed.insert((*field).to_owned(), wrong);
+                same(event_type, &serde_json::Value::Object(changed).to_string());
+            }
+            // The field twice (serde_json's Map would merge them, so spliced by hand).
+            let twice = full.replacen('{', &format!("{{\"{field}\":{},", valid(field)), 1);
+            same(event_type, &twice);
+            cases += 7;
+        }
+        let mut unknown = object.clone();
+        unknown.insert("owner".to_owned(), "x".into());
+        same(event_type, &serde_json::Value::Object(unknown).to_string());
+        for other in [
+            "{}",
+            "\"text\"",
+            "null",
+            "7",
+            &format!("{full} 1"),
+            &full[..full.len() - 1],
+        ] {
+            same(event_type, other);
+        }
+        // serde's derive also took the fields as a positional array; nothing ever wrote
+        // one, and the flat reader refuses it.
+        let positional = format!(
+            "[{}]",
+            fields
+                .iter()
+                .map(|f| valid(f).to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        assert!(derived(event_type, &positional).is_ok());
+        assert_eq!(
+            flat(event_type, &positional).unwrap_err(),
+            format!("invalid type: sequence, expected struct {event_type}")
+        );
+        cases += 8;
+    }
+    assert!(cases > 300, "{cases} cases");
+}
