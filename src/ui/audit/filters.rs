@@ -61,8 +61,6 @@ impl FilterSignals {
         self.event_type.set(String::new());
         self.search_input.set(String::new());
         self.search.set(String::new());
-        // A search still waiting for typing to pause must not come back after this.
-        self.search_generation.update_value(|g| *g += 1);
     }
 
     /// Takes the search box's text, and filters by it once typing pauses.
