@@ -13,14 +13,13 @@
 use leptos::prelude::*;
 
 use super::boot::query_param;
-use super::service::{browser_env, BankHandle, BrowserBank};
+use super::lifecycle;
+use super::service::{BankHandle, BrowserBank};
 use super::share::pack;
 use super::timeline::SagaTimeline;
 use crate::app::scenario_catalog::{self, SCENARIOS};
-use crate::app::{share, Bank};
+use crate::app::share;
 use crate::domain::TransferId;
-use crate::store::any::AnyStore;
-use crate::store::{EventStore, MemoryStore};
 
 /// Whether the page was opened as an embed (`?embed=saga`).
 #[must_use]
@@ -92,34 +91,21 @@ pub fn Embed() -> impl IntoView {
     }
 }
 
-/// The browser's clock and ids, with this page's own locks: an embed's bank lives in
-/// this page only, so no other tab can step it, and Web Locks may be refused to a page
-/// framed by another site (Chrome answers `SecurityError` when third-party storage is
-/// blocked).
-fn embed_env(name: &str) -> crate::app::Env {
-    browser_env(name).with_locks(std::rc::Rc::new(crate::app::LocalLocks::new()))
-}
-
 /// Builds the embed's bank in memory and selects the transfer to show.
 async fn load(handle: BankHandle) -> Result<(), String> {
     let name = format!("embed-{}", js_sys::Date::now() as u64);
-    let store = AnyStore::Memory(MemoryStore::new());
     let hash = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
     let (bank, transfer) = if let Some(key) = query_param("scenario") {
-        from_scenario(store, &name, &key).await?
+        from_scenario(&name, &key).await?
     } else if let Some(fragment) = share::parse_fragment(&hash) {
         let events = pack::events_from(fragment.data)
             .await
             .map_err(|e| format!("This embed's bank cannot be opened: {e}."))?;
-        store
-            .restore(&events)
+        let bank = lifecycle::page_only_bank(&name, &events)
             .await
             .map_err(|e| format!("The shared bank could not be loaded: {e}."))?;
-        let bank = Bank::open(store, embed_env(&name))
-            .await
-            .map_err(|e| format!("The shared bank could not be opened: {e}."))?;
         let named = fragment.transfer.and_then(|t| TransferId::parse(t).ok());
         let last = events
             .iter()
@@ -148,11 +134,7 @@ async fn load(handle: BankHandle) -> Result<(), String> {
 
 /// A scenario's bank (the catalog's own preparation: its teaching transfer waits for
 /// Next step) and the transfer to show.
-async fn from_scenario(
-    store: AnyStore,
-    name: &str,
-    key: &str,
-) -> Result<(BrowserBank, Option<TransferId>), String> {
+async fn from_scenario(name: &str, key: &str) -> Result<(BrowserBank, Option<TransferId>), String> {
     let Some(chosen) = scenario_catalog::find(key) else {
         let keys: Vec<&str> = SCENARIOS.iter().map(|s| s.key).collect();
         return Err(format!(
@@ -160,9 +142,7 @@ async fn from_scenario(
             keys.join(", ")
         ));
     };
-    let bank = Bank::open(store, embed_env(name))
-        .await
-        .map_err(|e| e.to_string())?;
+    let bank = lifecycle::page_only_bank(name, &[]).await?;
     let selected = scenario_catalog::prepare(&bank, chosen).await?;
     Ok((bank, selected))
 }

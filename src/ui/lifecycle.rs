@@ -129,9 +129,7 @@ pub async fn reset(handle: BankHandle) -> Result<(), String> {
     let old = handle.db_name.get_untracked();
     let name = start_empty(handle).await?;
     if kind.is_persistent() && old != name {
-        AnyStore::delete(kind, &old)
-            .await
-            .map_err(|e| e.to_string())?;
+        delete_database(handle, &old).await?;
     }
     handle.announce("The bank was reset: no events.");
     Ok(())
@@ -204,6 +202,38 @@ pub async fn export(handle: BankHandle) {
     };
     files::download(&name, &text, "application/x-ndjson");
     handle.announce(format!("Exported {count} events as {name}"));
+}
+
+/// Deletes a kept database of the kind the page uses (a lesson's, the one a reset
+/// left), never the one shown. Nothing to do on memory: its log went with its bank.
+///
+/// # Errors
+/// The browser refused to delete it.
+pub async fn delete_database(handle: BankHandle, db_name: &str) -> Result<(), String> {
+    let kind = handle.store_kind.get_untracked();
+    if !kind.is_persistent() || db_name == handle.db_name.get_untracked() {
+        return Ok(());
+    }
+    AnyStore::delete(kind, db_name)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// A bank of this page only (an embed): in memory, with the page's own step locks,
+/// never a stored database; `events` (checked, see [`crate::app::import`]) are its log.
+/// It is shown with [`BankHandle::install`] alone: it is nobody's choice, nothing of it
+/// resumes or is kept.
+///
+/// # Errors
+/// The events cannot be written or read back.
+pub async fn page_only_bank(name: &str, events: &[Recorded]) -> Result<BrowserBank, String> {
+    let store = AnyStore::Memory(crate::store::MemoryStore::new());
+    store.restore(events).await.map_err(|e| e.to_string())?;
+    // Web Locks may be refused to a page framed by another site (Chrome answers
+    // `SecurityError` when third-party storage is blocked), and no other tab shares
+    // this bank anyway.
+    let env = browser_env(name).with_locks(Rc::new(crate::app::LocalLocks::new()));
+    Bank::open(store, env).await.map_err(|e| e.to_string())
 }
 
 /// Follows another tab to the database it moved to: this tab reloads on it.

@@ -8,7 +8,6 @@ use leptos::prelude::*;
 use super::state::{leave_behind, take_leftover, Learn, Session};
 use crate::app::learn::{lesson, LearnerRecord, Start};
 use crate::app::scenario_catalog;
-use crate::store::any::AnyStore;
 use crate::ui::lifecycle;
 use crate::ui::route;
 use crate::ui::service::BankHandle;
@@ -66,10 +65,7 @@ async fn start(handle: BankHandle, learn: Learn, n: usize) -> Result<(), String>
     crate::ui::widgets::focus_first(&["#learn-title"]);
     // The previous lesson's database is not needed any more.
     if let Some(old) = old.filter(|o| o.db != home && o.db != db) {
-        let kind = handle.store_kind.get_untracked();
-        if kind.is_persistent() {
-            let _ = AnyStore::delete(kind, &old.db).await;
-        }
+        let _ = lifecycle::delete_database(handle, &old.db).await;
     }
     Ok(())
 }
@@ -88,11 +84,13 @@ pub fn leave(handle: BankHandle, learn: Learn) {
                 route::replace_hash(None);
                 handle.announce("Back to your own bank.");
                 crate::ui::widgets::focus_first(&["#accounts-title"]);
-                let kind = handle.store_kind.get_untracked();
-                if kind.is_persistent() && session.db != session.home {
+                if handle.store_kind.get_untracked().is_persistent() && session.db != session.home {
                     // If it cannot be deleted now, the next start tries again.
                     leave_behind(&session.db);
-                    if AnyStore::delete(kind, &session.db).await.is_ok() {
+                    if lifecycle::delete_database(handle, &session.db)
+                        .await
+                        .is_ok()
+                    {
                         let _ = take_leftover();
                     }
                 }
@@ -110,12 +108,9 @@ pub fn leave(handle: BankHandle, learn: Learn) {
 pub fn after_boot(handle: BankHandle, learn: Learn) {
     let db = handle.db_name.get_untracked();
     if let Some(old) = take_leftover().filter(|old| *old != db) {
-        let kind = handle.store_kind.get_untracked();
-        if kind.is_persistent() {
-            leptos::task::spawn_local(async move {
-                let _ = AnyStore::delete(kind, &old).await;
-            });
-        }
+        leptos::task::spawn_local(async move {
+            let _ = lifecycle::delete_database(handle, &old).await;
+        });
     }
     let at = handle.boot_position.get_untracked();
     learn.note(&db, |r| r.reloads.push(at));
