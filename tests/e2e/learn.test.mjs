@@ -230,3 +230,13 @@ test('schema evolution: the lesson follows its bank through an import of the sch
     await page.waitForFunction(() => /Lesson 10 complete/.test(document.querySelector('[data-testid="learn-live"]')?.textContent));
   }, BANK);
 });
+
+test('the panel the next task needs is outlined: the saga timeline for stepping lesson 5', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open('#lesson=5');
+    await page.waitForFunction(() => document.querySelector('[data-learn-target]'));
+    const outlined = await page.evaluate(() => [...document.querySelectorAll('[data-learn-target]')].map((el) => el.className));
+    assert.equal(outlined.length, 1, `one panel outlined: ${outlined}`);
+    assert.match(outlined[0], /saga-timeline/);
+  });
+});

@@ -158,7 +158,7 @@ pub fn panel_selector(panel: Panel) -> &'static str {
     match panel {
         Panel::Accounts => "section.panel--accounts",
         Panel::Transfers => "section.panel--transfers",
-        Panel::Timeline => "[data-testid=saga-timeline]",
+        Panel::Timeline => "article.saga-timeline",
         Panel::Audit => "section.panel--audit",
         Panel::TimeTravel => "section.panel--timetravel",
         Panel::Lesson => "#learn-tools",

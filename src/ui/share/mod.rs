@@ -144,7 +144,7 @@ pub fn SharedBankOffer() -> impl IntoView {
                         events: Rc::new(events),
                         transfer,
                     });
-                    focus_first(&["[data-testid=shared-open]"]);
+                    focus_first(&["#shared-open"]);
                 }
                 Err(e) => {
                     let reason =
@@ -226,7 +226,7 @@ pub fn SharedBankOffer() -> impl IntoView {
                         {format!("This link holds a bank: {summary}. Every event was replayed through the rules and fits. Opening it starts a new database with these events. {keep}")}
                     </p>
                     <div class="actions">
-                        <button class="button" type="button" on:click=move |_| accept() data-testid="shared-open">
+                        <button class="button" type="button" id="shared-open" on:click=move |_| accept() data-testid="shared-open">
                             "Open the shared bank"
                         </button>
                         <button class="button button--secondary" type="button" on:click=move |_| decline() data-testid="shared-cancel">
