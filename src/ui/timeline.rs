@@ -15,7 +15,7 @@ use super::route::{self, Target};
 use super::service::{use_bank, BankHandle, BrowserBank};
 use super::widgets::{focus_node, TransferBadge};
 use crate::app::projections::{TimelineKind, TransferView};
-use crate::app::views::saga_money::{AccountNow, SagaMoney};
+use crate::app::views::saga_money::{AccountMoney, SagaMoney};
 use crate::app::views::saga_steps::{describe_state, spans, Span, SpanStatus};
 use crate::app::{BankError, StepOutcome};
 use crate::domain::TransferId;
@@ -197,7 +197,7 @@ impl Stepper {
 fn SagaView(
     /// The transfer shown.
     transfer: TransferView,
-    /// Its two accounts as they stand now.
+    /// Its two accounts beside the saga.
     money: SagaMoney,
     /// The step controls.
     stepper: Stepper,
@@ -264,44 +264,50 @@ fn SagaView(
     }
 }
 
-/// The transfer's two accounts as they stand now, each with the change the saga's
-/// last leg on it made: pinned above the steps, so stepping shows the money move.
+/// The transfer's two accounts, each after the saga's latest step on it (before any,
+/// at the transfer's start), with the change that step made and, apart, the account
+/// now if it has moved on since: pinned above the steps, so stepping shows the money
+/// move, and an old transfer never passes today's balance off as the saga's.
 #[component]
 fn MoneyStrip(
     /// The money of the transfer shown.
     money: std::rc::Rc<SagaMoney>,
 ) -> impl IntoView {
-    let card = |role: &'static str, account: &AccountNow| {
-        let last = money
-            .legs
-            .iter()
-            .rev()
-            .find(|leg| leg.account_id == account.account_id)
-            .map(|leg| format!("{} → {} ({})", leg.before, leg.after, leg.step));
-        let id = account.account_id.to_string();
-        let (owner, balance, status) = match &account.known {
-            Some((owner, balance, status)) => {
-                (owner.clone(), balance.to_string(), status.to_string())
-            }
-            None => (String::new(), "—".to_owned(), "no such account".to_owned()),
-        };
-        view! {
-            <div class="saga-money__account" data-testid=format!("saga-money-{role}")>
-                <span class="saga-money__role">{role}</span>
-                <a class="saga-money__id id" href=route::href(&Target::Account(account.account_id.clone())) title=id.clone()>{id.clone()}</a>
-                <span class="muted">{owner}</span>
-                <strong class="saga-money__balance num" data-testid=format!("saga-money-{role}-balance")>{balance}</strong>
-                <span class="saga-money__status">{status}</span>
-                <span class="saga-money__change" data-testid=format!("saga-money-{role}-change")>
-                    {last.unwrap_or_else(|| "not moved yet".to_owned())}
-                </span>
-            </div>
-        }
+    view! {
+        <div class="saga-money" role="group" aria-label="The two accounts' balances at the saga's steps" data-testid="saga-money">
+            <MoneyCard role="from" account=money.from.clone()/>
+            <MoneyCard role="to" account=money.to.clone()/>
+        </div>
+    }
+}
+
+/// One account of the [`MoneyStrip`].
+#[component]
+fn MoneyCard(
+    /// "from" or "to".
+    role: &'static str,
+    /// The account beside the saga.
+    account: AccountMoney,
+) -> impl IntoView {
+    let id = account.account_id.to_string();
+    let (balance, status) = match (&account.owner, account.then) {
+        (Some(_), Some(then)) => (then.balance.to_string(), then.status.to_string()),
+        (Some(_), None) => ("—".to_owned(), "not opened yet".to_owned()),
+        (None, _) => ("—".to_owned(), "no such account".to_owned()),
     };
     view! {
-        <div class="saga-money" role="group" aria-label="The two accounts' balances now" data-testid="saga-money">
-            {card("from", &money.from)}
-            {card("to", &money.to)}
+        <div class="saga-money__account" data-testid=format!("saga-money-{role}")>
+            <span class="saga-money__role">{role}</span>
+            <a class="saga-money__id id" href=route::href(&Target::Account(account.account_id.clone())) title=id.clone()>{id.clone()}</a>
+            <span class="muted">{account.owner.clone().unwrap_or_default()}</span>
+            <strong class="saga-money__balance num" data-testid=format!("saga-money-{role}-balance")>{balance}</strong>
+            <span class="saga-money__status">{status}</span>
+            <span class="saga-money__change" data-testid=format!("saga-money-{role}-change")>
+                {format!("{}: {}", account.moment(), account.change())}
+            </span>
+            {account.now_words().map(|now| view! {
+                <span class="saga-money__now" data-testid=format!("saga-money-{role}-now")>{now}</span>
+            })}
         </div>
     }
 }

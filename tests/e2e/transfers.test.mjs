@@ -325,17 +325,19 @@ test('stepping a compensation shows the money move beside the saga, without scro
       const text = async (id) => (await page.getByTestId(id).textContent()).trim();
       assert.equal(await text('saga-money-from-balance'), '100.00');
       assert.equal(await text('saga-money-to-balance'), '0.00');
-      assert.equal(await text('saga-money-from-change'), 'not moved yet');
+      assert.equal(await text('saga-money-from-change'), "at the transfer's start, #4: not moved yet");
       await nextStep(page); // the debit
       assert.equal(await text('saga-money-from-balance'), '90.00');
-      assert.equal(await text('saga-money-from-change'), '100.00 → 90.00 (debit)');
+      assert.equal(await text('saga-money-from-change'), 'after the debit, #5: 100.00 → 90.00');
       assert.match(await page.getByTestId('span-debit').getByTestId('leg-money').textContent(), /alice: 100\.00 → 90\.00/);
       await nextStep(page); // the credit, refused by the closed account
       assert.equal(await text('saga-money-to-balance'), '0.00');
-      assert.equal(await text('saga-money-to-change'), 'not moved yet');
+      assert.equal(await text('saga-money-to-change'), "at the transfer's start, #4: not moved yet");
       await nextStep(page); // the refund
       assert.equal(await text('saga-money-from-balance'), '100.00');
-      assert.equal(await text('saga-money-from-change'), '90.00 → 100.00 (refund)');
+      assert.equal(await text('saga-money-from-change'), 'after the refund, #8: 90.00 → 100.00');
+      assert.equal(await text('saga-money-to-change'), "at the transfer's start, #4: not moved by this transfer");
+      assert.equal(await page.getByTestId('saga-money-from-now').count(), 0, 'nothing moved alice since the refund');
       // The balances stay in view while the steps are read: scroll to the last step.
       await page.getByTestId('span-failed').scrollIntoViewIfNeeded();
       const box = await money.boundingBox();

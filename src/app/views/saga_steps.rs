@@ -167,26 +167,102 @@ impl Facts<'_> {
         self.entries(|k| k == TimelineKind::Leg(step) || k == TimelineKind::Retried(step))
     }
 
-    /// What the credit did, with the destination's reason when it refused.
-    fn credit_explain(&self) -> String {
+    /// Why the credit was refused, in the destination's words, if it was.
+    fn credit_refusal(&self) -> Option<&str> {
         let t = self.t;
         t.timeline
             .iter()
             .find(|e| e.kind == TimelineKind::CreditRejected)
-            .map_or_else(
-                || "DepositMoney on the destination.".to_owned(),
-                |e| {
-                    format!(
-                        "DepositMoney on the destination was refused ({}), so nothing was credited.",
-                        e.summary
-                            .trim_start_matches(&format!("credit of {} rejected: ", t.to_account_id))
-                    )
-                },
-            )
+            .map(|e| {
+                let prefix = format!("credit of {} rejected: ", t.to_account_id);
+                e.summary.strip_prefix(&prefix).unwrap_or(&e.summary)
+            })
+    }
+
+    /// What the credit did, with the destination's reason when it refused.
+    fn credit_explain(&self) -> String {
+        match self.credit_refusal() {
+            Some(why) => format!(
+                "DepositMoney on the destination was refused ({why}), so nothing was credited."
+            ),
+            None => self.with_retries(SagaStep::Credit, "DepositMoney on the destination."),
+        }
+    }
+
+    /// What the debit did, with the source's reason when it refused.
+    fn debit_explain(&self) -> String {
+        let t = self.t;
+        let refusal = self.debit_failed.then(|| t.reason()).flatten();
+        match refusal {
+            Some(reason) => {
+                let prefix = format!("debit of {} rejected: ", t.from_account_id);
+                format!(
+                    "WithdrawMoney on the source was refused ({}), so nothing was taken; TransferFailed records why.",
+                    reason.strip_prefix(&prefix).unwrap_or(reason)
+                )
+            }
+            None => self.with_retries(
+                SagaStep::Debit,
+                "WithdrawMoney on the source; the transfer records TransferDebited.",
+            ),
+        }
+    }
+
+    /// What the refund did, with the source's reason when it refused.
+    fn refund_explain(&self) -> String {
+        let t = self.t;
+        let refusal = self
+            .refund_failed
+            .then(|| t.reason())
+            .flatten()
+            .map(|reason| {
+                let start = format!("refund of {} rejected: ", t.from_account_id);
+                let end = format!("; {} is still debited {}", t.from_account_id, t.amount);
+                let after = reason
+                    .find(&start)
+                    .map_or(reason, |i| &reason[i + start.len()..]);
+                after.strip_suffix(&end).unwrap_or(after)
+            });
+        match refusal {
+            Some(why) => format!(
+                "Compensation: DepositMoney back to the source was refused ({why}), so {} is still debited {}.",
+                t.from_account_id, t.amount
+            ),
+            None => self.with_retries(
+                SagaStep::Refund,
+                "Compensation: DepositMoney back to the source.",
+            ),
+        }
+    }
+
+    /// `what` a step does, and how many of its attempts failed, if any did: the
+    /// entries below say why, and whether it succeeded after all.
+    fn with_retries(&self, step: SagaStep, what: &str) -> String {
+        let failed = self
+            .t
+            .timeline
+            .iter()
+            .filter(|e| e.kind == TimelineKind::Retried(step))
+            .count();
+        let done = self
+            .t
+            .timeline
+            .iter()
+            .any(|e| e.kind == TimelineKind::Leg(step));
+        match (failed, done) {
+            (0, _) => what.to_owned(),
+            (n, true) => format!("{what} It succeeded after {} failed.", attempts(n)),
+            (n, false) if self.pending == Some(step) => format!(
+                "{what} {} failed so far; it is tried again at the next step.",
+                attempts(n)
+            ),
+            (n, false) => format!("{what} {} failed.", attempts(n)),
+        }
     }
 
     fn main_lane(&self) -> Vec<Span> {
         let t = self.t;
+        let completed = self.entries(|k| k == TimelineKind::Completed);
         let debit = self.entries(|k| {
             matches!(
                 k,
@@ -208,7 +284,7 @@ impl Facts<'_> {
             SpanSpec {
                 key: "debit",
                 title: format!("Debit {}", t.from_account_id),
-                explain: "WithdrawMoney on the source; the transfer records TransferDebited.".into(),
+                explain: self.debit_explain(),
                 entries: debit,
                 rejected: self.debit_failed,
                 next: self.pending == Some(SagaStep::Debit),
@@ -226,8 +302,12 @@ impl Facts<'_> {
             SpanSpec {
                 key: "completed",
                 title: "Completed".into(),
-                explain: "TransferCompleted: both legs done.".into(),
-                entries: self.entries(|k| k == TimelineKind::Completed),
+                explain: if completed.is_empty() {
+                    "TransferCompleted, once both legs are done.".into()
+                } else {
+                    "TransferCompleted: both legs done.".into()
+                },
+                entries: completed,
                 rejected: false,
                 next: false,
                 on_path: !self.debit_failed && !self.credit_rejected,
@@ -241,6 +321,7 @@ impl Facts<'_> {
     /// The compensation path, without its final "Failed" (see [`Facts::failed_span`]).
     fn compensation_lane(&self) -> Vec<Span> {
         let on = self.compensation_on;
+        let reversed = self.entries(|k| k == TimelineKind::Reversed);
         let end = if self.refund_failed {
             SpanSpec {
                 key: "needs-attention",
@@ -255,8 +336,12 @@ impl Facts<'_> {
             SpanSpec {
                 key: "reversed",
                 title: "Reversed".into(),
-                explain: "TransferReversed: the debit is undone.".into(),
-                entries: self.entries(|k| k == TimelineKind::Reversed),
+                explain: if reversed.is_empty() {
+                    "TransferReversed, once the refund has undone the debit.".into()
+                } else {
+                    "TransferReversed: the refund undid the debit.".into()
+                },
+                entries: reversed,
                 rejected: false,
                 next: false,
                 on_path: on,
@@ -266,7 +351,17 @@ impl Facts<'_> {
             SpanSpec {
                 key: "credit-rejected",
                 title: "Credit rejected".into(),
-                explain: "The destination refused: TransferCreditRejected records why.".into(),
+                explain: self.credit_refusal().map_or_else(
+                    || {
+                        "If the destination refuses the credit, TransferCreditRejected records why."
+                            .to_owned()
+                    },
+                    |why| {
+                        format!(
+                            "The destination refused ({why}): TransferCreditRejected records why."
+                        )
+                    },
+                ),
                 entries: self.entries(|k| k == TimelineKind::CreditRejected),
                 rejected: false,
                 next: false,
@@ -275,7 +370,7 @@ impl Facts<'_> {
             SpanSpec {
                 key: "refund",
                 title: format!("Refund {}", self.t.from_account_id),
-                explain: "Compensation: DepositMoney back to the source.".into(),
+                explain: self.refund_explain(),
                 entries: self.leg(SagaStep::Refund),
                 rejected: self.refund_failed,
                 next: self.pending == Some(SagaStep::Refund),
@@ -302,17 +397,36 @@ impl Facts<'_> {
     }
 }
 
+/// "1 attempt", "2 attempts".
+fn attempts(n: usize) -> String {
+    if n == 1 {
+        "1 attempt".to_owned()
+    } else {
+        format!("{n} attempts")
+    }
+}
+
 /// Where a saga stands, in one sentence for the timeline's header and announcements:
-/// its [`TransferStatus`] once it has ended, what comes next while it runs.
+/// its [`TransferStatus`] once it has ended, what comes next while it runs (and how
+/// many tries of that step failed, if any did).
 #[must_use]
 pub fn describe_state(state: &TransferState) -> String {
     let status = TransferStatus::of(state);
+    let retry = match state.details().map_or(0, |d| d.failed_attempts) {
+        0 => String::new(),
+        n => format!(" ({} failed, it is tried again)", attempts(n as usize)),
+    };
     match state {
         TransferState::NotStarted => "not started".into(),
-        TransferState::Initiated(_) => "initiated, the debit is next".into(),
-        TransferState::Debited(d) => format!("{} debited, the credit is next", d.from_account_id),
+        TransferState::Initiated(_) => format!("initiated, the debit is next{retry}"),
+        TransferState::Debited(d) => {
+            format!("{} debited, the credit is next{retry}", d.from_account_id)
+        }
         TransferState::CreditRejected { details, .. } => {
-            format!("credit rejected, refunding {}", details.from_account_id)
+            format!(
+                "credit rejected, refunding {}{retry}",
+                details.from_account_id
+            )
         }
         TransferState::Completed(_) => status.to_string(),
         TransferState::Failed { reversed: true, .. } => format!("{status}: the debit was reversed"),
@@ -325,7 +439,7 @@ pub fn describe_state(state: &TransferState) -> String {
 mod tests {
     use super::*;
     use crate::app::{Bank, Env, FaultPlan};
-    use crate::domain::account::{CloseAccount, OpenAccount};
+    use crate::domain::account::{CloseAccount, OpenAccount, SuspendAccount};
     use crate::domain::{AccountId, BankCommand, Money, RunMode, TransferId, TransferMoney};
     use crate::store::MemoryStore;
     use futures::executor::block_on;
@@ -448,5 +562,126 @@ mod tests {
                 ("failed", "done")
             ]
         );
+    }
+
+    /// The explanation of each span of both lanes, by key.
+    fn explains(t: &TransferView) -> std::collections::BTreeMap<&'static str, String> {
+        let (main, compensation) = spans(t);
+        main.into_iter()
+            .chain(compensation)
+            .map(|s| (s.key, s.explain))
+            .collect()
+    }
+
+    /// Scenario `key` of the catalog, its teaching transfer stepped `steps` times.
+    fn scenario(key: &str, steps: usize) -> (Bank<MemoryStore>, TransferId) {
+        let bank = block_on(Bank::open(MemoryStore::new(), Env::fixed("s"))).unwrap();
+        let scenario = crate::app::scenario_catalog::find(key).unwrap();
+        let t = block_on(crate::app::scenario_catalog::prepare(&bank, scenario))
+            .unwrap()
+            .unwrap();
+        for _ in 0..steps {
+            block_on(bank.step(&t)).unwrap();
+        }
+        (bank, t)
+    }
+
+    /// Issue 25: the refused debit kept the happy path's words.
+    #[test]
+    fn a_refused_debit_says_what_was_refused_and_why() {
+        let (bank, t) = scenario("insufficient-funds", 1);
+        let e = bank.read(|m| explains(&m.transfers[&t]));
+        assert_eq!(
+            e["debit"],
+            "WithdrawMoney on the source was refused (insufficient balance: 100.00 < 100.01), so nothing was taken; TransferFailed records why."
+        );
+        assert_eq!(
+            e["credit-rejected"],
+            "If the destination refuses the credit, TransferCreditRejected records why."
+        );
+        assert_eq!(
+            e["reversed"],
+            "TransferReversed, once the refund has undone the debit."
+        );
+    }
+
+    #[test]
+    fn steps_not_taken_say_what_they_would_record_not_that_it_happened() {
+        let (bank, t) = stepped(false, 2);
+        let e = bank.read(|m| explains(&m.transfers[&t]));
+        assert_eq!(e["completed"], "TransferCompleted: both legs done.");
+        assert_eq!(
+            e["credit-rejected"],
+            "If the destination refuses the credit, TransferCreditRejected records why."
+        );
+        assert_eq!(
+            e["reversed"],
+            "TransferReversed, once the refund has undone the debit."
+        );
+        let (bank, t) = stepped(true, 4);
+        let e = bank.read(|m| explains(&m.transfers[&t]));
+        assert_eq!(e["credit-rejected"], "The destination refused (account is closed, not active): TransferCreditRejected records why.");
+        assert_eq!(
+            e["reversed"],
+            "TransferReversed: the refund undid the debit."
+        );
+        assert_eq!(
+            e["completed"],
+            "TransferCompleted, once both legs are done."
+        );
+    }
+
+    #[test]
+    fn a_refused_refund_says_what_was_refused_and_why() {
+        let (bank, t) = stepped(true, 1);
+        block_on(bank.execute(BankCommand::SuspendAccount(SuspendAccount {
+            account_id: id("ann"),
+            reason: String::new(),
+        })))
+        .unwrap();
+        block_on(bank.step(&t)).unwrap();
+        block_on(bank.step(&t)).unwrap();
+        let (e, state) = bank.read(|m| (explains(&m.transfers[&t]), m.transfers[&t].state.clone()));
+        assert!(
+            matches!(state, TransferState::CompensationFailed { .. }),
+            "{state:?}"
+        );
+        assert_eq!(
+            e["refund"],
+            "Compensation: DepositMoney back to the source was refused (account is suspended, not active), so ann is still debited 10.00."
+        );
+    }
+
+    #[test]
+    fn a_retried_step_counts_its_failed_attempts() {
+        let (bank, t) = scenario("transient-failure", 2);
+        let (e, said) = bank.read(|m| {
+            (
+                explains(&m.transfers[&t]),
+                describe_state(&m.transfers[&t].state),
+            )
+        });
+        assert_eq!(
+            e["credit"],
+            "DepositMoney on the destination. 1 attempt failed so far; it is tried again at the next step."
+        );
+        assert_eq!(
+            said,
+            "alice debited, the credit is next (1 attempt failed, it is tried again)"
+        );
+        for _ in 0..2 {
+            block_on(bank.step(&t)).unwrap();
+        }
+        let (e, said) = bank.read(|m| {
+            (
+                explains(&m.transfers[&t]),
+                describe_state(&m.transfers[&t].state),
+            )
+        });
+        assert_eq!(
+            e["credit"],
+            "DepositMoney on the destination. It succeeded after 2 attempts failed."
+        );
+        assert_eq!(said, "completed");
     }
 }
