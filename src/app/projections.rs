@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::TransferStatus;
+use crate::domain::events::{AccountEvent, EventKind, Movement, TransferEvent};
 use crate::domain::transfer::{self, TransferState};
 use crate::domain::{AccountId, AccountStatus, Event, Money, SagaStep, TransferId};
 use crate::store::Recorded;
@@ -159,8 +160,20 @@ impl ReadModels {
         self.last_position = recorded.position;
         self.audit.push(Rc::clone(recorded));
         let event = &recorded.event;
+        match event.kind() {
+            EventKind::Account(e) => self.account_event(recorded, e),
+            // A transfer's own events change no account (its legs are movements).
+            EventKind::Transfer(_) => {}
+        }
+        if let Some(transfer_id) = event.transfer_id() {
+            self.transfer_event(recorded, transfer_id);
+        }
+    }
+
+    /// Folds an account's event into its view and statement.
+    fn account_event(&mut self, recorded: &Recorded, event: AccountEvent<'_>) {
         match event {
-            Event::AccountOpened(e) => {
+            AccountEvent::Opened(e) => {
                 let line = self.line(
                     recorded,
                     e.initial_balance,
@@ -180,7 +193,7 @@ impl ReadModels {
                     },
                 );
             }
-            Event::MoneyDeposited(e) => {
+            AccountEvent::Deposited(e) => {
                 self.movement(
                     recorded,
                     &e.account_id,
@@ -189,7 +202,7 @@ impl ReadModels {
                     e.transfer_id.as_ref(),
                 );
             }
-            Event::MoneyWithdrawn(e) => {
+            AccountEvent::Withdrawn(e) => {
                 let out = Money::ZERO.checked_sub(e.amount).unwrap_or(Money::ZERO);
                 self.movement(
                     recorded,
@@ -199,7 +212,7 @@ impl ReadModels {
                     e.transfer_id.as_ref(),
                 );
             }
-            Event::AccountSuspended(e) => {
+            AccountEvent::Suspended(e) => {
                 let note = if e.reason.is_empty() {
                     "suspended".to_owned()
                 } else {
@@ -207,7 +220,7 @@ impl ReadModels {
                 };
                 self.status_change(recorded, &e.account_id, AccountStatus::Suspended, note);
             }
-            Event::AccountReactivated(e) => {
+            AccountEvent::Reactivated(e) => {
                 self.status_change(
                     recorded,
                     &e.account_id,
@@ -215,7 +228,7 @@ impl ReadModels {
                     "reactivated".into(),
                 );
             }
-            Event::AccountClosed(e) => {
+            AccountEvent::Closed(e) => {
                 self.status_change(
                     recorded,
                     &e.account_id,
@@ -223,10 +236,6 @@ impl ReadModels {
                     "closed".into(),
                 );
             }
-            _ => {}
-        }
-        if let Some(transfer_id) = event.transfer_id() {
-            self.transfer_event(recorded, transfer_id);
         }
     }
 
@@ -308,54 +317,13 @@ impl ReadModels {
         let Some(view) = self.transfers.get_mut(transfer_id) else {
             return;
         };
-        let (kind, summary) = match event {
-            Event::TransferInitiated(e) => (
-                TimelineKind::Initiated,
-                format!(
-                    "transfer of {} from {} to {} started",
-                    e.amount, e.from_account_id, e.to_account_id
-                ),
-            ),
-            Event::MoneyWithdrawn(e) => (
-                TimelineKind::Leg(SagaStep::Debit),
-                format!("{} withdrawn from {}", e.amount, e.account_id),
-            ),
-            Event::MoneyDeposited(e) if e.account_id == view.from_account_id => (
-                TimelineKind::Leg(SagaStep::Refund),
-                format!("{} paid back to {}", e.amount, e.account_id),
-            ),
-            Event::MoneyDeposited(e) => (
-                TimelineKind::Leg(SagaStep::Credit),
-                format!("{} deposited into {}", e.amount, e.account_id),
-            ),
-            Event::TransferDebited(e) => (
-                TimelineKind::Debited,
-                format!("debit of {} recorded", e.from_account_id),
-            ),
-            Event::TransferCreditRejected(e) => (
-                TimelineKind::CreditRejected,
-                format!("credit of {} rejected: {}", e.to_account_id, e.reason),
-            ),
-            Event::TransferCompleted(_) => {
-                (TimelineKind::Completed, "transfer completed".to_owned())
-            }
-            Event::TransferReversed(e) => (
-                TimelineKind::Reversed,
-                format!("debit reversed: {} is whole again", e.from_account_id),
-            ),
-            Event::TransferFailed(e) => (
-                TimelineKind::Failed,
-                format!("transfer failed: {}", e.reason),
-            ),
-            Event::TransferCompensationFailed(e) => (
-                TimelineKind::CompensationFailed,
-                format!("needs attention: {}", e.reason),
-            ),
-            Event::TransferStepRetried(e) => (
-                TimelineKind::Retried(e.step),
-                format!("{} attempt {} failed: {}", e.step, e.attempt, e.reason),
-            ),
-            _ => return,
+        let (kind, summary) = match event.kind() {
+            EventKind::Transfer(e) => timeline_entry(e),
+            EventKind::Account(e) => match e.movement() {
+                Some(m) => leg_entry(&m, &view.from_account_id),
+                // Only a movement names a transfer among an account's events.
+                None => return,
+            },
         };
         if recorded.stream.starts_with("transfer-") {
             view.state = transfer::evolve(std::mem::take(&mut view.state), event);
@@ -371,6 +339,65 @@ impl ReadModels {
             recorded_at: recorded.recorded_at.clone(),
             summary,
         });
+    }
+}
+
+/// A timeline line for one of a transfer's own events.
+fn timeline_entry(event: TransferEvent<'_>) -> (TimelineKind, String) {
+    match event {
+        TransferEvent::Initiated(e) => (
+            TimelineKind::Initiated,
+            format!(
+                "transfer of {} from {} to {} started",
+                e.amount, e.from_account_id, e.to_account_id
+            ),
+        ),
+        TransferEvent::Debited(e) => (
+            TimelineKind::Debited,
+            format!("debit of {} recorded", e.from_account_id),
+        ),
+        TransferEvent::CreditRejected(e) => (
+            TimelineKind::CreditRejected,
+            format!("credit of {} rejected: {}", e.to_account_id, e.reason),
+        ),
+        TransferEvent::Completed(_) => (TimelineKind::Completed, "transfer completed".to_owned()),
+        TransferEvent::Reversed(e) => (
+            TimelineKind::Reversed,
+            format!("debit reversed: {} is whole again", e.from_account_id),
+        ),
+        TransferEvent::Failed(e) => (
+            TimelineKind::Failed,
+            format!("transfer failed: {}", e.reason),
+        ),
+        TransferEvent::CompensationFailed(e) => (
+            TimelineKind::CompensationFailed,
+            format!("needs attention: {}", e.reason),
+        ),
+        TransferEvent::StepRetried(e) => (
+            TimelineKind::Retried(e.step),
+            format!("{} attempt {} failed: {}", e.step, e.attempt, e.reason),
+        ),
+    }
+}
+
+/// A timeline line for a leg a transfer ran on an account: the debit, the credit, or
+/// the refund (a deposit back into the source).
+fn leg_entry(m: &Movement<'_>, from: &AccountId) -> (TimelineKind, String) {
+    if !m.deposit {
+        (
+            TimelineKind::Leg(SagaStep::Debit),
+            format!("{} withdrawn from {}", m.amount, m.account_id),
+        )
+    } else if m.account_id == from {
+        (
+            TimelineKind::Leg(SagaStep::Refund),
+            format!("{} paid back to {}", m.amount, m.account_id),
+        )
+    } else {
+        (
+            TimelineKind::Leg(SagaStep::Credit),
+            format!("{} deposited into {}", m.amount, m.account_id),
+        )
     }
 }
 

@@ -151,16 +151,14 @@ pub fn debit_step_events(log: &[std::rc::Rc<Recorded>], transfer: &TransferId) -
     let mut out = BTreeSet::new();
     let mut started = false;
     for r in saga {
-        match r.event.event_type() {
-            "TransferInitiated" => started = true,
-            "TransferDebited" if started => {
-                out.insert("TransferDebited".to_owned());
+        let event_type = r.event.event_type();
+        if event_type == "TransferInitiated" {
+            started = true;
+        } else if started {
+            out.insert(event_type.to_owned());
+            if event_type == "TransferDebited" {
                 return out;
             }
-            other if started => {
-                out.insert(other.to_owned());
-            }
-            _ => {}
         }
     }
     BTreeSet::new()
