@@ -29,7 +29,8 @@
 //!    `event_types!`; the compiler then asks for its `AccountEvent` or
 //!    `TransferEvent` variant (`Event::kind`), its fields (`EventType::fields`), how
 //!    the flat reader builds it (`EventType::build`) and its sentence
-//!    (`EventType::why`).
+//!    (`EventType::why`). Raise `SCHEMA_VERSION`, so an older build that meets it
+//!    asks for a reload.
 //! 2. `domain/account.rs` or `domain/transfer.rs`, the decider of its stream:
 //!    `decide` writes it; the compiler asks for `evolve` and `replay` (and, for a
 //!    transfer, `accepts` and `leg_recorded`).

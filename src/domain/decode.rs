@@ -15,8 +15,23 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::events::{DecodeError, Event, EventType, Fields, SCHEMA_VERSION};
+use thiserror::Error;
+
+use super::events::{Event, EventType, Fields, SCHEMA_VERSION};
 use super::TransferId;
+
+/// Why stored event data could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DecodeError {
+    #[error("unknown event type \"{0}\"")]
+    UnknownType(String),
+    #[error("schema version {0} is newer than this app understands ({SCHEMA_VERSION})")]
+    FutureSchema(u32),
+    #[error("schema version 0 does not exist")]
+    ZeroSchema,
+    #[error("{event_type} data is invalid: {reason}")]
+    BadData { event_type: String, reason: String },
+}
 
 impl Event {
     /// Reads an event from its type name, schema version and JSON data, upcasting
@@ -25,14 +40,15 @@ impl Event {
         match schema_version {
             0 => return Err(DecodeError::ZeroSchema),
             v if v > SCHEMA_VERSION => return Err(DecodeError::FutureSchema(v)),
-            // Schema 3 only added an optional field: schema 2 data reads as it is.
-            2 | SCHEMA_VERSION => {}
-            _ => {
+            1 => {
                 let value: serde_json::Value =
                     serde_json::from_str(data).map_err(|e| bad(event_type, &e))?;
                 let upcast = upcast_v1(event_type, value);
                 return Event::decode(event_type, SCHEMA_VERSION, &upcast.to_string());
             }
+            // Every later version only added events or optional fields: its data reads
+            // as it is.
+            _ => {}
         }
         let Some(ty) = EventType::named(event_type) else {
             return Err(DecodeError::UnknownType(event_type.to_owned()));

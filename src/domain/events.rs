@@ -11,7 +11,6 @@
 //! the recipe in the crate's `# Layout` (`src/lib.rs`).
 
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
 
 use super::saga_values::{RunMode, SagaStep};
 use super::{AccountId, Money, TransferId};
@@ -23,7 +22,9 @@ use super::{AccountId, Money, TransferId};
 /// - 3: `TransferInitiated` may carry `run_mode` (schema 2 data reads as is, `auto`).
 ///
 /// A build that meets a version above its own refuses to read or write that log
-/// ([`DecodeError::FutureSchema`]) instead of misreading it.
+/// (`DecodeError::FutureSchema`) instead of misreading it. A new event comes with a
+/// new version (its line here), so an older build that meets it says a newer version
+/// wrote the log rather than "unknown event type".
 pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -335,19 +336,6 @@ impl EventType {
             }
         }
     }
-}
-
-/// Why stored event data could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum DecodeError {
-    #[error("unknown event type \"{0}\"")]
-    UnknownType(String),
-    #[error("schema version {0} is newer than this app understands ({SCHEMA_VERSION})")]
-    FutureSchema(u32),
-    #[error("schema version 0 does not exist")]
-    ZeroSchema,
-    #[error("{event_type} data is invalid: {reason}")]
-    BadData { event_type: String, reason: String },
 }
 
 /// An account's event, borrowed: what the account decider folds.

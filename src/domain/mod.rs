@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 
 pub use account::{AccountCommand, AccountError, AccountState, AccountStatus};
 pub use decider::Decider;
-pub use events::{DecodeError, Event, SCHEMA_VERSION};
+pub use decode::DecodeError;
+pub use events::{Event, SCHEMA_VERSION};
 pub use ids::{AccountId, IdError, TransferId};
 pub use money::{Money, MoneyError};
 pub use saga_values::{RunMode, SagaStep};
