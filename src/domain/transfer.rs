@@ -484,6 +484,24 @@ fn details_mut(state: &mut TransferState) -> Option<&mut TransferDetails> {
     }
 }
 
+/// Whether `event` ends its transfer: nothing follows it in the saga.
+#[must_use]
+pub fn ends(event: &Event) -> bool {
+    match event.kind() {
+        EventKind::Account(_) => false,
+        EventKind::Transfer(e) => match e {
+            TransferEvent::Completed(_)
+            | TransferEvent::Failed(_)
+            | TransferEvent::CompensationFailed(_) => true,
+            TransferEvent::Initiated(_)
+            | TransferEvent::Debited(_)
+            | TransferEvent::CreditRejected(_)
+            | TransferEvent::Reversed(_)
+            | TransferEvent::StepRetried(_) => false,
+        },
+    }
+}
+
 /// Whether `event` is a legal next event for a transfer in `state` (used to check an
 /// imported log; `evolve` itself has no rules). An account's event never is.
 #[must_use]
