@@ -414,7 +414,7 @@ impl<S: EventStore> Bank<S> {
 fn fold_stream(inner: &mut Inner, recorded: &Recorded) {
     match recorded.event.kind() {
         EventKind::Account(e) => {
-            fold_into::<Account>(&mut inner.accounts, e.account_id(), recorded)
+            fold_into::<Account>(&mut inner.accounts, e.account_id(), recorded);
         }
         EventKind::Transfer(e) => {
             fold_into::<Transfer>(&mut inner.transfers, e.transfer_id(), recorded);
