@@ -25,15 +25,15 @@
 //!
 //! Three files, and the compiler names every place in them that must decide:
 //!
-//! 1. `domain/events.rs`: the struct, the `Event` variant and its line in
-//!    `event_types!`; the compiler then asks for its `AccountEvent` or
+//! 1. `domain/events.rs`: the struct and its line in `events!` (its `Event`
+//!    variant and persisted name); the compiler then asks for its `AccountEvent` or
 //!    `TransferEvent` variant (`Event::kind`), its fields (`EventType::fields`), how
 //!    the flat reader builds it (`EventType::build`) and its sentence
 //!    (`EventType::why`). Raise `SCHEMA_VERSION`, so an older build that meets it
 //!    asks for a reload.
 //! 2. `domain/account.rs` or `domain/transfer.rs`, the decider of its stream:
 //!    `decide` writes it; the compiler asks for `evolve` and `replay` (and, for a
-//!    transfer, `accepts` and `leg_recorded`).
+//!    transfer, `accepts`, `leg_recorded` and `ends`).
 //! 3. `app/projections.rs`: its place in the read models.
 
 pub mod app;

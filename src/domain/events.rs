@@ -162,44 +162,17 @@ pub struct TransferStepRetried {
     pub reason: String,
 }
 
-/// Any event of the bank.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", content = "data")]
-pub enum Event {
-    #[serde(rename = "AccountOpened")]
-    AccountOpened(AccountOpened),
-    #[serde(rename = "MoneyDeposited")]
-    MoneyDeposited(MoneyDeposited),
-    #[serde(rename = "MoneyWithdrawn")]
-    MoneyWithdrawn(MoneyWithdrawn),
-    #[serde(rename = "AccountSuspended")]
-    AccountSuspended(AccountSuspended),
-    #[serde(rename = "AccountReactivated")]
-    AccountReactivated(AccountReactivated),
-    #[serde(rename = "AccountClosed")]
-    AccountClosed(AccountClosed),
-    #[serde(rename = "TransferInitiated")]
-    TransferInitiated(TransferInitiated),
-    #[serde(rename = "TransferDebited")]
-    TransferDebited(TransferDebited),
-    #[serde(rename = "TransferCreditRejected")]
-    TransferCreditRejected(TransferCreditRejected),
-    #[serde(rename = "TransferCompleted")]
-    TransferCompleted(TransferCompleted),
-    #[serde(rename = "TransferReversed")]
-    TransferReversed(TransferReversed),
-    #[serde(rename = "TransferFailed")]
-    TransferFailed(TransferFailed),
-    #[serde(rename = "TransferCompensationFailed")]
-    TransferCompensationFailed(TransferCompensationFailed),
-    #[serde(rename = "TransferStepRetried")]
-    TransferStepRetried(TransferStepRetried),
-}
-
-/// Writes, from the one list of event types below: [`EventType`], [`EventType::ALL`],
-/// [`EventType::name`], [`Event::TYPES`], [`Event::ty`] and the envelope's `data`.
-macro_rules! event_types {
+/// Writes, from the one list of events below: [`Event`], [`EventType`],
+/// [`EventType::ALL`], [`EventType::name`], [`Event::TYPES`], [`Event::ty`] and the
+/// envelope's `data`. Each variant holds the struct of the same name.
+macro_rules! events {
     ($($variant:ident => $name:literal,)+) => {
+        /// Any event of the bank.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Event {
+            $($variant($variant),)+
+        }
+
         /// The type of an event without its data: one per [`Event`] variant.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum EventType {
@@ -242,8 +215,9 @@ macro_rules! event_types {
     };
 }
 
-// The persisted `type` of each event, spelled out (renaming a variant must not change it).
-event_types! {
+// Every event, with its persisted `type` spelled out (renaming a variant must not
+// change it).
+events! {
     AccountOpened => "AccountOpened",
     MoneyDeposited => "MoneyDeposited",
     MoneyWithdrawn => "MoneyWithdrawn",
