@@ -158,3 +158,16 @@ fn the_flat_reader_reads_and_refuses_as_serde_does() {
     }
     assert!(cases > 300, "{cases} cases");
 }
+
+#[test]
+fn every_type_is_found_by_its_persisted_name_and_nothing_else_is() {
+    for ty in EventType::ALL {
+        assert_eq!(EventType::named(ty.name()), Some(ty));
+    }
+    assert_eq!(Event::TYPES, EventType::ALL.map(EventType::name));
+    assert_eq!(EventType::named("AccountExploded"), None);
+    assert_eq!(
+        Event::decode("AccountExploded", SCHEMA_VERSION, "{}"),
+        Err(DecodeError::UnknownType("AccountExploded".to_owned()))
+    );
+}
