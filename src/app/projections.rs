@@ -21,6 +21,8 @@ pub struct StatementLine {
     /// Signed: positive pays in, negative pays out; zero for status changes.
     pub amount: Money,
     pub balance_after: Money,
+    /// The account's status after this line (what a status change changed it to).
+    pub status_after: AccountStatus,
     pub description: String,
     /// The transfer that caused this line, if any.
     pub transfer_id: Option<TransferId>,
@@ -174,10 +176,11 @@ impl ReadModels {
     fn account_event(&mut self, recorded: &Recorded, event: AccountEvent<'_>) {
         match event {
             AccountEvent::Opened(e) => {
+                let opened = (e.initial_balance, AccountStatus::Active);
                 let line = self.line(
                     recorded,
                     e.initial_balance,
-                    e.initial_balance,
+                    opened,
                     "opening balance".into(),
                     None,
                 );
@@ -239,11 +242,12 @@ impl ReadModels {
         }
     }
 
+    /// A statement line; `after`: the balance and status after it.
     fn line(
         &self,
         recorded: &Recorded,
         amount: Money,
-        balance_after: Money,
+        after: (Money, AccountStatus),
         description: String,
         transfer_id: Option<&TransferId>,
     ) -> StatementLine {
@@ -253,7 +257,8 @@ impl ReadModels {
             recorded_at: recorded.recorded_at.clone(),
             event_type: recorded.event.event_type(),
             amount,
-            balance_after,
+            balance_after: after.0,
+            status_after: after.1,
             description,
             transfer_id: transfer_id.cloned(),
         }
@@ -267,11 +272,18 @@ impl ReadModels {
         description: &str,
         transfer_id: Option<&TransferId>,
     ) {
-        let Some(balance) = self.accounts.get(account_id).map(|a| a.balance) else {
+        let Some((balance, status)) = self.accounts.get(account_id).map(|a| (a.balance, a.status))
+        else {
             return;
         };
         let after = balance.checked_add(signed).unwrap_or(balance);
-        let line = self.line(recorded, signed, after, description.to_owned(), transfer_id);
+        let line = self.line(
+            recorded,
+            signed,
+            (after, status),
+            description.to_owned(),
+            transfer_id,
+        );
         if let Some(account) = self.accounts.get_mut(account_id) {
             account.balance = after;
             account.version = recorded.version;
@@ -289,7 +301,7 @@ impl ReadModels {
         let Some(balance) = self.accounts.get(account_id).map(|a| a.balance) else {
             return;
         };
-        let line = self.line(recorded, Money::ZERO, balance, note, None);
+        let line = self.line(recorded, Money::ZERO, (balance, status), note, None);
         if let Some(account) = self.accounts.get_mut(account_id) {
             account.status = status;
             account.version = recorded.version;
