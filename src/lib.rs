@@ -3,7 +3,9 @@
 //! # Layout
 //!
 //! - [`domain`]: the bank's rules as pure deciders (money, ids, accounts, transfers,
-//!   the saga's reactions). No I/O, no clock, no browser.
+//!   one [`domain::Decider`] trait, the saga's reactions). No I/O, no clock, no
+//!   browser. [`domain::events`] is the one home of every event: its type, JSON
+//!   shape, explanation and stream; every `match` over events lists them all.
 //! - [`store`]: the append-only event log port ([`store::EventStore`]), the event
 //!   envelope, and the memory adapter (browser adapters live beside it on wasm32).
 //! - [`app`]: command handling (one decide-and-append with the conflict retry), the
@@ -16,6 +18,23 @@
 //!   scenario, import, reset, return, export): it and the composition root
 //!   (`ui::service`) are the only UI modules that name the store's concrete type.
 //!   `ui::audit` holds one file per concern of the audit trail.
+//!
+//! No two files use each other, directly or around a circle (`scripts/cycles`).
+//!
+//! # Adding an event
+//!
+//! Three files, and the compiler names every place in them that must decide:
+//!
+//! 1. `domain/events.rs`: the struct and its line in `events!` (its `Event`
+//!    variant and persisted name); the compiler then asks for its `AccountEvent` or
+//!    `TransferEvent` variant (`Event::kind`), its fields (`EventType::fields`), how
+//!    the flat reader builds it (`EventType::build`) and its sentence
+//!    (`EventType::why`). Raise `SCHEMA_VERSION`, so an older build that meets it
+//!    asks for a reload.
+//! 2. `domain/account.rs` or `domain/transfer.rs`, the decider of its stream:
+//!    `decide` writes it; the compiler asks for `evolve` and `replay` (and, for a
+//!    transfer, `accepts`, `leg_recorded` and `ends`).
+//! 3. `app/projections.rs`: its place in the read models.
 
 pub mod app;
 pub mod domain;

@@ -16,10 +16,12 @@ use thiserror::Error;
 use super::env::Env;
 use super::faults::{CrashPoint, FaultPlan};
 use super::projections::ReadModels;
-use crate::domain::account::{self, AccountCommand, AccountState, Stamp};
-use crate::domain::transfer::{self, TransferCommand, TransferState};
+use crate::domain::account::{Account, AccountCommand, AccountState, Stamp, Stamped};
+use crate::domain::events::EventKind;
+use crate::domain::transfer::{self, Transfer, TransferCommand, TransferState};
 use crate::domain::{
-    AccountError, AccountId, BankCommand, Event, RunMode, TransferError, TransferId, TransferMoney,
+    AccountError, AccountId, BankCommand, Decider, Event, RunMode, TransferError, TransferId,
+    TransferMoney,
 };
 use crate::store::{EventStore, NewEvent, Recorded, StoreError};
 
@@ -310,18 +312,19 @@ impl<S: EventStore> Bank<S> {
         correlation: &str,
         causation: &str,
     ) -> Result<Vec<Rc<Recorded>>, BankError> {
-        let stream = command.account_id().stream();
-        self.decide_and_append(&stream, correlation, causation, true, |inner| {
-            let stamp = Stamp {
+        let stamped = || Stamped {
+            command: command.clone(),
+            stamp: Stamp {
                 transaction_id: self.env.new_id(),
-            };
-            match inner.accounts.get(command.account_id()) {
-                Some(a) => account::decide(command, &a.state, &stamp).map(|e| (a.version, e)),
-                None => account::decide(command, &account::initial_state(), &stamp).map(|e| (0, e)),
-            }
-            .map_err(BankError::from)
-        })
-        .await
+            },
+        };
+        let at = Target {
+            id: command.account_id(),
+            stream: &command.account_id().stream(),
+            correlation,
+            causation,
+        };
+        self.decide_and_append::<Account>(at, true, stamped).await
     }
 
     /// Decides and appends a transfer command, with the same conflict handling.
@@ -331,34 +334,33 @@ impl<S: EventStore> Bank<S> {
         command: &TransferCommand,
         causation: &str,
     ) -> Result<Vec<Rc<Recorded>>, BankError> {
-        let stream = id.stream();
-        self.decide_and_append(&stream, id.as_str(), causation, false, |inner| {
-            Ok(match inner.transfers.get(id) {
-                Some(t) => (t.version, transfer::decide(command, &t.state)?),
-                None => (0, transfer::decide(command, &transfer::initial_state())?),
-            })
-        })
-        .await
+        let at = Target {
+            id,
+            stream: &id.stream(),
+            correlation: id.as_str(),
+            causation,
+        };
+        self.decide_and_append::<Transfer>(at, false, || command.clone())
+            .await
     }
 
-    /// Decides on the cached state (`decide` gives the stream's version and the new
-    /// events) and appends to `stream` expecting that version. On a version conflict
-    /// (another tab wrote first) it catches up and decides once more on the fresh
-    /// state, up to [`CONFLICT_RETRIES`] times. With `recheck`, a rejection also
-    /// catches up once and decides again before it counts.
-    async fn decide_and_append(
+    /// Decides `command()` on the cached state of `at`'s stream and appends the events
+    /// expecting its version. On a version conflict (another tab wrote first) it
+    /// catches up and decides once more on the fresh state, up to
+    /// [`CONFLICT_RETRIES`] times. With `recheck`, a rejection also catches up once
+    /// and decides again before it counts. `command` is asked again for each decision
+    /// (an account command gets a fresh transaction id).
+    async fn decide_and_append<D: Streams>(
         &self,
-        stream: &str,
-        correlation: &str,
-        causation: &str,
+        at: Target<'_, D::Id>,
         recheck: bool,
-        decide: impl Fn(&Inner) -> Result<(u64, Vec<Event>), BankError>,
+        command: impl Fn() -> D::Command,
     ) -> Result<Vec<Rc<Recorded>>, BankError> {
         self.inner.borrow().newer.check()?;
         let mut rechecked = !recheck;
         let mut conflicts = 0;
         loop {
-            let decided = decide(&self.inner.borrow());
+            let decided = D::decide_loaded(&self.inner.borrow(), at.id, &command());
             let (version, events) = match decided {
                 Ok(decided) => decided,
                 // Our view may be stale (another tab wrote): a rejection is only final
@@ -375,8 +377,8 @@ impl<S: EventStore> Bank<S> {
             if events.is_empty() {
                 return Ok(Vec::new());
             }
-            let new = self.envelopes(events, correlation, causation);
-            match self.store.append(stream, version, new).await {
+            let new = self.envelopes(events, at.correlation, at.causation);
+            match self.store.append(at.stream, version, new).await {
                 Ok(appended) => return Ok(self.record(appended).await),
                 Err(StoreError::Conflict { .. }) if conflicts < CONFLICT_RETRIES => {
                     conflicts += 1;
@@ -410,36 +412,77 @@ impl<S: EventStore> Bank<S> {
 /// Folds an event into the cached state of its stream. The event names its own
 /// account or transfer, so the stream name need not be parsed.
 fn fold_stream(inner: &mut Inner, recorded: &Recorded) {
-    let event = &recorded.event;
-    if let Some(id) = event.account_id() {
-        fold_into(&mut inner.accounts, id, recorded, account::evolve);
-    } else if let Some(id) = event.transfer_id() {
-        fold_into(&mut inner.transfers, id, recorded, transfer::evolve);
+    match recorded.event.kind() {
+        EventKind::Account(e) => {
+            fold_into::<Account>(&mut inner.accounts, e.account_id(), recorded);
+        }
+        EventKind::Transfer(e) => {
+            fold_into::<Transfer>(&mut inner.transfers, e.transfer_id(), recorded);
+        }
     }
 }
 
-fn fold_into<K, T>(
-    streams: &mut HashMap<K, Loaded<T>>,
-    id: &K,
+fn fold_into<D: Streams>(
+    streams: &mut HashMap<D::Id, Loaded<D::State>>,
+    id: &D::Id,
     recorded: &Recorded,
-    evolve: fn(T, &Event) -> T,
-) where
-    K: Clone + Eq + std::hash::Hash,
-    T: Default,
-{
+) {
     if !streams.contains_key(id) {
-        streams.insert(
-            id.clone(),
-            Loaded {
-                version: 0,
-                state: T::default(),
-                last_event_id: String::new(),
-            },
-        );
+        let loaded = Loaded {
+            version: 0,
+            state: D::initial_state(),
+            last_event_id: String::new(),
+        };
+        streams.insert(id.clone(), loaded);
     }
     if let Some(entry) = streams.get_mut(id) {
-        entry.state = evolve(std::mem::take(&mut entry.state), &recorded.event);
+        entry.state = D::evolve(std::mem::take(&mut entry.state), &recorded.event);
         entry.version = recorded.version;
         entry.last_event_id.clone_from(&recorded.event_id);
+    }
+}
+
+/// Where a command's events go: the stream of `id`, and the envelope's correlation
+/// and causation.
+struct Target<'a, Id> {
+    id: &'a Id,
+    stream: &'a str,
+    correlation: &'a str,
+    causation: &'a str,
+}
+
+/// A decider whose streams the bank keeps loaded in memory, by id.
+trait Streams: Decider<State: Default, Error: Into<BankError>> {
+    type Id: Clone + Eq + std::hash::Hash;
+
+    fn streams(inner: &Inner) -> &HashMap<Self::Id, Loaded<Self::State>>;
+
+    /// The stream's version and the events `command` records on its cached state.
+    fn decide_loaded(
+        inner: &Inner,
+        id: &Self::Id,
+        command: &Self::Command,
+    ) -> Result<(u64, Vec<Event>), BankError> {
+        let decided = match Self::streams(inner).get(id) {
+            Some(loaded) => Self::decide(command, &loaded.state).map(|e| (loaded.version, e)),
+            None => Self::decide(command, &Self::initial_state()).map(|e| (0, e)),
+        };
+        decided.map_err(Into::into)
+    }
+}
+
+impl Streams for Account {
+    type Id = AccountId;
+
+    fn streams(inner: &Inner) -> &HashMap<AccountId, Loaded<AccountState>> {
+        &inner.accounts
+    }
+}
+
+impl Streams for Transfer {
+    type Id = TransferId;
+
+    fn streams(inner: &Inner) -> &HashMap<TransferId, Loaded<TransferState>> {
+        &inner.transfers
     }
 }

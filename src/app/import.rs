@@ -10,11 +10,10 @@ use std::collections::{HashMap, HashSet};
 
 use thiserror::Error;
 
-use crate::domain::account::{
-    self, AccountCommand, AccountState, DepositMoney, Stamp, WithdrawMoney,
-};
-use crate::domain::transfer::{self, TransferCommand, TransferState};
-use crate::domain::{saga, AccountId, Event, SagaStep, TransferId, TransferMoney};
+use crate::domain::account::{self, AccountCommand, AccountState};
+use crate::domain::events::{AccountEvent, EventKind, Movement, TransferEvent};
+use crate::domain::transfer::{self, TransferState};
+use crate::domain::{saga, AccountId, Event, SagaStep, TransferId};
 use crate::store::checks::LogCheck;
 use crate::store::{Recorded, StoreError};
 
@@ -93,50 +92,28 @@ impl Checker {
                 ));
             }
         }
-        if let Some(account_id) = event.account_id() {
-            if r.stream != account_id.stream() {
-                return Err(format!(
-                    "{} belongs in {}, not {}",
-                    event.event_type(),
-                    account_id.stream(),
-                    r.stream
-                ));
+        match event.kind() {
+            EventKind::Account(e) => {
+                in_stream(r, e.account_id().stream())?;
+                self.replay_account(e, event)?;
             }
-            self.replay_account(account_id, event)?;
-        } else if let Some(transfer_id) = event.transfer_id() {
-            if r.stream != transfer_id.stream() {
-                return Err(format!(
-                    "{} belongs in {}, not {}",
-                    event.event_type(),
-                    transfer_id.stream(),
-                    r.stream
-                ));
+            EventKind::Transfer(e) => {
+                in_stream(r, e.transfer_id().stream())?;
+                self.replay_transfer(e, event)?;
             }
-            self.replay_transfer(transfer_id, event)?;
-        } else {
-            return Err(format!(
-                "{} names no stream it belongs to",
-                event.event_type()
-            ));
         }
-        self.reversed = match event {
-            Event::TransferReversed(e) => Some(e.transfer_id.clone()),
-            _ => None,
+        self.reversed = if let Event::TransferReversed(e) = event {
+            Some(e.transfer_id.clone())
+        } else {
+            None
         };
         Ok(())
     }
 
-    fn replay_account(&mut self, id: &AccountId, event: &Event) -> Result<(), String> {
+    fn replay_account(&mut self, e: AccountEvent<'_>, event: &Event) -> Result<(), String> {
+        let id = e.account_id();
         let state = self.accounts.remove(id).unwrap_or_default();
-        let command = command_for(event)
-            .ok_or_else(|| format!("{} is not an account event", event.event_type()))?;
-        let stamp = Stamp {
-            transaction_id: match event {
-                Event::MoneyDeposited(e) => e.transaction_id.clone(),
-                Event::MoneyWithdrawn(e) => e.transaction_id.clone(),
-                _ => String::new(),
-            },
-        };
+        let (command, stamp) = account::replay(e);
         let decided = account::decide(&command, &state, &stamp)
             .map_err(|e| format!("{} cannot have happened: {e}", event.event_type()))?;
         if decided.as_slice() != std::slice::from_ref(event) {
@@ -145,7 +122,7 @@ impl Checker {
                 event.event_type()
             ));
         }
-        if let Some(leg) = self.leg_of(event) {
+        if let Some(leg) = e.movement().and_then(|m| self.leg_of(&m)) {
             let t = &leg.0;
             let transfer = self.transfers.get(t);
             if transfer.and_then(TransferState::pending_step) != Some(leg.1) {
@@ -174,12 +151,8 @@ impl Checker {
     }
 
     /// Which saga leg an account movement is, if a transfer caused it.
-    fn leg_of(&self, event: &Event) -> Option<(TransferId, SagaStep)> {
-        let (t, account, deposit) = match event {
-            Event::MoneyWithdrawn(e) => (e.transfer_id.as_ref()?, &e.account_id, false),
-            Event::MoneyDeposited(e) => (e.transfer_id.as_ref()?, &e.account_id, true),
-            _ => return None,
-        };
+    fn leg_of(&self, m: &Movement<'_>) -> Option<(TransferId, SagaStep)> {
+        let (t, account, deposit) = (m.transfer_id?, m.account_id, m.deposit);
         let from = self
             .transfers
             .get(t)
@@ -193,9 +166,10 @@ impl Checker {
         Some((t.clone(), step))
     }
 
-    fn replay_transfer(&mut self, id: &TransferId, event: &Event) -> Result<(), String> {
+    fn replay_transfer(&mut self, e: TransferEvent<'_>, event: &Event) -> Result<(), String> {
+        let id = e.transfer_id();
         let state = self.transfers.remove(id).unwrap_or_default();
-        if let Err(reason) = self.check_transfer_event(id, &state, event) {
+        if let Err(reason) = self.check_transfer_event(id, &state, e, event) {
             self.transfers.insert(id.clone(), state);
             return Err(reason);
         }
@@ -210,6 +184,7 @@ impl Checker {
         &self,
         id: &TransferId,
         state: &TransferState,
+        e: TransferEvent<'_>,
         event: &Event,
     ) -> Result<(), String> {
         let kind = event.event_type();
@@ -226,15 +201,7 @@ impl Checker {
                 "{kind} after a rejected credit must follow TransferReversed (the refund)"
             ));
         }
-        let leg = match event {
-            Event::TransferDebited(_) => Some((SagaStep::Debit, true)),
-            Event::TransferCompleted(_) => Some((SagaStep::Credit, true)),
-            Event::TransferReversed(_) => Some((SagaStep::Refund, true)),
-            Event::TransferFailed(_) if !compensating => Some((SagaStep::Debit, false)),
-            Event::TransferCreditRejected(_) => Some((SagaStep::Credit, false)),
-            Event::TransferCompensationFailed(_) => Some((SagaStep::Refund, false)),
-            _ => None,
-        };
+        let leg = transfer::leg_recorded(e, compensating);
         if let Some((step, wanted)) = leg {
             if self.legs.contains(&(id.clone(), step)) != wanted {
                 return Err(if wanted {
@@ -244,7 +211,7 @@ impl Checker {
                 });
             }
         }
-        let decided = transfer::decide(&transfer_command_for(event, compensating)?, state)
+        let decided = transfer::decide(&transfer::replay(e, compensating), state)
             .map_err(|e| format!("{kind} cannot have happened: {e}"))?;
         // The refund writes TransferReversed and TransferFailed together.
         let expected = decided.get(usize::from(compensating && failed));
@@ -258,52 +225,30 @@ impl Checker {
     }
 }
 
-/// The saga outcome that would have made a transfer write `event` (`compensating`:
-/// the transfer's credit was rejected, so a failure is the refund's). Reasons that the
-/// saga words itself are left empty and not compared (see [`same_but_reason`]).
-fn transfer_command_for(event: &Event, compensating: bool) -> Result<TransferCommand, String> {
-    let no_reason = String::new;
-    Ok(match event {
-        Event::TransferInitiated(e) => TransferCommand::Initiate(
-            TransferMoney {
-                transfer_id: e.transfer_id.clone(),
-                from_account_id: e.from_account_id.clone(),
-                to_account_id: e.to_account_id.clone(),
-                amount: e.amount,
-                description: e.description.clone(),
-            },
-            e.run_mode,
-        ),
-        Event::TransferDebited(_) => TransferCommand::RecordDebited,
-        Event::TransferCompleted(_) => TransferCommand::RecordCredited,
-        Event::TransferCreditRejected(e) => TransferCommand::RecordCreditRejected {
-            reason: e.reason.clone(),
-        },
-        Event::TransferReversed(_) => TransferCommand::RecordRefunded,
-        Event::TransferFailed(_) if compensating => TransferCommand::RecordRefunded,
-        Event::TransferFailed(_) => TransferCommand::RecordDebitRejected {
-            reason: no_reason(),
-        },
-        Event::TransferCompensationFailed(_) => TransferCommand::RecordRefundRejected {
-            reason: no_reason(),
-        },
-        Event::TransferStepRetried(e) => TransferCommand::RecordAttemptFailed {
-            reason: e.reason.clone(),
-        },
-        other => return Err(format!("{} is not a transfer event", other.event_type())),
-    })
+/// Refuses an event recorded in another stream than its own.
+fn in_stream(r: &Recorded, own: String) -> Result<(), String> {
+    if r.stream == own {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} belongs in {own}, not {}",
+            r.event.event_type(),
+            r.stream
+        ))
+    }
 }
 
 /// Equal events, but for the reason of a failure (the saga words it from the
 /// rejection it was given, which the log does not hold apart).
 fn same_but_reason(expected: &Event, event: &Event) -> bool {
     let mut expected = expected.clone();
-    match (&mut expected, event) {
-        (Event::TransferFailed(x), Event::TransferFailed(e)) => x.reason.clone_from(&e.reason),
-        (Event::TransferCompensationFailed(x), Event::TransferCompensationFailed(e)) => {
-            x.reason.clone_from(&e.reason);
-        }
-        _ => {}
+    if let (Event::TransferFailed(x), Event::TransferFailed(e)) = (&mut expected, event) {
+        x.reason.clone_from(&e.reason);
+    }
+    if let (Event::TransferCompensationFailed(x), Event::TransferCompensationFailed(e)) =
+        (&mut expected, event)
+    {
+        x.reason.clone_from(&e.reason);
     }
     expected == *event
 }
@@ -321,45 +266,11 @@ fn same_movement(a: &AccountCommand, b: &AccountCommand) -> bool {
     }
 }
 
-/// The account command that would have produced `event`.
-fn command_for(event: &Event) -> Option<AccountCommand> {
-    use crate::domain::account::{CloseAccount, OpenAccount, ReactivateAccount, SuspendAccount};
-    Some(match event {
-        Event::AccountOpened(e) => AccountCommand::OpenAccount(OpenAccount {
-            account_id: e.account_id.clone(),
-            owner_name: e.owner_name.clone(),
-            initial_balance: e.initial_balance,
-        }),
-        Event::MoneyDeposited(e) => AccountCommand::DepositMoney(DepositMoney {
-            account_id: e.account_id.clone(),
-            amount: e.amount,
-            description: e.description.clone(),
-            transfer_id: e.transfer_id.clone(),
-        }),
-        Event::MoneyWithdrawn(e) => AccountCommand::WithdrawMoney(WithdrawMoney {
-            account_id: e.account_id.clone(),
-            amount: e.amount,
-            description: e.description.clone(),
-            transfer_id: e.transfer_id.clone(),
-        }),
-        Event::AccountSuspended(e) => AccountCommand::SuspendAccount(SuspendAccount {
-            account_id: e.account_id.clone(),
-            reason: e.reason.clone(),
-        }),
-        Event::AccountReactivated(e) => AccountCommand::ReactivateAccount(ReactivateAccount {
-            account_id: e.account_id.clone(),
-        }),
-        Event::AccountClosed(e) => AccountCommand::CloseAccount(CloseAccount {
-            account_id: e.account_id.clone(),
-        }),
-        _ => return None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::app::{scenario, Bank, Env};
+    use crate::domain::TransferMoney;
     use crate::store::{EventStore, MemoryStore};
 
     fn seed_log() -> String {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::TransferStatus;
+use crate::domain::events::{AccountEvent, EventKind, Movement, TransferEvent};
 use crate::domain::transfer::{self, TransferState};
 use crate::domain::{AccountId, AccountStatus, Event, Money, SagaStep, TransferId};
 use crate::store::Recorded;
@@ -20,6 +21,8 @@ pub struct StatementLine {
     /// Signed: positive pays in, negative pays out; zero for status changes.
     pub amount: Money,
     pub balance_after: Money,
+    /// The account's status after this line (what a status change changed it to).
+    pub status_after: AccountStatus,
     pub description: String,
     /// The transfer that caused this line, if any.
     pub transfer_id: Option<TransferId>,
@@ -159,12 +162,25 @@ impl ReadModels {
         self.last_position = recorded.position;
         self.audit.push(Rc::clone(recorded));
         let event = &recorded.event;
+        match event.kind() {
+            EventKind::Account(e) => self.account_event(recorded, e),
+            // A transfer's own events change no account (its legs are movements).
+            EventKind::Transfer(_) => {}
+        }
+        if let Some(transfer_id) = event.transfer_id() {
+            self.transfer_event(recorded, transfer_id);
+        }
+    }
+
+    /// Folds an account's event into its view and statement.
+    fn account_event(&mut self, recorded: &Recorded, event: AccountEvent<'_>) {
         match event {
-            Event::AccountOpened(e) => {
+            AccountEvent::Opened(e) => {
+                let opened = (e.initial_balance, AccountStatus::Active);
                 let line = self.line(
                     recorded,
                     e.initial_balance,
-                    e.initial_balance,
+                    opened,
                     "opening balance".into(),
                     None,
                 );
@@ -180,7 +196,7 @@ impl ReadModels {
                     },
                 );
             }
-            Event::MoneyDeposited(e) => {
+            AccountEvent::Deposited(e) => {
                 self.movement(
                     recorded,
                     &e.account_id,
@@ -189,7 +205,7 @@ impl ReadModels {
                     e.transfer_id.as_ref(),
                 );
             }
-            Event::MoneyWithdrawn(e) => {
+            AccountEvent::Withdrawn(e) => {
                 let out = Money::ZERO.checked_sub(e.amount).unwrap_or(Money::ZERO);
                 self.movement(
                     recorded,
@@ -199,7 +215,7 @@ impl ReadModels {
                     e.transfer_id.as_ref(),
                 );
             }
-            Event::AccountSuspended(e) => {
+            AccountEvent::Suspended(e) => {
                 let note = if e.reason.is_empty() {
                     "suspended".to_owned()
                 } else {
@@ -207,7 +223,7 @@ impl ReadModels {
                 };
                 self.status_change(recorded, &e.account_id, AccountStatus::Suspended, note);
             }
-            Event::AccountReactivated(e) => {
+            AccountEvent::Reactivated(e) => {
                 self.status_change(
                     recorded,
                     &e.account_id,
@@ -215,7 +231,7 @@ impl ReadModels {
                     "reactivated".into(),
                 );
             }
-            Event::AccountClosed(e) => {
+            AccountEvent::Closed(e) => {
                 self.status_change(
                     recorded,
                     &e.account_id,
@@ -223,18 +239,15 @@ impl ReadModels {
                     "closed".into(),
                 );
             }
-            _ => {}
-        }
-        if let Some(transfer_id) = event.transfer_id() {
-            self.transfer_event(recorded, transfer_id);
         }
     }
 
+    /// A statement line; `after`: the balance and status after it.
     fn line(
         &self,
         recorded: &Recorded,
         amount: Money,
-        balance_after: Money,
+        after: (Money, AccountStatus),
         description: String,
         transfer_id: Option<&TransferId>,
     ) -> StatementLine {
@@ -244,7 +257,8 @@ impl ReadModels {
             recorded_at: recorded.recorded_at.clone(),
             event_type: recorded.event.event_type(),
             amount,
-            balance_after,
+            balance_after: after.0,
+            status_after: after.1,
             description,
             transfer_id: transfer_id.cloned(),
         }
@@ -258,11 +272,18 @@ impl ReadModels {
         description: &str,
         transfer_id: Option<&TransferId>,
     ) {
-        let Some(balance) = self.accounts.get(account_id).map(|a| a.balance) else {
+        let Some((balance, status)) = self.accounts.get(account_id).map(|a| (a.balance, a.status))
+        else {
             return;
         };
         let after = balance.checked_add(signed).unwrap_or(balance);
-        let line = self.line(recorded, signed, after, description.to_owned(), transfer_id);
+        let line = self.line(
+            recorded,
+            signed,
+            (after, status),
+            description.to_owned(),
+            transfer_id,
+        );
         if let Some(account) = self.accounts.get_mut(account_id) {
             account.balance = after;
             account.version = recorded.version;
@@ -280,7 +301,7 @@ impl ReadModels {
         let Some(balance) = self.accounts.get(account_id).map(|a| a.balance) else {
             return;
         };
-        let line = self.line(recorded, Money::ZERO, balance, note, None);
+        let line = self.line(recorded, Money::ZERO, (balance, status), note, None);
         if let Some(account) = self.accounts.get_mut(account_id) {
             account.status = status;
             account.version = recorded.version;
@@ -308,54 +329,13 @@ impl ReadModels {
         let Some(view) = self.transfers.get_mut(transfer_id) else {
             return;
         };
-        let (kind, summary) = match event {
-            Event::TransferInitiated(e) => (
-                TimelineKind::Initiated,
-                format!(
-                    "transfer of {} from {} to {} started",
-                    e.amount, e.from_account_id, e.to_account_id
-                ),
-            ),
-            Event::MoneyWithdrawn(e) => (
-                TimelineKind::Leg(SagaStep::Debit),
-                format!("{} withdrawn from {}", e.amount, e.account_id),
-            ),
-            Event::MoneyDeposited(e) if e.account_id == view.from_account_id => (
-                TimelineKind::Leg(SagaStep::Refund),
-                format!("{} paid back to {}", e.amount, e.account_id),
-            ),
-            Event::MoneyDeposited(e) => (
-                TimelineKind::Leg(SagaStep::Credit),
-                format!("{} deposited into {}", e.amount, e.account_id),
-            ),
-            Event::TransferDebited(e) => (
-                TimelineKind::Debited,
-                format!("debit of {} recorded", e.from_account_id),
-            ),
-            Event::TransferCreditRejected(e) => (
-                TimelineKind::CreditRejected,
-                format!("credit of {} rejected: {}", e.to_account_id, e.reason),
-            ),
-            Event::TransferCompleted(_) => {
-                (TimelineKind::Completed, "transfer completed".to_owned())
-            }
-            Event::TransferReversed(e) => (
-                TimelineKind::Reversed,
-                format!("debit reversed: {} is whole again", e.from_account_id),
-            ),
-            Event::TransferFailed(e) => (
-                TimelineKind::Failed,
-                format!("transfer failed: {}", e.reason),
-            ),
-            Event::TransferCompensationFailed(e) => (
-                TimelineKind::CompensationFailed,
-                format!("needs attention: {}", e.reason),
-            ),
-            Event::TransferStepRetried(e) => (
-                TimelineKind::Retried(e.step),
-                format!("{} attempt {} failed: {}", e.step, e.attempt, e.reason),
-            ),
-            _ => return,
+        let (kind, summary) = match event.kind() {
+            EventKind::Transfer(e) => timeline_entry(e),
+            EventKind::Account(e) => match e.movement() {
+                Some(m) => leg_entry(&m, &view.from_account_id),
+                // Only a movement names a transfer among an account's events.
+                None => return,
+            },
         };
         if recorded.stream.starts_with("transfer-") {
             view.state = transfer::evolve(std::mem::take(&mut view.state), event);
@@ -371,6 +351,65 @@ impl ReadModels {
             recorded_at: recorded.recorded_at.clone(),
             summary,
         });
+    }
+}
+
+/// A timeline line for one of a transfer's own events.
+fn timeline_entry(event: TransferEvent<'_>) -> (TimelineKind, String) {
+    match event {
+        TransferEvent::Initiated(e) => (
+            TimelineKind::Initiated,
+            format!(
+                "transfer of {} from {} to {} started",
+                e.amount, e.from_account_id, e.to_account_id
+            ),
+        ),
+        TransferEvent::Debited(e) => (
+            TimelineKind::Debited,
+            format!("debit of {} recorded", e.from_account_id),
+        ),
+        TransferEvent::CreditRejected(e) => (
+            TimelineKind::CreditRejected,
+            format!("credit of {} rejected: {}", e.to_account_id, e.reason),
+        ),
+        TransferEvent::Completed(_) => (TimelineKind::Completed, "transfer completed".to_owned()),
+        TransferEvent::Reversed(e) => (
+            TimelineKind::Reversed,
+            format!("debit reversed: {} is whole again", e.from_account_id),
+        ),
+        TransferEvent::Failed(e) => (
+            TimelineKind::Failed,
+            format!("transfer failed: {}", e.reason),
+        ),
+        TransferEvent::CompensationFailed(e) => (
+            TimelineKind::CompensationFailed,
+            format!("needs attention: {}", e.reason),
+        ),
+        TransferEvent::StepRetried(e) => (
+            TimelineKind::Retried(e.step),
+            format!("{} attempt {} failed: {}", e.step, e.attempt, e.reason),
+        ),
+    }
+}
+
+/// A timeline line for a leg a transfer ran on an account: the debit, the credit, or
+/// the refund (a deposit back into the source).
+fn leg_entry(m: &Movement<'_>, from: &AccountId) -> (TimelineKind, String) {
+    if !m.deposit {
+        (
+            TimelineKind::Leg(SagaStep::Debit),
+            format!("{} withdrawn from {}", m.amount, m.account_id),
+        )
+    } else if m.account_id == from {
+        (
+            TimelineKind::Leg(SagaStep::Refund),
+            format!("{} paid back to {}", m.amount, m.account_id),
+        )
+    } else {
+        (
+            TimelineKind::Leg(SagaStep::Credit),
+            format!("{} deposited into {}", m.amount, m.account_id),
+        )
     }
 }
 

@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::events::{
-    AccountClosed, AccountOpened, AccountReactivated, AccountSuspended, Event, MoneyDeposited,
-    MoneyWithdrawn,
+    AccountClosed, AccountEvent, AccountOpened, AccountReactivated, AccountSuspended, Event,
+    EventKind, MoneyDeposited, MoneyWithdrawn,
 };
-use super::{AccountId, Money, TransferId};
+use super::{AccountId, Decider, Money, TransferId};
 
 /// The longest owner name accepted, in characters.
 pub const MAX_OWNER_NAME_LEN: usize = 100;
@@ -221,6 +221,35 @@ pub struct Stamp {
     pub transaction_id: String,
 }
 
+/// The account as a [`Decider`]: its command comes with the [`Stamp`] the caller gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Account;
+
+/// An account command with the id a new money movement is given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamped {
+    pub command: AccountCommand,
+    pub stamp: Stamp,
+}
+
+impl Decider for Account {
+    type Command = Stamped;
+    type State = AccountState;
+    type Error = AccountError;
+
+    fn initial_state() -> AccountState {
+        initial_state()
+    }
+
+    fn decide(c: &Stamped, state: &AccountState) -> Result<Vec<Event>, AccountError> {
+        decide(&c.command, state, &c.stamp)
+    }
+
+    fn evolve(state: AccountState, event: &Event) -> AccountState {
+        evolve(state, event)
+    }
+}
+
 /// The state of an account that has no events yet.
 #[must_use]
 pub fn initial_state() -> AccountState {
@@ -357,6 +386,48 @@ fn withdraw(
     })])
 }
 
+/// The command that would have written `event`, with the stamp it was given:
+/// checking an imported log decides each event again and compares.
+#[must_use]
+pub fn replay(event: AccountEvent<'_>) -> (AccountCommand, Stamp) {
+    let stamp = Stamp {
+        transaction_id: event
+            .movement()
+            .map(|m| m.transaction_id.to_owned())
+            .unwrap_or_default(),
+    };
+    let command = match event {
+        AccountEvent::Opened(e) => AccountCommand::OpenAccount(OpenAccount {
+            account_id: e.account_id.clone(),
+            owner_name: e.owner_name.clone(),
+            initial_balance: e.initial_balance,
+        }),
+        AccountEvent::Deposited(e) => AccountCommand::DepositMoney(DepositMoney {
+            account_id: e.account_id.clone(),
+            amount: e.amount,
+            description: e.description.clone(),
+            transfer_id: e.transfer_id.clone(),
+        }),
+        AccountEvent::Withdrawn(e) => AccountCommand::WithdrawMoney(WithdrawMoney {
+            account_id: e.account_id.clone(),
+            amount: e.amount,
+            description: e.description.clone(),
+            transfer_id: e.transfer_id.clone(),
+        }),
+        AccountEvent::Suspended(e) => AccountCommand::SuspendAccount(SuspendAccount {
+            account_id: e.account_id.clone(),
+            reason: e.reason.clone(),
+        }),
+        AccountEvent::Reactivated(e) => AccountCommand::ReactivateAccount(ReactivateAccount {
+            account_id: e.account_id.clone(),
+        }),
+        AccountEvent::Closed(e) => AccountCommand::CloseAccount(CloseAccount {
+            account_id: e.account_id.clone(),
+        }),
+    };
+    (command, stamp)
+}
+
 /// The holdings and status of an opened account, or "not found".
 fn opened<'a>(
     state: &'a AccountState,
@@ -381,34 +452,51 @@ fn require_active(status: AccountStatus) -> Result<(), AccountError> {
 /// Folds one event into the account's state. Events of other aggregates are ignored.
 #[must_use]
 pub fn evolve(state: AccountState, event: &Event) -> AccountState {
-    match (state, event) {
-        (AccountState::NotOpened, Event::AccountOpened(e)) => AccountState::Active(Holdings {
-            account_id: Some(e.account_id.clone()),
-            owner_name: e.owner_name.clone(),
-            balance: e.initial_balance,
-            ..Holdings::default()
-        }),
-        (state, Event::MoneyDeposited(e)) => map_holdings(state, |h| {
+    match event.kind() {
+        EventKind::Account(event) => evolve_account(state, event),
+        // A transfer's own events sit in its saga's stream; its legs are movements.
+        EventKind::Transfer(_) => state,
+    }
+}
+
+fn evolve_account(state: AccountState, event: AccountEvent<'_>) -> AccountState {
+    match event {
+        AccountEvent::Opened(e) => match state {
+            AccountState::NotOpened => AccountState::Active(Holdings {
+                account_id: Some(e.account_id.clone()),
+                owner_name: e.owner_name.clone(),
+                balance: e.initial_balance,
+                ..Holdings::default()
+            }),
+            state => state,
+        },
+        AccountEvent::Deposited(e) => map_holdings(state, |h| {
             h.balance = h.balance.checked_add(e.amount).unwrap_or(h.balance);
             if let Some(t) = &e.transfer_id {
                 h.deposited_for.insert(t.clone());
             }
         }),
-        (state, Event::MoneyWithdrawn(e)) => map_holdings(state, |h| {
+        AccountEvent::Withdrawn(e) => map_holdings(state, |h| {
             h.balance = h.balance.checked_sub(e.amount).unwrap_or(h.balance);
             if let Some(t) = &e.transfer_id {
                 h.withdrawn_for.insert(t.clone());
             }
         }),
-        (AccountState::Active(holdings), Event::AccountSuspended(e)) => AccountState::Suspended {
-            holdings,
-            reason: e.reason.clone(),
+        AccountEvent::Suspended(e) => match state {
+            AccountState::Active(holdings) => AccountState::Suspended {
+                holdings,
+                reason: e.reason.clone(),
+            },
+            state => state,
         },
-        (AccountState::Suspended { holdings, .. }, Event::AccountReactivated(_)) => {
-            AccountState::Active(holdings)
-        }
-        (AccountState::Active(holdings), Event::AccountClosed(_)) => AccountState::Closed(holdings),
-        (state, _) => state,
+        AccountEvent::Reactivated(_) => match state {
+            AccountState::Suspended { holdings, .. } => AccountState::Active(holdings),
+            state => state,
+        },
+        AccountEvent::Closed(_) => match state {
+            AccountState::Active(holdings) => AccountState::Closed(holdings),
+            state => state,
+        },
     }
 }
 

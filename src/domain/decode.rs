@@ -1,110 +1,115 @@
-//! One flat reader for every event type's data, instead of one serde visitor per event
-//! struct: a field name means the same type in every event (`amount` is always
-//! [`Money`], `account_id` always an [`AccountId`]), so a single map visitor reads any
-//! of them, and the event type only decides which fields are allowed and required.
+//! Reading an event back from stored JSON: schema versions, the upcaster for schema 1,
+//! and one flat reader for every event type's data, instead of one serde visitor per
+//! event struct: a field name means the same type in every event (`amount` is always
+//! [`Money`](super::Money), `account_id` always an [`AccountId`](super::AccountId)),
+//! so a single map visitor reads any of them, and the event type only decides which
+//! fields are allowed and required ([`EventType::fields`], [`EventType::build`]).
 //! In the wasm this is one copy of the reading code instead of fourteen (a smaller
 //! download); the errors are serde's own, word for word (`unknown field`, `missing
-//! field`, `duplicate field`, and each value's own type errors).
+//! field`, `duplicate field`, and each value's own type errors). Each event's shape
+//! lives in `super::events`; only the schema-1 upcaster names events (the reference's,
+//! which it alone ever meets).
 
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::events::{
-    AccountClosed, AccountOpened, AccountReactivated, AccountSuspended, Event, MoneyDeposited,
-    MoneyWithdrawn, TransferCompensationFailed, TransferCompleted, TransferCreditRejected,
-    TransferDebited, TransferFailed, TransferInitiated, TransferReversed, TransferStepRetried,
-};
-use super::{AccountId, Money, RunMode, SagaStep, TransferId};
+use thiserror::Error;
 
-const OPENED: &[&str] = &["account_id", "owner_name", "initial_balance"];
-const MOVEMENT: &[&str] = &[
-    "account_id",
-    "amount",
-    "transaction_id",
-    "description",
-    "transfer_id",
-];
-const SUSPENDED: &[&str] = &["account_id", "reason"];
-const REACTIVATED: &[&str] = &["account_id"];
-const CLOSED: &[&str] = &["account_id", "final_balance"];
-const INITIATED: &[&str] = &[
-    "transfer_id",
-    "from_account_id",
-    "to_account_id",
-    "amount",
-    "description",
-    "run_mode",
-];
-const LEG: &[&str] = &["transfer_id", "from_account_id", "to_account_id", "amount"];
-const LEG_WITH_REASON: &[&str] = &[
-    "transfer_id",
-    "from_account_id",
-    "to_account_id",
-    "amount",
-    "reason",
-];
-const REVERSED: &[&str] = &["transfer_id", "from_account_id", "amount"];
-const RETRIED: &[&str] = &["transfer_id", "step", "attempt", "reason"];
+use super::events::{Event, EventType, Fields, SCHEMA_VERSION};
+use super::TransferId;
 
-/// The fields of `event_type` in their declared order, or `None` for an unknown type.
-fn fields_of(event_type: &str) -> Option<(&'static str, &'static [&'static str])> {
-    Some(match event_type {
-        "AccountOpened" => ("AccountOpened", OPENED),
-        "MoneyDeposited" => ("MoneyDeposited", MOVEMENT),
-        "MoneyWithdrawn" => ("MoneyWithdrawn", MOVEMENT),
-        "AccountSuspended" => ("AccountSuspended", SUSPENDED),
-        "AccountReactivated" => ("AccountReactivated", REACTIVATED),
-        "AccountClosed" => ("AccountClosed", CLOSED),
-        "TransferInitiated" => ("TransferInitiated", INITIATED),
-        "TransferDebited" => ("TransferDebited", LEG),
-        "TransferCreditRejected" => ("TransferCreditRejected", LEG_WITH_REASON),
-        "TransferCompleted" => ("TransferCompleted", LEG),
-        "TransferReversed" => ("TransferReversed", REVERSED),
-        "TransferFailed" => ("TransferFailed", LEG_WITH_REASON),
-        "TransferCompensationFailed" => ("TransferCompensationFailed", LEG_WITH_REASON),
-        "TransferStepRetried" => ("TransferStepRetried", RETRIED),
-        _ => return None,
-    })
+/// Why stored event data could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DecodeError {
+    #[error("unknown event type \"{0}\"")]
+    UnknownType(String),
+    #[error("schema version {0} is newer than this app understands ({SCHEMA_VERSION})")]
+    FutureSchema(u32),
+    #[error("schema version 0 does not exist")]
+    ZeroSchema,
+    #[error("{event_type} data is invalid: {reason}")]
+    BadData { event_type: String, reason: String },
 }
 
-/// Reads the data of an event of type `event_type` from `de`; `Ok(None)` when the type
-/// is unknown.
-pub(super) fn read<'de, D: Deserializer<'de>>(
-    event_type: &str,
-    de: D,
-) -> Result<Option<Event>, D::Error> {
-    let Some((name, fields)) = fields_of(event_type) else {
-        return Ok(None);
+impl Event {
+    /// Reads an event from its type name, schema version and JSON data, upcasting
+    /// data written by older versions of the app.
+    pub fn decode(event_type: &str, schema_version: u32, data: &str) -> Result<Event, DecodeError> {
+        match schema_version {
+            0 => return Err(DecodeError::ZeroSchema),
+            v if v > SCHEMA_VERSION => return Err(DecodeError::FutureSchema(v)),
+            1 => {
+                let value: serde_json::Value =
+                    serde_json::from_str(data).map_err(|e| bad(event_type, &e))?;
+                let upcast = upcast_v1(event_type, value);
+                return Event::decode(event_type, SCHEMA_VERSION, &upcast.to_string());
+            }
+            // Every later version only added events or optional fields: its data reads
+            // as it is.
+            _ => {}
+        }
+        let Some(ty) = EventType::named(event_type) else {
+            return Err(DecodeError::UnknownType(event_type.to_owned()));
+        };
+        let mut de = serde_json::Deserializer::from_str(data);
+        let event = read(ty, &mut de).map_err(|e| bad(event_type, &e))?;
+        de.end().map_err(|e| bad(event_type, &e))?;
+        Ok(event)
+    }
+}
+
+fn bad(event_type: &str, error: &serde_json::Error) -> DecodeError {
+    // serde's "at line 1 column 43" counts within the data alone (or within its
+    // upcast copy): next to a log's own line number it would only mislead.
+    let text = error.to_string();
+    let place = format!(" at line {} column {}", error.line(), error.column());
+    DecodeError::BadData {
+        event_type: event_type.to_owned(),
+        reason: text.strip_suffix(&place).unwrap_or(&text).to_owned(),
+    }
+}
+
+/// Schema 1 is the reference's shape: every event carried its own domain time
+/// (`opened_at`, `deposited_at`, ...), which the envelope's `recorded_at` now holds,
+/// amounts could be JSON numbers, and a movement's description could be missing.
+/// (The reference never stored transfer events, so only account events need this.)
+fn upcast_v1(event_type: &str, mut value: serde_json::Value) -> serde_json::Value {
+    let Some(fields) = value.as_object_mut() else {
+        return value;
     };
-    de.deserialize_struct(name, fields, EventVisitor { name, fields })
-        .map(Some)
+    fields.retain(|key, _| !key.ends_with("_at"));
+    for key in ["amount", "initial_balance", "final_balance"] {
+        if let Some(number) = fields.get(key).and_then(serde_json::Value::as_number) {
+            let text = number.to_string();
+            fields.insert(key.to_owned(), serde_json::Value::String(text));
+        }
+    }
+    if matches!(event_type, "MoneyDeposited" | "MoneyWithdrawn") {
+        fields
+            .entry("description")
+            .or_insert(serde_json::Value::String(String::new()));
+    }
+    value
 }
 
-/// Every field any event has; each event type takes the ones it declares.
-#[derive(Default)]
-struct Fields {
-    account_id: Option<AccountId>,
-    owner_name: Option<String>,
-    initial_balance: Option<Money>,
-    amount: Option<Money>,
-    transaction_id: Option<String>,
-    description: Option<String>,
-    /// `Some(None)`: given as `null`, which only a movement's optional link allows.
-    transfer_id: Option<Option<TransferId>>,
-    reason: Option<String>,
-    final_balance: Option<Money>,
-    from_account_id: Option<AccountId>,
-    to_account_id: Option<AccountId>,
-    run_mode: Option<RunMode>,
-    step: Option<SagaStep>,
-    attempt: Option<u32>,
+/// Reads the data of an event of type `ty` from `de`.
+fn read<'de, D: Deserializer<'de>>(ty: EventType, de: D) -> Result<Event, D::Error> {
+    let (fields, optional_transfer) = ty.fields();
+    let visitor = EventVisitor {
+        ty,
+        fields,
+        optional_transfer,
+    };
+    de.deserialize_struct(ty.name(), fields, visitor)
 }
 
 struct EventVisitor {
-    name: &'static str,
+    ty: EventType,
     fields: &'static [&'static str],
+    /// A movement's `transfer_id` may be `null`.
+    optional_transfer: bool,
 }
 
 /// A field name, refused unless the event type declares it.
@@ -147,20 +152,14 @@ fn put<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// A required field's value, or serde's "missing field" error.
-fn need<T, E: de::Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
-    value.ok_or_else(|| E::missing_field(name))
-}
-
 impl<'de> Visitor<'de> for EventVisitor {
     type Value = Event;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "struct {}", self.name)
+        write!(f, "struct {}", self.ty.name())
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Event, A::Error> {
-        let movement = matches!(self.name, "MoneyDeposited" | "MoneyWithdrawn");
         let mut f = Fields::default();
         while let Some(key) = map.next_key_seed(Key(self.fields))? {
             match key {
@@ -170,7 +169,7 @@ impl<'de> Visitor<'de> for EventVisitor {
                 "amount" => put(&mut f.amount, key, &mut map)?,
                 "transaction_id" => put(&mut f.transaction_id, key, &mut map)?,
                 "description" => put(&mut f.description, key, &mut map)?,
-                "transfer_id" if movement => put(&mut f.transfer_id, key, &mut map)?,
+                "transfer_id" if self.optional_transfer => put(&mut f.transfer_id, key, &mut map)?,
                 "transfer_id" => {
                     let mut id: Option<TransferId> = None;
                     if f.transfer_id.is_some() {
@@ -185,119 +184,13 @@ impl<'de> Visitor<'de> for EventVisitor {
                 "to_account_id" => put(&mut f.to_account_id, key, &mut map)?,
                 "run_mode" => put(&mut f.run_mode, key, &mut map)?,
                 "step" => put(&mut f.step, key, &mut map)?,
-                _ => put(&mut f.attempt, "attempt", &mut map)?,
+                "attempt" => put(&mut f.attempt, key, &mut map)?,
+                // A field some event declares but this reader does not know yet.
+                other => return Err(de::Error::unknown_field(other, self.fields)),
             }
         }
-        build(self.name, f)
+        self.ty.build(f)
     }
-}
-
-/// The event of type `name` from its fields, in their declared order.
-fn build<E: de::Error>(name: &str, f: Fields) -> Result<Event, E> {
-    let transfer_id = |id: Option<Option<TransferId>>| need(id.flatten(), "transfer_id");
-    Ok(match name {
-        "AccountOpened" => Event::AccountOpened(AccountOpened {
-            account_id: need(f.account_id, "account_id")?,
-            owner_name: need(f.owner_name, "owner_name")?,
-            initial_balance: need(f.initial_balance, "initial_balance")?,
-        }),
-        "MoneyDeposited" | "MoneyWithdrawn" => {
-            let account_id = need(f.account_id, "account_id")?;
-            let amount = need(f.amount, "amount")?;
-            let transaction_id = need(f.transaction_id, "transaction_id")?;
-            let description = need(f.description, "description")?;
-            let transfer_id = f.transfer_id.flatten();
-            if name == "MoneyDeposited" {
-                Event::MoneyDeposited(MoneyDeposited {
-                    account_id,
-                    amount,
-                    transaction_id,
-                    description,
-                    transfer_id,
-                })
-            } else {
-                Event::MoneyWithdrawn(MoneyWithdrawn {
-                    account_id,
-                    amount,
-                    transaction_id,
-                    description,
-                    transfer_id,
-                })
-            }
-        }
-        "AccountSuspended" => Event::AccountSuspended(AccountSuspended {
-            account_id: need(f.account_id, "account_id")?,
-            reason: need(f.reason, "reason")?,
-        }),
-        "AccountReactivated" => Event::AccountReactivated(AccountReactivated {
-            account_id: need(f.account_id, "account_id")?,
-        }),
-        "AccountClosed" => Event::AccountClosed(AccountClosed {
-            account_id: need(f.account_id, "account_id")?,
-            final_balance: need(f.final_balance, "final_balance")?,
-        }),
-        "TransferInitiated" => Event::TransferInitiated(TransferInitiated {
-            transfer_id: transfer_id(f.transfer_id)?,
-            from_account_id: need(f.from_account_id, "from_account_id")?,
-            to_account_id: need(f.to_account_id, "to_account_id")?,
-            amount: need(f.amount, "amount")?,
-            description: need(f.description, "description")?,
-            run_mode: f.run_mode.unwrap_or_default(),
-        }),
-        "TransferReversed" => Event::TransferReversed(TransferReversed {
-            transfer_id: transfer_id(f.transfer_id)?,
-            from_account_id: need(f.from_account_id, "from_account_id")?,
-            amount: need(f.amount, "amount")?,
-        }),
-        "TransferStepRetried" => Event::TransferStepRetried(TransferStepRetried {
-            transfer_id: transfer_id(f.transfer_id)?,
-            step: need(f.step, "step")?,
-            attempt: need(f.attempt, "attempt")?,
-            reason: need(f.reason, "reason")?,
-        }),
-        // The four that share a transfer's legs, with or without a reason.
-        _ => {
-            let transfer_id = transfer_id(f.transfer_id)?;
-            let from_account_id = need(f.from_account_id, "from_account_id")?;
-            let to_account_id = need(f.to_account_id, "to_account_id")?;
-            let amount = need(f.amount, "amount")?;
-            match name {
-                "TransferDebited" => Event::TransferDebited(TransferDebited {
-                    transfer_id,
-                    from_account_id,
-                    to_account_id,
-                    amount,
-                }),
-                "TransferCompleted" => Event::TransferCompleted(TransferCompleted {
-                    transfer_id,
-                    from_account_id,
-                    to_account_id,
-                    amount,
-                }),
-                "TransferCreditRejected" => Event::TransferCreditRejected(TransferCreditRejected {
-                    transfer_id,
-                    from_account_id,
-                    to_account_id,
-                    amount,
-                    reason: need(f.reason, "reason")?,
-                }),
-                "TransferFailed" => Event::TransferFailed(TransferFailed {
-                    transfer_id,
-                    from_account_id,
-                    to_account_id,
-                    amount,
-                    reason: need(f.reason, "reason")?,
-                }),
-                _ => Event::TransferCompensationFailed(TransferCompensationFailed {
-                    transfer_id,
-                    from_account_id,
-                    to_account_id,
-                    amount,
-                    reason: need(f.reason, "reason")?,
-                }),
-            }
-        }
-    })
 }
 
 #[cfg(test)]

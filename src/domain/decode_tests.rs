@@ -5,7 +5,6 @@
 
 use serde::Deserialize;
 
-use super::fields_of;
 use crate::domain::events::*;
 use crate::domain::{DecodeError, SCHEMA_VERSION};
 
@@ -13,28 +12,38 @@ use crate::domain::{DecodeError, SCHEMA_VERSION};
 fn derived(event_type: &str, data: &str) -> Result<Event, String> {
     let mut de = serde_json::Deserializer::from_str(data);
     let d = &mut de;
-    let event = match event_type {
-        "AccountOpened" => AccountOpened::deserialize(d).map(Event::AccountOpened),
-        "MoneyDeposited" => MoneyDeposited::deserialize(d).map(Event::MoneyDeposited),
-        "MoneyWithdrawn" => MoneyWithdrawn::deserialize(d).map(Event::MoneyWithdrawn),
-        "AccountSuspended" => AccountSuspended::deserialize(d).map(Event::AccountSuspended),
-        "AccountReactivated" => AccountReactivated::deserialize(d).map(Event::AccountReactivated),
-        "AccountClosed" => AccountClosed::deserialize(d).map(Event::AccountClosed),
-        "TransferInitiated" => TransferInitiated::deserialize(d).map(Event::TransferInitiated),
-        "TransferDebited" => TransferDebited::deserialize(d).map(Event::TransferDebited),
-        "TransferCreditRejected" => {
+    let ty = EventType::named(event_type).expect("a known type");
+    let event = match ty {
+        EventType::AccountOpened => AccountOpened::deserialize(d).map(Event::AccountOpened),
+        EventType::MoneyDeposited => MoneyDeposited::deserialize(d).map(Event::MoneyDeposited),
+        EventType::MoneyWithdrawn => MoneyWithdrawn::deserialize(d).map(Event::MoneyWithdrawn),
+        EventType::AccountSuspended => {
+            AccountSuspended::deserialize(d).map(Event::AccountSuspended)
+        }
+        EventType::AccountReactivated => {
+            AccountReactivated::deserialize(d).map(Event::AccountReactivated)
+        }
+        EventType::AccountClosed => AccountClosed::deserialize(d).map(Event::AccountClosed),
+        EventType::TransferInitiated => {
+            TransferInitiated::deserialize(d).map(Event::TransferInitiated)
+        }
+        EventType::TransferDebited => TransferDebited::deserialize(d).map(Event::TransferDebited),
+        EventType::TransferCreditRejected => {
             TransferCreditRejected::deserialize(d).map(Event::TransferCreditRejected)
         }
-        "TransferCompleted" => TransferCompleted::deserialize(d).map(Event::TransferCompleted),
-        "TransferReversed" => TransferReversed::deserialize(d).map(Event::TransferReversed),
-        "TransferFailed" => TransferFailed::deserialize(d).map(Event::TransferFailed),
-        "TransferCompensationFailed" => {
+        EventType::TransferCompleted => {
+            TransferCompleted::deserialize(d).map(Event::TransferCompleted)
+        }
+        EventType::TransferReversed => {
+            TransferReversed::deserialize(d).map(Event::TransferReversed)
+        }
+        EventType::TransferFailed => TransferFailed::deserialize(d).map(Event::TransferFailed),
+        EventType::TransferCompensationFailed => {
             TransferCompensationFailed::deserialize(d).map(Event::TransferCompensationFailed)
         }
-        "TransferStepRetried" => {
+        EventType::TransferStepRetried => {
             TransferStepRetried::deserialize(d).map(Event::TransferStepRetried)
         }
-        other => panic!("no such type {other}"),
     };
     let strip = |e: serde_json::Error| {
         let text = e.to_string();
@@ -91,7 +100,7 @@ fn same(event_type: &str, data: &str) {
 fn the_flat_reader_reads_and_refuses_as_serde_does() {
     let mut cases = 0;
     for event_type in Event::TYPES {
-        let (_, fields) = fields_of(event_type).expect("a known type");
+        let (fields, _) = EventType::named(event_type).expect("a known type").fields();
         let object: serde_json::Map<String, serde_json::Value> =
             fields.iter().map(|f| ((*f).to_owned(), valid(f))).collect();
         let full = serde_json::Value::Object(object.clone()).to_string();
@@ -148,4 +157,17 @@ fn the_flat_reader_reads_and_refuses_as_serde_does() {
         cases += 8;
     }
     assert!(cases > 300, "{cases} cases");
+}
+
+#[test]
+fn every_type_is_found_by_its_persisted_name_and_nothing_else_is() {
+    for ty in EventType::ALL {
+        assert_eq!(EventType::named(ty.name()), Some(ty));
+    }
+    assert_eq!(Event::TYPES, EventType::ALL.map(EventType::name));
+    assert_eq!(EventType::named("AccountExploded"), None);
+    assert_eq!(
+        Event::decode("AccountExploded", SCHEMA_VERSION, "{}"),
+        Err(DecodeError::UnknownType("AccountExploded".to_owned()))
+    );
 }

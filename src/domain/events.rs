@@ -1,35 +1,19 @@
-//! Every event the bank records, with the seed's names and fields, and how each is
-//! read back from stored JSON (including older schema versions, through the upcaster).
+//! Every event the bank records: the one home of each event's type, JSON shape
+//! (fields, and how the flat reader builds it), the sentence that explains it, and
+//! which stream, account and transfer it belongs to. Reading stored JSON (and
+//! upcasting older schema versions) is `super::decode`.
 //!
 //! The `type` strings and field names here are the persisted and exported format:
 //! renaming a Rust identifier must never change them, so each is spelled out.
+//!
+//! Every `match` over events here and elsewhere lists every event (no `_ =>`): a new
+//! event makes the compiler name each place that must decide about it. Adding one is
+//! the recipe in the crate's `# Layout` (`src/lib.rs`).
 
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
 
+use super::saga_values::{RunMode, SagaStep};
 use super::{AccountId, Money, TransferId};
-
-/// Who drives a transfer's saga: the runner on its own, or the learner step by step.
-/// Recorded in `TransferInitiated`, so every tab and every reload knows whether to
-/// resume an unfinished transfer by itself or leave it paused where it stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum RunMode {
-    /// Runs to its end by itself, and is resumed after a reload.
-    #[default]
-    #[serde(rename = "auto")]
-    Auto,
-    /// Advanced by hand (Next step, Play); after a reload it waits, paused.
-    #[serde(rename = "step")]
-    Step,
-}
-
-impl RunMode {
-    /// Whether this is [`RunMode::Auto`] (the default, left out of stored data).
-    #[must_use]
-    pub fn is_auto(&self) -> bool {
-        *self == RunMode::Auto
-    }
-}
 
 /// The schema version written with every new event.
 ///
@@ -38,7 +22,9 @@ impl RunMode {
 /// - 3: `TransferInitiated` may carry `run_mode` (schema 2 data reads as is, `auto`).
 ///
 /// A build that meets a version above its own refuses to read or write that log
-/// ([`DecodeError::FutureSchema`]) instead of misreading it.
+/// (`DecodeError::FutureSchema`) instead of misreading it. A new event comes with a
+/// new version (its line here), so an older build that meets it says a newer version
+/// wrote the log rather than "unknown event type".
 pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,96 +157,199 @@ pub struct TransferCompensationFailed {
 #[serde(deny_unknown_fields)]
 pub struct TransferStepRetried {
     pub transfer_id: TransferId,
-    pub step: crate::domain::SagaStep,
+    pub step: SagaStep,
     pub attempt: u32,
     pub reason: String,
 }
 
-/// Any event of the bank.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", content = "data")]
-pub enum Event {
-    #[serde(rename = "AccountOpened")]
-    AccountOpened(AccountOpened),
-    #[serde(rename = "MoneyDeposited")]
-    MoneyDeposited(MoneyDeposited),
-    #[serde(rename = "MoneyWithdrawn")]
-    MoneyWithdrawn(MoneyWithdrawn),
-    #[serde(rename = "AccountSuspended")]
-    AccountSuspended(AccountSuspended),
-    #[serde(rename = "AccountReactivated")]
-    AccountReactivated(AccountReactivated),
-    #[serde(rename = "AccountClosed")]
-    AccountClosed(AccountClosed),
-    #[serde(rename = "TransferInitiated")]
-    TransferInitiated(TransferInitiated),
-    #[serde(rename = "TransferDebited")]
-    TransferDebited(TransferDebited),
-    #[serde(rename = "TransferCreditRejected")]
-    TransferCreditRejected(TransferCreditRejected),
-    #[serde(rename = "TransferCompleted")]
-    TransferCompleted(TransferCompleted),
-    #[serde(rename = "TransferReversed")]
-    TransferReversed(TransferReversed),
-    #[serde(rename = "TransferFailed")]
-    TransferFailed(TransferFailed),
-    #[serde(rename = "TransferCompensationFailed")]
-    TransferCompensationFailed(TransferCompensationFailed),
-    #[serde(rename = "TransferStepRetried")]
-    TransferStepRetried(TransferStepRetried),
+/// Writes, from the one list of events below: [`Event`], [`EventType`],
+/// [`EventType::ALL`], [`EventType::name`], [`Event::TYPES`], [`Event::ty`] and the
+/// envelope's `data`. Each variant holds the struct of the same name.
+macro_rules! events {
+    ($($variant:ident => $name:literal,)+) => {
+        /// Any event of the bank.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Event {
+            $($variant($variant),)+
+        }
+
+        /// The type of an event without its data: one per [`Event`] variant.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum EventType {
+            $($variant,)+
+        }
+
+        impl EventType {
+            /// Every event type, in the order of the enum.
+            pub const ALL: [EventType; [$($name),+].len()] = [$(EventType::$variant),+];
+
+            /// The persisted type name, e.g. `"MoneyDeposited"`.
+            #[must_use]
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(EventType::$variant => $name,)+
+                }
+            }
+        }
+
+        impl Event {
+            /// Every event type name, in the order of the enum.
+            pub const TYPES: [&'static str; [$($name),+].len()] = [$($name),+];
+
+            /// This event's type.
+            #[must_use]
+            pub fn ty(&self) -> EventType {
+                match self {
+                    $(Event::$variant(_) => EventType::$variant,)+
+                }
+            }
+        }
+
+        impl Serialize for EventData<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self.0 {
+                    $(Event::$variant(e) => e.serialize(s),)+
+                }
+            }
+        }
+    };
 }
 
-/// Why stored event data could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum DecodeError {
-    #[error("unknown event type \"{0}\"")]
-    UnknownType(String),
-    #[error("schema version {0} is newer than this app understands ({SCHEMA_VERSION})")]
-    FutureSchema(u32),
-    #[error("schema version 0 does not exist")]
-    ZeroSchema,
-    #[error("{event_type} data is invalid: {reason}")]
-    BadData { event_type: String, reason: String },
+// Every event, with its persisted `type` spelled out (renaming a variant must not
+// change it).
+events! {
+    AccountOpened => "AccountOpened",
+    MoneyDeposited => "MoneyDeposited",
+    MoneyWithdrawn => "MoneyWithdrawn",
+    AccountSuspended => "AccountSuspended",
+    AccountReactivated => "AccountReactivated",
+    AccountClosed => "AccountClosed",
+    TransferInitiated => "TransferInitiated",
+    TransferDebited => "TransferDebited",
+    TransferCreditRejected => "TransferCreditRejected",
+    TransferCompleted => "TransferCompleted",
+    TransferReversed => "TransferReversed",
+    TransferFailed => "TransferFailed",
+    TransferCompensationFailed => "TransferCompensationFailed",
+    TransferStepRetried => "TransferStepRetried",
+}
+
+impl EventType {
+    /// The type named `name`, if there is one.
+    #[must_use]
+    pub fn named(name: &str) -> Option<EventType> {
+        EventType::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// Why an event of this type is written, in one sentence (the course's "What just
+    /// happened" shows it beside each event).
+    #[must_use]
+    pub fn why(self) -> &'static str {
+        match self {
+            EventType::AccountOpened => "The account now exists: every later fact about it follows this one in its stream.",
+            EventType::MoneyDeposited => "Money came in; the balance is not stored anywhere, it is the sum of these facts.",
+            EventType::MoneyWithdrawn => "Money went out, after the rules checked the balance covered it.",
+            EventType::AccountSuspended => "The account stops taking deposits and withdrawals until it is reactivated.",
+            EventType::AccountReactivated => "The account is active again; its history is unchanged.",
+            EventType::AccountClosed => "Closing is final: no later command on this account will be accepted.",
+            EventType::TransferInitiated => "The saga's first fact: the transfer was asked for and checked, no money has moved yet.",
+            EventType::TransferDebited => "The saga records that the source paid, so a restart knows the next step is the credit.",
+            EventType::TransferCreditRejected => "The destination refused the money; the saga must now give it back to the source.",
+            EventType::TransferCompleted => "The destination was credited: the transfer's last step, both legs done.",
+            EventType::TransferReversed => "The compensation: the source got its money back after the credit was refused.",
+            EventType::TransferFailed => "The transfer ended without moving money, and this says why.",
+            EventType::TransferCompensationFailed => "The refund itself was refused: the money is still out of the source and a person must look.",
+            EventType::TransferStepRetried => "A step failed for a passing reason; each attempt is a fact, so retries are visible.",
+        }
+    }
+
+    /// The JSON fields of this type's data, in their declared order (the flat reader,
+    /// `super::decode`, refuses any other), and whether its `transfer_id` may be
+    /// absent or `null` (a movement's optional link to the transfer that caused it).
+    #[must_use]
+    pub fn fields(self) -> (&'static [&'static str], bool) {
+        const LEG: &[&str] = &["transfer_id", "from_account_id", "to_account_id", "amount"];
+        const LEG_WITH_REASON: &[&str] = &[
+            "transfer_id",
+            "from_account_id",
+            "to_account_id",
+            "amount",
+            "reason",
+        ];
+        const MOVEMENT: &[&str] = &[
+            "account_id",
+            "amount",
+            "transaction_id",
+            "description",
+            "transfer_id",
+        ];
+        match self {
+            EventType::AccountOpened => (&["account_id", "owner_name", "initial_balance"], false),
+            EventType::MoneyDeposited | EventType::MoneyWithdrawn => (MOVEMENT, true),
+            EventType::AccountSuspended => (&["account_id", "reason"], false),
+            EventType::AccountReactivated => (&["account_id"], false),
+            EventType::AccountClosed => (&["account_id", "final_balance"], false),
+            EventType::TransferInitiated => (
+                &[
+                    "transfer_id",
+                    "from_account_id",
+                    "to_account_id",
+                    "amount",
+                    "description",
+                    "run_mode",
+                ],
+                false,
+            ),
+            EventType::TransferDebited | EventType::TransferCompleted => (LEG, false),
+            EventType::TransferCreditRejected
+            | EventType::TransferFailed
+            | EventType::TransferCompensationFailed => (LEG_WITH_REASON, false),
+            EventType::TransferReversed => (&["transfer_id", "from_account_id", "amount"], false),
+            EventType::TransferStepRetried => {
+                (&["transfer_id", "step", "attempt", "reason"], false)
+            }
+        }
+    }
+}
+
+/// An account's event, borrowed: what the account decider folds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountEvent<'a> {
+    Opened(&'a AccountOpened),
+    Deposited(&'a MoneyDeposited),
+    Withdrawn(&'a MoneyWithdrawn),
+    Suspended(&'a AccountSuspended),
+    Reactivated(&'a AccountReactivated),
+    Closed(&'a AccountClosed),
+}
+
+/// A transfer's own event (written to its saga's stream), borrowed: what the transfer
+/// decider folds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferEvent<'a> {
+    Initiated(&'a TransferInitiated),
+    Debited(&'a TransferDebited),
+    CreditRejected(&'a TransferCreditRejected),
+    Completed(&'a TransferCompleted),
+    Reversed(&'a TransferReversed),
+    Failed(&'a TransferFailed),
+    CompensationFailed(&'a TransferCompensationFailed),
+    StepRetried(&'a TransferStepRetried),
+}
+
+/// Whose stream an event is written to, with the event: each decider matches only its
+/// own kind, so a new event makes the compiler ask just the decider it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind<'a> {
+    Account(AccountEvent<'a>),
+    Transfer(TransferEvent<'a>),
 }
 
 impl Event {
-    /// Every event type name, in the order of the enum.
-    pub const TYPES: [&'static str; 14] = [
-        "AccountOpened",
-        "MoneyDeposited",
-        "MoneyWithdrawn",
-        "AccountSuspended",
-        "AccountReactivated",
-        "AccountClosed",
-        "TransferInitiated",
-        "TransferDebited",
-        "TransferCreditRejected",
-        "TransferCompleted",
-        "TransferReversed",
-        "TransferFailed",
-        "TransferCompensationFailed",
-        "TransferStepRetried",
-    ];
-
     /// The persisted type name, e.g. `"MoneyDeposited"`.
     #[must_use]
     pub fn event_type(&self) -> &'static str {
-        match self {
-            Event::AccountOpened(_) => "AccountOpened",
-            Event::MoneyDeposited(_) => "MoneyDeposited",
-            Event::MoneyWithdrawn(_) => "MoneyWithdrawn",
-            Event::AccountSuspended(_) => "AccountSuspended",
-            Event::AccountReactivated(_) => "AccountReactivated",
-            Event::AccountClosed(_) => "AccountClosed",
-            Event::TransferInitiated(_) => "TransferInitiated",
-            Event::TransferDebited(_) => "TransferDebited",
-            Event::TransferCreditRejected(_) => "TransferCreditRejected",
-            Event::TransferCompleted(_) => "TransferCompleted",
-            Event::TransferReversed(_) => "TransferReversed",
-            Event::TransferFailed(_) => "TransferFailed",
-            Event::TransferCompensationFailed(_) => "TransferCompensationFailed",
-            Event::TransferStepRetried(_) => "TransferStepRetried",
-        }
+        self.ty().name()
     }
 
     /// The event's fields as a JSON object (the `data` of the envelope).
@@ -270,121 +359,271 @@ impl Event {
         serde_json::to_value(EventData(self)).unwrap_or(serde_json::Value::Null)
     }
 
+    /// Whose stream this event belongs to, with its data.
+    #[must_use]
+    pub fn kind(&self) -> EventKind<'_> {
+        use AccountEvent as A;
+        use EventKind::{Account, Transfer};
+        use TransferEvent as T;
+        match self {
+            Event::AccountOpened(e) => Account(A::Opened(e)),
+            Event::MoneyDeposited(e) => Account(A::Deposited(e)),
+            Event::MoneyWithdrawn(e) => Account(A::Withdrawn(e)),
+            Event::AccountSuspended(e) => Account(A::Suspended(e)),
+            Event::AccountReactivated(e) => Account(A::Reactivated(e)),
+            Event::AccountClosed(e) => Account(A::Closed(e)),
+            Event::TransferInitiated(e) => Transfer(T::Initiated(e)),
+            Event::TransferDebited(e) => Transfer(T::Debited(e)),
+            Event::TransferCreditRejected(e) => Transfer(T::CreditRejected(e)),
+            Event::TransferCompleted(e) => Transfer(T::Completed(e)),
+            Event::TransferReversed(e) => Transfer(T::Reversed(e)),
+            Event::TransferFailed(e) => Transfer(T::Failed(e)),
+            Event::TransferCompensationFailed(e) => Transfer(T::CompensationFailed(e)),
+            Event::TransferStepRetried(e) => Transfer(T::StepRetried(e)),
+        }
+    }
+
     /// The account this event belongs to, for account events.
     #[must_use]
     pub fn account_id(&self) -> Option<&AccountId> {
-        match self {
-            Event::AccountOpened(e) => Some(&e.account_id),
-            Event::MoneyDeposited(e) => Some(&e.account_id),
-            Event::MoneyWithdrawn(e) => Some(&e.account_id),
-            Event::AccountSuspended(e) => Some(&e.account_id),
-            Event::AccountReactivated(e) => Some(&e.account_id),
-            Event::AccountClosed(e) => Some(&e.account_id),
-            _ => None,
+        match self.kind() {
+            EventKind::Account(e) => Some(e.account_id()),
+            EventKind::Transfer(_) => None,
         }
     }
 
-    /// The transfer this event belongs to or was caused by.
+    /// The transfer this event belongs to or was caused by (a movement's leg).
     #[must_use]
     pub fn transfer_id(&self) -> Option<&TransferId> {
+        match self.kind() {
+            EventKind::Account(e) => e.movement().and_then(|m| m.transfer_id),
+            EventKind::Transfer(e) => Some(e.transfer_id()),
+        }
+    }
+}
+
+/// Money moved in or out of an account, as far as a transfer's legs care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Movement<'a> {
+    pub account_id: &'a AccountId,
+    pub amount: Money,
+    /// `true` for money paid in.
+    pub deposit: bool,
+    pub transaction_id: &'a str,
+    /// The transfer whose leg this is, if one caused it.
+    pub transfer_id: Option<&'a TransferId>,
+}
+
+impl<'a> AccountEvent<'a> {
+    /// The account it belongs to.
+    #[must_use]
+    pub fn account_id(self) -> &'a AccountId {
         match self {
-            Event::MoneyDeposited(e) => e.transfer_id.as_ref(),
-            Event::MoneyWithdrawn(e) => e.transfer_id.as_ref(),
-            Event::TransferInitiated(e) => Some(&e.transfer_id),
-            Event::TransferDebited(e) => Some(&e.transfer_id),
-            Event::TransferCreditRejected(e) => Some(&e.transfer_id),
-            Event::TransferCompleted(e) => Some(&e.transfer_id),
-            Event::TransferReversed(e) => Some(&e.transfer_id),
-            Event::TransferFailed(e) => Some(&e.transfer_id),
-            Event::TransferCompensationFailed(e) => Some(&e.transfer_id),
-            Event::TransferStepRetried(e) => Some(&e.transfer_id),
-            _ => None,
+            AccountEvent::Opened(e) => &e.account_id,
+            AccountEvent::Deposited(e) => &e.account_id,
+            AccountEvent::Withdrawn(e) => &e.account_id,
+            AccountEvent::Suspended(e) => &e.account_id,
+            AccountEvent::Reactivated(e) => &e.account_id,
+            AccountEvent::Closed(e) => &e.account_id,
         }
     }
 
-    /// Reads an event from its type name, schema version and JSON data, upcasting
-    /// data written by older versions of the app.
-    pub fn decode(event_type: &str, schema_version: u32, data: &str) -> Result<Event, DecodeError> {
-        match schema_version {
-            0 => return Err(DecodeError::ZeroSchema),
-            v if v > SCHEMA_VERSION => return Err(DecodeError::FutureSchema(v)),
-            // Schema 3 only added an optional field: schema 2 data reads as it is.
-            2 | SCHEMA_VERSION => {}
-            _ => {
-                let value: serde_json::Value =
-                    serde_json::from_str(data).map_err(|e| bad(event_type, &e))?;
-                let upcast = upcast_v1(event_type, value);
-                return Event::decode(event_type, SCHEMA_VERSION, &upcast.to_string());
+    /// The money it moved, for a deposit or a withdrawal.
+    #[must_use]
+    pub fn movement(self) -> Option<Movement<'a>> {
+        match self {
+            AccountEvent::Deposited(e) => Some(Movement {
+                account_id: &e.account_id,
+                amount: e.amount,
+                deposit: true,
+                transaction_id: &e.transaction_id,
+                transfer_id: e.transfer_id.as_ref(),
+            }),
+            AccountEvent::Withdrawn(e) => Some(Movement {
+                account_id: &e.account_id,
+                amount: e.amount,
+                deposit: false,
+                transaction_id: &e.transaction_id,
+                transfer_id: e.transfer_id.as_ref(),
+            }),
+            AccountEvent::Opened(_)
+            | AccountEvent::Suspended(_)
+            | AccountEvent::Reactivated(_)
+            | AccountEvent::Closed(_) => None,
+        }
+    }
+}
+
+impl<'a> TransferEvent<'a> {
+    /// The transfer whose saga wrote it.
+    #[must_use]
+    pub fn transfer_id(self) -> &'a TransferId {
+        match self {
+            TransferEvent::Initiated(e) => &e.transfer_id,
+            TransferEvent::Debited(e) => &e.transfer_id,
+            TransferEvent::CreditRejected(e) => &e.transfer_id,
+            TransferEvent::Completed(e) => &e.transfer_id,
+            TransferEvent::Reversed(e) => &e.transfer_id,
+            TransferEvent::Failed(e) => &e.transfer_id,
+            TransferEvent::CompensationFailed(e) => &e.transfer_id,
+            TransferEvent::StepRetried(e) => &e.transfer_id,
+        }
+    }
+}
+
+/// Every field any event has, as the flat reader (`super::decode`) found them; each
+/// event type takes the ones it declares ([`EventType::fields`]).
+#[derive(Default)]
+pub struct Fields {
+    pub account_id: Option<AccountId>,
+    pub owner_name: Option<String>,
+    pub initial_balance: Option<Money>,
+    pub amount: Option<Money>,
+    pub transaction_id: Option<String>,
+    pub description: Option<String>,
+    /// `Some(None)`: given as `null`, which only a movement's optional link allows.
+    pub transfer_id: Option<Option<TransferId>>,
+    pub reason: Option<String>,
+    pub final_balance: Option<Money>,
+    pub from_account_id: Option<AccountId>,
+    pub to_account_id: Option<AccountId>,
+    pub run_mode: Option<RunMode>,
+    pub step: Option<SagaStep>,
+    pub attempt: Option<u32>,
+}
+
+/// A required field's value, or serde's "missing field" error.
+fn need<T, E: serde::de::Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
+    value.ok_or_else(|| E::missing_field(name))
+}
+
+impl EventType {
+    /// The event of this type from the fields read, in their declared order (so a
+    /// missing field is reported as serde's derive would).
+    pub fn build<E: serde::de::Error>(self, f: Fields) -> Result<Event, E> {
+        let transfer_id = |id: Option<Option<TransferId>>| need(id.flatten(), "transfer_id");
+        Ok(match self {
+            EventType::AccountOpened => Event::AccountOpened(AccountOpened {
+                account_id: need(f.account_id, "account_id")?,
+                owner_name: need(f.owner_name, "owner_name")?,
+                initial_balance: need(f.initial_balance, "initial_balance")?,
+            }),
+            EventType::MoneyDeposited | EventType::MoneyWithdrawn => {
+                let account_id = need(f.account_id, "account_id")?;
+                let amount = need(f.amount, "amount")?;
+                let transaction_id = need(f.transaction_id, "transaction_id")?;
+                let description = need(f.description, "description")?;
+                let transfer_id = f.transfer_id.flatten();
+                if self == EventType::MoneyDeposited {
+                    Event::MoneyDeposited(MoneyDeposited {
+                        account_id,
+                        amount,
+                        transaction_id,
+                        description,
+                        transfer_id,
+                    })
+                } else {
+                    Event::MoneyWithdrawn(MoneyWithdrawn {
+                        account_id,
+                        amount,
+                        transaction_id,
+                        description,
+                        transfer_id,
+                    })
+                }
             }
-        }
-        // One flat reader for every type (super::decode): a single copy of the reading
-        // code in the wasm, instead of one serde visitor per event type.
-        let mut de = serde_json::Deserializer::from_str(data);
-        let event = match super::decode::read(event_type, &mut de) {
-            Ok(Some(event)) => Ok(event),
-            Ok(None) => return Err(DecodeError::UnknownType(event_type.to_owned())),
-            Err(e) => Err(e),
-        };
-        let event = event.map_err(|e| bad(event_type, &e))?;
-        de.end().map_err(|e| bad(event_type, &e))?;
-        Ok(event)
+            EventType::AccountSuspended => Event::AccountSuspended(AccountSuspended {
+                account_id: need(f.account_id, "account_id")?,
+                reason: need(f.reason, "reason")?,
+            }),
+            EventType::AccountReactivated => Event::AccountReactivated(AccountReactivated {
+                account_id: need(f.account_id, "account_id")?,
+            }),
+            EventType::AccountClosed => Event::AccountClosed(AccountClosed {
+                account_id: need(f.account_id, "account_id")?,
+                final_balance: need(f.final_balance, "final_balance")?,
+            }),
+            EventType::TransferInitiated => Event::TransferInitiated(TransferInitiated {
+                transfer_id: transfer_id(f.transfer_id)?,
+                from_account_id: need(f.from_account_id, "from_account_id")?,
+                to_account_id: need(f.to_account_id, "to_account_id")?,
+                amount: need(f.amount, "amount")?,
+                description: need(f.description, "description")?,
+                run_mode: f.run_mode.unwrap_or_default(),
+            }),
+            EventType::TransferReversed => Event::TransferReversed(TransferReversed {
+                transfer_id: transfer_id(f.transfer_id)?,
+                from_account_id: need(f.from_account_id, "from_account_id")?,
+                amount: need(f.amount, "amount")?,
+            }),
+            EventType::TransferStepRetried => Event::TransferStepRetried(TransferStepRetried {
+                transfer_id: transfer_id(f.transfer_id)?,
+                step: need(f.step, "step")?,
+                attempt: need(f.attempt, "attempt")?,
+                reason: need(f.reason, "reason")?,
+            }),
+            EventType::TransferDebited => build_leg(Leg::Debited, f)?,
+            EventType::TransferCompleted => build_leg(Leg::Completed, f)?,
+            EventType::TransferCreditRejected => build_leg(Leg::CreditRejected, f)?,
+            EventType::TransferFailed => build_leg(Leg::Failed, f)?,
+            EventType::TransferCompensationFailed => build_leg(Leg::CompensationFailed, f)?,
+        })
     }
 }
 
-fn bad(event_type: &str, error: &serde_json::Error) -> DecodeError {
-    // serde's "at line 1 column 43" counts within the data alone (or within its
-    // upcast copy): next to a log's own line number it would only mislead.
-    let text = error.to_string();
-    let place = format!(" at line {} column {}", error.line(), error.column());
-    DecodeError::BadData {
-        event_type: event_type.to_owned(),
-        reason: text.strip_suffix(&place).unwrap_or(&text).to_owned(),
-    }
+/// The five events that share a transfer's legs' fields (with or without a reason).
+#[derive(Clone, Copy)]
+enum Leg {
+    Debited,
+    Completed,
+    CreditRejected,
+    Failed,
+    CompensationFailed,
 }
 
-/// Schema 1 is the reference's shape: every event carried its own domain time
-/// (`opened_at`, `deposited_at`, ...), which the envelope's `recorded_at` now holds,
-/// amounts could be JSON numbers, and a movement's description could be missing.
-/// (The reference never stored transfer events, so only account events need this.)
-fn upcast_v1(event_type: &str, mut value: serde_json::Value) -> serde_json::Value {
-    let Some(fields) = value.as_object_mut() else {
-        return value;
-    };
-    fields.retain(|key, _| !key.ends_with("_at"));
-    for key in ["amount", "initial_balance", "final_balance"] {
-        if let Some(number) = fields.get(key).and_then(serde_json::Value::as_number) {
-            let text = number.to_string();
-            fields.insert(key.to_owned(), serde_json::Value::String(text));
-        }
-    }
-    if matches!(event_type, "MoneyDeposited" | "MoneyWithdrawn") {
-        fields
-            .entry("description")
-            .or_insert(serde_json::Value::String(String::new()));
-    }
-    value
+/// The leg event `leg` from the fields read, in their declared order.
+fn build_leg<E: serde::de::Error>(leg: Leg, f: Fields) -> Result<Event, E> {
+    let transfer_id = need(f.transfer_id.flatten(), "transfer_id")?;
+    let from_account_id = need(f.from_account_id, "from_account_id")?;
+    let to_account_id = need(f.to_account_id, "to_account_id")?;
+    let amount = need(f.amount, "amount")?;
+    let reason = f.reason;
+    Ok(match leg {
+        Leg::Debited => Event::TransferDebited(TransferDebited {
+            transfer_id,
+            from_account_id,
+            to_account_id,
+            amount,
+        }),
+        Leg::Completed => Event::TransferCompleted(TransferCompleted {
+            transfer_id,
+            from_account_id,
+            to_account_id,
+            amount,
+        }),
+        Leg::CreditRejected => Event::TransferCreditRejected(TransferCreditRejected {
+            transfer_id,
+            from_account_id,
+            to_account_id,
+            amount,
+            reason: need(reason, "reason")?,
+        }),
+        Leg::Failed => Event::TransferFailed(TransferFailed {
+            transfer_id,
+            from_account_id,
+            to_account_id,
+            amount,
+            reason: need(reason, "reason")?,
+        }),
+        Leg::CompensationFailed => Event::TransferCompensationFailed(TransferCompensationFailed {
+            transfer_id,
+            from_account_id,
+            to_account_id,
+            amount,
+            reason: need(reason, "reason")?,
+        }),
+    })
 }
 
 /// Serializes just an event's fields, in their declared order (the envelope's `data`).
 pub struct EventData<'a>(pub &'a Event);
-
-impl Serialize for EventData<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            Event::AccountOpened(e) => e.serialize(s),
-            Event::MoneyDeposited(e) => e.serialize(s),
-            Event::MoneyWithdrawn(e) => e.serialize(s),
-            Event::AccountSuspended(e) => e.serialize(s),
-            Event::AccountReactivated(e) => e.serialize(s),
-            Event::AccountClosed(e) => e.serialize(s),
-            Event::TransferInitiated(e) => e.serialize(s),
-            Event::TransferDebited(e) => e.serialize(s),
-            Event::TransferCreditRejected(e) => e.serialize(s),
-            Event::TransferCompleted(e) => e.serialize(s),
-            Event::TransferReversed(e) => e.serialize(s),
-            Event::TransferFailed(e) => e.serialize(s),
-            Event::TransferCompensationFailed(e) => e.serialize(s),
-            Event::TransferStepRetried(e) => e.serialize(s),
-        }
-    }
-}

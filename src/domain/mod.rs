@@ -1,23 +1,26 @@
-//! The bank's rules, pure: money, ids, the account and transfer deciders, every event,
-//! and the saga's reactions. No I/O, no clock, no randomness, no browser: ids and
+//! The bank's rules, pure: money, ids, the account and transfer deciders (one
+//! [`Decider`] trait), every event, and the saga's reactions. No I/O, no clock, no randomness, no browser: ids and
 //! times come in from the caller, so all of it runs and is tested natively.
 
 pub mod account;
+pub mod decider;
 mod decode;
 pub mod events;
 pub mod ids;
 pub mod money;
 pub mod saga;
+mod saga_values;
 pub mod transfer;
 
 use serde::{Deserialize, Serialize};
 
 pub use account::{AccountCommand, AccountError, AccountState, AccountStatus};
-pub use events::RunMode;
-pub use events::{DecodeError, Event, SCHEMA_VERSION};
+pub use decider::Decider;
+pub use decode::DecodeError;
+pub use events::{Event, SCHEMA_VERSION};
 pub use ids::{AccountId, IdError, TransferId};
 pub use money::{Money, MoneyError};
-pub use saga::SagaStep;
+pub use saga_values::{RunMode, SagaStep};
 pub use transfer::{TransferError, TransferMoney, TransferState};
 
 /// Any of the seed's seven commands, as written in scenario files:

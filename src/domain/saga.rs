@@ -2,62 +2,9 @@
 //! transfer's phase calls for, and which transfer command records its outcome.
 //! Running them (and injecting faults) is the app's job.
 
-use serde::{Deserialize, Serialize};
-
 use super::account::{AccountCommand, DepositMoney, WithdrawMoney};
+pub use super::saga_values::{SagaStep, UnknownStep};
 use super::transfer::{TransferCommand, TransferDetails, TransferState};
-
-/// The three legs a transfer can run against accounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SagaStep {
-    /// Withdraw from the source.
-    Debit,
-    /// Deposit into the destination.
-    Credit,
-    /// Compensation: deposit back into the source.
-    Refund,
-}
-
-impl SagaStep {
-    /// The step's name as stored and shown: `"debit"`, `"credit"` or `"refund"`.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SagaStep::Debit => "debit",
-            SagaStep::Credit => "credit",
-            SagaStep::Refund => "refund",
-        }
-    }
-}
-
-impl std::fmt::Display for SagaStep {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A text that names no saga step.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownStep(pub String);
-
-impl std::fmt::Display for UnknownStep {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "no saga step is called {:?}", self.0)
-    }
-}
-
-impl std::str::FromStr for SagaStep {
-    type Err = UnknownStep;
-
-    /// The step [`SagaStep::as_str`] names.
-    fn from_str(s: &str) -> Result<SagaStep, UnknownStep> {
-        [SagaStep::Debit, SagaStep::Credit, SagaStep::Refund]
-            .into_iter()
-            .find(|step| step.as_str() == s)
-            .ok_or_else(|| UnknownStep(s.to_owned()))
-    }
-}
 
 /// The saga's reaction: the account command a transfer waits for, if any. It reads the
 /// transfer's phase (its events folded) rather than only its last event, so the same

@@ -9,10 +9,11 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::events::{
-    Event, RunMode, TransferCompensationFailed, TransferCompleted, TransferCreditRejected,
-    TransferDebited, TransferFailed, TransferInitiated, TransferReversed, TransferStepRetried,
+    Event, EventKind, TransferCompensationFailed, TransferCompleted, TransferCreditRejected,
+    TransferDebited, TransferEvent, TransferFailed, TransferInitiated, TransferReversed,
+    TransferStepRetried,
 };
-use super::{AccountId, Money, SagaStep, TransferId};
+use super::{AccountId, Decider, Money, RunMode, SagaStep, TransferId};
 
 /// The seed's command: move `amount` from one account to another.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -159,6 +160,28 @@ pub enum TransferError {
         transfer_id: TransferId,
         phase: &'static str,
     },
+}
+
+/// The transfer as a [`Decider`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transfer;
+
+impl Decider for Transfer {
+    type Command = TransferCommand;
+    type State = TransferState;
+    type Error = TransferError;
+
+    fn initial_state() -> TransferState {
+        initial_state()
+    }
+
+    fn decide(c: &TransferCommand, state: &TransferState) -> Result<Vec<Event>, TransferError> {
+        decide(c, state)
+    }
+
+    fn evolve(state: TransferState, event: &Event) -> TransferState {
+        evolve(state, event)
+    }
 }
 
 /// The state of a transfer that has no events yet.
@@ -311,6 +334,61 @@ fn record_step(
     }
 }
 
+/// The saga outcome that would have made a transfer write `event` (`compensating`:
+/// the transfer's credit was rejected, so a failure is the refund's). Reasons that the
+/// saga words itself are left empty and not compared (see `app::import`).
+#[must_use]
+pub fn replay(event: TransferEvent<'_>, compensating: bool) -> TransferCommand {
+    let no_reason = String::new;
+    match event {
+        TransferEvent::Initiated(e) => TransferCommand::Initiate(
+            TransferMoney {
+                transfer_id: e.transfer_id.clone(),
+                from_account_id: e.from_account_id.clone(),
+                to_account_id: e.to_account_id.clone(),
+                amount: e.amount,
+                description: e.description.clone(),
+            },
+            e.run_mode,
+        ),
+        TransferEvent::Debited(_) => TransferCommand::RecordDebited,
+        TransferEvent::Completed(_) => TransferCommand::RecordCredited,
+        TransferEvent::CreditRejected(e) => TransferCommand::RecordCreditRejected {
+            reason: e.reason.clone(),
+        },
+        TransferEvent::Reversed(_) => TransferCommand::RecordRefunded,
+        TransferEvent::Failed(_) if compensating => TransferCommand::RecordRefunded,
+        TransferEvent::Failed(_) => TransferCommand::RecordDebitRejected {
+            reason: no_reason(),
+        },
+        TransferEvent::CompensationFailed(_) => TransferCommand::RecordRefundRejected {
+            reason: no_reason(),
+        },
+        TransferEvent::StepRetried(e) => TransferCommand::RecordAttemptFailed {
+            reason: e.reason.clone(),
+        },
+    }
+}
+
+/// The leg a transfer's event records, and whether that leg ran (`true`: its money
+/// moved) or was refused. `compensating`: the credit was rejected, so a failure is
+/// the refund's. Checking an imported log holds each event to its leg.
+#[must_use]
+pub fn leg_recorded(event: TransferEvent<'_>, compensating: bool) -> Option<(SagaStep, bool)> {
+    match event {
+        TransferEvent::Debited(_) => Some((SagaStep::Debit, true)),
+        TransferEvent::Completed(_) => Some((SagaStep::Credit, true)),
+        TransferEvent::Reversed(_) => Some((SagaStep::Refund, true)),
+        TransferEvent::Failed(_) if !compensating => Some((SagaStep::Debit, false)),
+        TransferEvent::CreditRejected(_) => Some((SagaStep::Credit, false)),
+        TransferEvent::CompensationFailed(_) => Some((SagaStep::Refund, false)),
+        // The failure after a refund is written with the refund's TransferReversed.
+        TransferEvent::Failed(_) | TransferEvent::Initiated(_) | TransferEvent::StepRetried(_) => {
+            None
+        }
+    }
+}
+
 fn same_transfer(d: &TransferDetails, start: &TransferMoney) -> bool {
     d.from_account_id == start.from_account_id
         && d.to_account_id == start.to_account_id
@@ -321,9 +399,17 @@ fn same_transfer(d: &TransferDetails, start: &TransferMoney) -> bool {
 /// Folds one event into the transfer's state. Events of other streams are ignored.
 #[must_use]
 pub fn evolve(state: TransferState, event: &Event) -> TransferState {
-    match (state, event) {
-        (TransferState::NotStarted, Event::TransferInitiated(e)) => {
-            TransferState::Initiated(TransferDetails {
+    match event.kind() {
+        EventKind::Transfer(event) => evolve_transfer(state, event),
+        // An account's events (a leg included) sit in the account's stream.
+        EventKind::Account(_) => state,
+    }
+}
+
+fn evolve_transfer(state: TransferState, event: TransferEvent<'_>) -> TransferState {
+    match event {
+        TransferEvent::Initiated(e) => match state {
+            TransferState::NotStarted => TransferState::Initiated(TransferDetails {
                 transfer_id: e.transfer_id.clone(),
                 from_account_id: e.from_account_id.clone(),
                 to_account_id: e.to_account_id.clone(),
@@ -331,47 +417,53 @@ pub fn evolve(state: TransferState, event: &Event) -> TransferState {
                 description: e.description.clone(),
                 run_mode: e.run_mode,
                 failed_attempts: 0,
-            })
-        }
-        (TransferState::Initiated(d), Event::TransferDebited(_)) => {
-            TransferState::Debited(fresh_step(d))
-        }
-        (TransferState::Initiated(d), Event::TransferFailed(e)) => TransferState::Failed {
-            details: fresh_step(d),
-            reason: e.reason.clone(),
-            reversed: false,
+            }),
+            state => state,
         },
-        (TransferState::Debited(d), Event::TransferCompleted(_)) => {
-            TransferState::Completed(fresh_step(d))
-        }
-        (TransferState::Debited(d), Event::TransferCreditRejected(e)) => {
-            TransferState::CreditRejected {
+        TransferEvent::Debited(_) => match state {
+            TransferState::Initiated(d) => TransferState::Debited(fresh_step(d)),
+            state => state,
+        },
+        TransferEvent::Completed(_) => match state {
+            TransferState::Debited(d) => TransferState::Completed(fresh_step(d)),
+            state => state,
+        },
+        TransferEvent::CreditRejected(e) => match state {
+            TransferState::Debited(d) => TransferState::CreditRejected {
                 details: fresh_step(d),
                 reason: e.reason.clone(),
-            }
-        }
+            },
+            state => state,
+        },
         // TransferReversed is always followed by TransferFailed in the same append.
-        (state @ TransferState::CreditRejected { .. }, Event::TransferReversed(_)) => state,
-        (TransferState::CreditRejected { details, .. }, Event::TransferFailed(e)) => {
-            TransferState::Failed {
+        TransferEvent::Reversed(_) => state,
+        TransferEvent::Failed(e) => match state {
+            TransferState::Initiated(d) => TransferState::Failed {
+                details: fresh_step(d),
+                reason: e.reason.clone(),
+                reversed: false,
+            },
+            TransferState::CreditRejected { details, .. } => TransferState::Failed {
                 details: fresh_step(details),
                 reason: e.reason.clone(),
                 reversed: true,
-            }
-        }
-        (TransferState::CreditRejected { details, .. }, Event::TransferCompensationFailed(e)) => {
-            TransferState::CompensationFailed {
+            },
+            state => state,
+        },
+        TransferEvent::CompensationFailed(e) => match state {
+            TransferState::CreditRejected { details, .. } => TransferState::CompensationFailed {
                 details: fresh_step(details),
                 reason: e.reason.clone(),
-            }
-        }
-        (mut state, Event::TransferStepRetried(_)) => {
+            },
+            state => state,
+        },
+        TransferEvent::StepRetried(_) => {
+            let mut state = state;
             if let Some(d) = details_mut(&mut state) {
                 d.failed_attempts += 1;
             }
             state
         }
-        (state, _) => state,
     }
 }
 
@@ -392,26 +484,45 @@ fn details_mut(state: &mut TransferState) -> Option<&mut TransferDetails> {
     }
 }
 
+/// Whether `event` ends its transfer: nothing follows it in the saga.
+#[must_use]
+pub fn ends(event: &Event) -> bool {
+    match event.kind() {
+        EventKind::Account(_) => false,
+        EventKind::Transfer(e) => match e {
+            TransferEvent::Completed(_)
+            | TransferEvent::Failed(_)
+            | TransferEvent::CompensationFailed(_) => true,
+            TransferEvent::Initiated(_)
+            | TransferEvent::Debited(_)
+            | TransferEvent::CreditRejected(_)
+            | TransferEvent::Reversed(_)
+            | TransferEvent::StepRetried(_) => false,
+        },
+    }
+}
+
 /// Whether `event` is a legal next event for a transfer in `state` (used to check an
-/// imported log; `evolve` itself has no rules).
+/// imported log; `evolve` itself has no rules). An account's event never is.
 #[must_use]
 pub fn accepts(state: &TransferState, event: &Event) -> bool {
-    matches!(
-        (state, event),
-        (TransferState::NotStarted, Event::TransferInitiated(_))
-            | (
-                TransferState::Initiated(_),
-                Event::TransferDebited(_) | Event::TransferFailed(_)
-            )
-            | (
-                TransferState::Debited(_),
-                Event::TransferCompleted(_) | Event::TransferCreditRejected(_)
-            )
-            | (
-                TransferState::CreditRejected { .. },
-                Event::TransferReversed(_)
-                    | Event::TransferFailed(_)
-                    | Event::TransferCompensationFailed(_)
-            )
-    ) || (matches!(event, Event::TransferStepRetried(_)) && state.pending_step().is_some())
+    let event = match event.kind() {
+        EventKind::Transfer(event) => event,
+        EventKind::Account(_) => return false,
+    };
+    match event {
+        TransferEvent::Initiated(_) => matches!(state, TransferState::NotStarted),
+        TransferEvent::Debited(_) => matches!(state, TransferState::Initiated(_)),
+        TransferEvent::Failed(_) => matches!(
+            state,
+            TransferState::Initiated(_) | TransferState::CreditRejected { .. }
+        ),
+        TransferEvent::Completed(_) | TransferEvent::CreditRejected(_) => {
+            matches!(state, TransferState::Debited(_))
+        }
+        TransferEvent::Reversed(_) | TransferEvent::CompensationFailed(_) => {
+            matches!(state, TransferState::CreditRejected { .. })
+        }
+        TransferEvent::StepRetried(_) => state.pending_step().is_some(),
+    }
 }

@@ -430,6 +430,10 @@ impl EventStore for LocalStorageStore {
         let skip = usize::try_from(from_position.saturating_sub(1)).unwrap_or(usize::MAX);
         Ok(log.events.iter().skip(skip).cloned().collect())
     }
+
+    async fn restore(&self, events: &[Recorded]) -> Result<(), StoreError> {
+        super::restore::restore_by_append(self, events).await
+    }
 }
 
 fn local_storage() -> Result<Storage, StoreError> {

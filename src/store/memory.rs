@@ -155,4 +155,8 @@ impl EventStore for MemoryStore {
             .map(|event| check_schema(event).map(|()| Rc::clone(event)))
             .collect()
     }
+
+    async fn restore(&self, events: &[Recorded]) -> Result<(), StoreError> {
+        super::restore::restore_by_append(self, events).await
+    }
 }

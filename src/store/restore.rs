@@ -1,8 +1,8 @@
 //! Writing an imported log (checked by [`crate::app::import::parse_log`]) onto the end
 //! of a store by plain appends, keeping every event's position, version and ids: how
 //! the memory and localStorage stores take an import (IndexedDB writes it in one
-//! transaction of its own, with the same [`check_continues`]). It is
-//! [`EventStore::restore`]'s default. Native code, so the
+//! transaction of its own, with the same [`check_continues`]). The memory and
+//! localStorage stores' [`EventStore::restore`] call it. Native code, so the
 //! import's write path is tested natively too.
 
 use super::checks::check_continues;

@@ -100,6 +100,10 @@ impl EventStore for ReadsEverything {
     async fn read_all(&self, _from: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
         self.0.read_all(1).await
     }
+
+    async fn restore(&self, events: &[Recorded]) -> Result<(), StoreError> {
+        sagabank::store::restore::restore_by_append(self, events).await
+    }
 }
 
 #[test]

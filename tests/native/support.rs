@@ -711,6 +711,10 @@ impl<S: EventStore> EventStore for Yielding<S> {
     async fn read_all(&self, from: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
         self.0.read_all(from).await
     }
+
+    async fn restore(&self, events: &[Recorded]) -> Result<(), StoreError> {
+        sagabank::store::restore::restore_by_append(self, events).await
+    }
 }
 
 /// A broken store that ignores `expected_version` and always appends at the end of
@@ -735,6 +739,10 @@ impl EventStore for Careless {
 
     async fn read_all(&self, from: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
         self.0.read_all(from).await
+    }
+
+    async fn restore(&self, events: &[Recorded]) -> Result<(), StoreError> {
+        sagabank::store::restore::restore_by_append(self, events).await
     }
 }
 

@@ -7,20 +7,22 @@ use std::collections::BTreeSet;
 use super::record::RefusalKind;
 use super::second_client::is_second_client;
 use super::Facts;
+use crate::domain::events::EventType;
+use crate::domain::transfer;
 use crate::domain::{Event, TransferId};
 use crate::store::Recorded;
 
-fn is(r: &Recorded, event_type: &str) -> bool {
-    r.event.event_type() == event_type
+fn is(r: &Recorded, event_type: EventType) -> bool {
+    r.event.ty() == event_type
 }
 
 /// Whether the learner wrote an event of this type since the lesson began.
-fn wrote(facts: &Facts<'_>, event_type: &str) -> bool {
+fn wrote(facts: &Facts<'_>, event_type: EventType) -> bool {
     facts.since_start().any(|r| is(r, event_type))
 }
 
 /// Whether the learner selected an event of this type (audit trail or time travel).
-fn selected(facts: &Facts<'_>, event_type: &str) -> bool {
+fn selected(facts: &Facts<'_>, event_type: EventType) -> bool {
     facts
         .record
         .selections
@@ -46,14 +48,14 @@ fn plain_deposit(r: &Recorded) -> bool {
 
 /// An account was opened.
 pub fn opened_account(facts: &Facts<'_>) -> bool {
-    wrote(facts, "AccountOpened")
+    wrote(facts, EventType::AccountOpened)
 }
 
 /// Money was deposited into an account opened in this lesson.
 pub fn deposited(facts: &Facts<'_>) -> bool {
     let opened: BTreeSet<&str> = facts
         .since_start()
-        .filter(|r| is(r, "AccountOpened"))
+        .filter(|r| is(r, EventType::AccountOpened))
         .map(|r| r.stream.as_str())
         .collect();
     facts
@@ -63,7 +65,7 @@ pub fn deposited(facts: &Facts<'_>) -> bool {
 
 /// A deposit was selected in the audit trail.
 pub fn selected_deposit(facts: &Facts<'_>) -> bool {
-    selected(facts, "MoneyDeposited")
+    selected(facts, EventType::MoneyDeposited)
 }
 
 // Lesson 2: state is a fold -------------------------------------------------------
@@ -99,14 +101,14 @@ pub fn refused_overdraft(facts: &Facts<'_>) -> bool {
 
 /// An account was suspended in this lesson.
 pub fn suspended(facts: &Facts<'_>) -> bool {
-    wrote(facts, "AccountSuspended")
+    wrote(facts, EventType::AccountSuspended)
 }
 
 /// After a suspension, a command to the account was refused as not active.
 pub fn refused_suspended_deposit(facts: &Facts<'_>) -> bool {
     let Some(first) = facts
         .since_start()
-        .find(|r| is(r, "AccountSuspended"))
+        .find(|r| is(r, EventType::AccountSuspended))
         .map(|r| r.position)
     else {
         return false;
@@ -140,7 +142,7 @@ pub fn rebuilt_equal(facts: &Facts<'_>) -> bool {
 
 /// A transfer completed.
 pub fn transfer_completed(facts: &Facts<'_>) -> bool {
-    wrote(facts, "TransferCompleted")
+    wrote(facts, EventType::TransferCompleted)
 }
 
 /// The event types the debit step of `transfer` wrote: every event of its saga after
@@ -151,16 +153,14 @@ pub fn debit_step_events(log: &[std::rc::Rc<Recorded>], transfer: &TransferId) -
     let mut out = BTreeSet::new();
     let mut started = false;
     for r in saga {
-        match r.event.event_type() {
-            "TransferInitiated" => started = true,
-            "TransferDebited" if started => {
-                out.insert("TransferDebited".to_owned());
+        let ty = r.event.ty();
+        if ty == EventType::TransferInitiated {
+            started = true;
+        } else if started {
+            out.insert(ty.name().to_owned());
+            if ty == EventType::TransferDebited {
                 return out;
             }
-            other if started => {
-                out.insert(other.to_owned());
-            }
-            _ => {}
         }
     }
     BTreeSet::new()
@@ -183,14 +183,18 @@ pub fn named_debit_events(facts: &Facts<'_>) -> bool {
 /// A transfer's credit was refused and the transfer failed after its refund.
 pub fn compensated(facts: &Facts<'_>) -> bool {
     facts.models.transfers.keys().any(|t| {
-        let types: Vec<&str> = facts
+        let types: Vec<EventType> = facts
             .since_start()
             .filter(|r| r.correlation_id == t.as_str())
-            .map(|r| r.event.event_type())
+            .map(|r| r.event.ty())
             .collect();
-        let at = |name: &str| types.iter().position(|x| *x == name);
+        let at = |ty: EventType| types.iter().position(|x| *x == ty);
         matches!(
-            (at("TransferCreditRejected"), at("TransferReversed"), at("TransferFailed")),
+            (
+                at(EventType::TransferCreditRejected),
+                at(EventType::TransferReversed),
+                at(EventType::TransferFailed)
+            ),
             (Some(a), Some(b), Some(c)) if a < b && b < c
         )
     })
@@ -198,16 +202,13 @@ pub fn compensated(facts: &Facts<'_>) -> bool {
 
 /// `TransferReversed` was selected in the audit trail.
 pub fn selected_reversal(facts: &Facts<'_>) -> bool {
-    selected(facts, "TransferReversed")
+    selected(facts, EventType::TransferReversed)
 }
 
 // Lesson 7: crash and resume ------------------------------------------------------
 
 fn ends(r: &Recorded) -> bool {
-    matches!(
-        r.event.event_type(),
-        "TransferCompleted" | "TransferFailed" | "TransferCompensationFailed"
-    )
+    transfer::ends(&r.event)
 }
 
 /// The transfers debited (by this lesson's learner) but not ended when the log held
@@ -246,7 +247,7 @@ pub fn resumed_after_reload(facts: &Facts<'_>) -> bool {
             let debits = facts
                 .log
                 .iter()
-                .filter(|r| &r.correlation_id == t && is(r, "MoneyWithdrawn"))
+                .filter(|r| &r.correlation_id == t && is(r, EventType::MoneyWithdrawn))
                 .count();
             debits == 1
                 && facts
@@ -263,14 +264,14 @@ pub fn resumed_after_reload(facts: &Facts<'_>) -> bool {
 /// money left the source once.
 pub fn repeated_transfer(facts: &Facts<'_>) -> bool {
     facts.record.repeats.iter().any(|t| {
-        let count = |name: &str| {
+        let count = |ty: EventType| {
             facts
                 .log
                 .iter()
-                .filter(|r| &r.correlation_id == t && is(r, name))
+                .filter(|r| &r.correlation_id == t && is(r, ty))
                 .count()
         };
-        count("TransferInitiated") == 1 && count("MoneyWithdrawn") <= 1
+        count(EventType::TransferInitiated) == 1 && count(EventType::MoneyWithdrawn) <= 1
     })
 }
 

@@ -197,18 +197,8 @@ fn account_money(
 fn standing_at(statement: &[StatementLine], at: u64) -> Option<(Money, AccountStatus)> {
     let upto = statement.partition_point(|line| line.position <= at);
     let lines = &statement[..upto];
-    let balance = lines.last()?.balance_after;
-    let status = lines
-        .iter()
-        .rev()
-        .find_map(|line| match line.event_type {
-            "AccountSuspended" => Some(AccountStatus::Suspended),
-            "AccountClosed" => Some(AccountStatus::Closed),
-            "AccountReactivated" | "AccountOpened" => Some(AccountStatus::Active),
-            _ => None,
-        })
-        .unwrap_or(AccountStatus::Active);
-    Some((balance, status))
+    let last = lines.last()?;
+    Some((last.balance_after, last.status_after))
 }
 
 #[cfg(test)]
