@@ -72,7 +72,8 @@ fn scroll_to(selector: &'static str) {
             .ok()
             .and_then(|h| h.as_f64())
             .unwrap_or(0.0);
-        if rect.top() < 0.0 || rect.bottom() > height {
+        // A pixel of leeway: an element scrolled to the top may sit half a pixel above.
+        if rect.top() < -1.0 || rect.bottom() > height + 1.0 {
             element.scroll_into_view();
         }
     });
