@@ -9,19 +9,39 @@ use leptos::prelude::*;
 
 use super::learn::{self, Learn};
 use super::route::{self, BadLink, Route};
-use super::service::{selected_account, BankHandle};
+use super::service::BankHandle;
+use crate::domain::AccountId;
 
-/// Follows the page's link now (the bank is open) and every link after it.
-pub fn follow(handle: BankHandle, course: Learn) {
-    apply(handle, course, route::current(), true);
-    let listener = route::watch(move |link| apply(handle, course, link, false));
+/// The signals a link selects in (the account panel's, beside the handle's).
+#[derive(Clone, Copy)]
+struct Targets {
+    handle: BankHandle,
+    course: Learn,
+    account: RwSignal<Option<AccountId>>,
+}
+
+/// Follows the page's link now (the bank is open) and every link after it; `account`
+/// is the account panel's selection.
+pub fn follow(handle: BankHandle, course: Learn, account: RwSignal<Option<AccountId>>) {
+    let targets = Targets {
+        handle,
+        course,
+        account,
+    };
+    apply(targets, route::current(), true);
+    let listener = route::watch(move |link| apply(targets, link, false));
     // The page lives as long as the app; keep listening.
     std::mem::forget(listener);
 }
 
 /// Follows `link`; `reveal`: scroll what it names into view (a link opened in a new
 /// tab, where the page would otherwise start at its top).
-fn apply(handle: BankHandle, course: Learn, link: Result<Route, BadLink>, reveal: bool) {
+fn apply(targets: Targets, link: Result<Route, BadLink>, reveal: bool) {
+    let Targets {
+        handle,
+        course,
+        account,
+    } = targets;
     let route = match link {
         Ok(route) => route,
         Err(BadLink(text)) => return notice(handle, text),
@@ -32,7 +52,7 @@ fn apply(handle: BankHandle, course: Learn, link: Result<Route, BadLink>, reveal
     handle.link_notice.set(None);
     let heading = match route {
         Route::Account(id) => {
-            selected_account().set(Some(id));
+            account.set(Some(id));
             "#account-detail-title"
         }
         Route::Transfer(id) => {

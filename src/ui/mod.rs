@@ -116,7 +116,7 @@ enum Phase {
 pub fn App() -> impl IntoView {
     let handle = BankHandle::new();
     provide_context(handle);
-    service::provide_selected_account();
+    let account = service::provide_selected_account();
     // Before the store is opened: a stored summary to show while the log loads.
     let stored = (boot::requested_kind() == StoreKind::IndexedDb)
         .then(|| snapshot::load(&boot::active_db()))
@@ -129,7 +129,7 @@ pub fn App() -> impl IntoView {
             Ok(()) => {
                 phase.set(Phase::Ready);
                 learn::after_boot(handle, course);
-                links::follow(handle, course);
+                links::follow(handle, course, account);
                 // For measurements: when the bank was first shown (see README).
                 if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
                     let _ = performance.mark("sagabank-ready");

@@ -176,9 +176,11 @@ pub fn selected_account() -> RwSignal<Option<AccountId>> {
     expect_context::<RwSignal<Option<AccountId>>>()
 }
 
-/// Puts the page's account selection in context (none selected yet).
-pub fn provide_selected_account() {
-    provide_context(RwSignal::new(None::<AccountId>));
+/// Puts the page's account selection in context (none selected yet), and returns it.
+pub fn provide_selected_account() -> RwSignal<Option<AccountId>> {
+    let account = RwSignal::new(None::<AccountId>);
+    provide_context(account);
+    account
 }
 
 /// The browser's clock, an id prefix random enough that two tabs never collide, and
