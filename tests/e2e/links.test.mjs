@@ -5,7 +5,8 @@
 // lesson opens, the bank is the same. And the address bar says where the learner is.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withApp, VIEWPORTS } from './harness.mjs';
+import path from 'node:path';
+import { withApp, VIEWPORTS, SCREENSHOTS } from './harness.mjs';
 import { BANK, loadScenario, waitAuditCount } from './bank.mjs';
 
 /** Time travel's position and mode ("Event 9 of 9following the newest event"). */
@@ -77,6 +78,9 @@ test('a bad link pasted while the page is scrolled down brings the notice into v
       await assertNoticeInView(page, pattern, form);
       assert.equal(await timeTravelWhere(page), position, `${form}: time travel is untouched`);
     }
+    // What a person sees at 375 px, dark: the viewport, not the whole page.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'links-notice-375-dark.png') });
     await page.evaluate(() => { location.hash = '#event=4'; });
     await page.getByTestId('link-notice').waitFor({ state: 'detached' });
   }, { ...BANK, viewport: VIEWPORTS.mobile });
