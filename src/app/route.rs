@@ -106,8 +106,10 @@ impl Route {
     pub fn href(&self) -> String {
         match self {
             Route::Home => String::new(),
-            Route::Account(id) => format!("#account={}", encode(id.as_str())),
-            Route::Transfer(id) => format!("#transfer={}", encode(id.as_str())),
+            // Ids are letters, digits, '-', '_' and '.': nothing to escape (the browser
+            // escapes a non-ASCII letter itself, and `parse` reads it back).
+            Route::Account(id) => format!("#account={id}"),
+            Route::Transfer(id) => format!("#transfer={id}"),
             Route::Event(position) => format!("#event={position}"),
             Route::Lesson(n) => format!("#lesson={n}"),
             Route::Shared { data, transfer } => share::fragment(data, transfer.as_deref()),
@@ -143,8 +145,7 @@ fn bad(shown: &str, why: &str) -> BadLink {
 }
 
 /// The page's query string, as the app reads it (`?store=`, `?db=`, `?embed=`,
-/// `?scenario=`). Unknown parameters are kept by [`Query::with`] and otherwise
-/// ignored.
+/// `?scenario=`). Unknown parameters are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
     /// The store kind asked for, as written (`idb`, `local`, `memory`).
@@ -183,30 +184,6 @@ impl Query {
     pub fn is_embed(&self) -> bool {
         self.embed.as_deref() == Some("saga")
     }
-
-    /// `search` with `name` set to `value` (replacing it, or added at the end), the
-    /// other parameters kept as they were; with its `?`.
-    #[must_use]
-    pub fn with(search: &str, name: &str, value: &str) -> String {
-        let search = search.strip_prefix('?').unwrap_or(search);
-        let mut parts: Vec<String> = Vec::new();
-        let mut set = false;
-        for part in search.split('&').filter(|p| !p.is_empty()) {
-            let key = part.split_once('=').map_or(part, |(k, _)| k);
-            if decode_form(key).as_deref() == Some(name) {
-                if !set {
-                    parts.push(format!("{}={}", encode(name), encode(value)));
-                    set = true;
-                }
-            } else {
-                parts.push(part.to_owned());
-            }
-        }
-        if !set {
-            parts.push(format!("{}={}", encode(name), encode(value)));
-        }
-        format!("?{}", parts.join("&"))
-    }
 }
 
 /// The name-value pairs of a query string, decoded as a form (`+` is a space).
@@ -241,20 +218,6 @@ pub fn decode(text: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
-}
-
-/// Percent-encodes all but the unreserved characters (letters, digits, `-_.~`).
-#[must_use]
-pub fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -442,18 +405,5 @@ mod tests {
         assert_eq!(Query::parse(""), Query::default());
         assert_eq!(Query::parse("?db=a&db=b").db.as_deref(), Some("a"));
         assert_eq!(Query::parse("?db=%E9").db.as_deref(), Some("%E9"));
-    }
-
-    #[test]
-    fn sets_one_query_parameter_and_keeps_the_others() {
-        assert_eq!(Query::with("", "db", "sagabank-1"), "?db=sagabank-1");
-        assert_eq!(
-            Query::with("?store=local&db=old&x=%20", "db", "new bank"),
-            "?store=local&db=new%20bank&x=%20"
-        );
-        assert_eq!(Query::with("?db=a&db=b", "db", "c"), "?db=c");
-        let search = Query::with("?embed=saga", "db", "é&=");
-        assert_eq!(Query::parse(&search).db.as_deref(), Some("é&="));
-        assert_eq!(Query::parse(&search).embed.as_deref(), Some("saga"));
     }
 }

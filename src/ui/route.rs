@@ -77,10 +77,14 @@ pub fn set_query(name: &str, value: &str) {
         return;
     };
     let search = location.search().unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return;
+    };
+    params.set(name, value);
     let url = format!(
-        "{}{}{}",
+        "{}?{}{}",
         location.pathname().unwrap_or_default(),
-        Query::with(&search, name, value),
+        String::from(params.to_string()),
         location.hash().unwrap_or_default()
     );
     replace_url(&url);
