@@ -1,6 +1,6 @@
 //! Every address the page understands, as one [`Route`] (the URL's fragment) and one
-//! [`Query`] (its query string): parsed and formatted here, with no browser, so each
-//! form and each malformed link is tested natively. `ui::route` alone reads and
+//! [`Query`] (its query string): parsed here (and links formatted), with no browser,
+//! so each form and each malformed link is tested natively. `ui::route` alone reads and
 //! writes the page's `location`; what the page does with a route (select, open a
 //! lesson, offer a shared bank) is the composition root's business.
 //!
