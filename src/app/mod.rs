@@ -15,6 +15,7 @@ pub mod import;
 pub mod learn;
 pub mod locks;
 pub mod projections;
+pub mod route;
 pub mod scenario;
 pub mod scenario_catalog;
 pub mod share;

@@ -4,8 +4,8 @@
 use leptos::html;
 use leptos::prelude::*;
 
-use super::route::{self, selected_account, Target};
-use super::service::use_bank;
+use super::route::{self, Route};
+use super::service::{selected_account, use_bank};
 use super::widgets::{
     clear_error_on_input, clear_if_unchanged, focus_node, sparkline_points, AccountStatusBadge,
     AccountsHead, FormError, ShowMore, Sparkline,
@@ -166,7 +166,7 @@ fn AccountList() -> impl IntoView {
                             view! {
                                 <tr class:row--selected=is_selected data-testid=format!("account-row-{id}")>
                                     <th scope="row">
-                                        <a class="id-cut" href=route::href(&Target::Account(id.clone())) title=id.to_string()>{id.to_string()}</a>
+                                        <a class="id-cut" href=route::href(&Route::Account(id.clone())) title=id.to_string()>{id.to_string()}</a>
                                     </th>
                                     <td>{a.owner_name.clone()}</td>
                                     <td><AccountStatusBadge status=Signal::derive(move || status)/></td>
@@ -427,13 +427,13 @@ fn Statement(
                 <tbody>
                     {move || lines().into_iter().map(|line| {
                         let transfer = line.transfer_id.clone().map(|t| view! {
-                            " " <a href=route::href(&Target::Transfer(t.clone())) data-testid="statement-transfer-link">
+                            " " <a href=route::href(&Route::Transfer(t.clone())) data-testid="statement-transfer-link">
                                 {format!("transfer {t}")}
                             </a>
                         });
                         view! {
                             <tr>
-                                <td><a href=route::href(&Target::Event(line.position))>{line.position}</a></td>
+                                <td><a href=route::href(&Route::Event(line.position))>{line.position}</a></td>
                                 <td class="col--event">{line.event_type}</td>
                                 <td>{line.description.clone()} {transfer}</td>
                                 <td class="num">{if line.amount.is_zero() { String::new() } else { line.amount.to_string() }}</td>

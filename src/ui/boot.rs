@@ -4,6 +4,7 @@
 
 use gloo_storage::Storage as _;
 
+use super::route;
 use crate::store::any::StoreKind;
 
 /// The localStorage key naming the database the page uses now.
@@ -14,23 +15,17 @@ pub const DEFAULT_DB: &str = "sagabank";
 /// The store kind asked for in the URL (`?store=`), or IndexedDB.
 #[must_use]
 pub fn requested_kind() -> StoreKind {
-    query_param("store")
+    route::query()
+        .store
         .and_then(|v| StoreKind::parse(&v))
         .unwrap_or(StoreKind::IndexedDb)
-}
-
-/// A query parameter of the page's URL.
-#[must_use]
-pub fn query_param(name: &str) -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    params.get(name)
 }
 
 /// The database the page uses now.
 #[must_use]
 pub fn active_db() -> String {
-    query_param("db")
+    route::query()
+        .db
         .or_else(|| gloo_storage::LocalStorage::get::<String>(ACTIVE_DB_KEY).ok())
         .filter(|name| !name.trim().is_empty())
         .unwrap_or_else(|| DEFAULT_DB.to_owned())
@@ -41,35 +36,15 @@ pub fn active_db() -> String {
 pub fn set_active_db(name: &str) {
     // If localStorage is unavailable the choice lasts for this page only.
     let _ = gloo_storage::LocalStorage::set(ACTIVE_DB_KEY, name);
-    if query_param("db").is_some() {
-        replace_query_param("db", name);
+    if route::query().db.is_some() {
+        route::set_query("db", name);
     }
 }
 
 /// Keeps this tab on the database `name` across reloads, whatever other tabs choose
 /// (the `?db=` in the URL wins over the stored choice).
 pub fn pin_db(name: &str) {
-    replace_query_param("db", name);
-}
-
-/// Sets a query parameter of the page's URL without a reload or a history entry.
-fn replace_query_param(name: &str, value: &str) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let location = window.location();
-    let search = location.search().unwrap_or_default();
-    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
-        return;
-    };
-    params.set(name, value);
-    let url = format!(
-        "{}?{}{}",
-        location.pathname().unwrap_or_default(),
-        String::from(params.to_string()),
-        location.hash().unwrap_or_default()
-    );
-    super::route::replace_url(&url);
+    route::set_query("db", name);
 }
 
 /// A database name not used before.

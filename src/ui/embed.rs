@@ -12,19 +12,18 @@
 
 use leptos::prelude::*;
 
-use super::boot::query_param;
 use super::lifecycle;
+use super::route::{self, Route};
 use super::service::{BankHandle, BrowserBank};
 use super::share::pack;
 use super::timeline::SagaTimeline;
 use crate::app::scenario_catalog::{self, SCENARIOS};
-use crate::app::share;
 use crate::domain::TransferId;
 
 /// Whether the page was opened as an embed (`?embed=saga`).
 #[must_use]
 pub fn requested() -> bool {
-    query_param("embed").is_some_and(|mode| mode == "saga")
+    route::query().is_embed()
 }
 
 /// The embed's page: a small bar with the link to the full app, then the saga.
@@ -94,19 +93,16 @@ pub fn Embed() -> impl IntoView {
 /// Builds the embed's bank in memory and selects the transfer to show.
 async fn load(handle: BankHandle) -> Result<(), String> {
     let name = format!("embed-{}", js_sys::Date::now() as u64);
-    let hash = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    let (bank, transfer) = if let Some(key) = query_param("scenario") {
+    let (bank, transfer) = if let Some(key) = route::query().scenario {
         from_scenario(&name, &key).await?
-    } else if let Some(fragment) = share::parse_fragment(&hash) {
-        let events = pack::events_from(fragment.data)
+    } else if let Ok(Route::Shared { data, transfer }) = route::current() {
+        let events = pack::events_from(&data)
             .await
             .map_err(|e| format!("This embed's bank cannot be opened: {e}."))?;
         let bank = lifecycle::page_only_bank(&name, &events)
             .await
             .map_err(|e| format!("The shared bank could not be loaded: {e}."))?;
-        let named = fragment.transfer.and_then(|t| TransferId::parse(t).ok());
+        let named = transfer.and_then(|t| TransferId::parse(&t).ok());
         let last = events
             .iter()
             .rev()

@@ -173,7 +173,7 @@ pub async fn import(
     })?;
     adopt(handle, bank, &name).await;
     clear_selection(handle);
-    route::replace_hash(None);
+    route::replace(&route::Route::Home);
     Ok(name)
 }
 
@@ -339,6 +339,6 @@ fn show_transfer(handle: BankHandle, transfer: Option<TransferId>) {
     handle.selected_position.set(None);
     handle.selected_transfer.set(transfer.clone());
     if let Some(id) = transfer {
-        route::go(&route::Target::Transfer(id));
+        route::go(&route::Route::Transfer(id));
     }
 }

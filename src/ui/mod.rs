@@ -10,7 +10,9 @@
 //! - [`scenarios`]: one-click teaching scenarios and reset.
 //! - [`newer`]: the page shown when a newer build of sagabank wrote the bank.
 //! - [`storage`]: asking the browser to keep the data, and how much room it takes.
-//! - [`files`], [`route`], [`widgets`]: downloads, deep links, small shared pieces.
+//! - [`route`]: the page's address (the one module that touches `location`);
+//!   [`links`]: what the page does with a link.
+//! - [`files`], [`widgets`]: downloads, small shared pieces.
 //! - [`keyboard`]: the keyboard map in the header.
 //! - [`share`]: a bank as a link (`#log=…`): copying one, and opening one.
 //! - [`embed`]: `?embed=saga`, one transfer's saga for an `<iframe>`, on its own memory store.
@@ -26,6 +28,7 @@ pub mod files;
 pub mod keyboard;
 pub mod learn;
 pub mod lifecycle;
+pub mod links;
 pub mod locks;
 pub mod newer;
 pub mod preview;
@@ -113,6 +116,7 @@ enum Phase {
 pub fn App() -> impl IntoView {
     let handle = BankHandle::new();
     provide_context(handle);
+    let account = service::provide_selected_account();
     // Before the store is opened: a stored summary to show while the log loads.
     let stored = (boot::requested_kind() == StoreKind::IndexedDb)
         .then(|| snapshot::load(&boot::active_db()))
@@ -125,7 +129,7 @@ pub fn App() -> impl IntoView {
             Ok(()) => {
                 phase.set(Phase::Ready);
                 learn::after_boot(handle, course);
-                route::reveal_hash_target(handle);
+                links::follow(handle, course, account);
                 // For measurements: when the bank was first shown (see README).
                 if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
                     let _ = performance.mark("sagabank-ready");
@@ -134,7 +138,6 @@ pub fn App() -> impl IntoView {
             Err(failure) => phase.set(Phase::Failed(failure)),
         }
     });
-    route::follow_hash(handle);
     // The app takes over from index.html's shell once it has something to show.
     Effect::new(move |_| {
         if handle.newer_version.get().is_some() || !matches!(phase.get(), Phase::Loading) {
@@ -189,7 +192,7 @@ fn Bank() -> impl IntoView {
                 .get()
                 .map(|notice| {
                     view! {
-                        <p class="banner banner--warning" role="status" data-testid="link-notice">
+                        <p class="banner banner--warning" role="status" id="link-notice" data-testid="link-notice">
                             {notice}
                         </p>
                     }

@@ -1,164 +1,120 @@
-//! Deep links in the URL's hash, so they work on any static host and sub-path and
-//! survive a reload: `#account=<id>`, `#transfer=<id>`, `#event=<position>`, and
-//! `#lesson=<n>` (a lesson of the course, on its own database: see [`super::learn`]).
+//! The page's address: the one module that reads or writes `location` (its fragment
+//! and its query) and the history. What an address means is
+//! [`crate::app::route`]'s ([`Route`], [`Query`]); what the page does with one is
+//! the composition root's ([`super::links`]). This module knows nothing else of the
+//! UI, so anything may use it without making a cycle.
 
 use leptos::prelude::*;
 
-use super::service::BankHandle;
-use crate::domain::{AccountId, TransferId};
+pub use crate::app::route::{BadLink, Query, Route};
 
-/// What a hash points at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    Account(AccountId),
-    Transfer(TransferId),
-    Event(u64),
-    /// A lesson of the course, 1-based.
-    Lesson(usize),
+fn location() -> Option<web_sys::Location> {
+    web_sys::window().map(|w| w.location())
 }
 
-/// Reads a hash such as `#transfer=t-1`.
+/// Where the page's fragment points now.
+///
+/// # Errors
+///
+/// [`BadLink`] when the fragment is not an address the page can follow.
+pub fn current() -> Result<Route, BadLink> {
+    Route::parse(&location().and_then(|l| l.hash().ok()).unwrap_or_default())
+}
+
+/// The page's query string, read.
 #[must_use]
-pub fn parse(hash: &str) -> Option<Target> {
-    let (key, value) = hash.trim_start_matches('#').split_once('=')?;
-    let value = js_sys::decode_uri_component(value).ok()?.as_string()?;
-    match key {
-        "account" => AccountId::parse(&value).ok().map(Target::Account),
-        "transfer" => TransferId::parse(&value).ok().map(Target::Transfer),
-        "event" => value.parse().ok().map(Target::Event),
-        "lesson" => value.parse().ok().map(Target::Lesson),
-        _ => None,
-    }
+pub fn query() -> Query {
+    Query::parse(&location().and_then(|l| l.search().ok()).unwrap_or_default())
 }
 
-/// The hash that links to `target`.
+/// Calls `follow` with the new route on every change of the fragment (a link
+/// clicked, the back button, an address pasted), until the returned handle is removed.
+pub fn watch(follow: impl Fn(Result<Route, BadLink>) + 'static) -> WindowListenerHandle {
+    window_event_listener(leptos::ev::hashchange, move |ev| {
+        // The address the change went to, even if it was replaced since.
+        let url = ev.new_url();
+        follow(Route::parse(
+            url.split_once('#').map_or("", |(_, hash)| hash),
+        ));
+    })
+}
+
+/// The fragment that links to `route`, for an `href`.
 #[must_use]
-pub fn href(target: &Target) -> String {
-    match target {
-        Target::Account(id) => format!("#account={id}"),
-        Target::Transfer(id) => format!("#transfer={id}"),
-        Target::Event(position) => format!("#event={position}"),
-        Target::Lesson(n) => format!("#lesson={n}"),
+pub fn href(route: &Route) -> String {
+    route.href()
+}
+
+/// Points the address at `route` (and so selects it), keeping browser history.
+pub fn go(route: &Route) {
+    if let Some(location) = location() {
+        let _ = location.set_hash(&route.href());
     }
 }
 
-/// The selected account, from the hash (tracked).
-pub fn selected_account() -> RwSignal<Option<AccountId>> {
-    expect_context::<RwSignal<Option<AccountId>>>()
-}
-
-/// Applies the current hash to the selection now and on every change.
-pub fn follow_hash(handle: BankHandle) {
-    let account: RwSignal<Option<AccountId>> = RwSignal::new(None);
-    provide_context(account);
-    let apply = move || {
-        let hash = web_sys::window()
-            .and_then(|w| w.location().hash().ok())
-            .unwrap_or_default();
-        let target = parse(&hash);
-        // Before the bank is open there is nothing to check against (see
-        // `reveal_hash_target`).
-        if handle.bank().is_some() {
-            check_target(handle, target.as_ref());
-        }
-        match target {
-            Some(Target::Account(id)) => account.set(Some(id)),
-            Some(Target::Transfer(id)) => handle.selected_transfer.set(Some(id)),
-            Some(Target::Event(position)) => handle.selected_position.set(Some(position)),
-            // Before the bank is open, `learn::after_boot` follows it.
-            Some(Target::Lesson(_)) if handle.bank().is_some() => {
-                if let Some(learn) = super::learn::learn() {
-                    super::learn::follow_link(handle, learn);
-                }
-            }
-            Some(Target::Lesson(_)) | None => {}
-        }
-    };
-    apply();
-    let listener = window_event_listener(leptos::ev::hashchange, move |_| apply());
-    // The page lives as long as the app; keep listening.
-    std::mem::forget(listener);
-}
-
-/// Points the hash at `target` (and so selects it), keeping browser history.
-pub fn go(target: &Target) {
-    if let Some(window) = web_sys::window() {
-        let _ = window.location().set_hash(&href(target));
-    }
-}
-
-/// Points the hash at `target` without a new history entry (and without a
+/// Points the address at `route` without a new history entry (and without a
 /// `hashchange`): for selections made by arrow keys and the scrubber, which would
-/// otherwise fill the back button with every step.
-pub fn replace_hash(target: Option<&Target>) {
-    let Some(window) = web_sys::window() else {
+/// otherwise fill the back button with every step, and for where the learner is.
+pub fn replace(route: &Route) {
+    let Some(location) = location() else {
         return;
     };
-    let location = window.location();
-    let url = match target {
-        Some(target) => href(target),
-        None => format!(
+    let url = match route {
+        Route::Home => format!(
             "{}{}",
             location.pathname().unwrap_or_default(),
             location.search().unwrap_or_default()
         ),
+        _ => route.href(),
     };
     replace_url(&url);
 }
 
+/// Sets the query parameter `name` of the page's address to `value`, keeping the
+/// others and the fragment, without a reload or a history entry.
+pub fn set_query(name: &str, value: &str) {
+    let Some(location) = location() else {
+        return;
+    };
+    let search = location.search().unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return;
+    };
+    params.set(name, value);
+    let url = format!(
+        "{}?{}{}",
+        location.pathname().unwrap_or_default(),
+        String::from(params.to_string()),
+        location.hash().unwrap_or_default()
+    );
+    replace_url(&url);
+}
+
 /// Puts `url` in the address bar without a reload, a history entry or a `hashchange`.
-pub fn replace_url(url: &str) {
+fn replace_url(url: &str) {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
     }
 }
 
-/// Scrolls what the hash points at into view, once it is rendered: for a deep link
-/// opened in a new tab, where the page would otherwise start at its top.
-pub fn reveal_hash_target(handle: BankHandle) {
-    let hash = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    let target = parse(&hash);
-    check_target(handle, target.as_ref());
-    let selector = match target {
-        // The headings of the panels that show each (element ids, not test hooks).
-        Some(Target::Account(_)) => "#account-detail-title",
-        Some(Target::Transfer(_)) => "#timeline-title",
-        Some(Target::Event(_)) => "#audit-details-title",
-        Some(Target::Lesson(_)) | None => return,
-    };
-    request_animation_frame(move || {
-        if let Ok(Some(element)) = document().query_selector(selector) {
-            element.scroll_into_view();
-        }
-    });
-}
-
-/// Says so on the page when a link names an account, transfer or event this bank does
-/// not have (a link from another browser, or from before a reset).
-fn check_target(handle: BankHandle, target: Option<&Target>) {
-    let missing = match target {
-        Some(Target::Account(id)) => handle
-            .read(|m| !m.accounts.contains_key(id))
-            .unwrap_or(false)
-            .then(|| format!("account {id}")),
-        Some(Target::Transfer(id)) => handle
-            .read(|m| !m.transfers.contains_key(id))
-            .unwrap_or(false)
-            .then(|| format!("transfer {id}")),
-        Some(Target::Event(position)) => (*position == 0 || *position > handle.last_position())
-            .then(|| format!("event #{position}")),
-        Some(Target::Lesson(_)) | None => None,
-    };
-    handle.link_notice.set(missing.map(|what| {
-        format!("The link points at {what}, which this bank does not have (it may come from another browser, or from before a reset).")
-    }));
+/// This page's address without its query (a `?db=` or `?store=` is this browser's
+/// choice, not the bank's) and without its fragment.
+#[must_use]
+pub fn page_url() -> String {
+    location()
+        .map(|location| {
+            format!(
+                "{}{}",
+                location.origin().unwrap_or_default(),
+                location.pathname().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// Reloads the page.
 pub fn reload() {
-    if let Some(window) = web_sys::window() {
-        let _ = window.location().reload();
+    if let Some(location) = location() {
+        let _ = location.reload();
     }
 }

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::app::{Bank, Env, ReadModels};
-use crate::domain::TransferId;
+use crate::domain::{AccountId, TransferId};
 use crate::store::any::{AnyStore, ChangeNotifier, Notice, StoreKind};
 
 /// The bank the page runs on.
@@ -167,6 +167,20 @@ impl Default for BankHandle {
 #[must_use]
 pub fn use_bank() -> BankHandle {
     expect_context::<BankHandle>()
+}
+
+/// The account the account panel details (from a link or a click), put in context by
+/// [`provide_selected_account`]; tracked.
+#[must_use]
+pub fn selected_account() -> RwSignal<Option<AccountId>> {
+    expect_context::<RwSignal<Option<AccountId>>>()
+}
+
+/// Puts the page's account selection in context (none selected yet), and returns it.
+pub fn provide_selected_account() -> RwSignal<Option<AccountId>> {
+    let account = RwSignal::new(None::<AccountId>);
+    provide_context(account);
+    account
 }
 
 /// The browser's clock, an id prefix random enough that two tabs never collide, and

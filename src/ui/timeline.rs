@@ -11,7 +11,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::crash::crash_and_reload;
-use super::route::{self, Target};
+use super::route::{self, Route};
 use super::service::{use_bank, BankHandle, BrowserBank};
 use super::widgets::{focus_node, TransferBadge};
 use crate::app::projections::{TimelineKind, TransferView};
@@ -298,7 +298,7 @@ fn MoneyCard(
     view! {
         <div class="saga-money__account" data-testid=format!("saga-money-{role}")>
             <span class="saga-money__role">{role}</span>
-            <a class="saga-money__id id" href=route::href(&Target::Account(account.account_id.clone())) title=id.clone()>{id.clone()}</a>
+            <a class="saga-money__id id" href=route::href(&Route::Account(account.account_id.clone())) title=id.clone()>{id.clone()}</a>
             <span class="muted">{account.owner.clone().unwrap_or_default()}</span>
             <strong class="saga-money__balance num" data-testid=format!("saga-money-{role}-balance")>{balance}</strong>
             <span class="saga-money__status">{status}</span>
@@ -349,7 +349,7 @@ fn Lane(
                                 {span.entries.iter().map(|e| {
                                     let cause = positions.get(&e.causation_id).map_or_else(
                                         || view! { <span>"the command"</span> }.into_any(),
-                                        |p| view! { <a href=route::href(&Target::Event(*p))>{format!("#{p}")}</a> }.into_any(),
+                                        |p| view! { <a href=route::href(&Route::Event(*p))>{format!("#{p}")}</a> }.into_any(),
                                     );
                                     let retry = matches!(e.kind, TimelineKind::Retried(_));
                                     let moved = money.leg_at(e.position).map(|leg| view! {
@@ -359,7 +359,7 @@ fn Lane(
                                     });
                                     view! {
                                         <li class:saga-timeline__event--retry=retry>
-                                            <a href=route::href(&Target::Event(e.position))>{format!("#{}", e.position)}</a>
+                                            <a href=route::href(&Route::Event(e.position))>{format!("#{}", e.position)}</a>
                                             " " <code>{e.event_type}</code>
                                             <span class="muted">{format!(" in {} v{}", e.stream, e.version)}</span>
                                             <span>{format!(" — {}", e.summary)}</span>

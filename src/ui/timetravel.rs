@@ -20,7 +20,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::audit::LogIdentity;
-use super::route::{self, Target};
+use super::route::{self, Route};
 use super::service::{use_bank, BankHandle, BrowserBank};
 use super::widgets::{AccountStatusBadge, AccountsHead};
 use crate::app::views::time_travel::{EventDiff, Snapshot, Subject, TimeFold};
@@ -136,10 +136,10 @@ impl Scrubber {
         self.committed.set(Some(n));
         if n == 0 {
             self.handle.selected_position.set(None);
-            route::replace_hash(None);
+            route::replace(&Route::Home);
         } else {
             self.handle.selected_position.set(Some(n));
-            route::replace_hash(Some(&Target::Event(n)));
+            route::replace(&Route::Event(n));
         }
     }
 
@@ -169,7 +169,7 @@ impl Scrubber {
     fn follow_latest(self) {
         self.committed.set(None);
         self.handle.selected_position.set(None);
-        route::replace_hash(None);
+        route::replace(&Route::Home);
     }
 
     /// Event `n` in words, for the slider's value text.
@@ -219,13 +219,13 @@ fn DiffBody(
     let subject = d.subject.clone().map(|subject| match subject {
         Subject::Account { id, owner } => view! {
             "Account "
-            <a href=route::href(&Target::Account(id.clone()))>{id.to_string()}</a>
+            <a href=route::href(&Route::Account(id.clone()))>{id.to_string()}</a>
             {format!(" ({owner})")}
         }
         .into_any(),
         Subject::Transfer(id) => view! {
             "Transfer "
-            <a href=route::href(&Target::Transfer(id.clone()))>{id.to_string()}</a>
+            <a href=route::href(&Route::Transfer(id.clone()))>{id.to_string()}</a>
         }
         .into_any(),
     });
@@ -233,7 +233,7 @@ fn DiffBody(
         view! {
             <p class="timetravel__part-of">
                 "A step of transfer "
-                <a href=route::href(&Target::Transfer(id.clone()))>{id.to_string()}</a>
+                <a href=route::href(&Route::Transfer(id.clone()))>{id.to_string()}</a>
             </p>
         }
     });
@@ -266,7 +266,7 @@ fn DiffBody(
     view! {
         <h3>
             "Event "
-            <a href=route::href(&Target::Event(d.position))>{format!("#{}", d.position)}</a>
+            <a href=route::href(&Route::Event(d.position))>{format!("#{}", d.position)}</a>
             {format!(": {}", d.event_type)}
         </h3>
         <p class="timetravel__meta">{d.stream.clone()} " · " <time datetime=d.recorded_at.clone()>{d.recorded_at.clone()}</time></p>

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::crash::crash_and_reload;
-use super::route::{self, Target};
+use super::route::{self, Route};
 use super::service::{use_bank, BankHandle, BrowserBank};
 use super::timeline::SagaTimeline;
 use super::widgets::{
@@ -202,12 +202,12 @@ fn send(
                 } else {
                     format!("Transfer {transfer_id} already exists with these details: nothing new was written")
                 });
-                route::go(&Target::Transfer(transfer_id));
+                route::go(&Route::Transfer(transfer_id));
             }
             Err(BankError::Crashed(where_)) => {
                 crashed.set(Some(format!("Simulated crash {where_}.")));
                 crash_and_reload(bank, &transfer_id, &where_);
-                route::go(&Target::Transfer(transfer_id));
+                route::go(&Route::Transfer(transfer_id));
             }
             Err(e) => error.set(Some(e.to_string())),
         }
@@ -490,7 +490,7 @@ fn TransferList() -> impl IntoView {
                             let state = t.state.clone();
                             view! {
                                 <tr class:row--selected=selected data-testid=format!("transfer-row-{id}")>
-                                    <th scope="row"><a class="id-cut" href=route::href(&Target::Transfer(id.clone())) title=id.to_string()>{id.to_string()}</a></th>
+                                    <th scope="row"><a class="id-cut" href=route::href(&Route::Transfer(id.clone())) title=id.to_string()>{id.to_string()}</a></th>
                                     <td class="ids">
                                         <span class="id-cut" title=t.from_account_id.to_string()>{t.from_account_id.to_string()}</span>
                                         " → "

@@ -8,7 +8,7 @@ use super::filters::FilterSignals;
 use crate::app::views::audit_filter::Filtered;
 use crate::app::views::event_details::EventDetails;
 use crate::domain::{AccountId, TransferId};
-use crate::ui::route::{self, Target};
+use crate::ui::route::{self, Route};
 use crate::ui::service::use_bank;
 
 /// The selected event's envelope and data, with its links.
@@ -67,10 +67,8 @@ fn DetailsBody(
     filters: FilterSignals,
 ) -> impl IntoView {
     let stream_link = AccountId::from_stream(&d.stream)
-        .map(|id| route::href(&Target::Account(id)))
-        .or_else(|| {
-            TransferId::from_stream(&d.stream).map(|id| route::href(&Target::Transfer(id)))
-        });
+        .map(|id| route::href(&Route::Account(id)))
+        .or_else(|| TransferId::from_stream(&d.stream).map(|id| route::href(&Route::Transfer(id))));
     let stream = match stream_link {
         Some(href) => view! { <a href=href>{d.stream.clone()}</a> }.into_any(),
         None => view! { <span>{d.stream.clone()}</span> }.into_any(),
@@ -81,7 +79,7 @@ fn DetailsBody(
             view! {
                 <code>{d.correlation_id.clone()}</code>
                 " — the transfer: "
-                <a href=route::href(&Target::Transfer(transfer)) data-testid="audit-correlation-link">
+                <a href=route::href(&Route::Transfer(transfer)) data-testid="audit-correlation-link">
                     "open its saga timeline"
                 </a>
                 " · "
@@ -106,7 +104,7 @@ fn DetailsBody(
         Some((position, event_type)) => view! {
             <code>{d.causation_id.clone()}</code>
             " — caused by "
-            <a href=route::href(&Target::Event(position)) data-testid="audit-causation-link">
+            <a href=route::href(&Route::Event(position)) data-testid="audit-causation-link">
                 {format!("event #{position} ({event_type})")}
             </a>
         }
@@ -128,7 +126,7 @@ fn DetailsBody(
                         .map(|&(position, event_type)| {
                             view! {
                                 <li>
-                                    <a href=route::href(&Target::Event(position))>
+                                    <a href=route::href(&Route::Event(position))>
                                         {format!("event #{position} ({event_type})")}
                                     </a>
                                 </li>

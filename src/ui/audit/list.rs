@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::app::views::audit_filter::{count_line, FilterValues, Filtered};
 use crate::app::views::list_window;
-use crate::ui::route::{self, Target};
+use crate::ui::route::{self, Route};
 use crate::ui::service::{use_bank, BankHandle};
 
 /// Height of one row in pixels. `style/audit.css` sets the same (`--audit-row-height`).
@@ -184,9 +184,9 @@ fn Row(
 fn select_event(handle: BankHandle, position: u64, push_history: bool) {
     handle.selected_position.set(Some(position));
     if push_history {
-        route::go(&Target::Event(position));
+        route::go(&Route::Event(position));
     } else {
-        route::replace_hash(Some(&Target::Event(position)));
+        route::replace(&Route::Event(position));
     }
 }
 

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::state::course;
 use crate::app::learn::explain::what_happened;
-use crate::ui::route::{href, Target};
+use crate::ui::route::{href, Route};
 use crate::ui::service::use_bank;
 
 /// How many events of one action are listed (a long saga's first ones).
@@ -37,11 +37,11 @@ pub fn WhatHappened() -> impl IntoView {
                             let timeline = e.transfer.clone().and_then(|t| crate::domain::TransferId::parse(&t).ok());
                             view! {
                                 <li>
-                                    <a href=href(&Target::Event(e.position))><code>{e.event_type}</code></a>
+                                    <a href=href(&Route::Event(e.position))><code>{e.event_type}</code></a>
                                     {format!(" #{} in {} v{}: ", e.position, e.stream, e.version)}
                                     {e.why}
                                     {timeline.map(|t| view! {
-                                        " " <a href=href(&Target::Transfer(t))>"See its saga"</a>
+                                        " " <a href=href(&Route::Transfer(t))>"See its saga"</a>
                                     })}
                                 </li>
                             }

@@ -21,8 +21,8 @@ use leptos::prelude::*;
 
 pub use open::{after_boot, follow_link};
 pub use state::{course, learn, provide, Learn};
+pub use welcome::next_lesson;
 
-use crate::app::learn::{Progress, LESSONS};
 use crate::app::BankError;
 use crate::domain::TransferId;
 use crate::ui::service::{use_bank, BankHandle};
@@ -42,15 +42,6 @@ pub fn note_repeat(handle: BankHandle, transfer: &TransferId) {
             r.repeats.push(transfer.to_string());
         });
     }
-}
-
-/// The first lesson not done yet (1-based), or the first.
-#[must_use]
-pub fn next_lesson(progress: &Progress) -> usize {
-    LESSONS
-        .iter()
-        .position(|l| !progress.lesson_done(l.key, l.tasks.len()))
-        .map_or(1, |i| i + 1)
 }
 
 /// The course in the bank's page: the welcome, or the lesson panel while a lesson

@@ -9,7 +9,7 @@ use super::state::{leave_behind, take_leftover, Learn, Session};
 use crate::app::learn::{lesson, LearnerRecord, Start};
 use crate::app::scenario_catalog;
 use crate::ui::lifecycle;
-use crate::ui::route;
+use crate::ui::route::{self, Route};
 use crate::ui::service::BankHandle;
 
 /// The log's length now.
@@ -38,11 +38,7 @@ async fn start(handle: BankHandle, learn: Learn, n: usize) -> Result<(), String>
         .as_ref()
         .map_or_else(|| handle.db_name.get_untracked(), |s| s.home.clone());
     let db = match lesson.start {
-        Start::Empty => {
-            let db = lifecycle::start_empty(handle).await?;
-            route::replace_hash(None);
-            db
-        }
+        Start::Empty => lifecycle::start_empty(handle).await?,
         Start::Scenario(key) => {
             let scenario = scenario_catalog::find(key)
                 .ok_or_else(|| format!("The scenario {key} is missing."))?;
@@ -59,6 +55,8 @@ async fn start(handle: BankHandle, learn: Learn, n: usize) -> Result<(), String>
     learn.action_from.set(base);
     learn.shown_from.set(base);
     learn.open.set(true);
+    // The address bar says where the learner is (a reload or a copied link comes back).
+    route::replace(&Route::Lesson(n));
     learn
         .live
         .set(format!("Lesson {n} opened: {}", lesson.title));
@@ -81,7 +79,7 @@ pub fn leave(handle: BankHandle, learn: Learn) {
         match lifecycle::open_existing(handle, &session.home).await {
             Ok(()) => {
                 learn.session.set(None);
-                route::replace_hash(None);
+                route::replace(&Route::Home);
                 handle.announce("Back to your own bank.");
                 crate::ui::widgets::focus_first(&["#accounts-title"]);
                 if handle.store_kind.get_untracked().is_persistent() && session.db != session.home {
@@ -103,8 +101,8 @@ pub fn leave(handle: BankHandle, learn: Learn) {
     });
 }
 
-/// After the bank opened: deletes a lesson database left behind, notes the reload
-/// in the lesson being taken, and follows a `#lesson=<n>` link.
+/// After the bank opened: deletes a lesson database left behind and notes the reload
+/// in the lesson being taken (a `#lesson=<n>` link is followed by [`follow_link`]).
 pub fn after_boot(handle: BankHandle, learn: Learn) {
     let db = handle.db_name.get_untracked();
     if let Some(old) = take_leftover().filter(|old| *old != db) {
@@ -121,17 +119,11 @@ pub fn after_boot(handle: BankHandle, learn: Learn) {
         learn.action_from.set(at);
         learn.shown_from.set(at);
     }
-    follow_link(handle, learn);
 }
 
-/// Opens the lesson a `#lesson=<n>` link names, unless it is the one being taken here.
-pub fn follow_link(handle: BankHandle, learn: Learn) {
-    let hash = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    let Some(route::Target::Lesson(n)) = route::parse(&hash) else {
-        return;
-    };
+/// Opens lesson `n`, which a `#lesson=<n>` link names, unless it is the one being
+/// taken here.
+pub fn follow_link(handle: BankHandle, learn: Learn, n: usize) {
     let db = handle.db_name.get_untracked();
     let here = learn
         .session

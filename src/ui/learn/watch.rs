@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use super::open::log_len;
 use super::state::Learn;
 use crate::app::learn::{lesson, passing, Facts, Panel};
-use crate::ui::route;
-use crate::ui::service::BankHandle;
+use crate::ui::route::{self, Route};
+use crate::ui::service::{selected_account, BankHandle};
 
 /// Starts every watcher of the course; called once by the course component.
 pub fn watch(handle: BankHandle, learn: Learn) {
@@ -40,11 +40,18 @@ fn follow_bank(handle: BankHandle, learn: Learn) {
         if learn.busy.get_untracked() || db.is_empty() {
             return;
         }
+        let mut moved = None;
         learn.session.update(|s| {
             if let Some(s) = s.as_mut().filter(|s| s.db != db && s.home != db) {
                 s.db = db;
+                moved = Some(s.lesson);
             }
         });
+        // The move took the lesson out of the address bar (an import links to
+        // nothing): it says where the learner is again.
+        if let Some(n) = moved {
+            route::replace(&Route::Lesson(n));
+        }
     });
 }
 
@@ -58,7 +65,7 @@ fn note_selections(handle: BankHandle, learn: Learn) {
             learn.note(&handle.db_name.get_untracked(), |r| r.select(position, len));
         }
     });
-    let account = route::selected_account();
+    let account = selected_account();
     Effect::new(move |seen: Option<()>| {
         let selected = account.get();
         if let (Some(id), Some(())) = (selected, seen) {

@@ -5,9 +5,9 @@
 
 use leptos::prelude::*;
 
-use super::next_lesson;
 use super::open::open;
 use super::state::course;
+use crate::app::learn::{Progress, LESSONS};
 use crate::ui::service::use_bank;
 
 /// The number of the compensation lesson, which "Watch a compensation" opens.
@@ -46,4 +46,13 @@ pub fn Welcome() -> impl IntoView {
             </button>
         </section>
     }
+}
+
+/// The first lesson not done yet (1-based), or the first.
+#[must_use]
+pub fn next_lesson(progress: &Progress) -> usize {
+    LESSONS
+        .iter()
+        .position(|l| !progress.lesson_done(l.key, l.tasks.len()))
+        .map_or(1, |i| i + 1)
 }

@@ -13,12 +13,12 @@ use std::rc::Rc;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::app::share::{self, LogSummary};
+use crate::app::share::LogSummary;
 use crate::app::views::audit_filter::group_digits;
 use crate::domain::TransferId;
 use crate::store::Recorded;
 use crate::ui::lifecycle;
-use crate::ui::route::{self, Target};
+use crate::ui::route::{self, Route};
 use crate::ui::service::{use_bank, BankHandle};
 use crate::ui::widgets::{focus_first, on_escape, FormError};
 
@@ -126,15 +126,10 @@ enum Offer {
 pub fn SharedBankOffer() -> impl IntoView {
     let bank = use_bank();
     let offer = RwSignal::new_local(Offer::None);
-    let read_hash = move || {
-        let hash = web_sys::window()
-            .and_then(|w| w.location().hash().ok())
-            .unwrap_or_default();
-        let Some(fragment) = share::parse_fragment(&hash) else {
+    let read_link = move |link: Result<Route, route::BadLink>| {
+        let Ok(Route::Shared { data, transfer }) = link else {
             return;
         };
-        let data = fragment.data.to_owned();
-        let transfer = fragment.transfer.map(str::to_owned);
         offer.set(Offer::Reading);
         leptos::task::spawn_local(async move {
             match pack::events_from(&data).await {
@@ -155,8 +150,8 @@ pub fn SharedBankOffer() -> impl IntoView {
             }
         });
     };
-    read_hash();
-    let listener = window_event_listener(leptos::ev::hashchange, move |_| read_hash());
+    read_link(route::current());
+    let listener = route::watch(read_link);
     on_cleanup(move || listener.remove());
 
     let dismiss = move || {
@@ -261,7 +256,7 @@ async fn open_shared(
             forget_link();
             let named = transfer.and_then(|t| TransferId::parse(&t).ok());
             if let Some(id) = named.or(last_transfer) {
-                route::go(&Target::Transfer(id));
+                route::go(&Route::Transfer(id));
             }
             let message = if kind.is_persistent() {
                 format!("Opened the shared bank ({} events) in the new database {new_db}; your previous bank, {old_db}, is kept.", group_digits(total))
@@ -279,7 +274,7 @@ async fn open_shared(
 
 /// Takes the `#log=` out of the address bar, so a reload does not ask again.
 fn forget_link() {
-    route::replace_hash(None);
+    route::replace(&Route::Home);
 }
 
 fn capitalized(text: &str) -> String {

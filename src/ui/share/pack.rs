@@ -9,6 +9,8 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::app::share::{self, ShareError, MAX_UNPACKED_BYTES};
 use crate::store::Recorded;
+/// This page's address without its query and fragment (the route module reads it).
+pub use crate::ui::route::page_url;
 
 /// A link to this page holding `events` (and pointing at `transfer`, if given); also
 /// returns the fragment's data length.
@@ -34,22 +36,6 @@ pub async fn events_from(data: &str) -> Result<Vec<Recorded>, ShareError> {
     let packed = share::unwrap_data(data)?;
     let bytes = gunzip(&packed, MAX_UNPACKED_BYTES).await?;
     share::check_unpacked(bytes)
-}
-
-/// This page's address without its query (a `?db=` or `?store=` is this browser's
-/// choice, not the bank's) and without its fragment.
-#[must_use]
-pub fn page_url() -> String {
-    web_sys::window()
-        .map(|w| {
-            let location = w.location();
-            format!(
-                "{}{}",
-                location.origin().unwrap_or_default(),
-                location.pathname().unwrap_or_default()
-            )
-        })
-        .unwrap_or_default()
 }
 
 /// Puts `text` on the clipboard; `Err` when the browser does not allow it.

@@ -1,0 +1,100 @@
+//! What the page does with a link (`#account=`, `#transfer=`, `#event=`, `#lesson=`),
+//! once the bank is open and on every change after: selects what it names, scrolls
+//! it into view, or opens the lesson. A link the page cannot follow, or that names
+//! something this bank does not have, gets a notice at the top of the page, in view,
+//! and changes nothing. Only the composition root ([`super::App`]) uses this module:
+//! it wires [`super::route`] to the course and the panels, so neither knows the other.
+
+use leptos::prelude::*;
+
+use super::learn::{self, Learn};
+use super::route::{self, BadLink, Route};
+use super::service::BankHandle;
+use crate::domain::AccountId;
+
+/// The signals a link selects in (the account panel's, beside the handle's).
+#[derive(Clone, Copy)]
+struct Targets {
+    handle: BankHandle,
+    course: Learn,
+    account: RwSignal<Option<AccountId>>,
+}
+
+/// Follows the page's link now (the bank is open) and every link after it; `account`
+/// is the account panel's selection.
+pub fn follow(handle: BankHandle, course: Learn, account: RwSignal<Option<AccountId>>) {
+    let targets = Targets {
+        handle,
+        course,
+        account,
+    };
+    apply(targets, route::current(), true);
+    let listener = route::watch(move |link| apply(targets, link, false));
+    // The page lives as long as the app; keep listening.
+    std::mem::forget(listener);
+}
+
+/// Follows `link`; `reveal`: scroll what it names into view (a link opened in a new
+/// tab, where the page would otherwise start at its top).
+fn apply(targets: Targets, link: Result<Route, BadLink>, reveal: bool) {
+    let Targets {
+        handle,
+        course,
+        account,
+    } = targets;
+    let route = match link {
+        Ok(route) => route,
+        Err(BadLink(text)) => return notice(handle, text),
+    };
+    if let Some(text) = handle.read(|m| route.missing_in(m)).flatten() {
+        return notice(handle, text);
+    }
+    handle.link_notice.set(None);
+    let heading = match route {
+        Route::Account(id) => {
+            account.set(Some(id));
+            "#account-detail-title"
+        }
+        Route::Transfer(id) => {
+            handle.selected_transfer.set(Some(id));
+            "#timeline-title"
+        }
+        Route::Event(position) => {
+            handle.selected_position.set(Some(position));
+            "#audit-details-title"
+        }
+        Route::Lesson(n) => return learn::follow_link(handle, course, n),
+        // A shared bank is offered by `share::SharedBankOffer`.
+        Route::Home | Route::Shared { .. } => return,
+    };
+    if reveal {
+        // The headings of the panels that show each (element ids, not test hooks).
+        scroll_to(heading);
+    }
+}
+
+/// Shows `text` as the page's link notice, and brings it into view.
+fn notice(handle: BankHandle, text: String) {
+    handle.link_notice.set(Some(text));
+    scroll_to("#link-notice");
+}
+
+/// Scrolls the element `selector` names into view once it is rendered, unless it is
+/// in view already.
+fn scroll_to(selector: &'static str) {
+    request_animation_frame(move || {
+        let Ok(Some(element)) = document().query_selector(selector) else {
+            return;
+        };
+        let rect = element.get_bounding_client_rect();
+        let height = window()
+            .inner_height()
+            .ok()
+            .and_then(|h| h.as_f64())
+            .unwrap_or(0.0);
+        // A pixel of leeway: an element scrolled to the top may sit half a pixel above.
+        if rect.top() < -1.0 || rect.bottom() > height + 1.0 {
+            element.scroll_into_view();
+        }
+    });
+}
