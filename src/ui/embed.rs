@@ -39,10 +39,44 @@ pub fn Embed() -> impl IntoView {
             Err(reason) => failure.set(Some(reason)),
         }
     });
-
     // "Open in sagabank": the full app, with this bank as it stands now in a link (the
-    // app asks before opening it). Until the link is packed, the app itself.
+    // app asks before opening it), even when the bank has no saga to show. Until the
+    // link is packed, and when there is no bank, the app itself.
     let open_href = RwSignal::new(pack::page_url());
+    keep_packed(handle, open_href);
+
+    view! {
+        <main class="embed" data-testid="embed">
+            <header class="embed__bar">
+                <span class="embed__brand">"sagabank"</span>
+                <span class="muted embed__what">"a transfer saga, step by step"</span>
+                <a class="embed__open" href=move || open_href.get() target="_blank" rel="noopener"
+                    data-testid="embed-open">"Open in sagabank ↗"</a>
+            </header>
+            {move || {
+                if let Some(reason) = failure.get() {
+                    view! {
+                        <p class="banner banner--warning" role="alert" data-testid="embed-error">{reason}</p>
+                    }
+                    .into_any()
+                } else if ready.get() {
+                    // Plain text, not links: the app's panels they would name are not
+                    // here, and "Open in sagabank" is the one way out.
+                    view! { <SagaTimeline no_links=true/> }.into_any()
+                } else {
+                    view! { <p class="loading" aria-busy="true">"Preparing the saga…"</p> }.into_any()
+                }
+            }}
+            <p class="visually-hidden" aria-live="polite" data-testid="announcer">
+                {move || handle.announcement.get()}
+            </p>
+        </main>
+    }
+}
+
+/// Packs the embed's bank, as it stands after each change, into `open_href` (a link
+/// to the full app that shows the selected transfer, if any).
+fn keep_packed(handle: BankHandle, open_href: RwSignal<String>) {
     let packing = StoredValue::new(0_u64);
     Effect::new(move |_| {
         let Some(events) = handle.read(|m| m.audit.clone()) else {
@@ -62,35 +96,10 @@ pub fn Embed() -> impl IntoView {
             }
         });
     });
-
-    view! {
-        <main class="embed" data-testid="embed">
-            <header class="embed__bar">
-                <span class="embed__brand">"sagabank"</span>
-                <span class="muted embed__what">"a transfer saga, step by step"</span>
-                <a class="embed__open" href=move || open_href.get() target="_blank" rel="noopener"
-                    data-testid="embed-open">"Open in sagabank ↗"</a>
-            </header>
-            {move || {
-                if let Some(reason) = failure.get() {
-                    view! {
-                        <p class="banner banner--warning" role="alert" data-testid="embed-error">{reason}</p>
-                    }
-                    .into_any()
-                } else if ready.get() {
-                    view! { <SagaTimeline/> }.into_any()
-                } else {
-                    view! { <p class="loading" aria-busy="true">"Preparing the saga…"</p> }.into_any()
-                }
-            }}
-            <p class="visually-hidden" aria-live="polite" data-testid="announcer">
-                {move || handle.announcement.get()}
-            </p>
-        </main>
-    }
 }
 
-/// Builds the embed's bank in memory and selects the transfer to show.
+/// Builds the embed's bank in memory and selects the transfer to show; the bank is
+/// installed even when it has no saga to show.
 async fn load(handle: BankHandle) -> Result<(), String> {
     let name = format!("embed-{}", js_sys::Date::now() as u64);
     let (bank, transfer) = if let Some(key) = route::query().scenario {
@@ -115,16 +124,19 @@ async fn load(handle: BankHandle) -> Result<(), String> {
             keys.join(", ")
         ));
     };
-    let Some(transfer) = transfer else {
-        return Err("There is no transfer in this bank, so no saga to show.".to_owned());
+    let missing = match &transfer {
+        None => Some("There is no transfer in this bank, so no saga to show.".to_owned()),
+        Some(t) if bank.read(|m| !m.transfers.contains_key(t)) => Some(format!(
+            "This bank has no transfer {t}, so there is no saga to show."
+        )),
+        Some(_) => None,
     };
-    if bank.read(|m| !m.transfers.contains_key(&transfer)) {
-        return Err(format!(
-            "This bank has no transfer {transfer}, so there is no saga to show."
-        ));
-    }
+    // Installed even with no saga to show: "Open in sagabank" carries the bank.
     handle.install(bank, &name);
-    handle.selected_transfer.set(Some(transfer));
+    if let Some(reason) = missing {
+        return Err(reason);
+    }
+    handle.selected_transfer.set(transfer);
     Ok(())
 }
 

@@ -17,7 +17,8 @@
 //! - [`share`]: a bank as a link (`#log=…`): copying one, and opening one.
 //! - [`embed`]: `?embed=saga`, one transfer's saga for an `<iframe>`, on its own memory store.
 //! - [`learn`]: the course: the welcome, the lesson panel, each lesson on its own database.
-//! - [`shell`]: the static shell of `index.html`, removed when the app shows itself.
+//! - [`shell`]: the static shell of `index.html`; every mode mounts through [`shell::mount`],
+//!   which takes it away once the mode shows something of its own.
 
 pub mod accounts;
 pub mod audit;
@@ -53,22 +54,25 @@ use crate::store::any::StoreKind;
 use lifecycle::BootFailure;
 use service::{use_bank, BankHandle};
 
-/// Installs the panic hook and mounts [`App`] on `<body>` (or [`embed::Embed`] for `?embed=saga`).
+/// Installs the panic hook and mounts [`App`] on `<body>` (or [`embed::Embed`] for
+/// `?embed=saga`), in place of `index.html`'s shell ([`shell::mount`]).
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
         show_fatal_error(&info.to_string());
     }));
     if embed::requested() {
-        leptos::mount::mount_to_body(embed::Embed);
+        shell::mount(embed::Embed);
     } else {
-        leptos::mount::mount_to_body(App);
+        shell::mount(App);
     }
 }
 
 /// A last-resort message for a panic: the page's code has stopped, so this is plain
 /// DOM, with a way to reload. Stored data is untouched.
 pub fn show_fatal_error(message: &str) {
+    // Nothing is loading any more: the shell's "Loading the bank…" would not be true.
+    shell::remove();
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -138,11 +142,9 @@ pub fn App() -> impl IntoView {
             Err(failure) => phase.set(Phase::Failed(failure)),
         }
     });
-    // The app takes over from index.html's shell once it has something to show.
-    Effect::new(move |_| {
-        if handle.newer_version.get().is_some() || !matches!(phase.get(), Phase::Loading) {
-            shell::remove();
-        }
+    // index.html's shell stays until the app has something of its own to show.
+    shell::keep_while(move || {
+        handle.newer_version.get().is_none() && matches!(phase.get(), Phase::Loading)
     });
     view! {
         {move || match phase.get() {

@@ -34,7 +34,12 @@ async fn sleep(ms: u32) {
 /// The saga of the selected transfer (the handle's `selected_transfer`), or a hint
 /// when none is selected.
 #[component]
-pub fn SagaTimeline() -> impl IntoView {
+pub fn SagaTimeline(
+    /// Accounts and events as plain text, not links to the app's panels: for an embed,
+    /// which has none of them.
+    #[prop(optional)]
+    no_links: bool,
+) -> impl IntoView {
     let bank = use_bank();
     let stepper = Stepper::new(bank);
     // The selected transfer and the money beside it, from one read of the models.
@@ -44,7 +49,7 @@ pub fn SagaTimeline() -> impl IntoView {
             .flatten()
     };
     move || match transfer() {
-        Some((transfer, money)) => view! { <SagaView transfer money stepper/> }.into_any(),
+        Some((transfer, money)) => view! { <SagaView transfer money stepper no_links/> }.into_any(),
         None => view! {
             <p class="hint" data-testid="timeline-empty">
                 "Start a transfer, or pick one in the list, to watch its saga here step by step."
@@ -201,6 +206,8 @@ fn SagaView(
     money: SagaMoney,
     /// The step controls.
     stepper: Stepper,
+    /// Accounts and events as plain text (see [`SagaTimeline`]).
+    no_links: bool,
 ) -> impl IntoView {
     let t = transfer;
     let Stepper {
@@ -255,10 +262,10 @@ fn SagaView(
                 </label>
             </div>
             <p class="form-error" role="alert" hidden=move || error.get().is_none()>{move || error.get().unwrap_or_default()}</p>
-            <MoneyStrip money=Rc::clone(&money)/>
+            <MoneyStrip money=Rc::clone(&money) no_links/>
             <div class="saga-timeline__lanes">
-                <Lane title="Happy path" spans=main positions=positions.clone() money=Rc::clone(&money)/>
-                <Lane title="Compensation (runs only if the credit is rejected)" spans=compensation positions=positions money=money/>
+                <Lane title="Happy path" spans=main positions=positions.clone() money=Rc::clone(&money) no_links/>
+                <Lane title="Compensation (runs only if the credit is rejected)" spans=compensation positions=positions money=money no_links/>
             </div>
         </article>
     }
@@ -272,11 +279,13 @@ fn SagaView(
 fn MoneyStrip(
     /// The money of the transfer shown.
     money: std::rc::Rc<SagaMoney>,
+    /// The account ids as plain text (see [`SagaTimeline`]).
+    no_links: bool,
 ) -> impl IntoView {
     view! {
         <div class="saga-money" role="group" aria-label="The two accounts' balances at the saga's steps" data-testid="saga-money">
-            <MoneyCard role="from" account=money.from.clone()/>
-            <MoneyCard role="to" account=money.to.clone()/>
+            <MoneyCard role="from" account=money.from.clone() no_links/>
+            <MoneyCard role="to" account=money.to.clone() no_links/>
         </div>
     }
 }
@@ -288,6 +297,8 @@ fn MoneyCard(
     role: &'static str,
     /// The account beside the saga.
     account: AccountMoney,
+    /// The account id as plain text (see [`SagaTimeline`]).
+    no_links: bool,
 ) -> impl IntoView {
     let id = account.account_id.to_string();
     let (balance, status) = match (&account.owner, account.then) {
@@ -298,7 +309,8 @@ fn MoneyCard(
     view! {
         <div class="saga-money__account" data-testid=format!("saga-money-{role}")>
             <span class="saga-money__role">{role}</span>
-            <a class="saga-money__id id" href=route::href(&Route::Account(account.account_id.clone())) title=id.clone()>{id.clone()}</a>
+            <a class="saga-money__id id" href=link_to(Route::Account(account.account_id.clone()), no_links)
+                title=id.clone()>{id.clone()}</a>
             <span class="muted">{account.owner.clone().unwrap_or_default()}</span>
             <strong class="saga-money__balance num" data-testid=format!("saga-money-{role}-balance")>{balance}</strong>
             <span class="saga-money__status">{status}</span>
@@ -323,6 +335,8 @@ fn Lane(
     positions: HashMap<String, u64>,
     /// What each leg did to its account's balance.
     money: std::rc::Rc<SagaMoney>,
+    /// The event numbers as plain text (see [`SagaTimeline`]).
+    no_links: bool,
 ) -> impl IntoView {
     view! {
         <section class="saga-timeline__lane" aria-label=title>
@@ -349,7 +363,7 @@ fn Lane(
                                 {span.entries.iter().map(|e| {
                                     let cause = positions.get(&e.causation_id).map_or_else(
                                         || view! { <span>"the command"</span> }.into_any(),
-                                        |p| view! { <a href=route::href(&Route::Event(*p))>{format!("#{p}")}</a> }.into_any(),
+                                        |p| view! { <a href=link_to(Route::Event(*p), no_links)>{format!("#{p}")}</a> }.into_any(),
                                     );
                                     let retry = matches!(e.kind, TimelineKind::Retried(_));
                                     let moved = money.leg_at(e.position).map(|leg| view! {
@@ -359,7 +373,7 @@ fn Lane(
                                     });
                                     view! {
                                         <li class:saga-timeline__event--retry=retry>
-                                            <a href=route::href(&Route::Event(e.position))>{format!("#{}", e.position)}</a>
+                                            <a href=link_to(Route::Event(e.position), no_links)>{format!("#{}", e.position)}</a>
                                             " " <code>{e.event_type}</code>
                                             <span class="muted">{format!(" in {} v{}", e.stream, e.version)}</span>
                                             <span>{format!(" — {}", e.summary)}</span>
@@ -375,6 +389,12 @@ fn Lane(
             </ol>
         </section>
     }
+}
+
+/// The address of `target` in the app's panels; none when `no_links`, which leaves an
+/// `<a>` as plain text (HTML's placeholder for a link: no role, no focus).
+fn link_to(target: Route, no_links: bool) -> Option<String> {
+    (!no_links).then(|| route::href(&target))
 }
 
 /// Milliseconds as seconds with one decimal ("0.8 s"), without float formatting.

@@ -65,3 +65,38 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     );
   });
 }
+
+test('the shell is gone in every mode: the app, a shared link, an error page, an embed', async (t) => {
+  const { READY, openAccount, waitBalance, generateLog } = await import('./bank.mjs');
+  const { packLog } = await import('./share.mjs');
+  await withApp(
+    t,
+    async (app) => {
+      /** Opens `subPath`, waits for `selector`, and checks that the shell is gone. */
+      const mode = async (name, subPath, selector, page) => {
+        page ??= app.watch(await app.context.newPage());
+        if (subPath !== undefined) await page.goto(new URL(subPath, app.url).href);
+        await page.locator(selector).first().waitFor();
+        await page.locator('#shell').waitFor({ state: 'detached' });
+        // The app's own welcome may show (a first visit); the shell's, its buttons disabled, not.
+        const disabled = page.locator('button:disabled', { hasText: 'Start the course' });
+        assert.equal(await disabled.count(), 0, `${name}: the shell's disabled welcome is gone`);
+        assert.equal(await page.getByText('Loading the bank…').count(), 0, `${name}: no "Loading the bank…"`);
+        return page;
+      };
+      const page = await mode('the app', '?store=local', READY);
+      await openAccount(page, 'alice', 'Alice', '5.00');
+      await waitBalance(page, 'alice', '5.00');
+      await mode('a shared link', `#log=${packLog(generateLog(60).text)}`, '[data-testid="shared-confirm"]');
+      await mode('an embed', '?embed=saga&scenario=compensation', '[data-testid="saga-timeline"]');
+      await mode('an embed that cannot show its saga', '?embed=saga&scenario=nope', '[data-testid="embed-error"]');
+      // Damaged stored data: the data error page.
+      const keys = await page.evaluate(() => Object.keys(localStorage));
+      const prefix = keys.find((k) => k.endsWith('/head')).replace(/head$/, '');
+      await page.evaluate((key) => localStorage.setItem(key, 'surprise'), `${prefix}mystery`);
+      await page.reload();
+      await mode('the data error page', undefined, '[data-testid="data-error"]', page);
+    },
+    { allowErrors: [/mystery|stored data is damaged/] },
+  );
+});
