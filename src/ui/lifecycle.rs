@@ -307,12 +307,15 @@ async fn adopt(handle: BankHandle, bank: BrowserBank, db_name: &str) {
     handle.resumed.set(Vec::new());
     // A bank replacing another was written before it was shown: that counts as a write.
     super::storage::watch(&bank, handle.bank().is_some());
+    reopen_when_deleted(handle, &bank, db_name);
     handle.install(bank, db_name);
     super::snapshot::keep(handle);
     let Some(bank) = handle.bank() else {
         return;
     };
-    let crashed: Vec<_> = super::crash::take_crashed_transfer().into_iter().collect();
+    let crashed: Vec<_> = super::crash::take_crashed_transfer(db_name)
+        .into_iter()
+        .collect();
     match bank.resume_all(&crashed).await {
         Ok(resumed) if !resumed.is_empty() => {
             let names: Vec<String> = resumed.iter().map(ToString::to_string).collect();
@@ -325,6 +328,48 @@ async fn adopt(handle: BankHandle, bank: BrowserBank, db_name: &str) {
             handle.announce(format!("Could not resume unfinished transfers: {e}"));
         }
     }
+}
+
+/// When another tab deletes the database this page shows (its Reset, even
+/// after this tab chose to stay), reopens on the bank in use there and says so,
+/// rather than failing at the next command on a closed connection.
+fn reopen_when_deleted(handle: BankHandle, bank: &BrowserBank, db_name: &str) {
+    let deleted = db_name.to_owned();
+    bank.store().on_deleted(move || {
+        // This page's own reset deletes the database it showed before: not news.
+        if handle.db_name.try_get_untracked().as_ref() != Some(&deleted) {
+            return;
+        }
+        let chosen = chosen_db().filter(|name| *name != deleted);
+        let (target, which) = match chosen {
+            Some(name) => (name, "the bank in use there"),
+            None => (fresh_db_name(), "a new, empty bank"),
+        };
+        let deleted = deleted.clone();
+        leptos::task::spawn_local(async move {
+            let said = match open_existing(handle, &target).await {
+                Ok(()) => format!(
+                    "Another tab deleted the bank this tab showed (database {deleted}), for \
+                     example with Reset. This tab has reopened on {which} (database {target})."
+                ),
+                Err(e) => format!(
+                    "Another tab deleted the bank this tab showed (database {deleted}), and \
+                     this tab could not reopen on database {target}: {e}. Reload the page."
+                ),
+            };
+            handle.reopened.set(Some(said.clone()));
+            handle.announce(said);
+        });
+    });
+}
+
+/// The database the tabs of this browser chose last (kept in localStorage), whatever
+/// this tab's `?db=` says.
+fn chosen_db() -> Option<String> {
+    use gloo_storage::Storage as _;
+    gloo_storage::LocalStorage::get::<String>(super::boot::ACTIVE_DB_KEY)
+        .ok()
+        .filter(|name| !name.trim().is_empty())
 }
 
 /// Selects nothing: what was selected belongs to the bank shown before. (At start-up
