@@ -208,6 +208,8 @@ async fn local_storage_a_newer_event_is_newer_version_and_nothing_is_written() {
     assert_eq!(
         keys,
         [
+            // Written by the first append, with event 1.
+            format!("{prefix}layout"),
             format!("{prefix}head"),
             format!("{prefix}event/1"),
             format!("{prefix}event/2")
@@ -218,7 +220,7 @@ async fn local_storage_a_newer_event_is_newer_version_and_nothing_is_written() {
         s.get_item(&format!("{prefix}head")).unwrap().as_deref(),
         Some("2")
     );
-    assert_eq!(records[2].value, newer_line());
+    assert_eq!(records[3].value, newer_line());
 }
 
 #[wasm_bindgen_test]

@@ -6,9 +6,10 @@
 //! resumed only on that bank, and the banner shows only while the page shows it, so
 //! neither follows the learner into another bank or lesson.
 
+use std::cell::RefCell;
+
 use gloo_storage::Storage as _;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::route;
 use super::service::{use_bank, BankHandle};
@@ -20,16 +21,6 @@ const CRASH_NOTE_KEY: &str = "sagabank/crash-note";
 /// The same note, for resuming the transfer whose simulated crash reloaded the page
 /// (even when it was being stepped by hand).
 const CRASHED_TRANSFER_KEY: &str = "sagabank/crashed-transfer";
-
-/// What crashed, where, and on which bank: kept across the reload.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-struct Stored {
-    /// The database of the bank the crash happened in.
-    db: String,
-    transfer: String,
-    /// [`CrashPoint::as_str`].
-    point: String,
-}
 
 /// A simulated crash, read back after the reload.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,24 +41,26 @@ impl CrashNote {
         )
     }
 
-    fn stored(&self) -> Stored {
-        Stored {
-            db: self.db.clone(),
-            transfer: self.transfer.as_str().to_owned(),
-            point: self.point.as_str().to_owned(),
-        }
+    /// The note as kept: `point`, `transfer` and `db`, tab-separated (a crash point's
+    /// name and a transfer id hold no tab; the database name comes last, whole).
+    fn stored(&self) -> String {
+        format!("{}\t{}\t{}", self.point.as_str(), self.transfer, self.db)
     }
 
     /// The note kept under `key`, once (it is removed); `None` if there is none or it
     /// does not read (an older build's note, say).
     fn take(key: &str) -> Option<CrashNote> {
-        let stored = gloo_storage::SessionStorage::get::<Stored>(key).ok();
+        let stored = gloo_storage::SessionStorage::get::<String>(key).ok();
         gloo_storage::SessionStorage::delete(key);
         let stored = stored?;
+        let mut parts = stored.splitn(3, '\t');
+        let point = parts.next()?.parse().ok()?;
+        let transfer = TransferId::parse(parts.next()?).ok()?;
+        let db = parts.next()?.to_owned();
         Some(CrashNote {
-            transfer: TransferId::parse(&stored.transfer).ok()?,
-            point: stored.point.parse().ok()?,
-            db: stored.db,
+            db,
+            transfer,
+            point,
         })
     }
 }
@@ -109,23 +102,20 @@ pub fn take_crashed_transfer(db_name: &str) -> Option<TransferId> {
 #[component]
 pub fn CrashBanner() -> impl IntoView {
     let bank = use_bank();
-    let note = RwSignal::new(take_note());
-    Effect::new(move |_| {
-        let shown = bank.db_name.get();
-        if note.with_untracked(|n| n.as_ref().is_some_and(|n| n.db != shown)) {
-            note.set(None);
-        }
-    });
+    let note = RefCell::new(take_note());
     move || {
-        note.get()
-            .filter(|n| n.db == bank.db_name.get())
-            .map(|note| {
-                view! {
-                    <p class="banner banner--warning" role="status" data-testid="crash-banner">
-                        {note.sentence()} ": the page was reloaded, as a real crash restarts the app. Nothing in memory survived; "
-                        "what happens next comes from the stored events alone."
-                    </p>
-                }
-            })
+        let shown = bank.db_name.get();
+        let mut note = note.borrow_mut();
+        if note.as_ref().is_some_and(|n| n.db != shown) {
+            *note = None;
+        }
+        note.clone().map(|note| {
+            view! {
+                <p class="banner banner--warning" role="status" data-testid="crash-banner">
+                    {note.sentence()} ": the page was reloaded, as a real crash restarts the app. Nothing in memory survived; "
+                    "what happens next comes from the stored events alone."
+                </p>
+            }
+        })
     }
 }

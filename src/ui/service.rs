@@ -44,7 +44,7 @@ pub struct BankHandle {
     pub moved_to: RwSignal<Option<String>>,
     /// What a newer build wrote, once met: the page shows [`super::newer`] instead.
     pub newer_version: RwSignal<Option<String>>,
-    /// Why this tab reopened on another bank (another tab deleted the one it showed),
+    /// Why this tab reloaded on another bank (another tab deleted the one it showed),
     /// until the page shows another bank again.
     pub reopened: RwSignal<Option<String>>,
 }

@@ -128,13 +128,13 @@ async function startOver(page) {
   await page.getByTestId('audit-count').getByText('0 events').waitFor();
 }
 
-/** Waits until `page` says it reopened on database `db`, shows it, and can write to it. */
+/** Waits until `page` says it reopened on database `db` (deleted: the one it showed), shows
+ * it, and can write to it. */
 async function reopenedOn(page, db, deleted, account) {
-  await page.waitForFunction(
-    (db) => document.querySelector('[data-testid="reopened-notice"]')?.textContent.includes(`(database ${db})`),
-    db,
-  );
-  const said = await page.getByTestId('reopened-notice').textContent();
+  // The tab reloads on that bank.
+  const notice = page.getByTestId('reopened-notice').filter({ hasText: `(database ${db})` });
+  await notice.waitFor();
+  const said = await notice.textContent();
   assert.match(said, new RegExp(`Another tab deleted the bank this tab showed \\(database ${deleted}\\)`));
   assert.doesNotMatch(said, /closed|connection/);
   assert.equal(await badgeDb(page), db);
@@ -158,6 +158,11 @@ test('Start over in one tab: another tab on that bank says so and reopens, also 
     await reopenedOn(b, reset, first, 'zed-1');
     await waitBalance(a, 'zed-1', '1.00'); // the same bank as the tab that started over
     await app.screenshot(b, 'tabs-reopened-after-start-over');
+    await b.setViewportSize({ width: 375, height: 800 });
+    const notice = await b.getByTestId('reopened-notice').boundingBox();
+    assert.ok(notice.x >= 0 && notice.x + notice.width <= 375, 'the notice fits a phone');
+    await app.screenshot(b, 'tabs-reopened-after-start-over-375');
+    await b.setViewportSize({ width: 1280, height: 800 });
 
     // B chooses to stay on its bank when A moves on; then a third tab on that bank
     // starts over, deleting it under B.
