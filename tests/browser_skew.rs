@@ -208,6 +208,8 @@ async fn local_storage_a_newer_event_is_newer_version_and_nothing_is_written() {
     assert_eq!(
         keys,
         [
+            // Written by the first append, with event 1.
+            format!("{prefix}layout"),
             format!("{prefix}head"),
             format!("{prefix}event/1"),
             format!("{prefix}event/2")
@@ -218,7 +220,97 @@ async fn local_storage_a_newer_event_is_newer_version_and_nothing_is_written() {
         s.get_item(&format!("{prefix}head")).unwrap().as_deref(),
         Some("2")
     );
-    assert_eq!(records[2].value, newer_line());
+    assert_eq!(records[3].value, newer_line());
+}
+
+#[wasm_bindgen_test]
+async fn local_storage_a_log_without_a_layout_version_reads_as_version_1_and_gets_one() {
+    let name = fresh_name("local-layout-1");
+    let prefix = LocalStorageStore::prefix(&name);
+    let s = storage();
+    // A log as builds before the layout version wrote it: the event and the head only.
+    let first = Recorded::new(sample_event("a", 0), "account-a", 1, 1);
+    s.set_item(&format!("{prefix}event/1"), &first.to_json_line())
+        .unwrap();
+    s.set_item(&format!("{prefix}head"), "1").unwrap();
+
+    let store = LocalStorageStore::open(&name).unwrap();
+    assert_eq!(
+        store.read_all(1).await.unwrap().len(),
+        1,
+        "read as layout 1"
+    );
+    assert_eq!(s.get_item(&format!("{prefix}layout")).unwrap(), None);
+    store
+        .append("account-a", 1, vec![sample_event("a", 1)])
+        .await
+        .unwrap();
+    assert_eq!(
+        s.get_item(&format!("{prefix}layout")).unwrap().as_deref(),
+        Some("1"),
+        "the next append writes the layout version"
+    );
+    let fresh = LocalStorageStore::open(&name).unwrap();
+    assert_eq!(fresh.read_all(1).await.unwrap().len(), 2);
+    // A new log carries it from its first append.
+    let other = fresh_name("local-layout-new");
+    let new = LocalStorageStore::open(&other).unwrap();
+    new.append("account-b", 0, vec![sample_event("b", 0)])
+        .await
+        .unwrap();
+    let other_prefix = LocalStorageStore::prefix(&other);
+    assert_eq!(
+        s.get_item(&format!("{other_prefix}layout"))
+            .unwrap()
+            .as_deref(),
+        Some("1")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn local_storage_a_newer_layout_is_refused_and_the_data_kept() {
+    let name = fresh_name("local-layout-2");
+    let store = LocalStorageStore::open(&name).unwrap();
+    store
+        .append("account-a", 0, vec![sample_event("a", 0)])
+        .await
+        .unwrap();
+    let prefix = LocalStorageStore::prefix(&name);
+    let s = storage();
+    s.set_item(&format!("{prefix}layout"), "2").unwrap();
+    let before = store.raw_records().unwrap();
+
+    let fresh = LocalStorageStore::open(&name).unwrap();
+    let what = newer_what(fresh.read_all(1).await);
+    assert!(what.contains("layout version 2"), "{what}");
+    assert!(
+        what.contains(&format!("{prefix}layout")),
+        "names the key: {what}"
+    );
+    newer_what(
+        fresh
+            .append("account-b", 0, vec![sample_event("b", 0)])
+            .await,
+    );
+    newer_what(
+        store
+            .append("account-b", 0, vec![sample_event("b", 0)])
+            .await,
+    );
+    let error = Bank::open(AnyStore::LocalStorage(fresh.clone()), Env::fixed("t"))
+        .await
+        .err()
+        .unwrap();
+    assert!(matches!(error, StoreError::NewerVersion(_)), "{error:?}");
+    assert_eq!(
+        fresh.raw_records().unwrap(),
+        before,
+        "nothing written or removed"
+    );
+    assert_eq!(
+        s.get_item(&format!("{prefix}layout")).unwrap().as_deref(),
+        Some("2")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -460,6 +552,24 @@ async fn a_running_page_stops_when_a_newer_tab_writes_or_upgrades() {
         );
         root.remove();
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_page_that_becomes_visible_again_notices_an_upgrade_nobody_told_it_of() {
+    let (name, store) = idb_with_one_event("page-visible").await;
+    store.close();
+    let root = mount_app(&name);
+    wait_for(&root, "[data-testid='store-badge']").await;
+    // A newer build's tab upgrades the database while this one is in the background,
+    // and says nothing on the channel.
+    idb_upgrade(&name).await;
+    // The learner comes back to the tab.
+    document()
+        .dispatch_event(&web_sys::Event::new("visibilitychange").unwrap())
+        .unwrap();
+    let page = wait_for(&root, "[data-testid='newer-version']").await;
+    assert_newer_page(&root, &page);
+    root.remove();
 }
 
 #[wasm_bindgen_test]

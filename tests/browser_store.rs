@@ -706,8 +706,8 @@ async fn local_storage_a_foreign_key_is_reported_by_name_and_kept() {
     );
     assert_eq!(
         fresh.raw_records().unwrap().len(),
-        3,
-        "head, event, foreign key"
+        4,
+        "layout, head, event, foreign key"
     );
     LocalStorageStore::delete(&name).unwrap();
     assert!(LocalStorageStore::open(&name)

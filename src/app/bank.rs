@@ -41,7 +41,7 @@ pub enum BankError {
     Store(#[from] StoreError),
     /// An injected crash stopped the runner; the log is as it was at that point.
     #[error("simulated crash {0}")]
-    Crashed(String),
+    Crashed(CrashPoint),
 }
 
 /// What a successful command did.
@@ -279,9 +279,7 @@ impl<S: EventStore> Bank<S> {
         }
         let state = self.transfer_state(&id).await?;
         if !events.is_empty() && self.crash_due(&id, CrashPoint::AfterInitiated) {
-            return Err(BankError::Crashed(
-                "after the transfer was initiated".into(),
-            ));
+            return Err(BankError::Crashed(CrashPoint::AfterInitiated));
         }
         Ok(Executed {
             events,

@@ -15,7 +15,37 @@ pub enum CrashPoint {
     AfterStep(SagaStep),
 }
 
+/// The steps a fault can name, in the saga's order: the form's options are made
+/// from this list.
+pub const STEPS: [SagaStep; 3] = [SagaStep::Debit, SagaStep::Credit, SagaStep::Refund];
+
 impl CrashPoint {
+    /// Every crash point, in the order the saga meets them: the form's options (and
+    /// anything else that lists them) are made from this list, never typed out.
+    pub const ALL: [CrashPoint; 7] = [
+        CrashPoint::AfterInitiated,
+        CrashPoint::AfterLeg(SagaStep::Debit),
+        CrashPoint::AfterStep(SagaStep::Debit),
+        CrashPoint::AfterLeg(SagaStep::Credit),
+        CrashPoint::AfterStep(SagaStep::Credit),
+        CrashPoint::AfterLeg(SagaStep::Refund),
+        CrashPoint::AfterStep(SagaStep::Refund),
+    ];
+
+    /// Where the crash happens, as the form offers it: "after the debit step".
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            CrashPoint::AfterInitiated => "after the transfer is initiated",
+            CrashPoint::AfterLeg(SagaStep::Debit) => "after the debit, before it is recorded",
+            CrashPoint::AfterLeg(SagaStep::Credit) => "after the credit, before it is recorded",
+            CrashPoint::AfterLeg(SagaStep::Refund) => "after the refund, before it is recorded",
+            CrashPoint::AfterStep(SagaStep::Debit) => "after the debit step",
+            CrashPoint::AfterStep(SagaStep::Credit) => "after the credit step",
+            CrashPoint::AfterStep(SagaStep::Refund) => "after the refund step",
+        }
+    }
+
     /// The crash point as a short name: `"initiated"`, `"leg:debit"`, `"step:credit"`…
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -27,6 +57,18 @@ impl CrashPoint {
             CrashPoint::AfterStep(SagaStep::Debit) => "step:debit",
             CrashPoint::AfterStep(SagaStep::Credit) => "step:credit",
             CrashPoint::AfterStep(SagaStep::Refund) => "step:refund",
+        }
+    }
+}
+
+/// Where the crash happened, as a sentence ends: "after the debit leg, before it was
+/// recorded". [`crate::app::BankError::Crashed`] and the crash notes say it so.
+impl std::fmt::Display for CrashPoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CrashPoint::AfterInitiated => f.write_str("after the transfer was initiated"),
+            CrashPoint::AfterLeg(step) => write!(f, "after the {step} leg, before it was recorded"),
+            CrashPoint::AfterStep(step) => write!(f, "after the {step} step"),
         }
     }
 }
@@ -92,16 +134,20 @@ mod tests {
 
     #[test]
     fn every_crash_point_and_step_reads_back_from_its_name_and_others_are_refused() {
-        let steps = [SagaStep::Debit, SagaStep::Credit, SagaStep::Refund];
-        for step in steps {
+        for step in STEPS {
             assert_eq!(step.as_str().parse::<SagaStep>(), Ok(step));
         }
         let points = std::iter::once(CrashPoint::AfterInitiated)
-            .chain(steps.map(CrashPoint::AfterLeg))
-            .chain(steps.map(CrashPoint::AfterStep));
+            .chain(STEPS.map(CrashPoint::AfterLeg))
+            .chain(STEPS.map(CrashPoint::AfterStep));
         for point in points {
             assert_eq!(point.as_str().parse::<CrashPoint>(), Ok(point));
+            assert!(CrashPoint::ALL.contains(&point), "{point:?} is listed");
         }
+        let mut names: Vec<_> = CrashPoint::ALL.iter().map(|p| p.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), CrashPoint::ALL.len(), "each listed once");
         assert_eq!(
             "leg:debit".parse(),
             Ok(CrashPoint::AfterLeg(SagaStep::Debit))
@@ -120,5 +166,21 @@ mod tests {
             );
         }
         assert!("Credit".parse::<SagaStep>().is_err());
+    }
+
+    #[test]
+    fn a_crash_point_reads_as_where_the_saga_stopped() {
+        assert_eq!(
+            CrashPoint::AfterLeg(SagaStep::Debit).to_string(),
+            "after the debit leg, before it was recorded"
+        );
+        assert_eq!(
+            CrashPoint::AfterStep(SagaStep::Refund).to_string(),
+            "after the refund step"
+        );
+        assert_eq!(
+            CrashPoint::AfterInitiated.to_string(),
+            "after the transfer was initiated"
+        );
     }
 }

@@ -3,12 +3,42 @@
 //! at fault when they do not read. Plain Rust, tested natively; the form only holds
 //! the text and sends what this returns.
 
-use crate::app::faults::MAX_ATTEMPTS;
+use crate::app::faults::{UnknownCrashPoint, MAX_ATTEMPTS, STEPS};
 use crate::app::{CrashPoint, FaultPlan, ReadModels};
 use crate::domain::{AccountId, Money, SagaStep, TransferId, TransferMoney};
 
 /// The crash select's value for no crash.
 pub const NO_CRASH: &str = "none";
+
+/// The crash select's options, `(value, label)`, "no crash" first, then every
+/// [`CrashPoint`] in [`CrashPoint::ALL`]'s order: made from the enum, never typed out.
+pub fn crash_options() -> impl Iterator<Item = (&'static str, &'static str)> {
+    std::iter::once((NO_CRASH, "no crash"))
+        .chain(CrashPoint::ALL.into_iter().map(|p| (p.as_str(), p.label())))
+}
+
+/// The crash select's value for `choice`.
+#[must_use]
+pub fn crash_value(choice: Option<CrashPoint>) -> &'static str {
+    choice.map_or(NO_CRASH, CrashPoint::as_str)
+}
+
+/// The crash chosen by the select's `value` ([`crash_value`] read back).
+///
+/// # Errors
+/// The value names no crash point.
+pub fn crash_choice(value: &str) -> Result<Option<CrashPoint>, UnknownCrashPoint> {
+    if value == NO_CRASH {
+        Ok(None)
+    } else {
+        value.parse().map(Some)
+    }
+}
+
+/// The step select's options, `(value, label)`, in the saga's order.
+pub fn step_options() -> impl Iterator<Item = (&'static str, &'static str)> {
+    STEPS.into_iter().map(|s| (s.as_str(), s.as_str()))
+}
 
 /// The transfer form's fields, as typed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -27,10 +57,10 @@ pub struct FaultDraft {
     pub reject_credit: bool,
     /// Failures before success, a whole number.
     pub transient_count: String,
-    /// The step that fails: a [`SagaStep`] name.
-    pub transient_step: String,
-    /// A [`CrashPoint`] name, or [`NO_CRASH`].
-    pub crash: String,
+    /// The step that fails.
+    pub transient_step: SagaStep,
+    /// Where the runner crashes, if it does.
+    pub crash: Option<CrashPoint>,
 }
 
 impl Default for FaultDraft {
@@ -38,8 +68,8 @@ impl Default for FaultDraft {
         FaultDraft {
             reject_credit: false,
             transient_count: "0".to_owned(),
-            transient_step: SagaStep::Credit.as_str().to_owned(),
-            crash: NO_CRASH.to_owned(),
+            transient_step: SagaStep::Credit,
+            crash: None,
         }
     }
 }
@@ -89,28 +119,11 @@ impl FaultDraft {
                 MAX_ATTEMPTS - 1
             ));
         }
-        let transient = if failures > 0 {
-            let step = self
-                .transient_step
-                .parse::<SagaStep>()
-                .map_err(|e| format!("…of the step: {e}"))?;
-            Some((step, failures))
-        } else {
-            None
-        };
-        let crash = if self.crash == NO_CRASH {
-            None
-        } else {
-            Some(
-                self.crash
-                    .parse::<CrashPoint>()
-                    .map_err(|e| format!("Crash: {e}"))?,
-            )
-        };
+        let transient = (failures > 0).then_some((self.transient_step, failures));
         Ok(FaultPlan {
             reject_credit: self.reject_credit,
             transient,
-            crash,
+            crash: self.crash,
         })
     }
 
@@ -125,7 +138,7 @@ impl FaultDraft {
             "" | "0" => {}
             n => on.push(format!("{n} failures of the {}", self.transient_step)),
         }
-        if self.crash != NO_CRASH {
+        if self.crash.is_some() {
             on.push("a crash".to_owned());
         }
         if on.is_empty() {
@@ -205,8 +218,8 @@ mod tests {
         d.faults = FaultDraft {
             reject_credit: true,
             transient_count: " 2 ".into(),
-            transient_step: "debit".into(),
-            crash: "leg:refund".into(),
+            transient_step: SagaStep::Debit,
+            crash: Some(CrashPoint::AfterLeg(SagaStep::Refund)),
         };
         let (_, plan) = d.parse().unwrap();
         assert!(plan.reject_credit);
@@ -219,14 +232,28 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_crash_point_or_step_is_refused_not_guessed() {
-        let mut d = draft();
-        d.faults.crash = "leg:sideways".into();
-        assert!(d.parse().unwrap_err().starts_with("Crash: "));
-        let mut d = draft();
-        d.faults.transient_count = "1".into();
-        d.faults.transient_step = "sideways".into();
-        assert!(d.parse().unwrap_err().starts_with("…of the step: "));
+    fn the_selects_offer_every_crash_point_and_step_and_read_back_what_they_offer() {
+        let crashes: Vec<_> = crash_options().collect();
+        assert_eq!(crashes.len(), CrashPoint::ALL.len() + 1);
+        assert_eq!(crashes[0], (NO_CRASH, "no crash"));
+        for (value, _) in &crashes {
+            assert_eq!(crash_value(crash_choice(value).unwrap()), *value);
+        }
+        assert_eq!(
+            crash_choice("step:credit"),
+            Ok(Some(CrashPoint::AfterStep(SagaStep::Credit)))
+        );
+        let steps: Vec<_> = step_options().map(|(v, _)| v).collect();
+        assert_eq!(steps, ["debit", "credit", "refund"]);
+    }
+
+    #[test]
+    fn an_unknown_crash_point_is_refused_not_guessed() {
+        assert_eq!(
+            crash_choice("leg:sideways"),
+            Err(UnknownCrashPoint("leg:sideways".into()))
+        );
+        assert!(crash_choice("").is_err());
     }
 
     #[test]

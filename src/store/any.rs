@@ -101,6 +101,15 @@ impl AnyStore {
         }
     }
 
+    /// Calls `f` when another connection deletes the database under this store
+    /// (IndexedDB; a memory store is nobody else's, and localStorage has no
+    /// connection to be told).
+    pub fn on_deleted(&self, f: impl Fn() + 'static) {
+        if let AnyStore::IndexedDb(s) = self {
+            s.on_deleted(f);
+        }
+    }
+
     #[must_use]
     pub fn kind(&self) -> StoreKind {
         match self {

@@ -188,6 +188,13 @@ impl IndexedDbStore {
         &self.inner.name
     }
 
+    /// Calls `f` when another connection deletes this database (another tab's Reset,
+    /// say): this connection has closed itself by then, so the delete goes
+    /// ahead, and every later call fails as unavailable.
+    pub fn on_deleted(&self, f: impl Fn() + 'static) {
+        self.inner.upgrade.on_deleted(f);
+    }
+
     /// Closes this connection (every clone of it); later calls fail as unavailable.
     pub fn close(&self) {
         self.inner.raw.close();

@@ -6,7 +6,7 @@
 //! [`StoreError::NewerVersion`]; after a delete the calls fail as
 //! [`StoreError::Unavailable`] (the closed connection's `InvalidStateError`).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use ::idb::Database;
@@ -16,13 +16,18 @@ use web_sys::{DomException, IdbDatabase};
 use super::skew::{newer_database, open_refused};
 use super::StoreError;
 
-/// Closes its connection on `versionchange` and remembers an upgrade's new version.
+/// What to call when another connection deletes the database.
+type OnDeleted = Rc<RefCell<Option<Rc<dyn Fn()>>>>;
+
+/// Closes its connection on `versionchange`, remembers an upgrade's new version, and
+/// tells whoever asked ([`UpgradeWatch::on_deleted`]) of a delete.
 #[derive(Clone)]
 pub(crate) struct UpgradeWatch {
     name: String,
     ours: u32,
     /// The version another connection upgraded the database to, once it did.
     upgraded_to: Rc<Cell<Option<u32>>>,
+    on_deleted: OnDeleted,
 }
 
 impl UpgradeWatch {
@@ -33,8 +38,10 @@ impl UpgradeWatch {
             name: name.to_owned(),
             ours,
             upgraded_to: Rc::new(Cell::new(None)),
+            on_deleted: Rc::new(RefCell::new(None)),
         };
         let upgraded_to = Rc::clone(&watch.upgraded_to);
+        let on_deleted = Rc::clone(&watch.on_deleted);
         let to_close = raw.clone();
         db.on_version_change(move |event| {
             // `newVersion` is null for a delete, the new version for an upgrade.
@@ -46,8 +53,22 @@ impl UpgradeWatch {
                 upgraded_to.set(Some(version as u32));
             }
             to_close.close();
+            if new_version.is_none() {
+                // Cloned out first: the callback may replace itself.
+                let callback = on_deleted.borrow().clone();
+                if let Some(callback) = callback {
+                    callback();
+                }
+            }
         });
         watch
+    }
+
+    /// Calls `f` when another connection (another tab, or this one's next bank)
+    /// deletes the database, right after this connection closed itself so the delete
+    /// is not blocked. Replaces any earlier `f`.
+    pub(crate) fn on_deleted(&self, f: impl Fn() + 'static) {
+        *self.on_deleted.borrow_mut() = Some(Rc::new(f));
     }
 
     /// [`StoreError::NewerVersion`] once another connection upgraded the database.

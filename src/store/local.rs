@@ -8,7 +8,12 @@
 //! - `sagabank/<name>/event/<position>`: the event at that global position (1-based),
 //!   as its JSON line ([`Recorded::to_json_line`], with its schema version);
 //! - `sagabank/<name>/head`: the last committed position, in decimal. The head is the
-//!   commit point: an append writes its events first and the head last.
+//!   commit point: an append writes its events first and the head last;
+//! - `sagabank/<name>/layout`: the version of this layout, in decimal:
+//!   [`LOCAL_LAYOUT`] (1). A log written before the layout carried a version has no
+//!   such key and is read as version 1; its next append writes the key. A higher
+//!   version (a newer build's layout) is [`StoreError::NewerVersion`]: nothing is read
+//!   or written, the data is kept as it is.
 //!
 //! Any other key under the prefix, an event key beyond the head, a missing event, an
 //! unreadable line or a gap in a stream's versions is [`StoreError::Corrupt`] naming
@@ -49,7 +54,7 @@ use web_sys::{DomException, Storage};
 
 use super::checks::LogCheck;
 use super::js::{js_text, RawRecord};
-use super::skew::unreadable_line;
+use super::skew::{check_local_layout, unreadable_line, LOCAL_LAYOUT};
 use super::{EventStore, NewEvent, Recorded, StoreError};
 
 /// An event log in localStorage. Cloning gives another handle sharing this one's
@@ -64,6 +69,8 @@ struct Inner {
     prefix: String,
     storage: Storage,
     log: RefCell<Option<Log>>,
+    /// Whether the layout key is known to be stored (else the next append writes it).
+    layout_stored: std::cell::Cell<bool>,
 }
 
 /// The committed events as last read: `events[p - 1]` is position `p`.
@@ -100,6 +107,7 @@ impl LocalStorageStore {
                 prefix: Self::prefix(name),
                 storage: local_storage()?,
                 log: RefCell::new(None),
+                layout_stored: std::cell::Cell::new(false),
             }),
         })
     }
@@ -142,7 +150,8 @@ impl LocalStorageStore {
         keys.sort_by_key(|key| {
             let rest = &key[prefix_len..];
             match rest.strip_prefix("event/").and_then(parse_position) {
-                _ if rest == "head" => (0, 0, String::new()),
+                _ if rest == "layout" => (0, 0, String::new()),
+                _ if rest == "head" => (0, 1, String::new()),
                 Some(p) => (1, p, String::new()),
                 None => (2, 0, rest.to_owned()),
             }
@@ -153,6 +162,34 @@ impl LocalStorageStore {
                 Ok(RawRecord { key, value })
             })
             .collect()
+    }
+
+    fn layout_key(&self) -> String {
+        format!("{}layout", self.inner.prefix)
+    }
+
+    /// Refuses a layout this build does not read (see [`check_local_layout`]).
+    fn check_layout(&self) -> Result<(), StoreError> {
+        let key = self.layout_key();
+        let stored = self.get(&key)?;
+        check_local_layout(&key, stored.as_deref())?;
+        self.inner.layout_stored.set(stored.is_some());
+        Ok(())
+    }
+
+    /// Stores the layout version if it is not stored yet (a new log, or one written
+    /// before the layout carried a version).
+    fn keep_layout(&self) -> Result<(), StoreError> {
+        if self.inner.layout_stored.get() {
+            return Ok(());
+        }
+        let key = self.layout_key();
+        self.inner
+            .storage
+            .set_item(&key, &LOCAL_LAYOUT.to_string())
+            .map_err(|e| storage_error(&format!("cannot write {key}"), &e))?;
+        self.inner.layout_stored.set(true);
+        Ok(())
     }
 
     fn head_key(&self) -> String {
@@ -187,6 +224,7 @@ impl LocalStorageStore {
     /// Brings the cached log up to the stored head, reading only what is new; a first
     /// read (or a head that went back) reads everything and checks every key.
     fn refresh(&self) -> Result<(), StoreError> {
+        self.check_layout()?;
         let head = self.read_head()?;
         let mut slot = self.inner.log.borrow_mut();
         let result = match (slot.as_mut(), head) {
@@ -215,7 +253,7 @@ impl LocalStorageStore {
         let prefix_len = self.inner.prefix.len();
         for key in keys {
             let rest = &key[prefix_len..];
-            if rest == "head" {
+            if rest == "head" || rest == "layout" {
                 continue;
             }
             match (rest.strip_prefix("event/").and_then(parse_position), head) {
@@ -305,6 +343,7 @@ impl LocalStorageStore {
         if events.is_empty() {
             return Ok(Vec::new());
         }
+        self.keep_layout()?;
         let stored: Vec<Rc<Recorded>> = (1u64..)
             .zip(events)
             .map(|(offset, event)| {

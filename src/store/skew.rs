@@ -55,6 +55,37 @@ pub fn newer_database(name: &str, found: Option<u32>, ours: u32) -> StoreError {
     ))
 }
 
+/// The layout of the localStorage keys this build reads and writes (see
+/// [`super::local`]): version 1 is the layout of every log written before the layout
+/// carried a version.
+pub const LOCAL_LAYOUT: u32 = 1;
+
+/// Checks the layout version stored under `key` (`None`: no version stored, which is
+/// layout 1): a higher version is [`StoreError::NewerVersion`], so nothing is read or
+/// written and the data is kept; anything but a version number is
+/// [`StoreError::Corrupt`].
+///
+/// # Errors
+/// The layout is not one this build reads.
+pub fn check_local_layout(key: &str, stored: Option<&str>) -> Result<(), StoreError> {
+    let Some(text) = stored else {
+        return Ok(());
+    };
+    let canonical = !text.starts_with('0') && text.bytes().all(|b| b.is_ascii_digit());
+    match text.parse::<u32>() {
+        Ok(LOCAL_LAYOUT) if canonical => Ok(()),
+        Ok(version) if canonical && version > LOCAL_LAYOUT => {
+            Err(StoreError::NewerVersion(format!(
+                "key {key} says layout version {version}; this build reads the localStorage \
+                 layout version {LOCAL_LAYOUT}"
+            )))
+        }
+        _ => Err(StoreError::Corrupt(format!(
+            "key {key} holds {text:?}, not a layout version"
+        ))),
+    }
+}
+
 /// What an exception thrown while opening IndexedDB means, from the DOMException's
 /// `name` and `message`, when it means the browser refuses IndexedDB in this window:
 /// `InvalidStateError` (Firefox private mode, IndexedDB disabled) or `SecurityError`

@@ -1,6 +1,6 @@
 //! The bank's lifecycle in one place: start-up, a scenario in a fresh database, an
-//! import, a reset, going back to a stored database, following another tab, and the
-//! export. Every step that puts a bank on the page goes through [`adopt`], so each
+//! import, a reset, going back to a stored database, following another tab,
+//! reopening when another tab deletes the database shown, and the export. Every step that puts a bank on the page goes through [`adopt`], so each
 //! has the same side effects: a kept database becomes the page's choice (and its
 //! `?db=` link), the read-model snapshot is kept, unfinished transfers resume, and
 //! the page says what happened; every step after start-up clears the selection. Only this module and the
@@ -71,8 +71,13 @@ pub async fn boot(handle: BankHandle) -> Result<(), BootFailure> {
             AnyStore::Memory(crate::store::MemoryStore::new())
         }
     };
+    let reopened = take_reopened_note();
     let bank = open_bank(handle, store, &db_name).await?;
     adopt(handle, bank, &db_name).await;
+    if let Some(said) = reopened {
+        handle.reopened.set(Some(said.clone()));
+        handle.announce(said);
+    }
     Ok(())
 }
 
@@ -307,12 +312,15 @@ async fn adopt(handle: BankHandle, bank: BrowserBank, db_name: &str) {
     handle.resumed.set(Vec::new());
     // A bank replacing another was written before it was shown: that counts as a write.
     super::storage::watch(&bank, handle.bank().is_some());
+    reopen_when_deleted(handle, &bank, db_name);
     handle.install(bank, db_name);
     super::snapshot::keep(handle);
     let Some(bank) = handle.bank() else {
         return;
     };
-    let crashed: Vec<_> = super::crash::take_crashed_transfer().into_iter().collect();
+    let crashed: Vec<_> = super::crash::take_crashed_transfer(db_name)
+        .into_iter()
+        .collect();
     match bank.resume_all(&crashed).await {
         Ok(resumed) if !resumed.is_empty() => {
             let names: Vec<String> = resumed.iter().map(ToString::to_string).collect();
@@ -325,6 +333,53 @@ async fn adopt(handle: BankHandle, bank: BrowserBank, db_name: &str) {
             handle.announce(format!("Could not resume unfinished transfers: {e}"));
         }
     }
+}
+
+/// Where the sentence about a bank deleted under this tab waits for the reload.
+const REOPENED_NOTE_KEY: &str = "sagabank/reopened-note";
+
+/// When another tab deletes the database this page shows (its Reset, even after
+/// this tab chose to stay), reopens on the bank in use there (a reload, the page's
+/// `?db=` pin, if any, moved to it) and says so after the reload, rather than
+/// failing at the next command on a closed connection.
+fn reopen_when_deleted(handle: BankHandle, bank: &BrowserBank, db_name: &str) {
+    use gloo_storage::Storage as _;
+    let deleted = db_name.to_owned();
+    bank.store().on_deleted(move || {
+        // This page's own reset deletes the database it showed before: not news.
+        if handle.db_name.try_get_untracked().as_ref() != Some(&deleted) {
+            return;
+        }
+        let chosen = chosen_db().filter(|name| *name != deleted);
+        let (target, which) = match chosen {
+            Some(name) => (name, "the bank in use there"),
+            None => (fresh_db_name(), "a new, empty bank"),
+        };
+        let said = format!(
+            "Another tab deleted the bank this tab showed (database {deleted}), for example \
+             with Reset. This tab has reopened on {which} (database {target})."
+        );
+        let _ = gloo_storage::SessionStorage::set(REOPENED_NOTE_KEY, said);
+        set_active_db(&target);
+        route::reload();
+    });
+}
+
+/// The sentence [`reopen_when_deleted`] left before this page loaded, once.
+fn take_reopened_note() -> Option<String> {
+    use gloo_storage::Storage as _;
+    let said = gloo_storage::SessionStorage::get::<String>(REOPENED_NOTE_KEY).ok();
+    gloo_storage::SessionStorage::delete(REOPENED_NOTE_KEY);
+    said
+}
+
+/// The database the tabs of this browser chose last (kept in localStorage), whatever
+/// this tab's `?db=` says.
+fn chosen_db() -> Option<String> {
+    use gloo_storage::Storage as _;
+    gloo_storage::LocalStorage::get::<String>(super::boot::ACTIVE_DB_KEY)
+        .ok()
+        .filter(|name| !name.trim().is_empty())
 }
 
 /// Selects nothing: what was selected belongs to the bank shown before. (At start-up

@@ -127,6 +127,7 @@ pub fn App() -> impl IntoView {
         .flatten();
     let phase = RwSignal::new_local(stored.map_or(Phase::Loading, |s| Phase::Preview(Rc::new(s))));
     snapshot::save_when_hidden(handle);
+    newer::check_when_visible(handle);
     let course = learn::provide();
     leptos::task::spawn_local(async move {
         match lifecycle::boot(handle).await {
@@ -201,13 +202,9 @@ fn Bank() -> impl IntoView {
                 })
         }}
         <MovedNotice/>
+        <ReopenedNotice/>
         <share::SharedBankOffer/>
-        {crash::take_note().map(|note| view! {
-            <p class="banner banner--warning" role="status" data-testid="crash-banner">
-                {note} ": the page was reloaded, as a real crash restarts the app. Nothing in memory survived; "
-                "what happens next comes from the stored events alone."
-            </p>
-        })}
+        <crash::CrashBanner/>
         {move || {
             let resumed = bank.resumed.get();
             (!resumed.is_empty()).then(|| {
@@ -262,6 +259,20 @@ fn MovedNotice() -> impl IntoView {
                         </button>
                     </div>
                 </div>
+            }
+        })
+    }
+}
+
+/// Says that this tab reopened on another bank because another tab deleted the one
+/// it showed. Reads the handle's `reopened`; shows nothing while it is empty.
+#[component]
+fn ReopenedNotice() -> impl IntoView {
+    let bank = use_bank();
+    move || {
+        bank.reopened.get().map(|said| {
+            view! {
+                <p class="banner banner--info" role="status" data-testid="reopened-notice">{said}</p>
             }
         })
     }

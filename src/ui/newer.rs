@@ -1,10 +1,13 @@
 //! The page a tab of an older build shows when the bank was written by a newer build
-//! of sagabank (the site was updated while the tab stayed open): at start-up, or
-//! when a command or a catch-up meets the newer data while the page runs. It only
+//! of sagabank (the site was updated while the tab stayed open): at start-up, when
+//! a command or a catch-up meets the newer data while the page runs, or when the tab
+//! becomes visible again ([`check_when_visible`]). It only
 //! offers a reload, which loads the newer build; the data is neither damaged nor
 //! touched, so there is no fresh start here.
 
 use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 
 use super::route;
 use super::service::BankHandle;
@@ -31,6 +34,35 @@ impl BankHandle {
             self.note_store_error(error);
         }
     }
+}
+
+/// Whenever the page becomes visible again (`visibilitychange`), reads what the log
+/// gained meanwhile: a newer build that upgraded the database or wrote to it while the
+/// tab was in the background is noticed as the learner comes back, not only at their
+/// next command (a newer build need not tell this tab). Call once.
+pub fn check_when_visible(handle: BankHandle) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let on_visibility = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        let visible = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| !d.hidden());
+        let (true, Some(bank)) = (visible, handle.bank()) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            if let Err(e) = bank.catch_up().await {
+                handle.note_store_error(&e);
+            }
+        });
+    });
+    let _ = document.add_event_listener_with_callback(
+        "visibilitychange",
+        on_visibility.as_ref().unchecked_ref(),
+    );
+    // The page keeps the listener for its whole life.
+    on_visibility.forget();
 }
 
 /// The newer-version page: says so, names what was newer (`what`), and offers a

@@ -44,6 +44,9 @@ pub struct BankHandle {
     pub moved_to: RwSignal<Option<String>>,
     /// What a newer build wrote, once met: the page shows [`super::newer`] instead.
     pub newer_version: RwSignal<Option<String>>,
+    /// Why this tab reloaded on another bank (another tab deleted the one it showed),
+    /// until the page shows another bank again.
+    pub reopened: RwSignal<Option<String>>,
 }
 
 impl BankHandle {
@@ -65,6 +68,7 @@ impl BankHandle {
             link_notice: RwSignal::new(None),
             moved_to: RwSignal::new(None),
             newer_version: RwSignal::new(None),
+            reopened: RwSignal::new(None),
         }
     }
 
@@ -116,6 +120,7 @@ impl BankHandle {
             }
         });
         self.moved_to.set(None);
+        self.reopened.set(None);
         self.notifier.set_value(new_notifier);
         self.db_name.set(db_name.to_owned());
         self.store_kind.set(bank.store().kind());

@@ -124,8 +124,8 @@ impl Stepper {
                 }
                 state
             }
-            Err(BankError::Crashed(where_)) => {
-                crash_and_reload(bank, &id, &where_);
+            Err(BankError::Crashed(point)) => {
+                crash_and_reload(bank, &id, point);
                 return false;
             }
             Err(e) => {

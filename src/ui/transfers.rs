@@ -12,9 +12,9 @@ use super::widgets::{
     clear_error_on_input, clear_if_unchanged, FormError, ShowMore, TransferBadge, TransfersHead,
 };
 use crate::app::faults::MAX_ATTEMPTS;
-use crate::app::transfer_draft::{self, FaultDraft, TransferDraft, NO_CRASH};
-use crate::app::{BankError, FaultPlan};
-use crate::domain::{AccountId, Money, RunMode, TransferId, TransferMoney};
+use crate::app::transfer_draft::{self, FaultDraft, TransferDraft};
+use crate::app::{BankError, CrashPoint, FaultPlan};
+use crate::domain::{AccountId, Money, RunMode, SagaStep, TransferId, TransferMoney};
 
 /// Transfers: the form, the list, the timeline.
 #[component]
@@ -34,8 +34,8 @@ pub fn TransfersPanel() -> impl IntoView {
 struct FaultSignals {
     reject_credit: RwSignal<bool>,
     transient_count: RwSignal<String>,
-    transient_step: RwSignal<String>,
-    crash: RwSignal<String>,
+    transient_step: RwSignal<SagaStep>,
+    crash: RwSignal<Option<CrashPoint>>,
 }
 
 impl FaultSignals {
@@ -74,7 +74,9 @@ impl FaultSignals {
             self.reject_credit.set(false);
         }
         clear_if_unchanged(self.transient_count, &sent.transient_count, "0");
-        clear_if_unchanged(self.crash, &sent.crash, NO_CRASH);
+        if self.crash.try_get_untracked() == Some(sent.crash) {
+            self.crash.set(None);
+        }
     }
 }
 
@@ -204,9 +206,9 @@ fn send(
                 });
                 route::go(&Route::Transfer(transfer_id));
             }
-            Err(BankError::Crashed(where_)) => {
-                crashed.set(Some(format!("Simulated crash {where_}.")));
-                crash_and_reload(bank, &transfer_id, &where_);
+            Err(BankError::Crashed(point)) => {
+                crashed.set(Some(format!("Simulated crash {point}.")));
+                crash_and_reload(bank, &transfer_id, point);
                 route::go(&Route::Transfer(transfer_id));
             }
             Err(e) => error.set(Some(e.to_string())),
@@ -403,24 +405,36 @@ fn FaultFields(
                 </label>
                 <label>
                     "…of the step"
-                    <select name="transient_step" prop:value=move || transient_step.get()
-                        on:change=move |ev| transient_step.set(event_target_value(&ev))>
-                        <option value="debit">"debit"</option>
-                        <option value="credit">"credit"</option>
-                        <option value="refund">"refund"</option>
+                    <select name="transient_step" on:change=move |ev| {
+                        // The options are the steps' own names, so this always reads.
+                        if let Ok(step) = event_target_value(&ev).parse() {
+                            transient_step.set(step);
+                        }
+                    }>
+                        {transfer_draft::step_options()
+                            .map(|(value, label)| view! {
+                                <option value=value prop:selected=move || transient_step.get().as_str() == value>
+                                    {label}
+                                </option>
+                            })
+                            .collect_view()}
                     </select>
                 </label>
                 <label>
                     "Crash"
-                    <select name="crash" prop:value=move || crash.get() on:change=move |ev| crash.set(event_target_value(&ev))>
-                        <option value="none">"no crash"</option>
-                        <option value="initiated">"after the transfer is initiated"</option>
-                        <option value="leg:debit">"after the debit, before it is recorded"</option>
-                        <option value="step:debit">"after the debit step"</option>
-                        <option value="leg:credit">"after the credit, before it is recorded"</option>
-                        <option value="step:credit">"after the credit step"</option>
-                        <option value="leg:refund">"after the refund, before it is recorded"</option>
-                        <option value="step:refund">"after the refund step"</option>
+                    <select name="crash" on:change=move |ev| {
+                        // The options are made from the crash points, so this always reads.
+                        if let Ok(choice) = transfer_draft::crash_choice(&event_target_value(&ev)) {
+                            crash.set(choice);
+                        }
+                    }>
+                        {transfer_draft::crash_options()
+                            .map(|(value, label)| view! {
+                                <option value=value prop:selected=move || transfer_draft::crash_value(crash.get()) == value>
+                                    {label}
+                                </option>
+                            })
+                            .collect_view()}
                     </select>
                 </label>
             </div>

@@ -123,9 +123,12 @@ test('five lessons done as their texts say, ticks kept across a reload, the own 
     await waitTick(page, 0);
     await waitTick(page, 1);
     await waitBalance(page, 'bob-456', '800.00');
+    assert.match(await page.getByTestId('crash-banner').textContent(), /of transfer t-crash/);
 
     // Lesson 8: the same transfer again, then the same id with another amount.
     await openLesson(page, 8, 'Idempotency');
+    // The crash happened in lesson 7's bank: its banner stays there.
+    await page.getByTestId('crash-banner').waitFor({ state: 'detached' });
     let again = await fillTransfer(page, {
       id: 'transfer-789', from: 'alice-123', to: 'bob-456', amount: '250.00', description: 'Payment for services',
     });

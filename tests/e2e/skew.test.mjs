@@ -118,6 +118,40 @@ test('a newer build upgrading the database stops a running tab instead of fallin
   }, SKEW);
 });
 
+test('a tab that becomes visible again notices a newer build\'s upgrade nobody told it of', async (t) => {
+  await withApp(t, async (app) => {
+    const old = await app.open();
+    await openAccount(old, 'dan', 'Dan', '2.00');
+    await waitBalance(old, 'dan', '2.00');
+    const db = await dbOf(old);
+    // While the tab is in the background, a newer build upgrades the database and
+    // posts nothing on the channel.
+    await old.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      Object.defineProperty(document, 'hidden', { value: true, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    const newer = await app.open();
+    await newer.evaluate(
+      (db) =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open(db, 3);
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => { open.result.close(); resolve(); };
+        }),
+      db,
+    );
+    await newer.close();
+    // The learner comes back to the old tab: it says so at once, before any command.
+    await old.evaluate(() => {
+      delete document.visibilityState;
+      delete document.hidden;
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await assertNewerPage(old);
+  }, SKEW);
+});
+
 test('IndexedDB refused as in Firefox private mode: the bank runs in memory and says storage is unavailable', async (t) => {
   await withApp(t, async (app) => {
     await app.context.addInitScript(() => {

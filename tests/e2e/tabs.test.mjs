@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withApp } from './harness.mjs';
-import { BANK, loadScenario, spanStatus, nextStep, waitTransferStatus, transferStatus } from './bank.mjs';
+import { BANK, loadScenario, spanStatus, nextStep, waitTransferStatus, transferStatus, openAccount, waitBalance } from './bank.mjs';
 
 /** Waits until `page`'s timeline shows `key` with `status`. */
 async function waitSpan(page, key, status) {
@@ -115,5 +115,66 @@ test('a tab whose bank another tab left is told, and can follow or stay', async 
     assert.notEqual(db(b), 'sagabank');
     assert.equal(db(c), db(b), 'the tab followed to the other tab\'s new bank');
     await c.locator('[data-testid^="account-row-"]').first().waitFor();
+  }, BANK);
+});
+
+/** The database the store badge of `page` names. */
+const badgeDb = async (page) => (await page.getByTestId('store-badge').textContent()).split('·').pop().trim();
+
+/** Presses Start over (Reset) in `page` and confirms. */
+async function startOver(page) {
+  await page.getByTestId('reset').click();
+  await page.getByTestId('reset-confirm').click();
+  await page.getByTestId('audit-count').getByText('0 events').waitFor();
+}
+
+/** Waits until `page` says it reopened on database `db` (deleted: the one it showed), shows
+ * it, and can write to it. */
+async function reopenedOn(page, db, deleted, account) {
+  // The tab reloads on that bank.
+  const notice = page.getByTestId('reopened-notice').filter({ hasText: `(database ${db})` });
+  await notice.waitFor();
+  const said = await notice.textContent();
+  assert.match(said, new RegExp(`Another tab deleted the bank this tab showed \\(database ${deleted}\\)`));
+  assert.doesNotMatch(said, /closed|connection/);
+  assert.equal(await badgeDb(page), db);
+  // A command works on the reopened bank: no closed connection.
+  await openAccount(page, account, 'Zed', '1.00');
+  await waitBalance(page, account, '1.00');
+  assert.equal(await page.getByText(/connection is closed/).count(), 0);
+}
+
+test('Start over in one tab: another tab on that bank says so and reopens, also after choosing to stay', async (t) => {
+  await withApp(t, async (app) => {
+    const a = await app.open();
+    await loadScenario(a, 'seed-demo');
+    const first = await badgeDb(a);
+    const b = await app.open();
+    await b.getByTestId('account-row-alice-123').waitFor();
+    assert.equal(await badgeDb(b), first);
+
+    await startOver(a);
+    const reset = await badgeDb(a);
+    await reopenedOn(b, reset, first, 'zed-1');
+    await waitBalance(a, 'zed-1', '1.00'); // the same bank as the tab that started over
+    await app.screenshot(b, 'tabs-reopened-after-start-over');
+    await b.setViewportSize({ width: 375, height: 800 });
+    const notice = await b.getByTestId('reopened-notice').boundingBox();
+    assert.ok(notice.x >= 0 && notice.x + notice.width <= 375, 'the notice fits a phone');
+    await app.screenshot(b, 'tabs-reopened-after-start-over-375');
+    await b.setViewportSize({ width: 1280, height: 800 });
+
+    // B chooses to stay on its bank when A moves on; then a third tab on that bank
+    // starts over, deleting it under B.
+    await loadScenario(a, 'seed-demo');
+    await b.getByTestId('moved-notice').waitFor();
+    await b.getByTestId('moved-stay').click();
+    await b.getByTestId('moved-notice').waitFor({ state: 'hidden' });
+    const c = await app.open(`?db=${reset}`);
+    await startOver(c);
+    const again = await badgeDb(c);
+    await reopenedOn(b, again, reset, 'zed-2');
+    assert.equal(new URL(b.url()).searchParams.get('db'), again, 'the pin follows the reopened bank');
+    await waitBalance(c, 'zed-2', '1.00');
   }, BANK);
 });

@@ -141,6 +141,29 @@ test('a crash after the debit reloads the page and the saga resumes from the log
   }, BANK);
 });
 
+test('the crash banner belongs to the bank the crash happened in', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    await openAccount(page, 'ann', 'Ann', '10.00');
+    await openAccount(page, 'ben', 'Ben', '0.00');
+    await waitBalance(page, 'ben', '0.00');
+    const form = await fillTransfer(page, { id: 'boom', from: 'ann', to: 'ben', amount: '1', mode: 'all' });
+    await form.locator('summary').click();
+    await form.getByLabel('Crash').selectOption({ label: 'after the credit step' });
+    const reloaded = page.waitForEvent('load');
+    await form.getByRole('button', { name: 'Start transfer' }).click();
+    await reloaded;
+    await app.ready(page);
+    assert.match(
+      await page.getByTestId('crash-banner').textContent(),
+      /Simulated crash after the credit step of transfer boom: the page was reloaded/,
+    );
+    // Another bank: the banner does not follow.
+    await loadScenario(page, 'happy-transfer');
+    await page.getByTestId('crash-banner').waitFor({ state: 'detached' });
+  }, BANK);
+});
+
 test('the transfer form works from the keyboard alone, and refuses bad input', async (t) => {
   await withApp(t, async (app) => {
     const page = await app.open();

@@ -10,7 +10,8 @@ use sagabank::app::{Bank, BankError, Env};
 use sagabank::domain::{DecodeError, Event, SCHEMA_VERSION};
 use sagabank::store::envelope::EnvelopeError;
 use sagabank::store::skew::{
-    check_schema, connection_closed, newer_database, open_refused, unreadable_line, REFUSED,
+    check_local_layout, check_schema, connection_closed, newer_database, open_refused,
+    unreadable_line, LOCAL_LAYOUT, REFUSED,
 };
 use sagabank::store::{EventStore, MemoryStore, NewEvent, Recorded, StoreError};
 
@@ -226,4 +227,30 @@ fn a_refused_open_says_storage_is_unavailable_not_that_a_connection_closed() {
             .contains("the database connection is closed"),
         "{closed}"
     );
+}
+
+#[test]
+fn a_local_storage_layout_without_a_version_is_version_1_and_a_newer_one_is_refused() {
+    let key = "sagabank/x/layout";
+    assert_eq!(LOCAL_LAYOUT, 1);
+    assert_eq!(
+        check_local_layout(key, None),
+        Ok(()),
+        "no version: today's layout"
+    );
+    assert_eq!(check_local_layout(key, Some("1")), Ok(()));
+    assert_eq!(
+        newer_message(check_local_layout(key, Some("2"))),
+        "key sagabank/x/layout says layout version 2; this build reads the localStorage \
+         layout version 1"
+    );
+    for damaged in ["", "0", "01", "one", "-1", "1.0", "99999999999"] {
+        assert!(
+            matches!(
+                check_local_layout(key, Some(damaged)),
+                Err(StoreError::Corrupt(ref m)) if m.contains(key)
+            ),
+            "{damaged:?} is no layout version"
+        );
+    }
 }

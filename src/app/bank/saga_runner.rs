@@ -177,9 +177,7 @@ impl<S: EventStore> Bank<S> {
         };
 
         if self.crash_due(id, CrashPoint::AfterLeg(step)) {
-            return Err(BankError::Crashed(format!(
-                "after the {step} leg, before it was recorded"
-            )));
+            return Err(BankError::Crashed(CrashPoint::AfterLeg(step)));
         }
         let record = saga::outcome(step, result);
         let cause = leg_event_id.unwrap_or(causation);
@@ -190,7 +188,7 @@ impl<S: EventStore> Bank<S> {
             Err(e) => return Err(e),
         }
         if self.crash_due(id, CrashPoint::AfterStep(step)) {
-            return Err(BankError::Crashed(format!("after the {step} step")));
+            return Err(BankError::Crashed(CrashPoint::AfterStep(step)));
         }
         Ok(StepOutcome::Advanced(self.transfer_state(id).await?))
     }
