@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use thiserror::Error;
 
+use crate::app::views::audit_filter::group_digits;
 use crate::domain::account::{self, AccountCommand, AccountState};
 use crate::domain::events::{AccountEvent, EventKind, Movement, TransferEvent};
 use crate::domain::transfer::{self, TransferState};
@@ -52,6 +53,36 @@ pub fn parse_log(text: &str) -> Result<Vec<Recorded>, ImportError> {
         });
     }
     Ok(events)
+}
+
+/// Why writing a checked log into `store` (its name: "localStorage") failed, for a
+/// person: `first_not_stored` is the position of the first event that did not land, of
+/// `total`. The writer removes the new database on failure (`removed` says whether it
+/// could), so an import is all or nothing.
+#[must_use]
+pub fn write_failure(
+    store: &str,
+    first_not_stored: u64,
+    total: usize,
+    error: &StoreError,
+    removed: Result<(), String>,
+) -> String {
+    let first = usize::try_from(first_not_stored).unwrap_or(usize::MAX);
+    let at = format!("event {} of {}", group_digits(first), group_digits(total));
+    let why = match error {
+        StoreError::QuotaExceeded(_) => format!("{at} did not fit: {store} is full"),
+        other => format!("{at} could not be stored ({other})"),
+    };
+    match removed {
+        Ok(()) => format!(
+            "{why}. Nothing of the import was kept (the events written before it were \
+             removed again), and the log shown is unchanged."
+        ),
+        Err(e) => format!(
+            "{why}. The log shown is unchanged, but the events written before it could not \
+             be removed ({e}): they take room in a database that is not shown."
+        ),
+    }
 }
 
 struct Checker {
@@ -272,6 +303,20 @@ mod tests {
     use crate::app::{scenario, Bank, Env};
     use crate::domain::TransferMoney;
     use crate::store::{EventStore, MemoryStore};
+
+    #[test]
+    fn a_failed_write_names_one_event_and_says_nothing_was_kept() {
+        let full = StoreError::QuotaExceeded("cannot write x/event/13773".into());
+        let text = write_failure("localStorage", 13_770, 20_000, &full, Ok(()));
+        assert_eq!(
+            text,
+            "event 13,770 of 20,000 did not fit: localStorage is full. Nothing of the \
+             import was kept (the events written before it were removed again), and the log \
+             shown is unchanged."
+        );
+        let left = write_failure("IndexedDB", 1, 5, &full, Err("blocked".into()));
+        assert!(left.contains("could not be removed (blocked)"), "{left}");
+    }
 
     fn seed_log() -> String {
         futures::executor::block_on(async {

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use super::route::{self, Route};
 use super::service::{selected_account, use_bank};
 use super::widgets::{
-    clear_error_on_input, clear_if_unchanged, focus_node, sparkline_points, AccountStatusBadge,
-    AccountsHead, FormError, ShowMore, Sparkline,
+    clear_error_on_input, clear_if_unchanged, focus_node, id_cut, sparkline_points,
+    AccountStatusBadge, AccountsHead, FormError, ShowMore, Sparkline,
 };
 use crate::app::account_draft::{
     money_command, open_account, status_command, status_hint, MoneyMove, StatusChange,
@@ -166,7 +166,7 @@ fn AccountList() -> impl IntoView {
                             view! {
                                 <tr class:row--selected=is_selected data-testid=format!("account-row-{id}")>
                                     <th scope="row">
-                                        <a class="id-cut" href=route::href(&Route::Account(id.clone())) title=id.to_string()>{id.to_string()}</a>
+                                        {id_cut(id.to_string(), Some(route::href(&Route::Account(id.clone()))))}
                                     </th>
                                     <td>{a.owner_name.clone()}</td>
                                     <td><AccountStatusBadge status=Signal::derive(move || status)/></td>
@@ -417,7 +417,7 @@ fn Statement(
                 <caption>{caption}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"#"</th>
+                        <th scope="col" class="col--position">"#"</th>
                         <th scope="col" class="col--event">"Event"</th>
                         <th scope="col">"Description"</th>
                         <th scope="col" class="num">"Amount"</th>
@@ -433,7 +433,7 @@ fn Statement(
                         });
                         view! {
                             <tr>
-                                <td><a href=route::href(&Route::Event(line.position))>{line.position}</a></td>
+                                <td class="col--position"><a href=route::href(&Route::Event(line.position))>{line.position}</a></td>
                                 <td class="col--event">{line.event_type}</td>
                                 <td>{line.description.clone()} {transfer}</td>
                                 <td class="num">{if line.amount.is_zero() { String::new() } else { line.amount.to_string() }}</td>

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use super::boot::{active_db, fresh_db_name, pin_db, requested_kind, set_active_db};
 use super::service::{browser_env, BankHandle, BrowserBank};
 use super::{files, route};
+use crate::app::import;
 use crate::app::scenario_catalog::{self, Scenario};
 use crate::app::Bank;
 use crate::domain::TransferId;
@@ -143,10 +144,11 @@ pub async fn reset(handle: BankHandle) -> Result<(), String> {
 /// Writes checked `events` (see [`crate::app::import`]) into a fresh database of the
 /// same kind, checking each lands where it was, then shows it. The old database is
 /// not touched. Calls `progress` with the count written so far. Returns the new
-/// database's name.
+/// database's name. All or nothing: if an event cannot be stored (a full
+/// localStorage), the new database is deleted with whatever of it landed.
 ///
 /// # Errors
-/// A reason that says the log shown is unchanged.
+/// A reason that names the first event not stored and says the log shown is unchanged.
 pub async fn import(
     handle: BankHandle,
     events: Rc<Vec<Recorded>>,
@@ -161,10 +163,21 @@ pub async fn import(
     let mut done = 0;
     for slice in events.chunks(IMPORT_SLICE) {
         if let Err(e) = store.restore(slice).await {
-            let _ = AnyStore::delete(kind, &name).await;
-            let at = slice.first().map_or(0, |r| r.position);
-            return Err(format!(
-                "the events from position {at} could not be stored: {e}. Nothing was replaced: the log is unchanged."
+            // A slice lands in several appends on localStorage: some may have landed.
+            let landed = store.read_all(done as u64 + 1).await.map_or(0, |r| r.len());
+            let first = events.get(done + landed).map_or(0, |r| r.position);
+            // All or nothing: what did land goes too.
+            let removed = AnyStore::delete(kind, &name)
+                .await
+                .map_err(|e| e.to_string());
+            super::storage::page().reread();
+            let store = kind.to_string();
+            return Err(import::write_failure(
+                &store,
+                first,
+                events.len(),
+                &e,
+                removed,
             ));
         }
         done += slice.len();

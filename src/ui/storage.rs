@@ -13,7 +13,9 @@
 //! [`REFRESH_EVERY`]); [`watch`] hooks the page's instance to a bank's events;
 //! [`StorageStatus`] shows it next to the store badge. Without a storage manager (old
 //! browsers, a page not served over HTTPS) nothing breaks: the status says
-//! "persistence unknown".
+//! "persistence unknown". The estimate does not count localStorage, which has a small
+//! limit of its own: for a bank on `?store=local` the status counts what this site
+//! keeps there instead ([`crate::app::views::local_use`]).
 //!
 //! Sizes are formatted with integer arithmetic ([`format_bytes`]): float formatting
 //! would add kilobytes to the download.
@@ -29,6 +31,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{StorageEstimate, StorageManager};
 
 use super::service::BrowserBank;
+use crate::app::views::local_use;
 use crate::store::any::StoreKind;
 
 /// The least time between two refreshes of the usage figure after writes.
@@ -54,6 +57,9 @@ pub struct Status {
     pub durability: Durability,
     /// The latest usage and quota, once known.
     pub estimate: Option<Estimate>,
+    /// For a bank on localStorage: the characters of every key and value this site keeps
+    /// there, once counted (the quota estimate does not count localStorage).
+    pub local_chars: Option<u64>,
 }
 
 /// How much the origin stores, and how much it may store, in bytes.
@@ -170,6 +176,8 @@ pub struct Persistence {
     asked: Cell<bool>,
     /// Whether a refresh of the estimate is already scheduled.
     refresh_pending: Cell<bool>,
+    /// Whether the bank runs on localStorage: its use is counted, not estimated.
+    local: Cell<bool>,
     /// What the page knows, in one signal (each signal type adds code to the wasm).
     pub status: ArcRwSignal<Status>,
     refresh_every: Duration,
@@ -182,9 +190,11 @@ impl Persistence {
         Rc::new(Persistence {
             asked: Cell::new(false),
             refresh_pending: Cell::new(false),
+            local: Cell::new(false),
             status: ArcRwSignal::new(Status {
                 durability: Durability::Checking,
                 estimate: None,
+                local_chars: None,
             }),
             refresh_every,
         })
@@ -297,8 +307,13 @@ impl Persistence {
         });
     }
 
-    /// Reads usage and quota now.
+    /// Counts localStorage (a bank on localStorage) or reads usage and quota, now.
     pub async fn refresh(&self) {
+        if self.local.get() {
+            let chars = local_storage_chars();
+            self.status.update(|s| s.local_chars = chars);
+            return;
+        }
         let Some(storage) = storage_manager() else {
             return;
         };
@@ -318,6 +333,12 @@ impl Persistence {
         self.status.update(|s| s.estimate = Some(estimate));
     }
 
+    /// Reads the figures again soon (say, after an import that wrote and removed a
+    /// database), whether or not the shown bank wrote anything.
+    pub fn reread(self: &Rc<Self>) {
+        leptos::task::spawn_local(Rc::clone(self).settle(First::Nothing, Duration::ZERO));
+    }
+
     /// Calls [`Persistence::on_write`] on every batch of `bank`'s new events. When
     /// `filled` (a scenario or an import wrote the new database before it was shown)
     /// and the bank holds events, that counts as a write now.
@@ -329,6 +350,21 @@ impl Persistence {
             self.on_write(kind);
         }
     }
+}
+
+/// The characters (UTF-16 code units) of every key and value in this site's
+/// localStorage: what its limit counts.
+fn local_storage_chars() -> Option<u64> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    let mut chars = 0;
+    for i in 0..storage.length().ok()? {
+        let Some(key) = storage.key(i).ok()? else {
+            continue;
+        };
+        let value = storage.get_item(&key).ok()?.unwrap_or_default();
+        chars += key.encode_utf16().chain(value.encode_utf16()).count() as u64;
+    }
+    Some(chars)
 }
 
 thread_local! {
@@ -391,6 +427,8 @@ pub fn StorageStatus(
 ) -> impl IntoView {
     let persistence = page();
     kind.is_persistent().then(|| {
+        let local = kind == StoreKind::LocalStorage;
+        persistence.local.set(local);
         leptos::task::spawn_local(Rc::clone(&persistence).settle(First::Check, Duration::ZERO));
         let status = persistence.status.clone();
         let (s1, s2, s3, s4) = (status.clone(), status.clone(), status.clone(), status);
@@ -401,13 +439,34 @@ pub fn StorageStatus(
                     <span data-testid="storage-durability">{move || words(s2.with(|s| s.durability)).0}</span>
                     // Empty (and hidden, with its separator) until the browser answers.
                     <span class="storage-status__usage" data-testid="storage-usage">
-                        {move || s3.with(|s| s.estimate.map(|e| e.describe()).unwrap_or_default())}
+                        {move || s3.with(|s| usage(s, local))}
                     </span>
                 </summary>
-                <p class="storage-status__more">{move || words(s4.with(|s| s.durability)).1}</p>
+                <p class="storage-status__more">{move || s4.with(|s| more(s, local))}</p>
             </details>
         }
     })
+}
+
+/// The usage line: localStorage counted for a bank on it, else the quota estimate;
+/// empty until known.
+fn usage(status: &Status, local: bool) -> String {
+    if local {
+        status.local_chars.map(local_use::summary)
+    } else {
+        status.estimate.map(|e| e.describe())
+    }
+    .unwrap_or_default()
+}
+
+/// The explanation: what the durability means, then (for localStorage) what it holds.
+fn more(status: &Status, local: bool) -> String {
+    let mut text = words(status.durability).1.to_owned();
+    if let Some(chars) = status.local_chars.filter(|_| local) {
+        text.push(' ');
+        text.push_str(&local_use::details(chars));
+    }
+    text
 }
 
 /// A stable name of a durability, for tests and styling.

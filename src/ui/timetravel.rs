@@ -22,7 +22,7 @@ use leptos::prelude::*;
 use super::audit::LogIdentity;
 use super::route::{self, Route};
 use super::service::{use_bank, BankHandle, BrowserBank};
-use super::widgets::{AccountStatusBadge, AccountsHead};
+use super::widgets::{id_cut, AccountStatusBadge, AccountsHead};
 use crate::app::views::time_travel::{EventDiff, Snapshot, Subject, TimeFold};
 
 /// Logs up to this long recompute while the thumb is dragged; longer ones on release.
@@ -318,7 +318,7 @@ fn Accounts(
                                         data-testid=format!("timetravel-account-{}", a.id)
                                     >
                                         <th scope="row">
-                                            <span class="id-cut" title=a.id.to_string()>{a.id.to_string()}</span>
+                                            {id_cut(a.id.to_string(), None)}
                                             {a.changed.then(|| view! {
                                                 <span class="timetravel__marker">" (changed)"</span>
                                             })}

@@ -9,7 +9,8 @@ use super::route::{self, Route};
 use super::service::{use_bank, BankHandle, BrowserBank};
 use super::timeline::SagaTimeline;
 use super::widgets::{
-    clear_error_on_input, clear_if_unchanged, FormError, ShowMore, TransferBadge, TransfersHead,
+    clear_error_on_input, clear_if_unchanged, id_cut, FormError, ShowMore, TransferBadge,
+    TransfersHead,
 };
 use crate::app::faults::MAX_ATTEMPTS;
 use crate::app::transfer_draft::{self, FaultDraft, TransferDraft};
@@ -504,11 +505,13 @@ fn TransferList() -> impl IntoView {
                             let state = t.state.clone();
                             view! {
                                 <tr class:row--selected=selected data-testid=format!("transfer-row-{id}")>
-                                    <th scope="row"><a class="id-cut" href=route::href(&Route::Transfer(id.clone())) title=id.to_string()>{id.to_string()}</a></th>
+                                    <th scope="row">{id_cut(id.to_string(), Some(route::href(&Route::Transfer(id.clone()))))}</th>
                                     <td class="ids">
-                                        <span class="id-cut" title=t.from_account_id.to_string()>{t.from_account_id.to_string()}</span>
-                                        " → "
-                                        <span class="id-cut" title=t.to_account_id.to_string()>{t.to_account_id.to_string()}</span>
+                                        {id_cut(t.from_account_id.to_string(), None)}
+                                        " "
+                                        // The arrow stays with the destination when the
+                                        // cell needs two lines.
+                                        <span class="ids__to">"→ " {id_cut(t.to_account_id.to_string(), None)}</span>
                                     </td>
                                     <td class="num">{t.amount.to_string()}</td>
                                     <td>

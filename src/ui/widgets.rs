@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 
 use super::service::use_bank;
 pub use crate::app::projections::{sparkline_points, SPARKLINE_POINTS};
+use crate::app::views::id_cut;
 use crate::app::TransferStatus;
 use crate::domain::{AccountStatus, TransferState};
 
@@ -74,7 +75,7 @@ pub fn StatusBadge(
     let (class, icon) = status_badge(status);
     view! {
         <span class=format!("badge {class}") data-testid="transfer-status">
-            <span aria-hidden="true">{icon}</span>
+            <span class="badge__icon" aria-hidden="true">{icon}</span>
             {status.as_str()}
         </span>
     }
@@ -194,6 +195,26 @@ pub fn Brand() -> impl IntoView {
                 "An event-sourced bank with a transfer saga. Every change is an event; watch them."
             </p>
         </div>
+    }
+}
+
+/// An id in a table row, cut in the middle when its column is narrow: the head is
+/// shortened with an ellipsis, the last characters always show (see
+/// [`id_cut::split`]), so two ids stay apart. The whole id is its title (on hover), its
+/// accessible name (a visually hidden copy: Chromium would name the two visible parts
+/// "transfer -789", with a space) and shows whole while its row has the focus. A link
+/// to `href`, or text when `None`. (A function, not a component: it is small.)
+pub fn id_cut(id: String, href: Option<String>) -> AnyView {
+    let (head, tail) = id_cut::split(&id);
+    let head = (!head.is_empty()).then(|| head.to_owned());
+    let parts = view! {
+        <span class="visually-hidden">{id.clone()}</span>
+        {head.map(|head| view! { <span class="id-cut__head" aria-hidden="true">{head}</span> })}
+        <span class="id-cut__tail" aria-hidden="true">{tail.to_owned()}</span>
+    };
+    match href {
+        Some(href) => view! { <a class="id-cut" href=href title=id>{parts}</a> }.into_any(),
+        None => view! { <span class="id-cut" title=id>{parts}</span> }.into_any(),
     }
 }
 

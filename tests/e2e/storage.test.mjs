@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { withApp, VIEWPORTS, SCREENSHOTS } from './harness.mjs';
-import { BANK, openAccount, waitBalance, selectAccount, move } from './bank.mjs';
+import {
+  BANK, openAccount, waitBalance, selectAccount, move, chooseImport, errorText, generateLog,
+} from './bank.mjs';
 
 /**
  * Wraps navigator.storage.persist and .estimate in every page of the context before its
@@ -181,5 +183,132 @@ test('the memory store asks nothing and shows no storage status', async (t) => {
     assert.match(await page.getByTestId('store-badge').textContent(), /memory/);
     assert.equal(await page.getByTestId('storage-status').count(), 0);
     assert.equal((await calls(page)).persist, 0);
+  }, BANK);
+});
+
+// localStorage has a limit of its own, which the quota estimate does not count: browsers
+// count the characters of every key and value of the site. src/app/views/local_use.rs.
+const LOCAL_LIMIT = 5 * 1024 * 1024;
+
+/** What localStorage holds (in the page), in characters, and the header's summary of it. */
+function localUseIn(limit) {
+  let chars = 0;
+  for (let i = 0; i < localStorage.length; i += 1) {
+    const key = localStorage.key(i);
+    chars += key.length + localStorage.getItem(key).length;
+  }
+  const percent = Math.floor((chars * 100) / limit);
+  const summary = chars === 0 ? 'localStorage empty'
+    : percent === 0 ? 'localStorage under 1% full'
+      : percent >= 100 ? 'localStorage full' : `localStorage about ${percent}% full`;
+  return { chars, summary, shown: document.querySelector('[data-testid="storage-usage"]')?.textContent };
+}
+
+/** Waits until the header's usage figure is what localStorage holds now; returns it. */
+async function waitLocalUsage(page) {
+  await page
+    .waitForFunction(([use, limit]) => {
+      const { summary, shown } = new Function(`return (${use})`)()(limit);
+      return summary === shown;
+    }, [localUseIn.toString(), LOCAL_LIMIT], { timeout: 10_000 })
+    .catch(() => {});
+  const use = await page.evaluate(localUseIn, LOCAL_LIMIT);
+  assert.equal(use.shown, use.summary, 'the header counts what localStorage holds');
+  return use;
+}
+
+/** Fills what is left of localStorage with another app's keys, as the persistence test does. */
+async function fillLocalStorage(page) {
+  await page.evaluate(() => {
+    let chunk = 'x'.repeat(1 << 20);
+    let i = 0;
+    while (chunk.length > 16) {
+      try {
+        localStorage.setItem(`other-app/${i++}`, chunk);
+      } catch {
+        chunk = chunk.slice(0, chunk.length / 2);
+      }
+    }
+  });
+}
+
+test('on ?store=local the header counts what localStorage holds, against about its limit', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open('?store=local');
+    await openAccount(page, 'alice', 'Alice', '10.00');
+    await waitBalance(page, 'alice', '10.00');
+    await waitStatusKnown(page);
+    await waitUsage(page);
+    await waitLocalUsage(page);
+    // Another app of the site takes a fifth of it; the next write counts it.
+    await page.evaluate(() => localStorage.setItem('other-app/filler', 'x'.repeat(1 << 20)));
+    await selectAccount(page, 'alice');
+    await move(page, 'deposit', '5.00');
+    await waitBalance(page, 'alice', '15.00');
+    const { chars, summary } = await waitLocalUsage(page);
+    assert.equal(summary, 'localStorage about 20% full');
+    assert.doesNotMatch(await page.getByTestId('storage-status').textContent(), /GB|of \d/);
+    // The explanation gives the exact count and says the limit is approximate.
+    await page.getByTestId('storage-status').locator('summary').click();
+    const details = await page.getByTestId('storage-status').locator('.storage-status__more').textContent();
+    assert.match(details, new RegExp(`holds ${chars.toLocaleString('en-US')} characters`));
+    assert.match(details, /about 5\.2 million/);
+    await page.setViewportSize(VIEWPORTS.mobile);
+    const file = path.join(SCREENSHOTS, 'storage-header-mobile-light-local-open.png');
+    await page.locator('header.masthead').screenshot({ path: file });
+    t.diagnostic(`screenshot: ${path.relative(process.cwd(), file)}`);
+  }, BANK);
+});
+
+test('an import that does not fit in localStorage names the first event not stored and keeps nothing of it', async (t) => {
+  await withApp(t, async (app) => {
+    // Records the last head each database committed (the adapter writes the head last).
+    await app.context.addInitScript(() => {
+      window.__heads = {};
+      const setItem = Storage.prototype.setItem;
+      Storage.prototype.setItem = function (key, value) {
+        setItem.call(this, key, value);
+        const head = /^sagabank\/([^/]+)\/head$/.exec(key);
+        if (head) window.__heads[head[1]] = Number(value);
+      };
+    });
+    const page = await app.open('?store=local');
+    await openAccount(page, 'alice', 'Alice', '10.00');
+    await waitBalance(page, 'alice', '10.00');
+    const keys = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('sagabank/')).sort());
+    const before = await keys();
+    // Another app fills the rest, then frees a quarter of a million characters: room for
+    // some of the imported events, not all.
+    await fillLocalStorage(page);
+    const freed = await page.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith('other-app/') && localStorage.getItem(k).length === 1 << 18);
+      localStorage.removeItem(key);
+      return key;
+    });
+    assert.ok(freed, 'a quarter-million-character key was there to free');
+    const log = generateLog(3000);
+    await chooseImport(page, log.text, 'big.jsonl');
+    await page.getByTestId('import-confirm').waitFor({ timeout: 60_000 });
+    await page.getByTestId('import-replace').click();
+    const message = await errorText(page, 'import-error', /did not fit|could not be stored/);
+    t.diagnostic(`refused: ${message}`);
+    const named = [...message.matchAll(/\d[\d,]*/g)].map((m) => m[0]);
+    const total = log.count.toLocaleString('en-US');
+    const match = new RegExp(`^event ([\\d,]+) of ${total} did not fit: localStorage is full\\. Nothing of the import was kept \\(the events written before it were removed again\\), and the log shown is unchanged\\.$`).exec(message);
+    assert.ok(match, `one position, and what was kept: ${message}`);
+    assert.deepEqual(named, [match[1], total], 'no other position is named');
+    // It is true: the new database had committed the events before it, and is gone.
+    const first = Number(match[1].replace(/,/g, ''));
+    const heads = await page.evaluate(() => window.__heads);
+    const db = (await page.getByTestId('store-badge').textContent()).split(' · ')[1];
+    const imported = Object.entries(heads).filter(([name]) => name !== db);
+    assert.equal(imported.length, 1, `one database was written: ${JSON.stringify(heads)}`);
+    assert.ok(first > 1, 'some events had landed');
+    assert.equal(imported[0][1], first - 1, 'the events before it had been committed');
+    assert.deepEqual(await keys(), before, 'nothing of the import is left in localStorage');
+    await waitBalance(page, 'alice', '10.00');
+    // The header says localStorage is (nearly) full, not "0 bytes of 10 GB".
+    const { summary } = await waitLocalUsage(page);
+    assert.match(summary, /^localStorage (about 9\d% )?full$/);
   }, BANK);
 });

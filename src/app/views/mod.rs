@@ -4,7 +4,9 @@
 //! - [`audit_filter`]: which events of the log pass the audit trail's filters, and
 //!   its free-text search index.
 //! - [`event_details`]: the audit trail's selected event, its cause and effects.
+//! - [`id_cut`]: where a long id is cut in a table (in the middle, both ends shown).
 //! - [`list_window`]: a virtual list's rendered rows, keyboard moves and scrolling.
+//! - [`local_use`]: how full localStorage is, in words.
 //! - [`saga_money`]: the two accounts of a transfer beside its saga, and how each
 //!   step changed their balances.
 //! - [`saga_steps`]: the saga timeline's steps and where each stands.
@@ -14,7 +16,9 @@ pub mod audit_filter;
 pub mod event_details;
 #[cfg(test)]
 pub(crate) mod fixture;
+pub mod id_cut;
 pub mod list_window;
+pub mod local_use;
 pub mod saga_money;
 pub mod saga_steps;
 pub mod time_travel;
