@@ -101,7 +101,9 @@ export async function waitBalance(page, id, value) {
 export async function selectAccount(page, id) {
   const link = await find(
     page,
-    (id) => [...document.querySelectorAll('[data-testid="account-list"] a')].find((a) => a.textContent.trim() === id) ?? null,
+    // A table cuts a long id in the middle: the whole id is the link's title (and its
+    // accessible name), so that is what a person hovering or a screen reader meets.
+    (id) => [...document.querySelectorAll('[data-testid="account-list"] a')].find((a) => (a.title || a.textContent.trim()) === id) ?? null,
     id,
   );
   await link.click();
