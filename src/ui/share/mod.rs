@@ -17,6 +17,7 @@ use crate::app::share::LogSummary;
 use crate::app::views::audit_filter::group_digits;
 use crate::domain::TransferId;
 use crate::store::Recorded;
+use crate::ui::action::Command;
 use crate::ui::lifecycle;
 use crate::ui::route::{self, Route};
 use crate::ui::service::{use_bank, BankHandle};
@@ -30,10 +31,12 @@ pub fn ShareLink() -> impl IntoView {
     let link = RwSignal::new(None::<String>);
     let status = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let packing = Command::new(error);
     let copy = move |_| {
         let Some(b) = bank.bank() else { return };
-        busy.set(true);
+        if packing.running() {
+            return;
+        }
         error.set(None);
         status.set(None);
         link.set(None);
@@ -42,7 +45,7 @@ pub fn ShareLink() -> impl IntoView {
             .selected_transfer
             .get_untracked()
             .map(|t| t.to_string());
-        leptos::task::spawn_local(async move {
+        packing.run(async move {
             match pack::link_for(&events, transfer.as_deref()).await {
                 Ok(url) => {
                     let summary = b.read(|m| LogSummary::of(&m.audit));
@@ -58,10 +61,10 @@ pub fn ShareLink() -> impl IntoView {
                     bank.announce(message.clone());
                     status.set(Some(message));
                     link.set(Some(url));
+                    Ok(())
                 }
-                Err(e) => error.set(Some(capitalized(&e.to_string()))),
+                Err(e) => Err(capitalized(&e.to_string())),
             }
-            busy.set(false);
         });
     };
     let field = NodeRef::<html::Input>::new();
@@ -71,10 +74,10 @@ pub fn ShareLink() -> impl IntoView {
                 type="button"
                 class="button button--secondary"
                 data-testid="share-copy"
-                disabled=move || busy.get()
+                aria-disabled=packing.busy()
                 on:click=copy
             >
-                {move || if busy.get() { "Packing the bank…" } else { "Copy a link to this bank" }}
+                {move || if packing.pending() { "Packing the bank…" } else { "Copy a link to this bank" }}
             </button>
             <p class="share__status" role="status" data-testid="share-status" hidden=move || status.get().is_none()>
                 {move || status.get().unwrap_or_default()}
