@@ -134,24 +134,7 @@ pub fn SharedBankOffer() -> impl IntoView {
             return;
         };
         offer.set(Offer::Reading);
-        leptos::task::spawn_local(async move {
-            match pack::events_from(&data).await {
-                Ok(events) => {
-                    offer.set(Offer::Ask {
-                        summary: LogSummary::of(&events),
-                        events: Rc::new(events),
-                        transfer,
-                    });
-                    focus_first(&["#shared-open"]);
-                }
-                Err(e) => {
-                    let reason =
-                        format!("This link's bank cannot be opened: {e}. Nothing was changed.");
-                    bank.announce(reason.clone());
-                    offer.set(Offer::Refused(reason));
-                }
-            }
-        });
+        leptos::task::spawn_local(read_shared(bank, offer, data, transfer));
     };
     read_link(route::current());
     let listener = route::watch(read_link);
@@ -209,33 +192,71 @@ pub fn SharedBankOffer() -> impl IntoView {
                 </button>
             </div>
         }.into_any()),
-        Offer::Ask { summary, .. } => {
-            let current = bank.last_position();
-            let keep = if bank.store_kind.get_untracked().is_persistent() {
-                format!("The bank you have now ({} events) stays stored in this browser, as it is.", group_digits(current as usize))
-            } else {
-                format!("The bank you have now ({} events) lives in memory only and will be gone: export it first to keep it.", group_digits(current as usize))
-            };
-            Some(view! {
-                <div class="dialog dialog--calm share__offer" role="alertdialog" aria-labelledby="shared-title"
-                    aria-describedby="shared-text" data-testid="shared-confirm">
-                    <h2 id="shared-title">"Open the bank in this link?"</h2>
-                    <p id="shared-text" data-testid="shared-summary">
-                        {format!("This link holds a bank: {summary}. Every event was replayed through the rules and fits. Opening it starts a new database with these events. {keep}")}
-                    </p>
-                    <div class="actions">
-                        <button class="button" type="button" id="shared-open" on:click=move |_| accept() data-testid="shared-open">
-                            "Open the shared bank"
-                        </button>
-                        <button class="button button--secondary" type="button" on:click=move |_| decline() data-testid="shared-cancel">
-                            "Not now"
-                        </button>
-                    </div>
-                </div>
-            }.into_any())
+        Offer::Ask { summary, .. } => Some(shared_question(bank, &summary, accept, decline)),
+    }
+    }
+}
+
+/// Reads and checks the bank in a `#log=` link (`data`), then asks whether to open
+/// it, or says why it cannot be.
+async fn read_shared(
+    bank: BankHandle,
+    offer: RwSignal<Offer, LocalStorage>,
+    data: String,
+    transfer: Option<String>,
+) {
+    match pack::events_from(&data).await {
+        Ok(events) => {
+            offer.set(Offer::Ask {
+                summary: LogSummary::of(&events),
+                events: Rc::new(events),
+                transfer,
+            });
+            focus_first(&["#shared-open"]);
+        }
+        Err(e) => {
+            let reason = format!("This link's bank cannot be opened: {e}. Nothing was changed.");
+            bank.announce(reason.clone());
+            offer.set(Offer::Refused(reason));
         }
     }
+}
+
+/// "Open the bank in this link?": what it holds (`summary`), what becomes of the bank
+/// shown now, and the answers.
+fn shared_question(
+    bank: BankHandle,
+    summary: &LogSummary,
+    accept: impl Fn() + Copy + 'static,
+    decline: impl Fn() + Copy + 'static,
+) -> AnyView {
+    let current = bank.last_position();
+    let keep = if bank.store_kind.get_untracked().is_persistent() {
+        format!(
+            "The bank you have now ({} events) stays stored in this browser, as it is.",
+            group_digits(current as usize)
+        )
+    } else {
+        format!("The bank you have now ({} events) lives in memory only and will be gone: export it first to keep it.", group_digits(current as usize))
+    };
+    view! {
+        <div class="dialog dialog--calm share__offer" role="alertdialog" aria-labelledby="shared-title"
+            aria-describedby="shared-text" data-testid="shared-confirm">
+            <h2 id="shared-title">"Open the bank in this link?"</h2>
+            <p id="shared-text" data-testid="shared-summary">
+                {format!("This link holds a bank: {summary}. Every event was replayed through the rules and fits. Opening it starts a new database with these events. {keep}")}
+            </p>
+            <div class="actions">
+                <button class="button" type="button" id="shared-open" on:click=move |_| accept() data-testid="shared-open">
+                    "Open the shared bank"
+                </button>
+                <button class="button button--secondary" type="button" on:click=move |_| decline() data-testid="shared-cancel">
+                    "Not now"
+                </button>
+            </div>
+        </div>
     }
+    .into_any()
 }
 
 /// Writes the shared events into a fresh database (the import's path) and shows it.
