@@ -5,6 +5,7 @@
 //! Background work (catching up with other tabs, resuming sagas) is not a command.
 
 use std::future::Future;
+use std::pin::Pin;
 
 use leptos::prelude::*;
 
@@ -48,6 +49,11 @@ impl Command {
     /// Runs `work`, unless a run is under way (then nothing happens). Its error is
     /// shown and logged; success clears the last error.
     pub fn run(self, work: impl Future<Output = Result<(), String>> + 'static) {
+        // One task type for every command: the download stays small.
+        self.start(Box::pin(work));
+    }
+
+    fn start(self, work: Pin<Box<dyn Future<Output = Result<(), String>>>>) {
         if self.running() {
             return;
         }
