@@ -32,63 +32,22 @@ struct Figures {
     cost_at_10k: Duration,
 }
 
+/// How many accounts the workload opens; those from `CLOSED_FROM` on are closed.
+const ACCOUNTS: u64 = 1_000;
+const CLOSED_FROM: u64 = 900;
+
 async fn run_once() -> Figures {
     let store = MemoryStore::new();
     let bank = Bank::open(store.clone(), Env::fixed("b"))
         .await
         .expect("opens");
     let mut rng = Rng(0x5EED_1234_ABCD_0001);
-    const ACCOUNTS: u64 = 1_000;
-    const CLOSED_FROM: u64 = 900;
 
-    let start = Instant::now();
-    for i in 0..ACCOUNTS {
-        let initial = if i < CLOSED_FROM {
-            cents(100_000)
-        } else {
-            Money::ZERO
-        };
-        bank.execute(open_account(i, initial)).await.expect("opens");
-        if i >= CLOSED_FROM {
-            let close = BankCommand::CloseAccount(CloseAccount {
-                account_id: account(i),
-            });
-            bank.execute(close).await.expect("closes");
-        }
-    }
-    let opens = start.elapsed();
-
-    let start = Instant::now();
-    for _ in 0..10_000 {
-        let to = rng.below(CLOSED_FROM);
-        let amount = cents(100 + rng.below(9_901));
-        bank.execute(deposit(to, amount)).await.expect("deposits");
-    }
-    let deposits = start.elapsed();
+    let opens = open_accounts(&bank).await;
+    let deposits = deposit_randomly(&bank, &mut rng).await;
 
     let before = store.len();
-    let mut compensated = 0;
-    let start = Instant::now();
-    for n in 0..10_000u64 {
-        let from = rng.below(CLOSED_FROM);
-        let to = if n % 10 == 0 {
-            CLOSED_FROM + rng.below(ACCOUNTS - CLOSED_FROM)
-        } else {
-            (from + 1 + rng.below(CLOSED_FROM - 1)) % CLOSED_FROM
-        };
-        let transfer = BankCommand::TransferMoney(TransferMoney {
-            transfer_id: TransferId::parse(&format!("t-{n}")).expect("valid id"),
-            from_account_id: account(from),
-            to_account_id: account(to),
-            amount: cents(50 + rng.below(4_951)),
-            description: "bench".into(),
-        });
-        let done = bank.execute(transfer).await.expect("runs");
-        if done.transfer.is_some_and(|t| t.label() == "compensated") {
-            compensated += 1;
-        }
-    }
-    let transfers = start.elapsed();
+    let (transfers, compensated) = transfer_randomly(&bank, &mut rng).await;
     let transfer_events = store.len() - before;
 
     let start = Instant::now();
@@ -113,20 +72,7 @@ async fn run_once() -> Figures {
         "the rebuilt read models equal the live ones"
     );
 
-    // One account with a long history: is a command's cost flat?
-    let fresh = Bank::open(MemoryStore::new(), Env::fixed("c"))
-        .await
-        .expect("opens");
-    let open_long = BankCommand::OpenAccount(OpenAccount {
-        account_id: account(0),
-        owner_name: "Long".into(),
-        initial_balance: Money::ZERO,
-    });
-    fresh.execute(open_long).await.expect("opens");
-    deposit_cents(&fresh, 9).await;
-    let cost_at_10 = deposit_cents(&fresh, 1_000).await;
-    deposit_cents(&fresh, 7_990).await;
-    let cost_at_10k = deposit_cents(&fresh, 1_000).await;
+    let (cost_at_10, cost_at_10k) = cost_of_one_command().await;
 
     Figures {
         opens,
@@ -140,6 +86,83 @@ async fn run_once() -> Figures {
         cost_at_10,
         cost_at_10k,
     }
+}
+
+/// Opens the accounts (closing the last ones); returns the time it took.
+async fn open_accounts(bank: &Bank<MemoryStore>) -> Duration {
+    let start = Instant::now();
+    for i in 0..ACCOUNTS {
+        let initial = if i < CLOSED_FROM {
+            cents(100_000)
+        } else {
+            Money::ZERO
+        };
+        bank.execute(open_account(i, initial)).await.expect("opens");
+        if i >= CLOSED_FROM {
+            let close = BankCommand::CloseAccount(CloseAccount {
+                account_id: account(i),
+            });
+            bank.execute(close).await.expect("closes");
+        }
+    }
+    start.elapsed()
+}
+
+/// 10,000 deposits to random active accounts; returns the time they took.
+async fn deposit_randomly(bank: &Bank<MemoryStore>, rng: &mut Rng) -> Duration {
+    let start = Instant::now();
+    for _ in 0..10_000 {
+        let to = rng.below(CLOSED_FROM);
+        let amount = cents(100 + rng.below(9_901));
+        bank.execute(deposit(to, amount)).await.expect("deposits");
+    }
+    start.elapsed()
+}
+
+/// 10,000 transfers, one in ten to a closed account; returns the time they took and
+/// how many compensated.
+async fn transfer_randomly(bank: &Bank<MemoryStore>, rng: &mut Rng) -> (Duration, usize) {
+    let mut compensated = 0;
+    let start = Instant::now();
+    for n in 0..10_000u64 {
+        let from = rng.below(CLOSED_FROM);
+        let to = if n % 10 == 0 {
+            CLOSED_FROM + rng.below(ACCOUNTS - CLOSED_FROM)
+        } else {
+            (from + 1 + rng.below(CLOSED_FROM - 1)) % CLOSED_FROM
+        };
+        let transfer = BankCommand::TransferMoney(TransferMoney {
+            transfer_id: TransferId::parse(&format!("t-{n}")).expect("valid id"),
+            from_account_id: account(from),
+            to_account_id: account(to),
+            amount: cents(50 + rng.below(4_951)),
+            description: "bench".into(),
+        });
+        let done = bank.execute(transfer).await.expect("runs");
+        if done.transfer.is_some_and(|t| t.label() == "compensated") {
+            compensated += 1;
+        }
+    }
+    (start.elapsed(), compensated)
+}
+
+/// One account with a long history: is a command's cost flat? The mean cost of a
+/// deposit at 10 and at 10,000 events of history.
+async fn cost_of_one_command() -> (Duration, Duration) {
+    let fresh = Bank::open(MemoryStore::new(), Env::fixed("c"))
+        .await
+        .expect("opens");
+    let open_long = BankCommand::OpenAccount(OpenAccount {
+        account_id: account(0),
+        owner_name: "Long".into(),
+        initial_balance: Money::ZERO,
+    });
+    fresh.execute(open_long).await.expect("opens");
+    deposit_cents(&fresh, 9).await;
+    let cost_at_10 = deposit_cents(&fresh, 1_000).await;
+    deposit_cents(&fresh, 7_990).await;
+    let cost_at_10k = deposit_cents(&fresh, 1_000).await;
+    (cost_at_10, cost_at_10k)
 }
 
 /// Deposits 0.01 into account 0 `n` times; returns the mean time of one.

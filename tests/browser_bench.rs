@@ -379,7 +379,17 @@ async fn idb_cold_start(
     fill: Fill,
 ) {
     let name = fresh_name(&format!("cold-{n}"));
-    let store = IndexedDbStore::open(&name).await.expect("opens IndexedDB");
+    idb_fill(&name, n, events, fill).await;
+    idb_cold_opens(&name, n, reference).await;
+    idb_read_all_parts(&name, n).await;
+    IndexedDbStore::delete_database(&name)
+        .await
+        .expect("deletes the database");
+}
+
+/// Fills database `name` with `events` (`n` of them), and says how long it took.
+async fn idb_fill(name: &str, n: usize, events: &[Rc<Recorded>], fill: Fill) {
+    let store = IndexedDbStore::open(name).await.expect("opens IndexedDB");
     let t0 = now();
     let how = match fill {
         Fill::Adapter => {
@@ -395,7 +405,7 @@ async fn idb_cold_start(
         }
         Fill::Bulk => {
             store.close();
-            copy_bulk(&name, events).await;
+            copy_bulk(name, events).await;
             "in bulk, 10,000 records per transaction".to_owned()
         }
     };
@@ -407,7 +417,11 @@ async fn idb_cold_start(
          figures below)",
         filled / 1000.0,
     );
+}
 
+/// Cold start of database `name`: a new connection, then the bank reads the whole log
+/// and folds it, to read models equal to `reference`'s.
+async fn idb_cold_opens(name: &str, n: usize, reference: &Bank<MemoryStore>) {
     // Cold start: a new connection, then the bank reads the whole log and folds it.
     // Three times: the first is the nearest to what a reload sees.
     let mut opens = Vec::new();
@@ -415,7 +429,7 @@ async fn idb_cold_start(
     let mut totals = Vec::new();
     for _ in 0..3 {
         let t0 = now();
-        let store = IndexedDbStore::open(&name).await.expect("reopens");
+        let store = IndexedDbStore::open(name).await.expect("reopens");
         let opened = now() - t0;
         let bank = Bank::open(store.clone(), Env::fixed("cold"))
             .await
@@ -431,7 +445,7 @@ async fn idb_cold_start(
         drop(bank);
         store.close();
     }
-    let chunks = idb_chunk_count(&name).await;
+    let chunks = idb_chunk_count(name).await;
     console_log!(
         "cold start, IndexedDB {n} events: IndexedDbStore::open + Bank::open = {} ms to the \
          read models (open {} ms; Bank::open {} ms); the first reads the event records and \
@@ -440,14 +454,17 @@ async fn idb_cold_start(
         list(&opens),
         list(&banks),
     );
+}
 
+/// Where the time of a cold start goes in database `name`.
+async fn idb_read_all_parts(name: &str, n: usize) {
     // What limits it: read_all alone (read + decode + checks), and its parts, by turns.
     let mut read_alls = Vec::new();
     let mut get_alls = Vec::new();
     let mut to_rusts = Vec::new();
     let mut parses = Vec::new();
     for _ in 0..3 {
-        let store = IndexedDbStore::open(&name).await.expect("reopens");
+        let store = IndexedDbStore::open(name).await.expect("reopens");
         let t0 = now();
         let read = store.read_all(1).await.expect("reads");
         read_alls.push(now() - t0);
@@ -455,7 +472,7 @@ async fn idb_cold_start(
         store.close();
         drop(store);
         drop(read);
-        let (get_all, to_rust, parse) = idb_read_breakdown(&name, n).await;
+        let (get_all, to_rust, parse) = idb_read_breakdown(name, n).await;
         get_alls.push(get_all);
         to_rusts.push(to_rust);
         parses.push(parse);
@@ -469,9 +486,6 @@ async fn idb_cold_start(
         list(&to_rusts),
         list(&parses),
     );
-    IndexedDbStore::delete_database(&name)
-        .await
-        .expect("deletes the database");
 }
 
 /// Fills a localStorage log with `n` events (if it fits) and measures its cold start.

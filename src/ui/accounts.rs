@@ -4,6 +4,7 @@
 use leptos::html;
 use leptos::prelude::*;
 
+use super::action::Command;
 use super::route::{self, Route};
 use super::service::{selected_account, use_bank};
 use super::widgets::{
@@ -37,18 +38,12 @@ fn OpenAccountForm() -> impl IntoView {
     let owner = RwSignal::new(String::new());
     let initial = RwSignal::new(String::from("0.00"));
     let error = RwSignal::new(None::<String>);
+    let command = Command::new(error);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let command = open_account(
-            &id.get_untracked(),
-            &owner.get_untracked(),
-            &initial.get_untracked(),
-        );
-        let command = match command {
-            Ok(c) => c,
-            Err(e) => return error.set(Some(e)),
-        };
-        let opened = command.account_id.clone();
+        if command.running() {
+            return;
+        }
         // What was submitted: the fields are cleared only if they still hold it, so
         // what the user typed meanwhile (the next account) is never lost.
         let sent = (
@@ -56,19 +51,19 @@ fn OpenAccountForm() -> impl IntoView {
             owner.get_untracked(),
             initial.get_untracked(),
         );
-        bank.dispatch(
-            BankCommand::OpenAccount(command),
-            move |result| match result {
-                Ok(_) => {
-                    error.set(None);
-                    clear_if_unchanged(id, &sent.0, "");
-                    clear_if_unchanged(owner, &sent.1, "");
-                    clear_if_unchanged(initial, &sent.2, "0.00");
-                    bank.announce(format!("Account {opened} opened"));
-                }
-                Err(e) => error.set(Some(e.to_string())),
-            },
-        );
+        let open = match open_account(&sent.0, &sent.1, &sent.2) {
+            Ok(c) => c,
+            Err(e) => return error.set(Some(e)),
+        };
+        command.run(async move {
+            let opened = open.account_id.clone();
+            bank.execute(BankCommand::OpenAccount(open)).await?;
+            clear_if_unchanged(id, &sent.0, "");
+            clear_if_unchanged(owner, &sent.1, "");
+            clear_if_unchanged(initial, &sent.2, "0.00");
+            bank.announce(format!("Account {opened} opened"));
+            Ok(())
+        });
     };
     view! {
         <form class="form form--inline" on:submit=submit on:input=clear_error_on_input(error)
@@ -89,7 +84,7 @@ fn OpenAccountForm() -> impl IntoView {
                 <input name="initial_balance" inputmode="decimal" autocomplete="off"
                     prop:value=move || initial.get() on:input=move |ev| initial.set(event_target_value(&ev))/>
             </label>
-            <button class="button" type="submit">"Open account"</button>
+            <button class="button" type="submit" aria-disabled=command.busy()>"Open account"</button>
             <FormError error=error test_id="open-account-error"/>
         </form>
     }
@@ -231,6 +226,8 @@ fn AccountCard(
         })
     };
     let error = RwSignal::new(None::<String>);
+    // One command at a time on the card: money and status alike.
+    let command = Command::new(error);
     let status = Signal::derive(move || account.get().map_or(AccountStatus::Closed, |a| a.status));
     let owner = move || account.get().map(|a| a.owner_name).unwrap_or_default();
     let balance = move || {
@@ -250,9 +247,9 @@ fn AccountCard(
             <p class="card__balance">"Balance " <strong data-testid="detail-balance">{balance}</strong>
                 <span class="muted">{move || format!(" · version {}", version())}</span>
             </p>
-            <MoneyForm id=id.clone() error=error/>
+            <MoneyForm id=id.clone() command=command/>
             <p class="hint" data-testid="status-hint">{move || status_hint(status.get())}</p>
-            <StatusActions id=id.clone() error=error/>
+            <StatusActions id=id.clone() command=command/>
             <FormError error=error test_id="account-error"/>
             <Statement id=id.clone()/>
         </article>
@@ -265,35 +262,29 @@ fn AccountCard(
 fn MoneyForm(
     /// The account the money moves on.
     id: AccountId,
-    /// Where the card shows why a command was refused.
-    error: RwSignal<Option<String>>,
+    /// The card's command: it shows why a command was refused, and runs one at a time.
+    command: Command,
 ) -> impl IntoView {
     let bank = use_bank();
+    let error = command.error;
     let amount = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
-    let sending = RwSignal::new(false);
     let send = move |way: MoneyMove| {
-        if sending.get_untracked() {
+        if command.running() {
             return;
         }
         let sent = (amount.get_untracked(), description.get_untracked());
-        let (command, said) = match money_command(&id, way, &sent.0, &sent.1) {
+        let (money, said) = match money_command(&id, way, &sent.0, &sent.1) {
             Ok(c) => c,
             Err(e) => return error.set(Some(e)),
         };
-        sending.set(true);
-        bank.dispatch(command, move |result| {
-            sending.set(false);
-            match result {
-                // Cleared only once stored, and only if unchanged since.
-                Ok(_) => {
-                    error.set(None);
-                    clear_if_unchanged(amount, &sent.0, "");
-                    clear_if_unchanged(description, &sent.1, "");
-                    bank.announce(said);
-                }
-                Err(e) => error.set(Some(e.to_string())),
-            }
+        command.run(async move {
+            bank.execute(money).await?;
+            // Cleared only once stored, and only if unchanged since.
+            clear_if_unchanged(amount, &sent.0, "");
+            clear_if_unchanged(description, &sent.1, "");
+            bank.announce(said);
+            Ok(())
         });
     };
     let send = StoredValue::new(send);
@@ -315,8 +306,8 @@ fn MoneyForm(
                 <input name="description" placeholder="Salary" autocomplete="off"
                     prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))/>
             </label>
-            <button class="button" type="submit" disabled=move || sending.get()>"Deposit"</button>
-            <button class="button button--secondary" type="button" on:click=withdraw disabled=move || sending.get()>"Withdraw"</button>
+            <button class="button" type="submit" aria-disabled=command.busy()>"Deposit"</button>
+            <button class="button button--secondary" type="button" on:click=withdraw aria-disabled=command.busy()>"Withdraw"</button>
         </form>
     }
 }
@@ -327,10 +318,11 @@ fn MoneyForm(
 fn StatusActions(
     /// The account whose status changes.
     id: AccountId,
-    /// Where the card shows why a command was refused.
-    error: RwSignal<Option<String>>,
+    /// The card's command: it shows why a command was refused, and runs one at a time.
+    command: Command,
 ) -> impl IntoView {
     let bank = use_bank();
+    let error = command.error;
     let reason = RwSignal::new(String::new());
     let closing = RwSignal::new(false);
     let close_button = NodeRef::<html::Button>::new();
@@ -338,14 +330,15 @@ fn StatusActions(
     let question =
         format!("Close {id} for good? A closed account takes no money and cannot be reopened.");
     let change = move |change: StatusChange| {
+        if command.running() {
+            return;
+        }
         closing.set(false);
-        let (command, said) = status_command(&id, change, &reason.get_untracked());
-        bank.dispatch(command, move |result| match result {
-            Ok(_) => {
-                error.set(None);
-                bank.announce(said);
-            }
-            Err(e) => error.set(Some(e.to_string())),
+        let (status, said) = status_command(&id, change, &reason.get_untracked());
+        command.run(async move {
+            bank.execute(status).await?;
+            bank.announce(said);
+            Ok(())
         });
     };
     let change = StoredValue::new(change);
@@ -357,8 +350,8 @@ fn StatusActions(
                 <input name="reason" placeholder="Fraud check" autocomplete="off"
                     prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
             </label>
-            <button class="button button--secondary" type="button" on:click=move |_| run(StatusChange::Suspend)>"Suspend"</button>
-            <button class="button button--secondary" type="button" on:click=move |_| run(StatusChange::Reactivate)>"Reactivate"</button>
+            <button class="button button--secondary" type="button" on:click=move |_| run(StatusChange::Suspend) aria-disabled=command.busy()>"Suspend"</button>
+            <button class="button button--secondary" type="button" on:click=move |_| run(StatusChange::Reactivate) aria-disabled=command.busy()>"Reactivate"</button>
             <button class="button button--danger" type="button" data-testid="close-account" node_ref=close_button
                 on:click=move |_| {
                     closing.set(true);
@@ -368,7 +361,7 @@ fn StatusActions(
         </div>
         <div class="confirm" role="group" aria-label="Confirm closing" hidden=move || !closing.get() data-testid="close-confirm">
             <p>{question}</p>
-            <button class="button button--danger" type="button" on:click=move |_| run(StatusChange::Close)>"Close for good"</button>
+            <button class="button button--danger" type="button" on:click=move |_| run(StatusChange::Close) aria-disabled=command.busy()>"Close for good"</button>
             <button class="button button--secondary" type="button" data-testid="close-keep" node_ref=keep_button
                 on:click=move |_| {
                     closing.set(false);

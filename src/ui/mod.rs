@@ -4,6 +4,7 @@
 //!
 //! - [`boot`]: choosing and opening the store, resuming sagas, the error screen's data.
 //! - [`service`]: the bank handle in context and the signals components track.
+//! - [`action`]: a command a user sends: busy while it runs, sent once, its error shown.
 //! - [`accounts`], [`transfers`], [`timeline`]: the bank's panels and the saga view.
 //! - [`audit`], [`timetravel`]: the event log and the state as of any event.
 //! - [`snapshot`], [`preview`]: the stored summary and the preview shown while the log loads.
@@ -21,6 +22,7 @@
 //!   which takes it away once the mode shows something of its own.
 
 pub mod accounts;
+pub mod action;
 pub mod audit;
 pub mod boot;
 pub mod crash;

@@ -5,6 +5,7 @@
 use leptos::html;
 use leptos::prelude::*;
 
+use super::action::Command;
 use super::lifecycle;
 use super::service::{use_bank, BankHandle};
 use super::widgets::{focus_first, focus_node, on_escape, FormError};
@@ -22,22 +23,26 @@ async fn load(handle: BankHandle, scenario: &Scenario) -> Result<(), String> {
     Ok(())
 }
 
-/// Downloads the log (see [`lifecycle::export`]).
-fn export(handle: BankHandle) {
-    leptos::task::spawn_local(lifecycle::export(handle));
+/// Downloads the log (see [`lifecycle::export`]), once at a time.
+fn export(handle: BankHandle, command: Command) {
+    command.run(async move {
+        lifecycle::export(handle).await;
+        Ok(())
+    });
 }
 
 /// The scenario bar's state: what is asked, what runs, and where the focus goes back.
 #[derive(Clone, Copy)]
 struct Bar {
     bank: BankHandle,
-    error: RwSignal<Option<String>>,
+    /// Loading a scenario or resetting; its error is the bar's.
+    load: Command,
+    /// Exporting the log first.
+    export: Command,
     /// The reset's question is open.
     confirming: RwSignal<bool>,
     /// A scenario asked for while the bank has events: it waits for a yes.
     pending: RwSignal<Option<usize>>,
-    /// A scenario is loading.
-    busy: RwSignal<bool>,
     /// The scenario buttons, in [`SCENARIOS`] order, then the reset button.
     buttons: StoredValue<Vec<NodeRef<html::Button>>>,
     reset_button: NodeRef<html::Button>,
@@ -46,12 +51,13 @@ struct Bar {
 
 impl Bar {
     fn new(bank: BankHandle) -> Bar {
+        let error = RwSignal::new(None);
         Bar {
             bank,
-            error: RwSignal::new(None),
+            load: Command::new(error),
+            export: Command::new(error),
             confirming: RwSignal::new(false),
             pending: RwSignal::new(None),
-            busy: RwSignal::new(false),
             buttons: StoredValue::new(SCENARIOS.iter().map(|_| NodeRef::new()).collect()),
             reset_button: NodeRef::new(),
             confirm_button: NodeRef::new(),
@@ -60,18 +66,15 @@ impl Bar {
 
     /// Loads scenario `i`, unless one is loading.
     fn run(self, i: usize) {
-        if self.busy.get_untracked() {
+        if self.load.running() {
             return;
         }
         self.pending.set(None);
-        self.busy.set(true);
-        leptos::task::spawn_local(async move {
-            let result = match SCENARIOS.get(i) {
+        self.load.run(async move {
+            match SCENARIOS.get(i) {
                 Some(s) => load(self.bank, s).await,
                 None => Ok(()),
-            };
-            self.error.set(result.err());
-            self.busy.set(false);
+            }
         });
     }
 
@@ -105,10 +108,11 @@ impl Bar {
     }
 
     fn reset(self) {
+        if self.load.running() {
+            return;
+        }
         self.confirming.set(false);
-        leptos::task::spawn_local(async move {
-            self.error.set(lifecycle::reset(self.bank).await.err());
-        });
+        self.load.run(lifecycle::reset(self.bank));
     }
 }
 
@@ -125,12 +129,11 @@ pub fn ScenarioBar() -> impl IntoView {
             bar.cancel_reset();
         }
     });
-    let busy = bar.busy;
     view! {
         <nav class="scenarios" aria-label="Scenarios">
             <span class="scenarios__label">"Try a scenario:"</span>
             {SCENARIOS.iter().enumerate().map(|(i, s)| view! {
-                <button class="button button--chip" type="button" disabled=move || busy.get()
+                <button class="button button--chip" type="button" aria-disabled=bar.load.busy()
                     node_ref=bar.buttons.with_value(|b| b[i])
                     on:click=move |_| bar.ask(i) data-testid=format!("scenario-{}", s.key)>
                     {s.title}
@@ -142,7 +145,7 @@ pub fn ScenarioBar() -> impl IntoView {
                     bar.confirming.set(true);
                 }
                 data-testid="reset">"Reset…"</button>
-            <FormError error=bar.error test_id="scenario-error"/>
+            <FormError error=bar.load.error test_id="scenario-error"/>
         </nav>
         <ScenarioQuestion bar=bar/>
         <ResetQuestion bar=bar/>
@@ -179,14 +182,15 @@ fn ScenarioQuestion(
                 }}
             </p>
             <div class="actions">
-                <button class="button button--secondary" type="button" on:click=move |_| export(bank) data-testid="scenario-export">
+                <button class="button button--secondary" type="button" on:click=move |_| export(bank, bar.export)
+                    aria-disabled=bar.export.busy() data-testid="scenario-export">
                     "Export the events first"
                 </button>
                 <button class="button" type="button" node_ref=bar.confirm_button on:click=move |_| {
                     if let Some(i) = pending.get_untracked() {
                         bar.run(i);
                     }
-                } data-testid="scenario-confirm">
+                } aria-disabled=bar.load.busy() data-testid="scenario-confirm">
                     "Load the scenario"
                 </button>
                 <button class="button button--secondary" type="button" on:click=move |_| bar.cancel()>
@@ -213,10 +217,12 @@ fn ResetQuestion(
                 "Every event in this database is deleted for good. Export them first if you may want them back (Import reads the file)."
             </p>
             <div class="actions">
-                <button class="button button--secondary" type="button" on:click=move |_| export(bank) data-testid="reset-export">
+                <button class="button button--secondary" type="button" on:click=move |_| export(bank, bar.export)
+                    aria-disabled=bar.export.busy() data-testid="reset-export">
                     "Export the events first"
                 </button>
-                <button class="button button--danger" type="button" on:click=move |_| bar.reset() data-testid="reset-confirm">
+                <button class="button button--danger" type="button" on:click=move |_| bar.reset()
+                    aria-disabled=bar.load.busy() data-testid="reset-confirm">
                     "Delete everything and reset"
                 </button>
                 <button class="button button--secondary" type="button" on:click=move |_| bar.cancel_reset()>

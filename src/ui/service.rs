@@ -212,23 +212,19 @@ fn to_base36(mut n: u64) -> String {
 }
 
 impl BankHandle {
-    /// Runs a command on the bank, then calls `done` with the outcome. The error's
-    /// text is the domain's own message.
-    pub fn dispatch(
-        &self,
+    /// Runs a command on the bank (for a [`super::action::Command`]); the error's text
+    /// is the domain's own message.
+    ///
+    /// # Errors
+    /// Why the bank refused or failed the command.
+    pub async fn execute(
+        self,
         command: crate::domain::BankCommand,
-        done: impl FnOnce(Result<crate::app::Executed, crate::app::BankError>) + 'static,
-    ) {
-        let Some(bank) = self.bank() else {
-            return;
-        };
-        let handle = *self;
-        leptos::task::spawn_local(async move {
-            let result = bank.execute(command).await;
-            if let Err(e) = &result {
-                handle.note_bank_error(e);
-            }
-            done(result);
-        });
+    ) -> Result<crate::app::Executed, String> {
+        let bank = self.bank().ok_or("The bank is not open yet.")?;
+        bank.execute(command).await.map_err(|e| {
+            self.note_bank_error(&e);
+            e.to_string()
+        })
     }
 }

@@ -10,6 +10,7 @@ use std::rc::Rc;
 use leptos::html;
 use leptos::prelude::*;
 
+use super::action::Command;
 use super::crash::crash_and_reload;
 use super::route::{self, Route};
 use super::service::{use_bank, BankHandle, BrowserBank};
@@ -66,8 +67,9 @@ struct Stepper {
     playing: RwSignal<bool>,
     /// The delay between two steps of Play, in milliseconds.
     speed: RwSignal<u32>,
-    error: RwSignal<Option<String>>,
-    /// A step is running.
+    /// Next step, and where a step's error is shown (Play's too).
+    step: Command,
+    /// A step of Play is running.
     busy: RwSignal<bool>,
     /// Each Play starts a new run; a run stops as soon as it is no longer the latest,
     /// so Pause then Play never leaves two runs stepping.
@@ -82,7 +84,7 @@ impl Stepper {
             bank,
             playing: RwSignal::new(false),
             speed: RwSignal::new(800),
-            error: RwSignal::new(None),
+            step: Command::new(RwSignal::new(None)),
             busy: RwSignal::new(false),
             run: StoredValue::new(0),
             title: NodeRef::new(),
@@ -102,11 +104,11 @@ impl Stepper {
     /// One step of `id` on `b`, from the version this page shows; returns whether
     /// there is more to do. Another tab may have taken that step meanwhile: then
     /// nothing runs, and the timeline shows where the transfer stands now.
-    async fn step_once(self, b: Rc<BrowserBank>, id: TransferId) -> bool {
+    async fn step_once(self, b: Rc<BrowserBank>, id: TransferId) -> Result<bool, String> {
         let bank = self.bank;
         let seen = b.transfer_version(&id);
         let state = match b.step_from(&id, seen).await {
-            Ok(StepOutcome::Finished(_)) => return false,
+            Ok(StepOutcome::Finished(_)) => return Ok(false),
             Ok(StepOutcome::Taken(state)) => {
                 bank.announce(format!(
                     "{id}: another tab ran this step first; now {}",
@@ -126,16 +128,14 @@ impl Stepper {
             }
             Err(BankError::Crashed(point)) => {
                 crash_and_reload(bank, &id, point);
-                return false;
+                return Ok(false);
             }
             Err(e) => {
                 bank.note_bank_error(&e);
-                self.error.set(Some(e.to_string()));
-                return false;
+                return Err(e.to_string());
             }
         };
-        self.error.set(None);
-        !state.is_terminal()
+        Ok(!state.is_terminal())
     }
 
     /// Next step: one step of the selected transfer, unless one is running.
@@ -149,11 +149,8 @@ impl Stepper {
         ) else {
             return;
         };
-        self.busy.set(true);
-        leptos::task::spawn_local(async move {
-            self.step_once(b, id).await;
-            self.busy.set(false);
-        });
+        self.step
+            .run(async move { self.step_once(b, id).await.map(|_| ()) });
     }
 
     /// Play, or Pause while playing. The transfer shown when Play was pressed is the
@@ -184,7 +181,8 @@ impl Stepper {
                 self.busy.set(true);
                 let more = self.step_once(Rc::clone(&b), id.clone()).await;
                 self.busy.set(false);
-                if !more {
+                let _ = self.step.error.try_set(more.clone().err());
+                if more != Ok(true) {
                     break;
                 }
                 sleep(self.speed.get_untracked()).await;
@@ -213,10 +211,11 @@ fn SagaView(
     let Stepper {
         playing,
         speed,
-        error,
+        step,
         busy,
         ..
     } = stepper;
+    let error = step.error;
     let (main, compensation) = spans(&t);
     let money = Rc::new(money);
     let positions: HashMap<String, u64> = t
@@ -232,7 +231,7 @@ fn SagaView(
     let state = t.state.clone();
     let reason = t.reason().map(str::to_owned);
     view! {
-        <article class="saga-timeline" aria-labelledby="timeline-title" aria-busy=move || busy.get().to_string() data-testid="saga-timeline">
+        <article class="saga-timeline" aria-labelledby="timeline-title" aria-busy=move || (busy.get() || step.pending()).to_string() data-testid="saga-timeline">
             <h3 id="timeline-title" tabindex="-1" node_ref=stepper.title>
                 "Saga of " {t.transfer_id.to_string()} " "
                 <TransferBadge state=Signal::derive(move || state.clone())/>
@@ -249,7 +248,7 @@ fn SagaView(
             })}
             <div class="saga-timeline__controls" role="group" aria-label="Step controls">
                 <button class="button" type="button" id="next-step" on:click=move |_| stepper.next() disabled=move || terminal || playing.get()
-                    data-testid="next-step">"Next step"</button>
+                    aria-disabled=step.busy() data-testid="next-step">"Next step"</button>
                 <button class="button button--secondary" type="button" on:click=move |_| stepper.play() disabled=terminal
                     aria-pressed=move || playing.get().to_string() data-testid="play">
                     {move || if playing.get() { "Pause" } else { "Play" }}

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::action::Command;
 use super::crash::crash_and_reload;
 use super::route::{self, Route};
 use super::service::{use_bank, BankHandle, BrowserBank};
@@ -176,44 +177,48 @@ fn suggested_id(bank: BankHandle) -> String {
 fn send(
     bank: BankHandle,
     fields: TransferFields,
-    error: RwSignal<Option<String>>,
+    command: Command,
     crashed: RwSignal<Option<String>>,
 ) {
+    if command.running() {
+        return;
+    }
     let draft = fields.draft(bank);
-    let (command, plan) = match draft.parse() {
+    let (transfer, plan) = match draft.parse() {
         Ok(p) => p,
-        Err(e) => return error.set(Some(e)),
+        Err(e) => return command.error.set(Some(e)),
     };
     let Some(b) = bank.bank() else { return };
-    let transfer_id = command.transfer_id.clone();
+    let transfer_id = transfer.transfer_id.clone();
     let step_mode = fields.stepwise.get_untracked();
     let sent_id = fields.id.get_untracked();
-    leptos::task::spawn_local(async move {
-        let result = start_transfer(&b, command, plan, step_mode).await;
-        if let Err(e) = &result {
-            bank.note_bank_error(e);
-        }
-        match result {
-            Ok(started) => {
-                error.set(None);
-                fields.clear_sent(bank, &draft, &sent_id, started);
-                if !started {
-                    super::learn::note_repeat(bank, &transfer_id);
-                }
-                bank.announce(if started {
-                    format!("Transfer {transfer_id} started")
-                } else {
-                    format!("Transfer {transfer_id} already exists with these details: nothing new was written")
-                });
-                route::go(&Route::Transfer(transfer_id));
-            }
+    command.run(async move {
+        let started = match start_transfer(&b, transfer, plan, step_mode).await {
+            Ok(started) => started,
             Err(BankError::Crashed(point)) => {
                 crashed.set(Some(format!("Simulated crash {point}.")));
                 crash_and_reload(bank, &transfer_id, point);
                 route::go(&Route::Transfer(transfer_id));
+                return Ok(());
             }
-            Err(e) => error.set(Some(e.to_string())),
+            Err(e) => {
+                bank.note_bank_error(&e);
+                return Err(e.to_string());
+            }
+        };
+        fields.clear_sent(bank, &draft, &sent_id, started);
+        if !started {
+            super::learn::note_repeat(bank, &transfer_id);
         }
+        bank.announce(if started {
+            format!("Transfer {transfer_id} started")
+        } else {
+            format!(
+                "Transfer {transfer_id} already exists with these details: nothing new was written"
+            )
+        });
+        route::go(&Route::Transfer(transfer_id));
+        Ok(())
     });
 }
 
@@ -223,6 +228,7 @@ fn TransferForm() -> impl IntoView {
     let bank = use_bank();
     let error = RwSignal::new(None::<String>);
     let crashed = RwSignal::new(None::<String>);
+    let command = Command::new(error);
     let fields = TransferFields::new(bank, error);
     let TransferFields {
         id,
@@ -236,7 +242,7 @@ fn TransferForm() -> impl IntoView {
     } = fields;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        send(bank, fields, error, crashed);
+        send(bank, fields, command, crashed);
     };
 
     let account_options = move || account_options(bank);
@@ -298,7 +304,7 @@ fn TransferForm() -> impl IntoView {
             <p class="hint hint--warning" hidden=move || unknown_accounts.with(Option::is_none) data-testid="transfer-unknown-account">
                 {move || unknown_accounts.get().unwrap_or_default()}
             </p>
-            <button class="button" type="submit">"Start transfer"</button>
+            <button class="button" type="submit" aria-disabled=command.busy()>"Start transfer"</button>
             <FormError error=error test_id="transfer-error"/>
             <p class="banner banner--warning" role="status" hidden=move || crashed.get().is_none() data-testid="crash-notice">
                 {move || crashed.get().unwrap_or_default()} " The page reloads now; the saga resumes from the log."

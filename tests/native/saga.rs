@@ -626,76 +626,7 @@ fn external_and_in_flight(models: &ReadModels) -> (Decimal, Decimal) {
 fn money_is_conserved_through_the_demo_compensations_and_crashes() {
     let store = MemoryStore::new();
     let bank = bank_on(&store, "t");
-    // The seed demo.
-    ok(&bank, open("alice-123", "Alice", "1000.00"));
-    ok(&bank, open("bob-456", "Bob", "500.00"));
-    ok(
-        &bank,
-        transfer("transfer-789", "alice-123", "bob-456", "250.00", ""),
-    );
-    ok(
-        &bank,
-        transfer("transfer-999", "bob-456", "alice-123", "10000.00", ""),
-    );
-    // Plain movements in and out.
-    ok(&bank, deposit("alice-123", "40.00", ""));
-    ok(&bank, withdraw("bob-456", "15.00", ""));
-    // Compensation: to a closed account, and by an injected rejection.
-    ok(&bank, open("carol", "Carol", "0.00"));
-    ok(&bank, close("carol"));
-    ok(
-        &bank,
-        transfer("t-closed", "alice-123", "carol", "100.00", ""),
-    );
-    bank.inject(
-        &tid("t-rejected"),
-        FaultPlan {
-            reject_credit: true,
-            ..FaultPlan::default()
-        },
-    );
-    ok(
-        &bank,
-        transfer("t-rejected", "bob-456", "alice-123", "60.00", ""),
-    );
-    // Transient faults, then success.
-    bank.inject(
-        &tid("t-flaky"),
-        FaultPlan {
-            transient: Some((SagaStep::Credit, 2)),
-            ..FaultPlan::default()
-        },
-    );
-    ok(
-        &bank,
-        transfer("t-flaky", "bob-456", "alice-123", "5.00", ""),
-    );
-    // A compensation that fails: 20.00 stays with nobody, and is flagged.
-    ok(&bank, open("dave", "Dave", "20.00"));
-    bank.inject(
-        &tid("t-stuck"),
-        FaultPlan {
-            reject_credit: true,
-            crash: Some(CrashPoint::AfterStep(SagaStep::Credit)),
-            ..FaultPlan::default()
-        },
-    );
-    assert!(exec(&bank, transfer("t-stuck", "dave", "bob-456", "20.00", "")).is_err());
-    ok(&bank, close("dave"));
-    block_on(bank.run_transfer(&tid("t-stuck"))).unwrap();
-    // A crash with 30.00 in flight, left for a reload.
-    bank.inject(
-        &tid("t-crash"),
-        FaultPlan {
-            crash: Some(CrashPoint::AfterStep(SagaStep::Debit)),
-            ..FaultPlan::default()
-        },
-    );
-    assert!(exec(
-        &bank,
-        transfer("t-crash", "alice-123", "bob-456", "30.00", "")
-    )
-    .is_err());
+    run_the_demo_compensations_and_crashes(&bank);
 
     // Opening 1000 + 500 + 0 + 20, deposits 40, withdrawals 15: 1545.00 came in.
     // 20.00 (t-stuck) and 30.00 (t-crash) are in flight.
@@ -735,7 +666,86 @@ fn money_is_conserved_through_the_demo_compensations_and_crashes() {
     assert_eq!(balance(&reloaded, "carol"), "0.00");
     assert_eq!(balance(&reloaded, "dave"), "0.00");
 
-    // Each transfer's movements match its outcome.
+    each_transfer_moved_as_its_outcome_says(&reloaded, &store);
+}
+
+/// The seed demo, plain movements, compensations, transient faults, a failed refund
+/// and a crash left for a reload.
+fn run_the_demo_compensations_and_crashes(bank: &TestBank) {
+    // The seed demo.
+    ok(bank, open("alice-123", "Alice", "1000.00"));
+    ok(bank, open("bob-456", "Bob", "500.00"));
+    ok(
+        bank,
+        transfer("transfer-789", "alice-123", "bob-456", "250.00", ""),
+    );
+    ok(
+        bank,
+        transfer("transfer-999", "bob-456", "alice-123", "10000.00", ""),
+    );
+    // Plain movements in and out.
+    ok(bank, deposit("alice-123", "40.00", ""));
+    ok(bank, withdraw("bob-456", "15.00", ""));
+    // Compensation: to a closed account, and by an injected rejection.
+    ok(bank, open("carol", "Carol", "0.00"));
+    ok(bank, close("carol"));
+    ok(
+        bank,
+        transfer("t-closed", "alice-123", "carol", "100.00", ""),
+    );
+    bank.inject(
+        &tid("t-rejected"),
+        FaultPlan {
+            reject_credit: true,
+            ..FaultPlan::default()
+        },
+    );
+    ok(
+        bank,
+        transfer("t-rejected", "bob-456", "alice-123", "60.00", ""),
+    );
+    // Transient faults, then success.
+    bank.inject(
+        &tid("t-flaky"),
+        FaultPlan {
+            transient: Some((SagaStep::Credit, 2)),
+            ..FaultPlan::default()
+        },
+    );
+    ok(
+        bank,
+        transfer("t-flaky", "bob-456", "alice-123", "5.00", ""),
+    );
+    // A compensation that fails: 20.00 stays with nobody, and is flagged.
+    ok(bank, open("dave", "Dave", "20.00"));
+    bank.inject(
+        &tid("t-stuck"),
+        FaultPlan {
+            reject_credit: true,
+            crash: Some(CrashPoint::AfterStep(SagaStep::Credit)),
+            ..FaultPlan::default()
+        },
+    );
+    assert!(exec(bank, transfer("t-stuck", "dave", "bob-456", "20.00", "")).is_err());
+    ok(bank, close("dave"));
+    block_on(bank.run_transfer(&tid("t-stuck"))).unwrap();
+    // A crash with 30.00 in flight, left for a reload.
+    bank.inject(
+        &tid("t-crash"),
+        FaultPlan {
+            crash: Some(CrashPoint::AfterStep(SagaStep::Debit)),
+            ..FaultPlan::default()
+        },
+    );
+    assert!(exec(
+        bank,
+        transfer("t-crash", "alice-123", "bob-456", "30.00", "")
+    )
+    .is_err());
+}
+
+/// Each transfer's movements match its outcome.
+fn each_transfer_moved_as_its_outcome_says(reloaded: &TestBank, store: &MemoryStore) {
     let expected = [
         (
             "transfer-789",
@@ -766,8 +776,8 @@ fn money_is_conserved_through_the_demo_compensations_and_crashes() {
         ),
     ];
     for (t, label, movements) in expected {
-        assert_eq!(transfer_label(&reloaded, t), label, "{t}");
-        assert_eq!(movements_of(&store, t), movements, "{t}");
+        assert_eq!(transfer_label(reloaded, t), label, "{t}");
+        assert_eq!(movements_of(store, t), movements, "{t}");
     }
 }
 

@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use crate::app::import::parse_log;
 use crate::app::views::audit_filter::group_digits;
 use crate::store::Recorded;
+use crate::ui::action::Command;
 use crate::ui::service::{use_bank, BankHandle};
 use crate::ui::widgets::{clear_error_on_input, on_escape, FormError};
 use crate::ui::{files, lifecycle};
@@ -42,14 +43,18 @@ struct Import {
     phase: RwSignal<ImportPhase>,
     error: RwSignal<Option<String>>,
     pending: StoredValue<Option<Rc<Vec<Recorded>>>, LocalStorage>,
+    /// Writing the confirmed events.
+    write: Command,
 }
 
 impl Import {
     fn new() -> Import {
+        let error = RwSignal::new(None);
         Import {
             phase: RwSignal::new(ImportPhase::Idle),
-            error: RwSignal::new(None),
+            error,
             pending: StoredValue::new_local(None),
+            write: Command::new(error),
         }
     }
 
@@ -103,6 +108,9 @@ impl Import {
 
     /// Writes the confirmed events as the page's new log.
     fn confirm(self, handle: BankHandle) {
+        if self.write.running() {
+            return;
+        }
         let Some(events) = self.pending.get_value() else {
             return;
         };
@@ -112,7 +120,7 @@ impl Import {
         let total = events.len();
         let phase = self.phase;
         phase.set(ImportPhase::Writing { done: 0, total });
-        leptos::task::spawn_local(async move {
+        self.write.run(async move {
             let progress = move |done| phase.set(ImportPhase::Writing { done, total });
             match lifecycle::import(handle, events, progress).await {
                 Ok(new_db) => {
@@ -126,19 +134,22 @@ impl Import {
                     };
                     handle.announce(message.clone());
                     phase.set(ImportPhase::Done(message));
+                    Ok(())
                 }
-                Err(reason) => self.fail(reason),
+                Err(reason) => {
+                    phase.set(ImportPhase::Idle);
+                    Err(reason)
+                }
             }
         });
     }
 }
 
 /// Downloads the log, "Preparing…" showing meanwhile.
-fn export_log(handle: BankHandle, exporting: RwSignal<bool>) {
-    exporting.set(true);
-    leptos::task::spawn_local(async move {
+fn export_log(handle: BankHandle, exporting: Command) {
+    exporting.run(async move {
         lifecycle::export(handle).await;
-        exporting.set(false);
+        Ok(())
     });
 }
 
@@ -148,7 +159,7 @@ pub(super) fn ExportImport() -> impl IntoView {
     let handle = use_bank();
     let import = Import::new();
     let file_input = NodeRef::<html::Input>::new();
-    let exporting = RwSignal::new(false);
+    let exporting = Command::new(import.error);
 
     let on_file = move |ev: ev::Event| {
         let Some(input) = ev
@@ -199,11 +210,11 @@ pub(super) fn ExportImport() -> impl IntoView {
                     type="button"
                     class="button button--secondary"
                     data-testid="audit-export"
-                    disabled=move || exporting.get()
+                    aria-disabled=exporting.busy()
                     on:click=move |_| export_log(handle, exporting)
                 >
                     {move || {
-                        if exporting.get() { "Preparing the export…" } else { "Export the log (JSONL)" }
+                        if exporting.pending() { "Preparing the export…" } else { "Export the log (JSONL)" }
                     }}
                 </button>
                 <label class="audit__import" for="audit-import-file">

@@ -16,6 +16,7 @@ use crate::app::learn::second_client::{
 use crate::app::learn::{Facts, Lesson, Panel, Question, Tool};
 use crate::domain::{AccountId, Money};
 use crate::store::EventStore;
+use crate::ui::action::Command;
 use crate::ui::service::use_bank;
 
 /// The account the second client writes to (the seed demo's Alice).
@@ -167,34 +168,40 @@ fn SecondClientTool() -> impl IntoView {
     let bank = use_bank();
     let learn = course();
     let result = RwSignal::new(None::<String>);
+    // Its refusal is shown in `result` too, with the outcome.
+    let writing = Command::new(RwSignal::new(None));
     let write = move |_| {
         let Some(b) = bank.bank() else { return };
-        leptos::task::spawn_local(async move {
+        writing.run(async move {
             let (Ok(account), Ok(amount)) = (
                 AccountId::parse(SECOND_CLIENT_ACCOUNT),
                 Money::parse("5.00"),
             ) else {
-                return;
+                return Ok(());
             };
             let id = format!("{}", js_sys::Date::now() as u64);
             let at = String::from(js_sys::Date::new_0().to_iso_string());
             let seen = log_len(bank);
             let db = bank.db_name.get_untracked();
-            result.set(Some(match second_client_deposit(b.store(), &account, amount, &id, &at).await {
-                Ok(events) => {
-                    learn.note(&db, |r| r.second_client += 1);
-                    events.first().map_or_else(String::new, |e| format!(
-                    "The second client wrote {} as version {} of {} (event #{}). This page has read up to event #{seen} only: it still shows the old balance.",
-                    e.event.event_type(), e.version, e.stream, e.position
-                ))
-                }
-                Err(e) => format!("The second client was refused: {e}"),
-            }));
+            let events = second_client_deposit(b.store(), &account, amount, &id, &at)
+                .await
+                .map_err(|e| {
+                    let said = format!("The second client was refused: {e}");
+                    result.set(Some(said.clone()));
+                    said
+                })?;
+            learn.note(&db, |r| r.second_client += 1);
+            result.set(events.first().map(|e| format!(
+                "The second client wrote {} as version {} of {} (event #{}). This page has read up to event #{seen} only: it still shows the old balance.",
+                e.event.event_type(), e.version, e.stream, e.position
+            )));
+            Ok(())
         });
     };
     view! {
         <div class="learn__tool">
-            <button class="button button--chip" type="button" on:click=write data-testid="learn-second-client">
+            <button class="button button--chip" type="button" on:click=write
+                aria-disabled=writing.busy() data-testid="learn-second-client">
                 "Second client: deposit 5.00 into " {SECOND_CLIENT_ACCOUNT}
             </button>
             <p role="status" data-testid="learn-second-client-result">{move || result.get()}</p>

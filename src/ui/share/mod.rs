@@ -17,6 +17,7 @@ use crate::app::share::LogSummary;
 use crate::app::views::audit_filter::group_digits;
 use crate::domain::TransferId;
 use crate::store::Recorded;
+use crate::ui::action::Command;
 use crate::ui::lifecycle;
 use crate::ui::route::{self, Route};
 use crate::ui::service::{use_bank, BankHandle};
@@ -30,10 +31,12 @@ pub fn ShareLink() -> impl IntoView {
     let link = RwSignal::new(None::<String>);
     let status = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let packing = Command::new(error);
     let copy = move |_| {
         let Some(b) = bank.bank() else { return };
-        busy.set(true);
+        if packing.running() {
+            return;
+        }
         error.set(None);
         status.set(None);
         link.set(None);
@@ -42,7 +45,7 @@ pub fn ShareLink() -> impl IntoView {
             .selected_transfer
             .get_untracked()
             .map(|t| t.to_string());
-        leptos::task::spawn_local(async move {
+        packing.run(async move {
             match pack::link_for(&events, transfer.as_deref()).await {
                 Ok(url) => {
                     let summary = b.read(|m| LogSummary::of(&m.audit));
@@ -58,10 +61,10 @@ pub fn ShareLink() -> impl IntoView {
                     bank.announce(message.clone());
                     status.set(Some(message));
                     link.set(Some(url));
+                    Ok(())
                 }
-                Err(e) => error.set(Some(capitalized(&e.to_string()))),
+                Err(e) => Err(capitalized(&e.to_string())),
             }
-            busy.set(false);
         });
     };
     let field = NodeRef::<html::Input>::new();
@@ -71,10 +74,10 @@ pub fn ShareLink() -> impl IntoView {
                 type="button"
                 class="button button--secondary"
                 data-testid="share-copy"
-                disabled=move || busy.get()
+                aria-disabled=packing.busy()
                 on:click=copy
             >
-                {move || if busy.get() { "Packing the bank…" } else { "Copy a link to this bank" }}
+                {move || if packing.pending() { "Packing the bank…" } else { "Copy a link to this bank" }}
             </button>
             <p class="share__status" role="status" data-testid="share-status" hidden=move || status.get().is_none()>
                 {move || status.get().unwrap_or_default()}
@@ -131,24 +134,7 @@ pub fn SharedBankOffer() -> impl IntoView {
             return;
         };
         offer.set(Offer::Reading);
-        leptos::task::spawn_local(async move {
-            match pack::events_from(&data).await {
-                Ok(events) => {
-                    offer.set(Offer::Ask {
-                        summary: LogSummary::of(&events),
-                        events: Rc::new(events),
-                        transfer,
-                    });
-                    focus_first(&["#shared-open"]);
-                }
-                Err(e) => {
-                    let reason =
-                        format!("This link's bank cannot be opened: {e}. Nothing was changed.");
-                    bank.announce(reason.clone());
-                    offer.set(Offer::Refused(reason));
-                }
-            }
-        });
+        leptos::task::spawn_local(read_shared(bank, offer, data, transfer));
     };
     read_link(route::current());
     let listener = route::watch(read_link);
@@ -206,33 +192,71 @@ pub fn SharedBankOffer() -> impl IntoView {
                 </button>
             </div>
         }.into_any()),
-        Offer::Ask { summary, .. } => {
-            let current = bank.last_position();
-            let keep = if bank.store_kind.get_untracked().is_persistent() {
-                format!("The bank you have now ({} events) stays stored in this browser, as it is.", group_digits(current as usize))
-            } else {
-                format!("The bank you have now ({} events) lives in memory only and will be gone: export it first to keep it.", group_digits(current as usize))
-            };
-            Some(view! {
-                <div class="dialog dialog--calm share__offer" role="alertdialog" aria-labelledby="shared-title"
-                    aria-describedby="shared-text" data-testid="shared-confirm">
-                    <h2 id="shared-title">"Open the bank in this link?"</h2>
-                    <p id="shared-text" data-testid="shared-summary">
-                        {format!("This link holds a bank: {summary}. Every event was replayed through the rules and fits. Opening it starts a new database with these events. {keep}")}
-                    </p>
-                    <div class="actions">
-                        <button class="button" type="button" id="shared-open" on:click=move |_| accept() data-testid="shared-open">
-                            "Open the shared bank"
-                        </button>
-                        <button class="button button--secondary" type="button" on:click=move |_| decline() data-testid="shared-cancel">
-                            "Not now"
-                        </button>
-                    </div>
-                </div>
-            }.into_any())
+        Offer::Ask { summary, .. } => Some(shared_question(bank, &summary, accept, decline)),
+    }
+    }
+}
+
+/// Reads and checks the bank in a `#log=` link (`data`), then asks whether to open
+/// it, or says why it cannot be.
+async fn read_shared(
+    bank: BankHandle,
+    offer: RwSignal<Offer, LocalStorage>,
+    data: String,
+    transfer: Option<String>,
+) {
+    match pack::events_from(&data).await {
+        Ok(events) => {
+            offer.set(Offer::Ask {
+                summary: LogSummary::of(&events),
+                events: Rc::new(events),
+                transfer,
+            });
+            focus_first(&["#shared-open"]);
+        }
+        Err(e) => {
+            let reason = format!("This link's bank cannot be opened: {e}. Nothing was changed.");
+            bank.announce(reason.clone());
+            offer.set(Offer::Refused(reason));
         }
     }
+}
+
+/// "Open the bank in this link?": what it holds (`summary`), what becomes of the bank
+/// shown now, and the answers.
+fn shared_question(
+    bank: BankHandle,
+    summary: &LogSummary,
+    accept: impl Fn() + Copy + 'static,
+    decline: impl Fn() + Copy + 'static,
+) -> AnyView {
+    let current = bank.last_position();
+    let keep = if bank.store_kind.get_untracked().is_persistent() {
+        format!(
+            "The bank you have now ({} events) stays stored in this browser, as it is.",
+            group_digits(current as usize)
+        )
+    } else {
+        format!("The bank you have now ({} events) lives in memory only and will be gone: export it first to keep it.", group_digits(current as usize))
+    };
+    view! {
+        <div class="dialog dialog--calm share__offer" role="alertdialog" aria-labelledby="shared-title"
+            aria-describedby="shared-text" data-testid="shared-confirm">
+            <h2 id="shared-title">"Open the bank in this link?"</h2>
+            <p id="shared-text" data-testid="shared-summary">
+                {format!("This link holds a bank: {summary}. Every event was replayed through the rules and fits. Opening it starts a new database with these events. {keep}")}
+            </p>
+            <div class="actions">
+                <button class="button" type="button" id="shared-open" on:click=move |_| accept() data-testid="shared-open">
+                    "Open the shared bank"
+                </button>
+                <button class="button button--secondary" type="button" on:click=move |_| decline() data-testid="shared-cancel">
+                    "Not now"
+                </button>
+            </div>
+        </div>
     }
+    .into_any()
 }
 
 /// Writes the shared events into a fresh database (the import's path) and shows it.
