@@ -61,7 +61,9 @@ impl Money {
         if decimals > 2 {
             return Err(MoneyError::TooManyDecimals(trimmed.to_owned()));
         }
-        let value = match Decimal::from_str(trimmed) {
+        // Base 10 is `Decimal::from_str` without its fallback to exponents, which the
+        // check above already refused (less code in the download).
+        let value = match Decimal::from_str_radix(trimmed, 10) {
             Ok(value) => value,
             // Only length can make a well-formed number fail to fit a Decimal.
             Err(_) => return Err(MoneyError::OutOfRange(trimmed.to_owned())),
@@ -185,6 +187,9 @@ mod tests {
         assert_eq!(Money::parse(" 0.1 ").unwrap().to_string(), "0.10");
         assert_eq!(Money::parse("-5").unwrap().to_string(), "-5.00");
         assert_eq!(Money::parse("1.000").unwrap().to_string(), "1.00");
+        // Longer than a Decimal holds: the trailing zeros are dropped, not refused.
+        let long = format!("2.5{}", "0".repeat(32));
+        assert_eq!(Money::parse(&long).unwrap().to_string(), "2.50");
         assert_eq!(Money::parse("0").unwrap().to_string(), "0.00");
         assert_eq!(Money::parse("-0").unwrap().to_string(), "0.00");
         assert_eq!(Money::MAX.to_string(), "1000000000.00");

@@ -4,7 +4,7 @@
 // LCP, TBT, CLS, TTI and the bytes transferred per run, then the median and the spread
 // (max - min) of each. Run it through scripts/lighthouse, which checks the tools first.
 //
-//   node scripts/lighthouse.mjs [--runs N] [--preset mobile|desktop|both] [--markdown]
+//   node scripts/lighthouse-deps/lighthouse.mjs [--runs N] [--preset mobile|desktop|both] [--markdown]
 //                               [--throttling simulate|devtools] [DIST]
 //
 // `simulate` (Lighthouse's default) loads the page at full speed and models the slow
@@ -18,7 +18,7 @@ import path from 'node:path';
 import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
 import * as chromeLauncher from 'chrome-launcher';
-import { ROOT, serveDist } from '../tests/e2e/serve.mjs';
+import { ROOT, serveDist } from '../../tests/e2e/serve.mjs';
 
 const args = process.argv.slice(2);
 let runs = 3;
