@@ -10,7 +10,7 @@
 //!
 //! [`Persistence`] holds that decision and what the page knows (durability, usage and
 //! quota from `navigator.storage.estimate()`, refreshed after writes at most once per
-//! [`REFRESH_EVERY`]); [`watch`] hooks the page's instance to a bank's events;
+//! [`REFRESH_EVERY`]), hooked to each bank shown by [`Persistence::watch`];
 //! [`StorageStatus`] shows it next to the store badge. Without a storage manager (old
 //! browsers, a page not served over HTTPS) nothing breaks: the status says
 //! "persistence unknown". The estimate does not count localStorage, which has a small
@@ -169,7 +169,7 @@ async fn ask_bool(call: Result<Promise, JsValue>) -> Option<bool> {
 }
 
 /// The persistence decision of one page load and what the page knows about its
-/// storage. The page has one ([`page`]); tests make their own.
+/// storage. The page has one ([`use_persistence`]); tests make their own.
 pub struct Persistence {
     /// Whether the first write of a persistent store was seen (so the question was
     /// asked, or found unneeded). Set at once, before the browser answers.
@@ -367,20 +367,17 @@ fn local_storage_chars() -> Option<u64> {
     Some(chars)
 }
 
-thread_local! {
-    static PAGE: Rc<Persistence> = Persistence::new(REFRESH_EVERY);
+/// Makes the page's [`Persistence`] (at the composition root) and puts it in context.
+pub fn provide_persistence() -> StoredValue<Rc<Persistence>, LocalStorage> {
+    let persistence = StoredValue::new_local(Persistence::new(REFRESH_EVERY));
+    provide_context(persistence);
+    persistence
 }
 
 /// The page's [`Persistence`].
 #[must_use]
-pub fn page() -> Rc<Persistence> {
-    PAGE.with(Rc::clone)
-}
-
-/// Hooks the page's [`Persistence`] to a bank being installed; `replacing` says whether
-/// it replaces one (a scenario or an import, which wrote its database).
-pub fn watch(bank: &BrowserBank, replacing: bool) {
-    page().watch(bank, replacing);
+pub fn use_persistence() -> StoredValue<Rc<Persistence>, LocalStorage> {
+    expect_context()
 }
 
 /// The words for a durability: the short label and the explanation under it.
@@ -425,7 +422,7 @@ pub fn StorageStatus(
     /// imports open the same kind).
     kind: StoreKind,
 ) -> impl IntoView {
-    let persistence = page();
+    let persistence = use_persistence().get_value();
     kind.is_persistent().then(|| {
         let local = kind == StoreKind::LocalStorage;
         persistence.local.set(local);
