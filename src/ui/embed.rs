@@ -13,7 +13,7 @@
 use leptos::prelude::*;
 
 use super::lifecycle;
-use super::page::{Notices, Selection};
+use super::page::{Page, Selection};
 use super::route::{self, Route};
 use super::service::{BankHandle, BrowserBank};
 use super::share::pack;
@@ -32,9 +32,9 @@ pub fn requested() -> bool {
 #[component]
 pub fn Embed() -> impl IntoView {
     let handle = BankHandle::new();
-    provide_context(handle);
-    let selection = Selection::provide();
-    let notices = Notices::provide();
+    let Page {
+        selection, notices, ..
+    } = Page::provide(handle);
     let failure = RwSignal::new(None::<String>);
     let ready = RwSignal::new(false);
     leptos::task::spawn_local(async move {

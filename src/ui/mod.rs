@@ -56,7 +56,7 @@ use leptos::prelude::*;
 use crate::app::projections::Summary;
 use crate::store::any::StoreKind;
 use lifecycle::BootFailure;
-use page::{use_notices, use_page, Notices, Page, Selection};
+use page::{use_notices, use_page, Page};
 use service::{use_bank, BankHandle};
 
 /// Installs the panic hook and mounts [`App`] on `<body>` (or [`embed::Embed`] for
@@ -125,13 +125,7 @@ enum Phase {
 #[component]
 pub fn App() -> impl IntoView {
     let handle = BankHandle::new();
-    provide_context(handle);
-    let page = Page {
-        bank: handle,
-        selection: Selection::provide(),
-        notices: Notices::provide(),
-        persistence: storage::provide_persistence(),
-    };
+    let page = Page::provide(handle);
     // Before the store is opened: a stored summary to show while the log loads.
     let stored = (boot::requested_kind() == StoreKind::IndexedDb)
         .then(|| snapshot::load(&boot::active_db()))

@@ -1,17 +1,17 @@
-//! The page's state beside the bank, in the parts components use, each made once by
-//! the composition root ([`super::App`], or [`super::embed::Embed`]) and put in
-//! context with its accessor: [`Selection`] ([`use_selection`]), what every view
-//! highlights, and [`Notices`] ([`use_notices`]), what the page says. The bank itself
-//! is [`super::service::BankHandle`] ([`super::service::use_bank`]). [`Page`] holds
-//! them all, for the bank's lifecycle ([`super::lifecycle`]), whose every step
-//! touches each.
+//! The page's state beside the bank, in the parts components use, made once by the
+//! composition root ([`super::App`], or [`super::embed::Embed`]) with
+//! [`Page::provide`], each part with its accessor: [`Selection`] ([`use_selection`]),
+//! what every view highlights, and [`Notices`] ([`use_notices`]), what the page says.
+//! The bank itself is [`super::service::BankHandle`] ([`super::service::use_bank`]).
+//! [`Page`] holds them all, for the bank's lifecycle ([`super::lifecycle`]), whose
+//! every step touches each.
 
 use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use super::service::{use_bank, BankHandle};
-use super::storage::{use_persistence, Persistence};
+use super::service::BankHandle;
+use super::storage::{Persistence, REFRESH_EVERY};
 use crate::domain::{AccountId, TransferId};
 
 /// What is selected: one selection for every view that highlights it.
@@ -25,23 +25,10 @@ pub struct Selection {
     pub account: RwSignal<Option<AccountId>>,
 }
 
-impl Selection {
-    /// Nothing selected, in context from now on.
-    pub fn provide() -> Selection {
-        let selection = Selection {
-            position: RwSignal::new(None),
-            transfer: RwSignal::new(None),
-            account: RwSignal::new(None),
-        };
-        provide_context(selection);
-        selection
-    }
-}
-
 /// The page's selection.
 #[must_use]
 pub fn use_selection() -> Selection {
-    expect_context::<Selection>()
+    use_page().selection
 }
 
 /// What the page says beside the panels.
@@ -58,18 +45,6 @@ pub struct Notices {
 }
 
 impl Notices {
-    /// Nothing said yet, in context from now on.
-    pub fn provide() -> Notices {
-        let notices = Notices {
-            announcement: RwSignal::new(String::new()),
-            link_notice: RwSignal::new(None),
-            storage_warning: RwSignal::new(None),
-            resumed: RwSignal::new(Vec::new()),
-        };
-        provide_context(notices);
-        notices
-    }
-
     /// Says something to screen readers (and the status line).
     pub fn announce(&self, text: impl Into<String>) {
         self.announcement.set(text.into());
@@ -79,27 +54,51 @@ impl Notices {
 /// The page's notices.
 #[must_use]
 pub fn use_notices() -> Notices {
-    expect_context::<Notices>()
+    use_page().notices
 }
 
-/// Every part of the app's page, for the steps that change the bank shown: they
-/// install it, clear the selection and say what happened.
+/// Every part of the page's state, in context as one (each context type adds code
+/// to the wasm): components take the part they use through its accessor
+/// ([`use_selection`], [`use_notices`], [`super::service::use_bank`]); the steps that
+/// change the bank shown take it whole, since they install it, clear the selection
+/// and say what happened.
 #[derive(Clone, Copy)]
 pub struct Page {
     pub bank: BankHandle,
     pub selection: Selection,
     pub notices: Notices,
-    /// Whether the browser keeps the bank's events (see [`super::storage`]).
+    /// Whether the browser keeps the bank's events (see [`super::storage`]); watched
+    /// only for banks the lifecycle shows, so never in an embed.
     pub persistence: StoredValue<Rc<Persistence>, LocalStorage>,
 }
 
-/// The app's page, from context (see [`super::App`]).
+impl Page {
+    /// The page's state around `bank`, nothing selected or said yet, in context from
+    /// now on (with `bank`). Made once, by the composition root.
+    pub fn provide(bank: BankHandle) -> Page {
+        provide_context(bank);
+        let page = Page {
+            bank,
+            selection: Selection {
+                position: RwSignal::new(None),
+                transfer: RwSignal::new(None),
+                account: RwSignal::new(None),
+            },
+            notices: Notices {
+                announcement: RwSignal::new(String::new()),
+                link_notice: RwSignal::new(None),
+                storage_warning: RwSignal::new(None),
+                resumed: RwSignal::new(Vec::new()),
+            },
+            persistence: StoredValue::new_local(Persistence::new(REFRESH_EVERY)),
+        };
+        provide_context(page);
+        page
+    }
+}
+
+/// The page's state, from context (see [`Page::provide`]).
 #[must_use]
 pub fn use_page() -> Page {
-    Page {
-        bank: use_bank(),
-        selection: use_selection(),
-        notices: use_notices(),
-        persistence: use_persistence(),
-    }
+    expect_context::<Page>()
 }

@@ -169,7 +169,7 @@ async fn ask_bool(call: Result<Promise, JsValue>) -> Option<bool> {
 }
 
 /// The persistence decision of one page load and what the page knows about its
-/// storage. The page has one ([`use_persistence`]); tests make their own.
+/// storage. The page has one ([`super::page::Page`]); tests make their own.
 pub struct Persistence {
     /// Whether the first write of a persistent store was seen (so the question was
     /// asked, or found unneeded). Set at once, before the browser answers.
@@ -367,19 +367,6 @@ fn local_storage_chars() -> Option<u64> {
     Some(chars)
 }
 
-/// Makes the page's [`Persistence`] (at the composition root) and puts it in context.
-pub fn provide_persistence() -> StoredValue<Rc<Persistence>, LocalStorage> {
-    let persistence = StoredValue::new_local(Persistence::new(REFRESH_EVERY));
-    provide_context(persistence);
-    persistence
-}
-
-/// The page's [`Persistence`].
-#[must_use]
-pub fn use_persistence() -> StoredValue<Rc<Persistence>, LocalStorage> {
-    expect_context()
-}
-
 /// The words for a durability: the short label and the explanation under it.
 fn words(durability: Durability) -> (&'static str, &'static str) {
     match durability {
@@ -422,7 +409,7 @@ pub fn StorageStatus(
     /// imports open the same kind).
     kind: StoreKind,
 ) -> impl IntoView {
-    let persistence = use_persistence().get_value();
+    let persistence = super::page::use_page().persistence.get_value();
     kind.is_persistent().then(|| {
         let local = kind == StoreKind::LocalStorage;
         persistence.local.set(local);
