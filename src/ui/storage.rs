@@ -408,8 +408,9 @@ pub fn StorageStatus(
     /// The kind of store the bank runs on (a page keeps its kind: scenarios and
     /// imports open the same kind).
     kind: StoreKind,
+    /// The page's [`Persistence`].
+    persistence: Rc<Persistence>,
 ) -> impl IntoView {
-    let persistence = super::page::use_page().persistence.get_value();
     kind.is_persistent().then(|| {
         let local = kind == StoreKind::LocalStorage;
         persistence.local.set(local);
