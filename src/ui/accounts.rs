@@ -5,8 +5,9 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::action::Command;
+use super::page::{use_notices, use_selection};
 use super::route::{self, Route};
-use super::service::{selected_account, use_bank};
+use super::service::use_bank;
 use super::widgets::{
     clear_error_on_input, clear_if_unchanged, focus_node, id_cut, sparkline_points,
     AccountStatusBadge, AccountsHead, FormError, ShowMore, Sparkline,
@@ -34,6 +35,7 @@ pub fn AccountsPanel() -> impl IntoView {
 #[component]
 fn OpenAccountForm() -> impl IntoView {
     let bank = use_bank();
+    let notices = use_notices();
     let id = RwSignal::new(String::new());
     let owner = RwSignal::new(String::new());
     let initial = RwSignal::new(String::from("0.00"));
@@ -61,7 +63,7 @@ fn OpenAccountForm() -> impl IntoView {
             clear_if_unchanged(id, &sent.0, "");
             clear_if_unchanged(owner, &sent.1, "");
             clear_if_unchanged(initial, &sent.2, "0.00");
-            bank.announce(format!("Account {opened} opened"));
+            notices.announce(format!("Account {opened} opened"));
             Ok(())
         });
     };
@@ -116,7 +118,7 @@ struct Row {
 #[component]
 fn AccountList() -> impl IntoView {
     let bank = use_bank();
-    let selected = selected_account();
+    let selected = use_selection().account;
     let limit = RwSignal::new(PAGE);
     let total = Signal::derive(move || bank.read(|m| m.accounts.len()).unwrap_or(0));
     let shown = Signal::derive(move || total.get().min(limit.get()));
@@ -182,7 +184,7 @@ fn AccountList() -> impl IntoView {
 #[component]
 fn AccountDetail() -> impl IntoView {
     let bank = use_bank();
-    let selected = selected_account();
+    let selected = use_selection().account;
     // Re-create the card only when another account is chosen (or one appears), so
     // what is typed in its forms survives updates from this tab or others.
     let shown = Memo::new(move |_| {
@@ -265,7 +267,7 @@ fn MoneyForm(
     /// The card's command: it shows why a command was refused, and runs one at a time.
     command: Command,
 ) -> impl IntoView {
-    let bank = use_bank();
+    let (bank, notices) = (use_bank(), use_notices());
     let error = command.error;
     let amount = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
@@ -283,7 +285,7 @@ fn MoneyForm(
             // Cleared only once stored, and only if unchanged since.
             clear_if_unchanged(amount, &sent.0, "");
             clear_if_unchanged(description, &sent.1, "");
-            bank.announce(said);
+            notices.announce(said);
             Ok(())
         });
     };
@@ -321,7 +323,7 @@ fn StatusActions(
     /// The card's command: it shows why a command was refused, and runs one at a time.
     command: Command,
 ) -> impl IntoView {
-    let bank = use_bank();
+    let (bank, notices) = (use_bank(), use_notices());
     let error = command.error;
     let reason = RwSignal::new(String::new());
     let closing = RwSignal::new(false);
@@ -337,7 +339,7 @@ fn StatusActions(
         let (status, said) = status_command(&id, change, &reason.get_untracked());
         command.run(async move {
             bank.execute(status).await?;
-            bank.announce(said);
+            notices.announce(said);
             Ok(())
         });
     };

@@ -11,6 +11,7 @@ use std::cell::RefCell;
 use gloo_storage::Storage as _;
 use leptos::prelude::*;
 
+use super::page::Notices;
 use super::route;
 use super::service::{use_bank, BankHandle};
 use crate::app::CrashPoint;
@@ -66,7 +67,12 @@ impl CrashNote {
 }
 
 /// Says what crashed, keeps the note for the reloaded page, and reloads.
-pub fn crash_and_reload(bank: BankHandle, transfer: &TransferId, point: CrashPoint) {
+pub fn crash_and_reload(
+    bank: BankHandle,
+    notices: Notices,
+    transfer: &TransferId,
+    point: CrashPoint,
+) {
     let note = CrashNote {
         db: bank.db_name.get_untracked(),
         transfer: transfer.clone(),
@@ -74,7 +80,7 @@ pub fn crash_and_reload(bank: BankHandle, transfer: &TransferId, point: CrashPoi
     };
     let _ = gloo_storage::SessionStorage::set(CRASH_NOTE_KEY, note.stored());
     let _ = gloo_storage::SessionStorage::set(CRASHED_TRANSFER_KEY, note.stored());
-    bank.announce(format!(
+    notices.announce(format!(
         "{}: the page reloads and the saga resumes from the log",
         note.sentence()
     ));

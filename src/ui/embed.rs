@@ -13,6 +13,7 @@
 use leptos::prelude::*;
 
 use super::lifecycle;
+use super::page::{Page, Selection};
 use super::route::{self, Route};
 use super::service::{BankHandle, BrowserBank};
 use super::share::pack;
@@ -26,15 +27,18 @@ pub fn requested() -> bool {
     route::query().is_embed()
 }
 
-/// The embed's page: a small bar with the link to the full app, then the saga.
+/// The embed's page: a small bar with the link to the full app, then the saga. The
+/// embed's composition root: it makes the parts of the page's state the saga uses.
 #[component]
 pub fn Embed() -> impl IntoView {
     let handle = BankHandle::new();
-    provide_context(handle);
+    let Page {
+        selection, notices, ..
+    } = Page::provide(handle);
     let failure = RwSignal::new(None::<String>);
     let ready = RwSignal::new(false);
     leptos::task::spawn_local(async move {
-        match load(handle).await {
+        match load(handle, selection).await {
             Ok(()) => ready.set(true),
             Err(reason) => failure.set(Some(reason)),
         }
@@ -43,7 +47,7 @@ pub fn Embed() -> impl IntoView {
     // app asks before opening it), even when the bank has no saga to show. Until the
     // link is packed, and when there is no bank, the app itself.
     let open_href = RwSignal::new(pack::page_url());
-    keep_packed(handle, open_href);
+    keep_packed(handle, selection, open_href);
 
     view! {
         <main class="embed" data-testid="embed">
@@ -68,7 +72,7 @@ pub fn Embed() -> impl IntoView {
                 }
             }}
             <p class="visually-hidden" aria-live="polite" data-testid="announcer">
-                {move || handle.announcement.get()}
+                {move || notices.announcement.get()}
             </p>
         </main>
     }
@@ -76,16 +80,13 @@ pub fn Embed() -> impl IntoView {
 
 /// Packs the embed's bank, as it stands after each change, into `open_href` (a link
 /// to the full app that shows the selected transfer, if any).
-fn keep_packed(handle: BankHandle, open_href: RwSignal<String>) {
+fn keep_packed(handle: BankHandle, selection: Selection, open_href: RwSignal<String>) {
     let packing = StoredValue::new(0_u64);
     Effect::new(move |_| {
         let Some(events) = handle.read(|m| m.audit.clone()) else {
             return;
         };
-        let transfer = handle
-            .selected_transfer
-            .get_untracked()
-            .map(|t| t.to_string());
+        let transfer = selection.transfer.get_untracked().map(|t| t.to_string());
         packing.update_value(|n| *n += 1);
         let mine = packing.get_value();
         leptos::task::spawn_local(async move {
@@ -100,7 +101,7 @@ fn keep_packed(handle: BankHandle, open_href: RwSignal<String>) {
 
 /// Builds the embed's bank in memory and selects the transfer to show; the bank is
 /// installed even when it has no saga to show.
-async fn load(handle: BankHandle) -> Result<(), String> {
+async fn load(handle: BankHandle, selection: Selection) -> Result<(), String> {
     let name = format!("embed-{}", js_sys::Date::now() as u64);
     let (bank, transfer) = if let Some(key) = route::query().scenario {
         from_scenario(&name, &key).await?
@@ -136,7 +137,7 @@ async fn load(handle: BankHandle) -> Result<(), String> {
     if let Some(reason) = missing {
         return Err(reason);
     }
-    handle.selected_transfer.set(transfer);
+    selection.transfer.set(transfer);
     Ok(())
 }
 

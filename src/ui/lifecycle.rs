@@ -11,6 +11,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use super::boot::{active_db, fresh_db_name, pin_db, requested_kind, set_active_db};
+use super::page::{Page, Selection};
 use super::service::{browser_env, BankHandle, BrowserBank};
 use super::{files, route};
 use crate::app::import;
@@ -55,7 +56,8 @@ impl BootFailure {
 ///
 /// # Errors
 /// The stored data cannot be read, or a newer build wrote it.
-pub async fn boot(handle: BankHandle) -> Result<(), BootFailure> {
+pub async fn boot(page: Page) -> Result<(), BootFailure> {
+    let handle = page.bank;
     let kind = requested_kind();
     let db_name = active_db();
     let store = match AnyStore::open(kind, &db_name).await {
@@ -66,7 +68,7 @@ pub async fn boot(handle: BankHandle) -> Result<(), BootFailure> {
         }
         Err(StoreError::Corrupt(reason)) => return Err(failure(reason, kind, &db_name, None)),
         Err(e) => {
-            handle.storage_warning.set(Some(format!(
+            page.notices.storage_warning.set(Some(format!(
                 "{kind} is not available ({e}). The bank runs in memory: nothing will be kept after a reload."
             )));
             AnyStore::Memory(crate::store::MemoryStore::new())
@@ -74,10 +76,10 @@ pub async fn boot(handle: BankHandle) -> Result<(), BootFailure> {
     };
     let reopened = take_reopened_note();
     let bank = open_bank(handle, store, &db_name).await?;
-    adopt(handle, bank, &db_name).await;
+    adopt(page, bank, &db_name).await;
     if let Some(said) = reopened {
         handle.reopened.set(Some(said.clone()));
-        handle.announce(said);
+        page.notices.announce(said);
     }
     Ok(())
 }
@@ -87,7 +89,8 @@ pub async fn boot(handle: BankHandle) -> Result<(), BootFailure> {
 ///
 /// # Errors
 /// It cannot be opened or read; the page keeps the bank it shows.
-pub async fn open_existing(handle: BankHandle, db_name: &str) -> Result<(), String> {
+pub async fn open_existing(page: Page, db_name: &str) -> Result<(), String> {
+    let handle = page.bank;
     let kind = handle.store_kind.get_untracked();
     let store = AnyStore::open(kind, db_name)
         .await
@@ -95,8 +98,8 @@ pub async fn open_existing(handle: BankHandle, db_name: &str) -> Result<(), Stri
     let bank = open_bank(handle, store, db_name)
         .await
         .map_err(|f| f.reason)?;
-    adopt(handle, bank, db_name).await;
-    clear_selection(handle);
+    adopt(page, bank, db_name).await;
+    clear_selection(page.selection);
     Ok(())
 }
 
@@ -105,12 +108,13 @@ pub async fn open_existing(handle: BankHandle, db_name: &str) -> Result<(), Stri
 ///
 /// # Errors
 /// A new database cannot be opened, or the scenario cannot run.
-pub async fn load_scenario(handle: BankHandle, scenario: &Scenario) -> Result<String, String> {
-    let (bank, name) = fresh_bank(handle).await?;
+pub async fn load_scenario(page: Page, scenario: &Scenario) -> Result<String, String> {
+    let (bank, name) = fresh_bank(page.bank).await?;
     let selected = scenario_catalog::prepare(&bank, scenario).await?;
-    adopt(handle, bank, &name).await;
-    show_transfer(handle, selected);
-    handle.announce(format!("Scenario loaded: {}", scenario.title));
+    adopt(page, bank, &name).await;
+    show_transfer(page.selection, selected);
+    page.notices
+        .announce(format!("Scenario loaded: {}", scenario.title));
     Ok(name)
 }
 
@@ -119,10 +123,10 @@ pub async fn load_scenario(handle: BankHandle, scenario: &Scenario) -> Result<St
 ///
 /// # Errors
 /// A new database cannot be opened.
-pub async fn start_empty(handle: BankHandle) -> Result<String, String> {
-    let (bank, name) = fresh_bank(handle).await?;
-    adopt(handle, bank, &name).await;
-    clear_selection(handle);
+pub async fn start_empty(page: Page) -> Result<String, String> {
+    let (bank, name) = fresh_bank(page.bank).await?;
+    adopt(page, bank, &name).await;
+    clear_selection(page.selection);
     Ok(name)
 }
 
@@ -130,14 +134,15 @@ pub async fn start_empty(handle: BankHandle) -> Result<String, String> {
 ///
 /// # Errors
 /// A new database cannot be opened, or the old one cannot be deleted.
-pub async fn reset(handle: BankHandle) -> Result<(), String> {
+pub async fn reset(page: Page) -> Result<(), String> {
+    let handle = page.bank;
     let kind = handle.store_kind.get_untracked();
     let old = handle.db_name.get_untracked();
-    let name = start_empty(handle).await?;
+    let name = start_empty(page).await?;
     if kind.is_persistent() && old != name {
         delete_database(handle, &old).await?;
     }
-    handle.announce("The bank was reset: no events.");
+    page.notices.announce("The bank was reset: no events.");
     Ok(())
 }
 
@@ -150,10 +155,11 @@ pub async fn reset(handle: BankHandle) -> Result<(), String> {
 /// # Errors
 /// A reason that names the first event not stored and says the log shown is unchanged.
 pub async fn import(
-    handle: BankHandle,
+    page: Page,
     events: Rc<Vec<Recorded>>,
     progress: impl Fn(usize),
 ) -> Result<String, String> {
+    let handle = page.bank;
     let kind = handle.store_kind.get_untracked();
     let name = fresh_db_name();
     let store = AnyStore::open(kind, &name)
@@ -170,7 +176,8 @@ pub async fn import(
             let removed = AnyStore::delete(kind, &name)
                 .await
                 .map_err(|e| e.to_string());
-            super::storage::page().reread();
+            page.persistence
+                .with_value(|persistence| persistence.reread());
             let store = kind.to_string();
             return Err(import::write_failure(
                 &store,
@@ -189,15 +196,16 @@ pub async fn import(
             failure.reason
         )
     })?;
-    adopt(handle, bank, &name).await;
-    clear_selection(handle);
+    adopt(page, bank, &name).await;
+    clear_selection(page.selection);
     route::replace(&route::Route::Home);
     Ok(name)
 }
 
 /// Downloads the log shown as JSON lines, named after its database, and says so.
 /// Lets the page paint first: a long log takes a moment to serialise.
-pub async fn export(handle: BankHandle) {
+pub async fn export(page: Page) {
+    let handle = page.bank;
     let Some(bank) = handle.bank() else {
         return;
     };
@@ -219,7 +227,8 @@ pub async fn export(handle: BankHandle) {
         format!("sagabank-{db}.jsonl")
     };
     files::download(&name, &text, "application/x-ndjson");
-    handle.announce(format!("Exported {count} events as {name}"));
+    page.notices
+        .announce(format!("Exported {count} events as {name}"));
 }
 
 /// Deletes a kept database of the kind the page uses (a lesson's, the one a reset
@@ -262,10 +271,10 @@ pub fn follow(db_name: &str) {
 }
 
 /// Keeps this tab on the database it shows, whatever other tabs choose.
-pub fn stay(handle: BankHandle) {
-    pin_db(&handle.db_name.get_untracked());
-    handle.moved_to.set(None);
-    handle.announce("This tab stays on its bank.");
+pub fn stay(page: Page) {
+    pin_db(&page.bank.db_name.get_untracked());
+    page.bank.moved_to.set(None);
+    page.notices.announce("This tab stays on its bank.");
 }
 
 /// After a failed start: reloads on an empty database, the unreadable one kept as it
@@ -316,15 +325,18 @@ async fn fresh_bank(handle: BankHandle) -> Result<(BrowserBank, String), String>
 /// database becomes the page's choice, the snapshot is kept,
 /// and unfinished transfers resume (a transfer stepped by hand stays paused, unless its
 /// own simulated crash reloaded the page).
-async fn adopt(handle: BankHandle, bank: BrowserBank, db_name: &str) {
+async fn adopt(page: Page, bank: BrowserBank, db_name: &str) {
+    let (handle, notices) = (page.bank, page.notices);
     // At start-up the database is already the page's choice, and a tab pinned by its
     // `?db=` must not change the choice of the others.
     if bank.store().kind().is_persistent() && active_db() != db_name {
         set_active_db(db_name);
     }
-    handle.resumed.set(Vec::new());
+    notices.resumed.set(Vec::new());
     // A bank replacing another was written before it was shown: that counts as a write.
-    super::storage::watch(&bank, handle.bank().is_some());
+    let replacing = handle.bank().is_some();
+    page.persistence
+        .with_value(|persistence| persistence.watch(&bank, replacing));
     reopen_when_deleted(handle, &bank, db_name);
     handle.install(bank, db_name);
     super::snapshot::keep(handle);
@@ -337,13 +349,13 @@ async fn adopt(handle: BankHandle, bank: BrowserBank, db_name: &str) {
     match bank.resume_all(&crashed).await {
         Ok(resumed) if !resumed.is_empty() => {
             let names: Vec<String> = resumed.iter().map(ToString::to_string).collect();
-            handle.announce(format!("Resumed after reload: {}", names.join(", ")));
-            handle.resumed.set(resumed);
+            notices.announce(format!("Resumed after reload: {}", names.join(", ")));
+            notices.resumed.set(resumed);
         }
         Ok(_) => {}
         Err(e) => {
             handle.note_bank_error(&e);
-            handle.announce(format!("Could not resume unfinished transfers: {e}"));
+            notices.announce(format!("Could not resume unfinished transfers: {e}"));
         }
     }
 }
@@ -397,15 +409,15 @@ fn chosen_db() -> Option<String> {
 
 /// Selects nothing: what was selected belongs to the bank shown before. (At start-up
 /// the selection comes from the URL's deep link and is kept.)
-fn clear_selection(handle: BankHandle) {
-    handle.selected_position.set(None);
-    handle.selected_transfer.set(None);
+fn clear_selection(selection: Selection) {
+    selection.position.set(None);
+    selection.transfer.set(None);
 }
 
 /// Selects `transfer` (or nothing) and links to it.
-fn show_transfer(handle: BankHandle, transfer: Option<TransferId>) {
-    handle.selected_position.set(None);
-    handle.selected_transfer.set(transfer.clone());
+fn show_transfer(selection: Selection, transfer: Option<TransferId>) {
+    selection.position.set(None);
+    selection.transfer.set(transfer.clone());
     if let Some(id) = transfer {
         route::go(&route::Route::Transfer(id));
     }

@@ -8,62 +8,49 @@
 use leptos::prelude::*;
 
 use super::learn::{self, Learn};
+use super::page::Page;
 use super::route::{self, BadLink, Route};
-use super::service::BankHandle;
-use crate::domain::AccountId;
 
-/// The signals a link selects in (the account panel's, beside the handle's).
-#[derive(Clone, Copy)]
-struct Targets {
-    handle: BankHandle,
-    course: Learn,
-    account: RwSignal<Option<AccountId>>,
-}
-
-/// Follows the page's link now (the bank is open) and every link after it; `account`
-/// is the account panel's selection.
-pub fn follow(handle: BankHandle, course: Learn, account: RwSignal<Option<AccountId>>) {
-    let targets = Targets {
-        handle,
-        course,
-        account,
-    };
-    apply(targets, route::current(), true);
-    let listener = route::watch(move |link| apply(targets, link, false));
+/// Follows the page's link now (the bank is open) and every link after it: it selects
+/// in the page's selection, or opens a lesson of `course`.
+pub fn follow(page: Page, course: Learn) {
+    apply(page, course, route::current(), true);
+    let listener = route::watch(move |link| apply(page, course, link, false));
     // The page lives as long as the app; keep listening.
     std::mem::forget(listener);
 }
 
 /// Follows `link`; `reveal`: scroll what it names into view (a link opened in a new
 /// tab, where the page would otherwise start at its top).
-fn apply(targets: Targets, link: Result<Route, BadLink>, reveal: bool) {
-    let Targets {
-        handle,
-        course,
-        account,
-    } = targets;
+fn apply(page: Page, course: Learn, link: Result<Route, BadLink>, reveal: bool) {
+    let Page {
+        bank,
+        selection,
+        notices,
+        ..
+    } = page;
     let route = match link {
         Ok(route) => route,
-        Err(BadLink(text)) => return notice(handle, text),
+        Err(BadLink(text)) => return notice(notices.link_notice, text),
     };
-    if let Some(text) = handle.read(|m| route.missing_in(m)).flatten() {
-        return notice(handle, text);
+    if let Some(text) = bank.read(|m| route.missing_in(m)).flatten() {
+        return notice(notices.link_notice, text);
     }
-    handle.link_notice.set(None);
+    notices.link_notice.set(None);
     let heading = match route {
         Route::Account(id) => {
-            account.set(Some(id));
+            selection.account.set(Some(id));
             "#account-detail-title"
         }
         Route::Transfer(id) => {
-            handle.selected_transfer.set(Some(id));
+            selection.transfer.set(Some(id));
             "#timeline-title"
         }
         Route::Event(position) => {
-            handle.selected_position.set(Some(position));
+            selection.position.set(Some(position));
             "#audit-details-title"
         }
-        Route::Lesson(n) => return learn::follow_link(handle, course, n),
+        Route::Lesson(n) => return learn::follow_link(page, course, n),
         // A shared bank is offered by `share::SharedBankOffer`.
         Route::Home | Route::Shared { .. } => return,
     };
@@ -74,8 +61,8 @@ fn apply(targets: Targets, link: Result<Route, BadLink>, reveal: bool) {
 }
 
 /// Shows `text` as the page's link notice, and brings it into view.
-fn notice(handle: BankHandle, text: String) {
-    handle.link_notice.set(Some(text));
+fn notice(link_notice: RwSignal<Option<String>>, text: String) {
+    link_notice.set(Some(text));
     scroll_to("#link-notice");
 }
 

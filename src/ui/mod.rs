@@ -5,6 +5,7 @@
 //! - [`boot`]: choosing and opening the store, resuming sagas, the error screen's data.
 //! - [`service`]: the bank handle in context and the signals components track.
 //! - [`action`]: a command a user sends: busy while it runs, sent once, its error shown.
+//! - [`page`]: the rest of the page's state in context: the selection, the notices.
 //! - [`accounts`], [`transfers`], [`timeline`]: the bank's panels and the saga view.
 //! - [`audit`], [`timetravel`]: the event log and the state as of any event.
 //! - [`snapshot`], [`preview`]: the stored summary and the preview shown while the log loads.
@@ -34,6 +35,7 @@ pub mod lifecycle;
 pub mod links;
 pub mod locks;
 pub mod newer;
+pub mod page;
 pub mod preview;
 pub mod route;
 pub mod scenarios;
@@ -54,6 +56,7 @@ use leptos::prelude::*;
 use crate::app::projections::Summary;
 use crate::store::any::StoreKind;
 use lifecycle::BootFailure;
+use page::{use_notices, use_page, Page};
 use service::{use_bank, BankHandle};
 
 /// Installs the panic hook and mounts [`App`] on `<body>` (or [`embed::Embed`] for
@@ -117,12 +120,12 @@ enum Phase {
     Failed(BootFailure),
 }
 
-/// The root component: boots the bank, then shows the bank or the data error screen.
+/// The root component: makes the page's state and puts each part in context, boots
+/// the bank, then shows the bank or the data error screen.
 #[component]
 pub fn App() -> impl IntoView {
     let handle = BankHandle::new();
-    provide_context(handle);
-    let account = service::provide_selected_account();
+    let page = Page::provide(handle);
     // Before the store is opened: a stored summary to show while the log loads.
     let stored = (boot::requested_kind() == StoreKind::IndexedDb)
         .then(|| snapshot::load(&boot::active_db()))
@@ -131,12 +134,13 @@ pub fn App() -> impl IntoView {
     snapshot::save_when_hidden(handle);
     newer::check_when_visible(handle);
     let course = learn::provide();
+    learn::note_refusals(handle, course);
     leptos::task::spawn_local(async move {
-        match lifecycle::boot(handle).await {
+        match lifecycle::boot(page).await {
             Ok(()) => {
                 phase.set(Phase::Ready);
                 learn::after_boot(handle, course);
-                links::follow(handle, course, account);
+                links::follow(page, course);
                 // For measurements: when the bank was first shown (see README).
                 if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
                     let _ = performance.mark("sagabank-ready");
@@ -172,7 +176,7 @@ pub fn App() -> impl IntoView {
 /// The bank's page: header, panels, and the live region.
 #[component]
 fn Bank() -> impl IntoView {
-    let bank = use_bank();
+    let notices = use_notices();
     view! {
         <header class="masthead">
             <widgets::Brand/>
@@ -182,7 +186,7 @@ fn Bank() -> impl IntoView {
         </header>
         <learn::Course/>
         {move || {
-            bank.storage_warning
+            notices.storage_warning
                 .get()
                 .map(|warning| {
                     view! {
@@ -193,7 +197,7 @@ fn Bank() -> impl IntoView {
                 })
         }}
         {move || {
-            bank.link_notice
+            notices.link_notice
                 .get()
                 .map(|notice| {
                     view! {
@@ -208,7 +212,7 @@ fn Bank() -> impl IntoView {
         <share::SharedBankOffer/>
         <crash::CrashBanner/>
         {move || {
-            let resumed = bank.resumed.get();
+            let resumed = notices.resumed.get();
             (!resumed.is_empty()).then(|| {
                 let names: Vec<String> = resumed.iter().map(ToString::to_string).collect();
                 view! {
@@ -226,7 +230,7 @@ fn Bank() -> impl IntoView {
             <timetravel::TimeTravelPanel/>
         </main>
         <p class="visually-hidden" aria-live="polite" data-testid="announcer">
-            {move || bank.announcement.get()}
+            {move || notices.announcement.get()}
         </p>
     }
 }
@@ -237,13 +241,14 @@ fn Bank() -> impl IntoView {
 /// `moved_to`; shows nothing while it is empty.
 #[component]
 fn MovedNotice() -> impl IntoView {
-    let bank = use_bank();
+    let page = use_page();
+    let bank = page.bank;
     let follow = move |_| {
         if let Some(db) = bank.moved_to.get_untracked() {
             lifecycle::follow(&db);
         }
     };
-    let stay = move |_| lifecycle::stay(bank);
+    let stay = move |_| lifecycle::stay(page);
     move || {
         bank.moved_to.get().map(|db| {
             view! {

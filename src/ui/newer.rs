@@ -29,7 +29,7 @@ impl BankHandle {
 
     /// [`BankHandle::note_store_error`] for a command's error.
     pub fn note_bank_error(&self, error: &BankError) {
-        super::learn::note_refusal(*self, error);
+        self.tell_refusal(error);
         if let BankError::Store(error) = error {
             self.note_store_error(error);
         }

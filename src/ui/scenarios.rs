@@ -7,14 +7,14 @@ use leptos::prelude::*;
 
 use super::action::Command;
 use super::lifecycle;
-use super::service::{use_bank, BankHandle};
+use super::page::{use_page, Page};
 use super::widgets::{focus_first, focus_node, on_escape, FormError};
 use crate::app::scenario_catalog::{Scenario, SCENARIOS};
 
 /// Loads a scenario into a fresh database, shows it, and moves the focus straight to
 /// what there is to watch: the saga's Next step, else its timeline.
-async fn load(handle: BankHandle, scenario: &Scenario) -> Result<(), String> {
-    lifecycle::load_scenario(handle, scenario).await?;
+async fn load(page: Page, scenario: &Scenario) -> Result<(), String> {
+    lifecycle::load_scenario(page, scenario).await?;
     focus_first(&[
         "#next-step:not([disabled])",
         "#timeline-title",
@@ -24,9 +24,9 @@ async fn load(handle: BankHandle, scenario: &Scenario) -> Result<(), String> {
 }
 
 /// Downloads the log (see [`lifecycle::export`]), once at a time.
-fn export(handle: BankHandle, command: Command) {
+fn export(page: Page, command: Command) {
     command.run(async move {
-        lifecycle::export(handle).await;
+        lifecycle::export(page).await;
         Ok(())
     });
 }
@@ -34,7 +34,7 @@ fn export(handle: BankHandle, command: Command) {
 /// The scenario bar's state: what is asked, what runs, and where the focus goes back.
 #[derive(Clone, Copy)]
 struct Bar {
-    bank: BankHandle,
+    page: Page,
     /// Loading a scenario or resetting; its error is the bar's.
     load: Command,
     /// Exporting the log first.
@@ -50,10 +50,10 @@ struct Bar {
 }
 
 impl Bar {
-    fn new(bank: BankHandle) -> Bar {
+    fn new(page: Page) -> Bar {
         let error = RwSignal::new(None);
         Bar {
-            bank,
+            page,
             load: Command::new(error),
             export: Command::new(error),
             confirming: RwSignal::new(false),
@@ -72,7 +72,7 @@ impl Bar {
         self.pending.set(None);
         self.load.run(async move {
             match SCENARIOS.get(i) {
-                Some(s) => load(self.bank, s).await,
+                Some(s) => load(self.page, s).await,
                 None => Ok(()),
             }
         });
@@ -80,7 +80,7 @@ impl Bar {
 
     /// Scenario `i` was clicked: it loads at once into an empty bank, else asks first.
     fn ask(self, i: usize) {
-        if self.bank.last_position() == 0 {
+        if self.page.bank.last_position() == 0 {
             self.run(i);
         } else {
             self.confirming.set(false);
@@ -112,14 +112,14 @@ impl Bar {
             return;
         }
         self.confirming.set(false);
-        self.load.run(lifecycle::reset(self.bank));
+        self.load.run(lifecycle::reset(self.page));
     }
 }
 
 /// The scenario buttons and the reset, each with its question.
 #[component]
 pub fn ScenarioBar() -> impl IntoView {
-    let bar = Bar::new(use_bank());
+    let bar = Bar::new(use_page());
     // Escape cancels either question while it is open, wherever the focus is.
     on_escape(move || {
         if bar.pending.try_get_untracked().flatten().is_some() {
@@ -158,7 +158,8 @@ fn ScenarioQuestion(
     /// The bar that asked.
     bar: Bar,
 ) -> impl IntoView {
-    let Bar { bank, pending, .. } = bar;
+    let Bar { page, pending, .. } = bar;
+    let bank = page.bank;
     let title = move || {
         pending
             .get()
@@ -182,7 +183,7 @@ fn ScenarioQuestion(
                 }}
             </p>
             <div class="actions">
-                <button class="button button--secondary" type="button" on:click=move |_| export(bank, bar.export)
+                <button class="button button--secondary" type="button" on:click=move |_| export(page, bar.export)
                     aria-disabled=bar.export.busy() data-testid="scenario-export">
                     "Export the events first"
                 </button>
@@ -208,7 +209,7 @@ fn ResetQuestion(
     bar: Bar,
 ) -> impl IntoView {
     let Bar {
-        bank, confirming, ..
+        page, confirming, ..
     } = bar;
     view! {
         <div class="dialog" role="dialog" aria-labelledby="reset-title" hidden=move || !confirming.get() data-testid="reset-dialog">
@@ -217,7 +218,7 @@ fn ResetQuestion(
                 "Every event in this database is deleted for good. Export them first if you may want them back (Import reads the file)."
             </p>
             <div class="actions">
-                <button class="button button--secondary" type="button" on:click=move |_| export(bank, bar.export)
+                <button class="button button--secondary" type="button" on:click=move |_| export(page, bar.export)
                     aria-disabled=bar.export.busy() data-testid="reset-export">
                     "Export the events first"
                 </button>

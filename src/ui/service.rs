@@ -1,20 +1,23 @@
 //! The bank as the UI holds it: one [`BankHandle`] in context (see [`use_bank`]),
-//! wrapping the app-layer `Bank` over whichever browser store was opened, plus the
-//! signals components track. Components dispatch commands through it and read the
-//! read models through it; they never compute a balance themselves.
+//! wrapping the app-layer `Bank` over whichever browser store was opened, plus what
+//! the page knows about that store. Components dispatch commands through it and read
+//! the read models through it; they never compute a balance themselves. What is
+//! selected and what the page says are beside it, in [`super::page`].
 
 use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use crate::app::{Bank, Env, ReadModels};
-use crate::domain::{AccountId, TransferId};
+use crate::app::{Bank, BankError, Env, ReadModels};
 use crate::store::any::{AnyStore, ChangeNotifier, Notice, StoreKind};
 
 /// The bank the page runs on.
 pub type BrowserBank = Bank<AnyStore>;
 
-/// Where the page's bank lives and what the page knows about it.
+/// What hears of each command the rules refused (see [`BankHandle::on_refusal`]).
+type RefusalListener = Box<dyn Fn(&BankError)>;
+
+/// Where the page's bank lives and what the page knows about its store.
 #[derive(Clone, Copy)]
 pub struct BankHandle {
     bank: StoredValue<Option<Rc<BrowserBank>>, LocalStorage>,
@@ -23,22 +26,10 @@ pub struct BankHandle {
     /// Which storage backs the bank, and its database name.
     pub store_kind: RwSignal<StoreKind>,
     pub db_name: RwSignal<String>,
-    /// Why persistent storage could not be used, if it could not.
-    pub storage_warning: RwSignal<Option<String>>,
     /// Tells other tabs on the same database about our appends, and us about theirs.
     notifier: StoredValue<Option<ChangeNotifier>, LocalStorage>,
-    /// Transfers that were resumed after a reload.
-    pub resumed: RwSignal<Vec<TransferId>>,
     /// The global position the page started at (events after it were made here).
     pub boot_position: RwSignal<u64>,
-    /// The event selected in the audit trail or the time-travel scrubber.
-    pub selected_position: RwSignal<Option<u64>>,
-    /// The transfer whose timeline is shown.
-    pub selected_transfer: RwSignal<Option<TransferId>>,
-    /// A short message for screen readers and the status line.
-    pub announcement: RwSignal<String>,
-    /// Why the deep link in the URL shows nothing, when it names something missing.
-    pub link_notice: RwSignal<Option<String>>,
     /// The database another tab on ours moved to (a scenario, an import, a reset),
     /// until this tab follows it or chooses to stay.
     pub moved_to: RwSignal<Option<String>>,
@@ -47,6 +38,8 @@ pub struct BankHandle {
     /// Why this tab reloaded on another bank (another tab deleted the one it showed),
     /// until the page shows another bank again.
     pub reopened: RwSignal<Option<String>>,
+    /// Told of each command the rules refused (the course notes them).
+    on_refusal: StoredValue<Option<RefusalListener>, LocalStorage>,
 }
 
 impl BankHandle {
@@ -59,16 +52,11 @@ impl BankHandle {
             tick: RwSignal::new(0),
             store_kind: RwSignal::new(StoreKind::Memory),
             db_name: RwSignal::new(String::new()),
-            storage_warning: RwSignal::new(None),
-            resumed: RwSignal::new(Vec::new()),
             boot_position: RwSignal::new(0),
-            selected_position: RwSignal::new(None),
-            selected_transfer: RwSignal::new(None),
-            announcement: RwSignal::new(String::new()),
-            link_notice: RwSignal::new(None),
             moved_to: RwSignal::new(None),
             newer_version: RwSignal::new(None),
             reopened: RwSignal::new(None),
+            on_refusal: StoredValue::new_local(None),
         }
     }
 
@@ -156,9 +144,19 @@ impl BankHandle {
         self.read(|m| m.last_position).unwrap_or(0)
     }
 
-    /// Says something to screen readers (and the status line).
-    pub fn announce(&self, text: impl Into<String>) {
-        self.announcement.set(text.into());
+    /// Calls `f` with each error a command meets from now on (see
+    /// [`BankHandle::note_bank_error`]).
+    pub fn on_refusal(&self, f: impl Fn(&BankError) + 'static) {
+        self.on_refusal.set_value(Some(Box::new(f)));
+    }
+
+    /// Tells the listener set by [`BankHandle::on_refusal`], if any, of `error`.
+    pub fn tell_refusal(&self, error: &BankError) {
+        self.on_refusal.with_value(|f| {
+            if let Some(f) = f {
+                f(error);
+            }
+        });
     }
 }
 
@@ -172,20 +170,6 @@ impl Default for BankHandle {
 #[must_use]
 pub fn use_bank() -> BankHandle {
     expect_context::<BankHandle>()
-}
-
-/// The account the account panel details (from a link or a click), put in context by
-/// [`provide_selected_account`]; tracked.
-#[must_use]
-pub fn selected_account() -> RwSignal<Option<AccountId>> {
-    expect_context::<RwSignal<Option<AccountId>>>()
-}
-
-/// Puts the page's account selection in context (none selected yet), and returns it.
-pub fn provide_selected_account() -> RwSignal<Option<AccountId>> {
-    let account = RwSignal::new(None::<AccountId>);
-    provide_context(account);
-    account
 }
 
 /// The browser's clock, an id prefix random enough that two tabs never collide, and

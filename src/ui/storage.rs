@@ -10,7 +10,7 @@
 //!
 //! [`Persistence`] holds that decision and what the page knows (durability, usage and
 //! quota from `navigator.storage.estimate()`, refreshed after writes at most once per
-//! [`REFRESH_EVERY`]); [`watch`] hooks the page's instance to a bank's events;
+//! [`REFRESH_EVERY`]), hooked to each bank shown by [`Persistence::watch`];
 //! [`StorageStatus`] shows it next to the store badge. Without a storage manager (old
 //! browsers, a page not served over HTTPS) nothing breaks: the status says
 //! "persistence unknown". The estimate does not count localStorage, which has a small
@@ -169,7 +169,7 @@ async fn ask_bool(call: Result<Promise, JsValue>) -> Option<bool> {
 }
 
 /// The persistence decision of one page load and what the page knows about its
-/// storage. The page has one ([`page`]); tests make their own.
+/// storage. The page has one ([`super::page::Page`]); tests make their own.
 pub struct Persistence {
     /// Whether the first write of a persistent store was seen (so the question was
     /// asked, or found unneeded). Set at once, before the browser answers.
@@ -367,22 +367,6 @@ fn local_storage_chars() -> Option<u64> {
     Some(chars)
 }
 
-thread_local! {
-    static PAGE: Rc<Persistence> = Persistence::new(REFRESH_EVERY);
-}
-
-/// The page's [`Persistence`].
-#[must_use]
-pub fn page() -> Rc<Persistence> {
-    PAGE.with(Rc::clone)
-}
-
-/// Hooks the page's [`Persistence`] to a bank being installed; `replacing` says whether
-/// it replaces one (a scenario or an import, which wrote its database).
-pub fn watch(bank: &BrowserBank, replacing: bool) {
-    page().watch(bank, replacing);
-}
-
 /// The words for a durability: the short label and the explanation under it.
 fn words(durability: Durability) -> (&'static str, &'static str) {
     match durability {
@@ -424,8 +408,9 @@ pub fn StorageStatus(
     /// The kind of store the bank runs on (a page keeps its kind: scenarios and
     /// imports open the same kind).
     kind: StoreKind,
+    /// The page's [`Persistence`].
+    persistence: Rc<Persistence>,
 ) -> impl IntoView {
-    let persistence = page();
     kind.is_persistent().then(|| {
         let local = kind == StoreKind::LocalStorage;
         persistence.local.set(local);

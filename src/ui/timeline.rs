@@ -12,6 +12,7 @@ use leptos::prelude::*;
 
 use super::action::Command;
 use super::crash::crash_and_reload;
+use super::page::{use_notices, use_selection, Notices, Selection};
 use super::route::{self, Route};
 use super::service::{use_bank, BankHandle, BrowserBank};
 use super::widgets::{focus_node, TransferBadge};
@@ -32,8 +33,8 @@ async fn sleep(ms: u32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// The saga of the selected transfer (the handle's `selected_transfer`), or a hint
-/// when none is selected.
+/// The saga of the selected transfer (the selection's `transfer`), or a hint when
+/// none is selected.
 #[component]
 pub fn SagaTimeline(
     /// Accounts and events as plain text, not links to the app's panels: for an embed,
@@ -42,10 +43,11 @@ pub fn SagaTimeline(
     no_links: bool,
 ) -> impl IntoView {
     let bank = use_bank();
-    let stepper = Stepper::new(bank);
+    let selection = use_selection();
+    let stepper = Stepper::new(bank, selection, use_notices());
     // The selected transfer and the money beside it, from one read of the models.
     let transfer = move || {
-        let id = bank.selected_transfer.get()?;
+        let id = selection.transfer.get()?;
         bank.read(|m| Some((m.transfers.get(&id)?.clone(), SagaMoney::of(m, &id)?)))
             .flatten()
     };
@@ -64,6 +66,10 @@ pub fn SagaTimeline(
 #[derive(Clone, Copy)]
 struct Stepper {
     bank: BankHandle,
+    /// Whose saga is shown.
+    selection: Selection,
+    /// Where each step is announced.
+    notices: Notices,
     playing: RwSignal<bool>,
     /// The delay between two steps of Play, in milliseconds.
     speed: RwSignal<u32>,
@@ -79,9 +85,11 @@ struct Stepper {
 }
 
 impl Stepper {
-    fn new(bank: BankHandle) -> Stepper {
+    fn new(bank: BankHandle, selection: Selection, notices: Notices) -> Stepper {
         let stepper = Stepper {
             bank,
+            selection,
+            notices,
             playing: RwSignal::new(false),
             speed: RwSignal::new(800),
             step: Command::new(RwSignal::new(None)),
@@ -110,7 +118,7 @@ impl Stepper {
         let state = match b.step_from(&id, seen).await {
             Ok(StepOutcome::Finished(_)) => return Ok(false),
             Ok(StepOutcome::Taken(state)) => {
-                bank.announce(format!(
+                self.notices.announce(format!(
                     "{id}: another tab ran this step first; now {}",
                     describe_state(&state)
                 ));
@@ -118,7 +126,8 @@ impl Stepper {
             }
             Ok(outcome) => {
                 let state = outcome.state().clone();
-                bank.announce(format!("{id}: {}", describe_state(&state)));
+                self.notices
+                    .announce(format!("{id}: {}", describe_state(&state)));
                 if state.is_terminal() && keyboard_on_controls() {
                     // Next step and Play are disabled now: keep the keyboard on the saga
                     // (but never take it from wherever else the user went meanwhile).
@@ -127,7 +136,7 @@ impl Stepper {
                 state
             }
             Err(BankError::Crashed(point)) => {
-                crash_and_reload(bank, &id, point);
+                crash_and_reload(bank, self.notices, &id, point);
                 return Ok(false);
             }
             Err(e) => {
@@ -143,10 +152,8 @@ impl Stepper {
         if self.busy.get_untracked() {
             return;
         }
-        let (Some(id), Some(b)) = (
-            self.bank.selected_transfer.get_untracked(),
-            self.bank.bank(),
-        ) else {
+        let (Some(id), Some(b)) = (self.selection.transfer.get_untracked(), self.bank.bank())
+        else {
             return;
         };
         self.step
@@ -161,10 +168,8 @@ impl Stepper {
             self.playing.set(false);
             return;
         }
-        let (Some(id), Some(b)) = (
-            self.bank.selected_transfer.get_untracked(),
-            self.bank.bank(),
-        ) else {
+        let (Some(id), Some(b)) = (self.selection.transfer.get_untracked(), self.bank.bank())
+        else {
             return;
         };
         let mine = self.run.get_value();

@@ -1,6 +1,6 @@
 //! Time travel: a scrubber over the global log showing every account as it was after
 //! event N, and what event N changed. It follows the selection shared with the audit
-//! trail (`selected_position`) and sets it, both ways, without a feedback loop: the
+//! trail (the page's [`super::page::Selection`]) and sets it, both ways, without a feedback loop: the
 //! selection only ever flows into a local "committed position", and only the user's
 //! own moves write the selection.
 //!
@@ -20,6 +20,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::audit::LogIdentity;
+use super::page::use_selection;
 use super::route::{self, Route};
 use super::service::{use_bank, BankHandle, BrowserBank};
 use super::widgets::{id_cut, AccountStatusBadge, AccountsHead};
@@ -64,6 +65,7 @@ pub fn TimeTravelPanel() -> impl IntoView {
 
     let scrubber = Scrubber {
         handle,
+        selected: use_selection().position,
         committed,
         scrub,
         last,
@@ -88,6 +90,8 @@ pub fn TimeTravelPanel() -> impl IntoView {
 #[derive(Clone, Copy)]
 struct Scrubber {
     handle: BankHandle,
+    /// The selected event, shared with the audit trail.
+    selected: RwSignal<Option<u64>>,
     /// The position the panel shows; `None` follows the newest event.
     committed: RwSignal<Option<u64>>,
     /// Where the thumb is (differs from `committed` while a long log is dragged).
@@ -101,13 +105,14 @@ impl Scrubber {
     /// by following its newest event, and the thumb follows the target.
     fn follow(self, log_id: Memo<usize>, target: Memo<u64>, slider: NodeRef<html::Input>) {
         let Scrubber {
-            handle,
+            selected,
             committed,
             scrub,
             last,
+            ..
         } = self;
         Effect::new(move |_| {
-            if let Some(position) = handle.selected_position.get() {
+            if let Some(position) = selected.get() {
                 committed.set(Some(position));
             }
         });
@@ -135,10 +140,10 @@ impl Scrubber {
     fn commit(self, n: u64) {
         self.committed.set(Some(n));
         if n == 0 {
-            self.handle.selected_position.set(None);
+            self.selected.set(None);
             route::replace(&Route::Home);
         } else {
-            self.handle.selected_position.set(Some(n));
+            self.selected.set(Some(n));
             route::replace(&Route::Event(n));
         }
     }
@@ -168,7 +173,7 @@ impl Scrubber {
     /// Back to following the newest event.
     fn follow_latest(self) {
         self.committed.set(None);
-        self.handle.selected_position.set(None);
+        self.selected.set(None);
         route::replace(&Route::Home);
     }
 

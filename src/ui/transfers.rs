@@ -6,6 +6,8 @@ use leptos::prelude::*;
 
 use super::action::Command;
 use super::crash::crash_and_reload;
+use super::learn::Learn;
+use super::page::{use_notices, use_selection, Notices};
 use super::route::{self, Route};
 use super::service::{use_bank, BankHandle, BrowserBank};
 use super::timeline::SagaTimeline;
@@ -173,9 +175,12 @@ fn suggested_id(bank: BankHandle) -> String {
         .unwrap_or_else(|| "t-1".to_owned())
 }
 
-/// Reads the form and starts its transfer; says what happened, or why not.
+/// Reads the form and starts its transfer; says what happened (in `notices`, and to
+/// the lesson being taken in `course`), or why not.
 fn send(
     bank: BankHandle,
+    notices: Notices,
+    course: Option<Learn>,
     fields: TransferFields,
     command: Command,
     crashed: RwSignal<Option<String>>,
@@ -197,7 +202,7 @@ fn send(
             Ok(started) => started,
             Err(BankError::Crashed(point)) => {
                 crashed.set(Some(format!("Simulated crash {point}.")));
-                crash_and_reload(bank, &transfer_id, point);
+                crash_and_reload(bank, notices, &transfer_id, point);
                 route::go(&Route::Transfer(transfer_id));
                 return Ok(());
             }
@@ -207,10 +212,10 @@ fn send(
             }
         };
         fields.clear_sent(bank, &draft, &sent_id, started);
-        if !started {
-            super::learn::note_repeat(bank, &transfer_id);
+        if let (false, Some(course)) = (started, course) {
+            super::learn::note_repeat(bank, course, &transfer_id);
         }
-        bank.announce(if started {
+        notices.announce(if started {
             format!("Transfer {transfer_id} started")
         } else {
             format!(
@@ -226,6 +231,8 @@ fn send(
 #[component]
 fn TransferForm() -> impl IntoView {
     let bank = use_bank();
+    let notices = use_notices();
+    let course = use_context::<Learn>();
     let error = RwSignal::new(None::<String>);
     let crashed = RwSignal::new(None::<String>);
     let command = Command::new(error);
@@ -242,7 +249,7 @@ fn TransferForm() -> impl IntoView {
     } = fields;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        send(bank, fields, command, crashed);
+        send(bank, notices, course, fields, command, crashed);
     };
 
     let account_options = move || account_options(bank);
@@ -465,6 +472,7 @@ struct Row {
 #[component]
 fn TransferList() -> impl IntoView {
     let bank = use_bank();
+    let (selection, notices) = (use_selection(), use_notices());
     let limit = RwSignal::new(PAGE);
     let total = Signal::derive(move || bank.read(|m| m.transfers.len()).unwrap_or(0));
     let shown = Signal::derive(move || total.get().min(limit.get()));
@@ -502,11 +510,11 @@ fn TransferList() -> impl IntoView {
                             let id = t.transfer_id.clone();
                             let selected = {
                                 let id = id.clone();
-                                move || bank.selected_transfer.get().as_ref() == Some(&id)
+                                move || selection.transfer.get().as_ref() == Some(&id)
                             };
                             let resumed = {
                                 let id = id.clone();
-                                move || bank.resumed.get().contains(&id)
+                                move || notices.resumed.get().contains(&id)
                             };
                             let state = t.state.clone();
                             view! {

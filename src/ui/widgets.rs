@@ -25,7 +25,8 @@ pub fn StoreBadge() -> impl IntoView {
                 <strong>{move || bank.store_kind.get().to_string()}</strong>
                 <span class="store-badge__db">{move || format!(" · {}", bank.db_name.get())}</span>
             </p>
-            <super::storage::StorageStatus kind=bank.store_kind.get_untracked()/>
+            <super::storage::StorageStatus kind=bank.store_kind.get_untracked()
+                persistence=super::page::use_page().persistence.get_value()/>
         </div>
     }
 }

@@ -8,6 +8,7 @@ use super::filters::FilterSignals;
 use crate::app::views::audit_filter::Filtered;
 use crate::app::views::event_details::EventDetails;
 use crate::domain::{AccountId, TransferId};
+use crate::ui::page::use_selection;
 use crate::ui::route::{self, Route};
 use crate::ui::service::use_bank;
 
@@ -19,9 +20,9 @@ pub(super) fn Details(
     /// The filter controls (its links set or clear them).
     filters: FilterSignals,
 ) -> impl IntoView {
-    let handle = use_bank();
+    let (handle, selection) = (use_bank(), use_selection());
     let details = Memo::new(move |_| {
-        let position = handle.selected_position.get()?;
+        let position = selection.position.get()?;
         handle.read(|m| EventDetails::of(m, position)).flatten()
     });
     let hidden_by_filters = move || {

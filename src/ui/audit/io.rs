@@ -13,7 +13,8 @@ use crate::app::import::parse_log;
 use crate::app::views::audit_filter::group_digits;
 use crate::store::Recorded;
 use crate::ui::action::Command;
-use crate::ui::service::{use_bank, BankHandle};
+use crate::ui::page::{use_page, Page};
+use crate::ui::service::BankHandle;
 use crate::ui::widgets::{clear_error_on_input, on_escape, FormError};
 use crate::ui::{files, lifecycle};
 
@@ -107,7 +108,8 @@ impl Import {
     }
 
     /// Writes the confirmed events as the page's new log.
-    fn confirm(self, handle: BankHandle) {
+    fn confirm(self, page: Page) {
+        let handle = page.bank;
         if self.write.running() {
             return;
         }
@@ -122,7 +124,7 @@ impl Import {
         phase.set(ImportPhase::Writing { done: 0, total });
         self.write.run(async move {
             let progress = move |done| phase.set(ImportPhase::Writing { done, total });
-            match lifecycle::import(handle, events, progress).await {
+            match lifecycle::import(page, events, progress).await {
                 Ok(new_db) => {
                     let message = if kind.is_persistent() {
                         format!(
@@ -132,7 +134,7 @@ impl Import {
                     } else {
                         format!("Imported {} events.", group_digits(total))
                     };
-                    handle.announce(message.clone());
+                    page.notices.announce(message.clone());
                     phase.set(ImportPhase::Done(message));
                     Ok(())
                 }
@@ -146,9 +148,9 @@ impl Import {
 }
 
 /// Downloads the log, "Preparing…" showing meanwhile.
-fn export_log(handle: BankHandle, exporting: Command) {
+fn export_log(page: Page, exporting: Command) {
     exporting.run(async move {
-        lifecycle::export(handle).await;
+        lifecycle::export(page).await;
         Ok(())
     });
 }
@@ -156,7 +158,8 @@ fn export_log(handle: BankHandle, exporting: Command) {
 /// Export the log as JSONL; import one, after checking it and asking.
 #[component]
 pub(super) fn ExportImport() -> impl IntoView {
-    let handle = use_bank();
+    let page = use_page();
+    let handle = page.bank;
     let import = Import::new();
     let file_input = NodeRef::<html::Input>::new();
     let exporting = Command::new(import.error);
@@ -176,7 +179,8 @@ pub(super) fn ExportImport() -> impl IntoView {
     let cancel = move || {
         import.pending.set_value(None);
         import.phase.set(ImportPhase::Idle);
-        handle.announce("Import cancelled: the log is unchanged");
+        page.notices
+            .announce("Import cancelled: the log is unchanged");
         // The dialog is gone: give focus back to where the import started.
         if let Some(input) = file_input.get_untracked() {
             let _ = input.focus();
@@ -211,7 +215,7 @@ pub(super) fn ExportImport() -> impl IntoView {
                     class="button button--secondary"
                     data-testid="audit-export"
                     aria-disabled=exporting.busy()
-                    on:click=move |_| export_log(handle, exporting)
+                    on:click=move |_| export_log(page, exporting)
                 >
                     {move || {
                         if exporting.pending() { "Preparing the export…" } else { "Export the log (JSONL)" }
@@ -234,7 +238,7 @@ pub(super) fn ExportImport() -> impl IntoView {
             <FormError error=import.error test_id="import-error"/>
             <ImportStatus
                 phase=import.phase
-                on_confirm=Callback::new(move |()| import.confirm(handle))
+                on_confirm=Callback::new(move |()| import.confirm(page))
                 on_cancel=Callback::new(move |()| cancel())
             />
         </div>

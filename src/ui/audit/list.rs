@@ -8,8 +8,9 @@ use leptos::prelude::*;
 
 use crate::app::views::audit_filter::{count_line, FilterValues, Filtered};
 use crate::app::views::list_window;
+use crate::ui::page::{use_selection, Selection};
 use crate::ui::route::{self, Route};
-use crate::ui::service::{use_bank, BankHandle};
+use crate::ui::service::use_bank;
 
 /// Height of one row in pixels. `style/audit.css` sets the same (`--audit-row-height`).
 const ROW_HEIGHT: f64 = 40.0;
@@ -29,7 +30,7 @@ pub(super) fn EventList(
     /// The filters (a change of filters brings the selection into view).
     filter_values: Memo<FilterValues>,
 ) -> impl IntoView {
-    let handle = use_bank();
+    let selection = use_selection();
     let viewport = NodeRef::<html::Div>::new();
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport_height = RwSignal::new(DEFAULT_VIEWPORT);
@@ -71,10 +72,10 @@ pub(super) fn EventList(
         }
     });
     follow_tail(filtered, viewport, scroll_top);
-    reveal_selection(handle, filtered, filter_values, viewport, scroll_top);
+    reveal_selection(selection, filtered, filter_values, viewport, scroll_top);
 
     let on_keydown = key_handler(
-        handle,
+        selection,
         filtered,
         viewport,
         viewport_height,
@@ -127,6 +128,7 @@ fn Row(
     focus_request: RwSignal<Option<u64>>,
 ) -> impl IntoView {
     let handle = use_bank();
+    let selection = use_selection();
     let record = handle
         .bank()
         .and_then(|bank| bank.read(|m| m.audit.get(index).cloned()));
@@ -134,7 +136,7 @@ fn Row(
         return view! { <li class="audit__item"></li> }.into_any();
     };
     let position = r.position;
-    let is_selected = move || handle.selected_position.get() == Some(position);
+    let is_selected = move || selection.position.get() == Some(position);
     let button = NodeRef::<html::Button>::new();
     Effect::new(move |_| {
         if focus_request.get() == Some(position) {
@@ -162,7 +164,7 @@ fn Row(
                 tabindex=move || if is_selected() { "0" } else { "-1" }
                 data-testid=format!("audit-row-{position}")
                 node_ref=button
-                on:click=move |_| select_event(handle, position, true)
+                on:click=move |_| select_event(selection, position, true)
             >
                 // Named by what it shows, in the order shown at every width (a voice
                 // user says what they see); the spaces keep the words apart.
@@ -181,8 +183,8 @@ fn Row(
 
 /// Selects the event at `position`, here and in the hash: a click adds a history
 /// entry, arrow keys replace it.
-fn select_event(handle: BankHandle, position: u64, push_history: bool) {
-    handle.selected_position.set(Some(position));
+fn select_event(selection: Selection, position: u64, push_history: bool) {
+    selection.position.set(Some(position));
     if push_history {
         route::go(&Route::Event(position));
     } else {
@@ -237,14 +239,14 @@ fn follow_tail(filtered: Memo<Filtered>, viewport: NodeRef<html::Div>, scroll_to
 /// deep link) or when the filters change; not when the log merely grows, so reading
 /// older events is not interrupted by new ones.
 fn reveal_selection(
-    handle: BankHandle,
+    selection: Selection,
     filtered: Memo<Filtered>,
     filter_values: Memo<FilterValues>,
     viewport: NodeRef<html::Div>,
     scroll_top: RwSignal<f64>,
 ) {
     Effect::new(move |_| {
-        let selected = handle.selected_position.get();
+        let selected = selection.position.get();
         filter_values.track();
         if viewport.get().is_none() {
             return;
@@ -327,7 +329,7 @@ fn EmptyList(
 /// The list's keys: arrows, Page Up/Down, Home and End move the selection, the row
 /// scrolled into view and focused once rendered.
 fn key_handler(
-    handle: BankHandle,
+    selection: Selection,
     filtered: Memo<Filtered>,
     viewport: NodeRef<html::Div>,
     viewport_height: RwSignal<f64>,
@@ -336,8 +338,8 @@ fn key_handler(
 ) -> impl Fn(ev::KeyboardEvent) + Copy + 'static {
     move |ev: ev::KeyboardEvent| {
         let total = filtered.with_untracked(Filtered::count);
-        let current = handle
-            .selected_position
+        let current = selection
+            .position
             .get_untracked()
             .and_then(|p| filtered.with_untracked(|f| f.index_of_position(p)));
         let page = list_window::rows_in_view(viewport_height.get_untracked(), ROW_HEIGHT)
@@ -352,7 +354,7 @@ fn key_handler(
             if let Some(el) = viewport.get_untracked() {
                 scroll_into_view(&el, target, scroll_top, false);
             }
-            select_event(handle, position, false);
+            select_event(selection, position, false);
             focus_request.set(Some(position));
         }
     }

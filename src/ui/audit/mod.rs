@@ -10,7 +10,7 @@
 //! beside the log, built the first time someone searches.
 //!
 //! It reads the read models' audit list through the [`BankHandle`]; it never folds
-//! events itself. The selection is the handle's `selected_position`, shared with time
+//! events itself. The selection is the page's [`crate::ui::page::Selection`], shared with time
 //! travel and the `#event=N` deep link.
 //!
 //! One concern per file: [`filters`] (the controls), [`list`] (the virtual list),

@@ -20,28 +20,27 @@ pub mod welcome;
 use leptos::prelude::*;
 
 pub use open::{after_boot, follow_link};
-pub use state::{course, learn, provide, Learn};
+pub use state::{course, provide, Learn};
 pub use welcome::next_lesson;
 
 use crate::app::BankError;
 use crate::domain::TransferId;
+use crate::ui::page::{use_page, use_selection};
 use crate::ui::service::{use_bank, BankHandle};
 
-/// Notes a command the rules refused, for the lesson being taken.
-pub fn note_refusal(handle: BankHandle, error: &BankError) {
-    if let Some(learn) = learn() {
+/// From now on, notes each command the rules refuse, for the lesson being taken.
+pub fn note_refusals(handle: BankHandle, learn: Learn) {
+    handle.on_refusal(move |error: &BankError| {
         let len = open::log_len(handle);
         learn.note(&handle.db_name.get_untracked(), |r| r.refuse(error, len));
-    }
+    });
 }
 
 /// Notes a transfer sent again with the same id and details (nothing was written).
-pub fn note_repeat(handle: BankHandle, transfer: &TransferId) {
-    if let Some(learn) = learn() {
-        learn.note(&handle.db_name.get_untracked(), |r| {
-            r.repeats.push(transfer.to_string());
-        });
-    }
+pub fn note_repeat(handle: BankHandle, learn: Learn, transfer: &TransferId) {
+    learn.note(&handle.db_name.get_untracked(), |r| {
+        r.repeats.push(transfer.to_string());
+    });
 }
 
 /// The course in the bank's page: the welcome, or the lesson panel while a lesson
@@ -50,7 +49,7 @@ pub fn note_repeat(handle: BankHandle, transfer: &TransferId) {
 pub fn Course() -> impl IntoView {
     let bank = use_bank();
     let learn = course();
-    watch::watch(bank, learn);
+    watch::watch(bank, use_selection(), learn);
     // A memo: the record changes with every action, the panel must not be rebuilt.
     let taking = Memo::new(move |_| learn.session.with(Option::is_some));
     view! {
@@ -63,12 +62,12 @@ pub fn Course() -> impl IntoView {
 /// first lesson not done yet. Hidden while a lesson is taken.
 #[component]
 pub fn CourseButton() -> impl IntoView {
-    let bank = use_bank();
+    let page = use_page();
     let learn = course();
     let go = move |_| {
         learn.dismiss_welcome();
         let n = learn.progress.with_untracked(next_lesson);
-        open::open(bank, learn, n);
+        open::open(page, learn, n);
     };
     view! {
         <button class="button button--secondary button--chip" type="button" on:click=go

@@ -9,6 +9,7 @@ use super::state::{leave_behind, take_leftover, Learn, Session};
 use crate::app::learn::{lesson, LearnerRecord, Start};
 use crate::app::scenario_catalog;
 use crate::ui::lifecycle;
+use crate::ui::page::Page;
 use crate::ui::route::{self, Route};
 use crate::ui::service::BankHandle;
 
@@ -18,31 +19,32 @@ pub fn log_len(handle: BankHandle) -> u64 {
 }
 
 /// Opens lesson `n` (1-based) on a fresh database, in the background.
-pub fn open(handle: BankHandle, learn: Learn, n: usize) {
+pub fn open(page: Page, learn: Learn, n: usize) {
     if learn.busy.get_untracked() {
         return;
     }
     learn.busy.set(true);
     learn.error.set(None);
     leptos::task::spawn_local(async move {
-        let result = start(handle, learn, n).await;
+        let result = start(page, learn, n).await;
         learn.error.set(result.err());
         learn.busy.set(false);
     });
 }
 
-async fn start(handle: BankHandle, learn: Learn, n: usize) -> Result<(), String> {
+async fn start(page: Page, learn: Learn, n: usize) -> Result<(), String> {
+    let handle = page.bank;
     let lesson = lesson(n).ok_or_else(|| format!("There is no lesson {n}."))?;
     let old = learn.session.get_untracked();
     let home = old
         .as_ref()
         .map_or_else(|| handle.db_name.get_untracked(), |s| s.home.clone());
     let db = match lesson.start {
-        Start::Empty => lifecycle::start_empty(handle).await?,
+        Start::Empty => lifecycle::start_empty(page).await?,
         Start::Scenario(key) => {
             let scenario = scenario_catalog::find(key)
                 .ok_or_else(|| format!("The scenario {key} is missing."))?;
-            lifecycle::load_scenario(handle, scenario).await?
+            lifecycle::load_scenario(page, scenario).await?
         }
     };
     let base = log_len(handle);
@@ -70,17 +72,18 @@ async fn start(handle: BankHandle, learn: Learn, n: usize) -> Result<(), String>
 
 /// Back to the learner's own bank, as it was; the lesson's database is deleted.
 /// Progress is kept.
-pub fn leave(handle: BankHandle, learn: Learn) {
+pub fn leave(page: Page, learn: Learn) {
+    let handle = page.bank;
     let Some(session) = learn.session.get_untracked() else {
         return;
     };
     learn.busy.set(true);
     leptos::task::spawn_local(async move {
-        match lifecycle::open_existing(handle, &session.home).await {
+        match lifecycle::open_existing(page, &session.home).await {
             Ok(()) => {
                 learn.session.set(None);
                 route::replace(&Route::Home);
-                handle.announce("Back to your own bank.");
+                page.notices.announce("Back to your own bank.");
                 crate::ui::widgets::focus_first(&["#accounts-title"]);
                 if handle.store_kind.get_untracked().is_persistent() && session.db != session.home {
                     // If it cannot be deleted now, the next start tries again.
@@ -123,13 +126,13 @@ pub fn after_boot(handle: BankHandle, learn: Learn) {
 
 /// Opens lesson `n`, which a `#lesson=<n>` link names, unless it is the one being
 /// taken here.
-pub fn follow_link(handle: BankHandle, learn: Learn, n: usize) {
-    let db = handle.db_name.get_untracked();
+pub fn follow_link(page: Page, learn: Learn, n: usize) {
+    let db = page.bank.db_name.get_untracked();
     let here = learn
         .session
         .with_untracked(|s| s.as_ref().is_some_and(|s| s.lesson == n && s.db == db));
     learn.dismiss_welcome();
     if !here {
-        open(handle, learn, n);
+        open(page, learn, n);
     }
 }

@@ -6,12 +6,12 @@ use leptos::prelude::*;
 use super::open::open;
 use super::state::course;
 use crate::app::learn::LESSONS;
-use crate::ui::service::use_bank;
+use crate::ui::page::use_page;
 
 /// The list of lessons. No props: it reads the course state.
 #[component]
 pub fn Overview() -> impl IntoView {
-    let bank = use_bank();
+    let page = use_page();
     let learn = course();
     let confirming = RwSignal::new(false);
     let current = move || learn.session.with(|s| s.as_ref().map(|s| s.lesson));
@@ -30,7 +30,7 @@ pub fn Overview() -> impl IntoView {
                         <li class:learn__lesson--current=move || current() == Some(n)>
                             <button class="learn__lesson" type="button" data-testid=format!("learn-lesson-{n}")
                                 aria-current=move || (current() == Some(n)).then_some("step")
-                                on:click=move |_| open(bank, learn, n)>
+                                on:click=move |_| open(page, learn, n)>
                                 {format!("{n}. {}", l.title)}
                             </button>
                             <span class="learn__lesson-state">{state}</span>

@@ -12,7 +12,7 @@ use super::state::course;
 use super::tools::LessonTools;
 use super::watch::show;
 use crate::app::learn::{lesson, Lesson, LESSONS};
-use crate::ui::service::use_bank;
+use crate::ui::page::use_page;
 use crate::ui::widgets::FormError;
 
 /// The panel of the lesson being taken. No props: it reads the course state.
@@ -103,19 +103,19 @@ fn Navigation(
     /// The lesson being taken (1-based).
     n: Memo<usize>,
 ) -> impl IntoView {
-    let bank = use_bank();
+    let page = use_page();
     let learn = course();
     let total = LESSONS.len();
     view! {
         <nav class="learn__nav" aria-label="Course">
             <button class="button button--secondary button--chip" type="button"
                 disabled=move || { n.get() <= 1 || learn.busy.get() }
-                on:click=move |_| open(bank, learn, n.get_untracked() - 1) data-testid="learn-previous">
+                on:click=move |_| open(page, learn, n.get_untracked() - 1) data-testid="learn-previous">
                 "Previous"
             </button>
             <button class="button button--chip" type="button"
                 disabled=move || { n.get() >= total || learn.busy.get() }
-                on:click=move |_| open(bank, learn, n.get_untracked() + 1) data-testid="learn-next">
+                on:click=move |_| open(page, learn, n.get_untracked() + 1) data-testid="learn-next">
                 "Next lesson"
             </button>
             <button class="button button--secondary button--chip" type="button"
@@ -124,7 +124,7 @@ fn Navigation(
                 "All lessons"
             </button>
             <button class="button button--secondary button--chip" type="button"
-                on:click=move |_| leave(bank, learn) data-testid="learn-leave">
+                on:click=move |_| leave(page, learn) data-testid="learn-leave">
                 "Back to my bank"
             </button>
         </nav>

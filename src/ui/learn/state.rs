@@ -3,8 +3,6 @@
 //! and whether the welcome was dismissed. All of it is kept in localStorage (per
 //! origin), so a reload keeps the learner in the lesson with their ticks.
 
-use std::cell::Cell;
-
 use gloo_storage::Storage as _;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -30,7 +28,8 @@ pub struct Session {
     pub record: LearnerRecord,
 }
 
-/// The course's signals; one per page, reachable from anywhere through [`learn`].
+/// The course's signals; one per page, made by [`provide`] at the composition root and
+/// reached through [`course`].
 #[derive(Clone, Copy)]
 pub struct Learn {
     pub session: RwSignal<Option<Session>>,
@@ -53,21 +52,10 @@ pub struct Learn {
     pub shown_from: RwSignal<u64>,
 }
 
-thread_local! {
-    static LEARN: Cell<Option<Learn>> = const { Cell::new(None) };
-}
-
-/// The page's course state, once [`provide`] made it.
-#[must_use]
-pub fn learn() -> Option<Learn> {
-    LEARN.with(Cell::get)
-}
-
-/// The page's course state, made on first use if [`provide`] has not run (the page
-/// runs it at start-up, before any component of the course).
+/// The page's course state, in context (see [`provide`]).
 #[must_use]
 pub fn course() -> Learn {
-    learn().unwrap_or_else(provide)
+    expect_context::<Learn>()
 }
 
 fn load<T: for<'de> Deserialize<'de>>(key: &str) -> Option<T> {
@@ -85,7 +73,7 @@ fn store<T: Serialize>(key: &str, value: Option<&T>) {
 }
 
 /// Makes the course state from what is stored, keeps it stored on every change, and
-/// makes it reachable through [`learn`].
+/// puts it in context (see [`course`]).
 pub fn provide() -> Learn {
     let dismissed = load::<bool>(WELCOME_KEY).unwrap_or(false);
     let state = Learn {
@@ -102,7 +90,7 @@ pub fn provide() -> Learn {
     };
     Effect::new(move |_| state.session.with(|s| store(SESSION_KEY, s.as_ref())));
     Effect::new(move |_| state.progress.with(|p| store(PROGRESS_KEY, Some(p))));
-    LEARN.with(|l| l.set(Some(state)));
+    provide_context(state);
     state
 }
 

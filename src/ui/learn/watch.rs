@@ -8,13 +8,14 @@ use leptos::prelude::*;
 use super::open::log_len;
 use super::state::Learn;
 use crate::app::learn::{lesson, passing, Facts, Panel};
+use crate::ui::page::Selection;
 use crate::ui::route::{self, Route};
-use crate::ui::service::{selected_account, BankHandle};
+use crate::ui::service::BankHandle;
 
 /// Starts every watcher of the course; called once by the course component.
-pub fn watch(handle: BankHandle, learn: Learn) {
+pub fn watch(handle: BankHandle, selection: Selection, learn: Learn) {
     follow_bank(handle, learn);
-    note_selections(handle, learn);
+    note_selections(handle, selection, learn);
     note_conflicts(handle, learn);
     follow_actions(handle, learn);
     tick(handle, learn);
@@ -57,15 +58,15 @@ fn follow_bank(handle: BankHandle, learn: Learn) {
 
 /// Events selected (audit trail or time travel) and statements opened, from the
 /// first change on (what was selected before the page opened was noted then).
-fn note_selections(handle: BankHandle, learn: Learn) {
+fn note_selections(handle: BankHandle, selection: Selection, learn: Learn) {
     Effect::new(move |seen: Option<()>| {
-        let selected = handle.selected_position.get();
+        let selected = selection.position.get();
         if let (Some(position), Some(())) = (selected, seen) {
             let len = untrack(|| log_len(handle));
             learn.note(&handle.db_name.get_untracked(), |r| r.select(position, len));
         }
     });
-    let account = selected_account();
+    let account = selection.account;
     Effect::new(move |seen: Option<()>| {
         let selected = account.get();
         if let (Some(id), Some(())) = (selected, seen) {

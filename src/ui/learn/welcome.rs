@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::open::open;
 use super::state::course;
 use crate::app::learn::{Progress, LESSONS};
-use crate::ui::service::use_bank;
+use crate::ui::page::use_page;
 
 /// The number of the compensation lesson, which "Watch a compensation" opens.
 fn compensation_lesson() -> usize {
@@ -21,15 +21,15 @@ fn compensation_lesson() -> usize {
 /// The first-visit welcome. No props: it reads the course state.
 #[component]
 pub fn Welcome() -> impl IntoView {
-    let bank = use_bank();
+    let page = use_page();
     let learn = course();
     let start = move |_| {
         learn.dismiss_welcome();
-        open(bank, learn, learn.progress.with_untracked(next_lesson));
+        open(page, learn, learn.progress.with_untracked(next_lesson));
     };
     let watch = move |_| {
         learn.dismiss_welcome();
-        open(bank, learn, compensation_lesson());
+        open(page, learn, compensation_lesson());
     };
     view! {
         <section class="welcome" aria-labelledby="welcome-title" data-testid="welcome">

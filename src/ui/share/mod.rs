@@ -19,6 +19,8 @@ use crate::domain::TransferId;
 use crate::store::Recorded;
 use crate::ui::action::Command;
 use crate::ui::lifecycle;
+use crate::ui::page::Notices;
+use crate::ui::page::{use_notices, use_page, use_selection, Page};
 use crate::ui::route::{self, Route};
 use crate::ui::service::{use_bank, BankHandle};
 use crate::ui::widgets::{focus_first, on_escape, FormError};
@@ -28,6 +30,7 @@ use crate::ui::widgets::{focus_first, on_escape, FormError};
 #[component]
 pub fn ShareLink() -> impl IntoView {
     let bank = use_bank();
+    let (selection, notices) = (use_selection(), use_notices());
     let link = RwSignal::new(None::<String>);
     let status = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
@@ -41,10 +44,7 @@ pub fn ShareLink() -> impl IntoView {
         status.set(None);
         link.set(None);
         let events = b.read(|m| m.audit.clone());
-        let transfer = bank
-            .selected_transfer
-            .get_untracked()
-            .map(|t| t.to_string());
+        let transfer = selection.transfer.get_untracked().map(|t| t.to_string());
         packing.run(async move {
             match pack::link_for(&events, transfer.as_deref()).await {
                 Ok(url) => {
@@ -58,7 +58,7 @@ pub fn ShareLink() -> impl IntoView {
                         Ok(()) => format!("Link copied: {what}. Whoever opens it gets this bank as it is now; the bank travels in the link and never reaches a server."),
                         Err(why) => format!("The link is below ({what}): select it and copy it ({why})."),
                     };
-                    bank.announce(message.clone());
+                    notices.announce(message.clone());
                     status.set(Some(message));
                     link.set(Some(url));
                     Ok(())
@@ -127,14 +127,15 @@ enum Offer {
 /// link. Also follows a link pasted into the address bar of an open page.
 #[component]
 pub fn SharedBankOffer() -> impl IntoView {
-    let bank = use_bank();
+    let page = use_page();
+    let (bank, notices) = (page.bank, page.notices);
     let offer = RwSignal::new_local(Offer::None);
     let read_link = move |link: Result<Route, route::BadLink>| {
         let Ok(Route::Shared { data, transfer }) = link else {
             return;
         };
         offer.set(Offer::Reading);
-        leptos::task::spawn_local(read_shared(bank, offer, data, transfer));
+        leptos::task::spawn_local(read_shared(notices, offer, data, transfer));
     };
     read_link(route::current());
     let listener = route::watch(read_link);
@@ -146,7 +147,7 @@ pub fn SharedBankOffer() -> impl IntoView {
     };
     let decline = move || {
         dismiss();
-        bank.announce("The shared bank was not opened: your bank is unchanged.");
+        notices.announce("The shared bank was not opened: your bank is unchanged.");
     };
     on_escape(move || {
         if matches!(offer.try_get_untracked(), Some(Offer::Ask { .. })) {
@@ -162,7 +163,7 @@ pub fn SharedBankOffer() -> impl IntoView {
         };
         let total = events.len();
         offer.set(Offer::Writing { done: 0, total });
-        leptos::task::spawn_local(open_shared(bank, offer, events, transfer));
+        leptos::task::spawn_local(open_shared(page, offer, events, transfer));
     };
 
     move || {
@@ -200,7 +201,7 @@ pub fn SharedBankOffer() -> impl IntoView {
 /// Reads and checks the bank in a `#log=` link (`data`), then asks whether to open
 /// it, or says why it cannot be.
 async fn read_shared(
-    bank: BankHandle,
+    notices: Notices,
     offer: RwSignal<Offer, LocalStorage>,
     data: String,
     transfer: Option<String>,
@@ -216,7 +217,7 @@ async fn read_shared(
         }
         Err(e) => {
             let reason = format!("This link's bank cannot be opened: {e}. Nothing was changed.");
-            bank.announce(reason.clone());
+            notices.announce(reason.clone());
             offer.set(Offer::Refused(reason));
         }
     }
@@ -261,13 +262,13 @@ fn shared_question(
 
 /// Writes the shared events into a fresh database (the import's path) and shows it.
 async fn open_shared(
-    handle: BankHandle,
+    page: Page,
     offer: RwSignal<Offer, LocalStorage>,
     events: Rc<Vec<Recorded>>,
     transfer: Option<String>,
 ) {
-    let kind = handle.store_kind.get_untracked();
-    let old_db = handle.db_name.get_untracked();
+    let kind = page.bank.store_kind.get_untracked();
+    let old_db = page.bank.db_name.get_untracked();
     let total = events.len();
     let last_transfer = events
         .iter()
@@ -275,7 +276,7 @@ async fn open_shared(
         .find_map(|r| r.event.transfer_id().cloned());
     let progress = move |done| offer.set(Offer::Writing { done, total });
     // The import's own path: a fresh database, every event checked where it lands.
-    match lifecycle::import(handle, events, progress).await {
+    match lifecycle::import(page, events, progress).await {
         Ok(new_db) => {
             forget_link();
             let named = transfer.and_then(|t| TransferId::parse(&t).ok());
@@ -287,7 +288,7 @@ async fn open_shared(
             } else {
                 format!("Opened the shared bank ({} events).", group_digits(total))
             };
-            handle.announce(message.clone());
+            page.notices.announce(message.clone());
             offer.set(Offer::Done(message));
         }
         Err(reason) => offer.set(Offer::Refused(format!(
