@@ -23,13 +23,14 @@
 //!
 //! # Adding an event
 //!
-//! Three files, and the compiler names every place in them that must decide:
+//! Three places (four files), and the compiler names every place in them that must
+//! decide:
 //!
-//! 1. `domain/events.rs`: the struct and its line in `events!` (its `Event`
+//! 1. `domain/events/`: in `mod.rs` the struct and its line in `events!` (its `Event`
 //!    variant and persisted name); the compiler then asks for its `AccountEvent` or
-//!    `TransferEvent` variant (`Event::kind`), its fields (`EventType::fields`), how
-//!    the flat reader builds it (`EventType::build`) and its sentence
-//!    (`EventType::why`). Raise `SCHEMA_VERSION`, so an older build that meets it
+//!    `TransferEvent` variant (`Event::kind`) and its sentence (`EventType::why`); in
+//!    `json.rs` its fields (`EventType::fields`) and how the flat reader builds it
+//!    (`EventType::build`). Raise `SCHEMA_VERSION`, so an older build that meets it
 //!    asks for a reload.
 //! 2. `domain/account.rs` or `domain/transfer.rs`, the decider of its stream:
 //!    `decide` writes it; the compiler asks for `evolve` and `replay` (and, for a
