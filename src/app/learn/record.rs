@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::app::BankError;
-use crate::domain::{AccountError, TransferError};
+use crate::domain::{AccountError, BankCommand, TransferError};
 
 /// One event the learner selected, in the audit trail or on the time-travel slider.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +56,12 @@ pub struct Refusal {
     pub reason: String,
     /// How many events the log held when it was refused.
     pub log_len: u64,
+    /// The refused command's name (`"DepositMoney"`), when the page knew it.
+    #[serde(default)]
+    pub command: Option<String>,
+    /// The account it was addressed to, when it was one account's command.
+    #[serde(default)]
+    pub account: Option<String>,
 }
 
 /// A rebuild of every read model from the stored log.
@@ -67,10 +73,65 @@ pub struct Rebuild {
     pub equal: bool,
     /// How long it took, in microseconds.
     pub micros: u64,
+    /// Whether it folded with the deliberately broken projection (it forgets every
+    /// withdrawal) instead of the real ones.
+    #[serde(default)]
+    pub broken: bool,
 }
 
-/// What the learner did in the page during one lesson.
+/// A simulated crash that fired (the page reloads after it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Crash {
+    /// Where it fired, as [`crate::app::CrashPoint::as_str`] names it (`"leg:debit"`).
+    pub point: String,
+    /// How many events the log held when it fired.
+    pub log_len: u64,
+}
+
+/// A transfer sent again with the same id and details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Repeat {
+    pub transfer: String,
+    /// The log's length when it was sent, and when the bank had answered.
+    pub before: u64,
+    pub after: u64,
+}
+
+/// A version conflict the page's bank met on an append, then decided again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictMet {
+    pub stream: String,
+    /// The version the page's append expected (the one it had read).
+    pub expected: u64,
+    /// The version the stream was at instead.
+    pub actual: u64,
+    /// How many events the page had read when its append was refused.
+    pub read_up_to: u64,
+}
+
+impl From<crate::app::Conflict> for ConflictMet {
+    fn from(c: crate::app::Conflict) -> ConflictMet {
+        ConflictMet {
+            stream: c.stream,
+            expected: c.expected,
+            actual: c.actual,
+            read_up_to: c.read_up_to,
+        }
+    }
+}
+
+/// One press of the saga timeline's Next step: the log's length before and after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepPress {
+    pub transfer: String,
+    pub from: u64,
+    pub to: u64,
+}
+
+/// What the learner did in the page during one lesson. A field missing from a stored
+/// record (kept by an older build) reads as empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LearnerRecord {
     /// The log's length when the lesson began (its starting scenario included):
     /// only events after it are the learner's.
@@ -83,14 +144,19 @@ pub struct LearnerRecord {
     pub statements: Vec<String>,
     /// Commands the bank refused.
     pub refusals: Vec<Refusal>,
-    /// Transfers sent again with the same id and details (the bank wrote nothing).
-    pub repeats: Vec<String>,
+    /// Transfers sent again with the same id and details.
+    pub repeated: Vec<Repeat>,
     /// Rebuilds of the read models from the stored log.
     pub rebuilds: Vec<Rebuild>,
-    /// Writes of the second client (the page does not read them until it must).
+    /// Presses of Second client (each makes it write once, when this page next
+    /// appends to the account).
     pub second_client: u32,
     /// Version conflicts the bank met (and decided again on fresh state).
-    pub conflicts: u32,
+    pub conflicts: Vec<ConflictMet>,
+    /// Simulated crashes that fired.
+    pub crashes: Vec<Crash>,
+    /// Presses of Next step in the saga timeline.
+    pub steps: Vec<StepPress>,
     /// Answers to the lessons' questions: question key, then the options chosen.
     pub answers: BTreeMap<String, BTreeSet<String>>,
 }
@@ -120,13 +186,26 @@ impl LearnerRecord {
         }
     }
 
-    /// Notes a refusal, if `error` was a rule's refusal.
-    pub fn refuse(&mut self, error: &BankError, log_len: u64) {
+    /// Notes a refusal, if `error` was a rule's refusal (of `command`, when known),
+    /// or a simulated crash.
+    pub fn refuse(&mut self, error: &BankError, command: Option<&BankCommand>, log_len: u64) {
+        if let BankError::Crashed(point) = error {
+            self.crashes.push(Crash {
+                point: point.as_str().to_owned(),
+                log_len,
+            });
+        }
         if let Some(kind) = RefusalKind::of(error) {
+            let account = command
+                .cloned()
+                .and_then(|c| c.into_account_command().ok())
+                .map(|c| c.account_id().to_string());
             self.refusals.push(Refusal {
                 kind,
                 reason: error.to_string(),
                 log_len,
+                command: command.map(|c| c.name().to_owned()),
+                account,
             });
         }
     }
