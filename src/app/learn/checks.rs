@@ -361,12 +361,13 @@ const CRASH_POINT: &str = "leg:debit";
 /// The log lengths at which the page reloaded after a crash inside the debit leg had
 /// fired, while a transfer was mid-saga.
 fn reloads_after_the_crash<'a>(facts: &Facts<'a>) -> impl Iterator<Item = u64> + 'a {
-    let crashes = &facts.record.crashes;
     let facts = *facts;
     facts.record.reloads.iter().copied().filter(move |&len| {
-        crashes
+        facts
+            .record
+            .refusals
             .iter()
-            .any(|c| c.point == CRASH_POINT && c.log_len <= len)
+            .any(|c| c.kind == RefusalKind::Crashed && c.reason == CRASH_POINT && c.log_len <= len)
             && !mid_saga_at(&facts, len).is_empty()
     })
 }
@@ -427,19 +428,13 @@ pub fn retried_then_completed(facts: &Facts<'_>) -> bool {
 
 // Lesson 8: idempotency -----------------------------------------------------------
 
-/// A transfer was sent again with the same id and details and the log did not grow
-/// while the bank answered; it exists once and its money left the source once.
+/// A transfer the lesson started with was sent again with the same id and details,
+/// and nothing of it has been written since the lesson began: not one event.
 pub fn repeated_transfer(facts: &Facts<'_>) -> bool {
-    let silent = facts.record.repeated.iter().filter(|r| r.after == r.before);
-    silent.map(|r| &r.transfer).any(|t| {
-        let count = |ty: EventType| {
-            facts
-                .log
-                .iter()
-                .filter(|r| &r.correlation_id == t && is(r, ty))
-                .count()
-        };
-        count(EventType::TransferInitiated) == 1 && count(EventType::MoneyWithdrawn) <= 1
+    facts.record.repeats.iter().any(|t| {
+        let mut of_t = facts.log.iter().filter(|r| &r.correlation_id == t);
+        of_t.next().is_some_and(|r| r.position <= facts.record.base)
+            && of_t.all(|r| r.position <= facts.record.base)
     })
 }
 

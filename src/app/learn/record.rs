@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::BankError;
+use crate::app::{BankError, Conflict};
 use crate::domain::{AccountError, BankCommand, TransferError};
 
 /// One event the learner selected, in the audit trail or on the time-travel slider.
@@ -29,6 +29,9 @@ pub enum RefusalKind {
     IdReused,
     /// Any other rule.
     Other,
+    /// Not a refusal: a simulated crash fired (its point is the reason, as
+    /// [`crate::app::CrashPoint::as_str`] names it: `"leg:debit"`).
+    Crashed,
 }
 
 impl RefusalKind {
@@ -79,49 +82,8 @@ pub struct Rebuild {
     pub broken: bool,
 }
 
-/// A simulated crash that fired (the page reloads after it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Crash {
-    /// Where it fired, as [`crate::app::CrashPoint::as_str`] names it (`"leg:debit"`).
-    pub point: String,
-    /// How many events the log held when it fired.
-    pub log_len: u64,
-}
-
-/// A transfer sent again with the same id and details.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Repeat {
-    pub transfer: String,
-    /// The log's length when it was sent, and when the bank had answered.
-    pub before: u64,
-    pub after: u64,
-}
-
-/// A version conflict the page's bank met on an append, then decided again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConflictMet {
-    pub stream: String,
-    /// The version the page's append expected (the one it had read).
-    pub expected: u64,
-    /// The version the stream was at instead.
-    pub actual: u64,
-    /// How many events the page had read when its append was refused.
-    pub read_up_to: u64,
-}
-
-impl From<crate::app::Conflict> for ConflictMet {
-    fn from(c: crate::app::Conflict) -> ConflictMet {
-        ConflictMet {
-            stream: c.stream,
-            expected: c.expected,
-            actual: c.actual,
-            read_up_to: c.read_up_to,
-        }
-    }
-}
-
 /// One press of the saga timeline's Next step: the log's length before and after.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepPress {
     pub transfer: String,
     pub from: u64,
@@ -142,20 +104,22 @@ pub struct LearnerRecord {
     pub selections: Vec<Selection>,
     /// Accounts whose statement was opened.
     pub statements: Vec<String>,
-    /// Commands the bank refused.
+    /// Commands the bank refused, and simulated crashes that fired.
     pub refusals: Vec<Refusal>,
     /// Transfers sent again with the same id and details.
-    pub repeated: Vec<Repeat>,
+    pub repeats: Vec<String>,
     /// Rebuilds of the read models from the stored log.
     pub rebuilds: Vec<Rebuild>,
     /// Presses of Second client (each makes it write once, when this page next
     /// appends to the account).
     pub second_client: u32,
-    /// Version conflicts the bank met (and decided again on fresh state).
-    pub conflicts: Vec<ConflictMet>,
-    /// Simulated crashes that fired.
-    pub crashes: Vec<Crash>,
-    /// Presses of Next step in the saga timeline.
+    /// Version conflicts the bank met (and decided again on fresh state). Kept for
+    /// this page only, as [`LearnerRecord::steps`]: a reload forgets them (a task
+    /// they ticked stays ticked).
+    #[serde(skip)]
+    pub conflicts: Vec<Conflict>,
+    /// Presses of Next step in the saga timeline (this page only).
+    #[serde(skip)]
     pub steps: Vec<StepPress>,
     /// Answers to the lessons' questions: question key, then the options chosen.
     pub answers: BTreeMap<String, BTreeSet<String>>,
@@ -189,20 +153,18 @@ impl LearnerRecord {
     /// Notes a refusal, if `error` was a rule's refusal (of `command`, when known),
     /// or a simulated crash.
     pub fn refuse(&mut self, error: &BankError, command: Option<&BankCommand>, log_len: u64) {
-        if let BankError::Crashed(point) = error {
-            self.crashes.push(Crash {
-                point: point.as_str().to_owned(),
-                log_len,
-            });
-        }
-        if let Some(kind) = RefusalKind::of(error) {
+        let noted = match error {
+            BankError::Crashed(point) => Some((RefusalKind::Crashed, point.as_str().to_owned())),
+            _ => RefusalKind::of(error).map(|kind| (kind, error.to_string())),
+        };
+        if let Some((kind, reason)) = noted {
             let account = command
                 .cloned()
                 .and_then(|c| c.into_account_command().ok())
                 .map(|c| c.account_id().to_string());
             self.refusals.push(Refusal {
                 kind,
-                reason: error.to_string(),
+                reason,
                 log_len,
                 command: command.map(|c| c.name().to_owned()),
                 account,

@@ -23,7 +23,7 @@ pub use open::{after_boot, follow_link};
 pub use state::{course, provide, Learn};
 pub use welcome::next_lesson;
 
-use crate::app::learn::record::{Repeat, StepPress};
+use crate::app::learn::record::StepPress;
 use crate::app::BankError;
 use crate::domain::{BankCommand, TransferId};
 use crate::ui::page::{use_page, use_selection};
@@ -40,15 +40,11 @@ pub fn note_refusals(handle: BankHandle, learn: Learn) {
     });
 }
 
-/// Notes a transfer sent again with the same id and details: the log's length when
-/// it was sent (where the action began) and now.
+/// Notes a transfer sent again with the same id and details.
 pub fn note_repeat(handle: BankHandle, learn: Learn, transfer: &TransferId) {
-    let repeat = Repeat {
-        transfer: transfer.to_string(),
-        before: learn.action_from.get_untracked(),
-        after: open::log_len(handle),
-    };
-    learn.note(&handle.db_name.get_untracked(), |r| r.repeated.push(repeat));
+    learn.note(&handle.db_name.get_untracked(), |r| {
+        r.repeats.push(transfer.to_string());
+    });
 }
 
 /// Notes a press of the timeline's Next step on `transfer`, made when the log held

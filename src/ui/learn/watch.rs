@@ -92,8 +92,7 @@ fn note_conflicts(handle: BankHandle, learn: Learn) {
         };
         let (seen_db, before) = seen.get_value();
         if seen_db == db && met.len() > before {
-            let new = met[before..].iter().cloned().map(Into::into);
-            learn.note(&db, |r| r.conflicts.extend(new));
+            learn.note(&db, |r| r.conflicts.extend_from_slice(&met[before..]));
         }
         seen.set_value((db, met.len()));
     });
