@@ -345,3 +345,27 @@ test('the tasks the checks ask for by name: time travel to a named change, rebui
     await waitBalance(page, 'bob', '130.00');
   }, BANK);
 });
+
+test('#lesson=9 at 375 px, dark: the conflict, step by step, in the drawer', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open('#lesson=9');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await waitLesson(page, 9, 'Optimistic concurrency');
+    await page.getByTestId('learn-second-client').click();
+    await waitTick(page, 0);
+    await page.getByTestId('learn-toggle').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="learn-toggle"]').getAttribute('aria-expanded') === 'false');
+    await selectAccount(page, 'alice-123');
+    await move(page, 'withdraw', '1.00', 'after the second client');
+    await waitBalance(page, 'alice-123', '754.00');
+    await page.getByTestId('learn-toggle').click();
+    await waitTick(page, 1);
+    const story = page.getByRole('list', { name: 'The conflict, step by step' });
+    await story.getByRole('listitem').nth(3).scrollIntoViewIfNeeded();
+    assert.ok(await story.getByRole('listitem').nth(3).evaluate((el) => el.checkVisibility()));
+    const box = await story.boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= 375, `the story fits the width: ${JSON.stringify(box)}`);
+    await assertNoSeriousViolations(page, 'the conflict story, 375 px, dark');
+    await elementScreenshot(t, page.locator('#learn-tools'), 'learn-conflict-story-375-dark');
+  }, { ...BANK, viewport: VIEWPORTS.mobile });
+});
