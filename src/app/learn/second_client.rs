@@ -1,6 +1,7 @@
 //! The lessons' tools that touch more than the log's text: a second writer for the
-//! optimistic-concurrency lesson, the comparison of a rebuild with the live read
-//! models, and the schema-1 file of the schema-evolution lesson.
+//! optimistic-concurrency lesson and the story of the conflict it causes, the
+//! comparison of a rebuild (real, or a deliberately broken projection) with the live
+//! read models, and the schema-1 file of the schema-evolution lesson.
 
 use std::rc::Rc;
 
