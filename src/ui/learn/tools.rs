@@ -142,20 +142,11 @@ async fn rebuild(b: Rc<BrowserBank>, broken: bool) -> Result<(Rebuild, String), 
         (true, true) => "the same as the live view: no withdrawal to forget yet.".to_owned(),
         (false, _) if differs.is_empty() => "it differs from the live view.".to_owned(),
         (false, _) => {
-            differs
+            let each: Vec<String> = differs
                 .iter()
                 .map(|d| format!("{} is {} live, {} rebuilt", d.account, d.live, d.rebuilt))
-                .fold(
-                    "it differs from the live view: ".to_owned(),
-                    |mut out, d| {
-                        if !out.ends_with(": ") {
-                            out.push_str("; ");
-                        }
-                        out.push_str(&d);
-                        out
-                    },
-                )
-                + "."
+                .collect();
+            format!("it differs from the live view: {}.", each.join("; "))
         }
     };
     let said = format!(
