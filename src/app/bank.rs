@@ -11,6 +11,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
+use futures::future::LocalBoxFuture;
 use thiserror::Error;
 
 use super::env::Env;
@@ -101,6 +102,21 @@ const CONFLICT_RETRIES: u32 = 3;
 
 type Listener = Rc<dyn Fn(&[Rc<Recorded>])>;
 
+/// A write someone else makes at a chosen moment (see [`Bank::before_next_append`]).
+type Interleave = (String, Box<dyn FnOnce() -> LocalBoxFuture<'static, ()>>);
+
+/// A version conflict met by an append, before the command was decided again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub stream: String,
+    /// The version the append expected: the one this bank had read.
+    pub expected: u64,
+    /// The version the stream was at instead.
+    pub actual: u64,
+    /// The log position this bank had read up to when the append was refused.
+    pub read_up_to: u64,
+}
+
 /// The bank: command handling, projections and the saga runner over one store.
 pub struct Bank<S: EventStore> {
     store: S,
@@ -108,7 +124,9 @@ pub struct Bank<S: EventStore> {
     inner: RefCell<Inner>,
     listeners: RefCell<Vec<Listener>>,
     /// Version conflicts met and decided again since this bank was opened.
-    conflicts: std::cell::Cell<u32>,
+    conflicts: RefCell<Vec<Conflict>>,
+    /// A write to make just before this bank's next append to a stream.
+    interleave: RefCell<Option<Interleave>>,
 }
 
 impl<S: EventStore> Bank<S> {
@@ -120,7 +138,8 @@ impl<S: EventStore> Bank<S> {
             env,
             inner: RefCell::new(Inner::default()),
             listeners: RefCell::new(Vec::new()),
-            conflicts: std::cell::Cell::new(0),
+            conflicts: RefCell::new(Vec::new()),
+            interleave: RefCell::new(None),
         };
         bank.catch_up().await?;
         Ok(bank)
@@ -135,7 +154,25 @@ impl<S: EventStore> Bank<S> {
     /// decided again on fresh state since this bank was opened.
     #[must_use]
     pub fn conflicts(&self) -> u32 {
-        self.conflicts.get()
+        u32::try_from(self.conflicts.borrow().len()).unwrap_or(u32::MAX)
+    }
+
+    /// Each version conflict met since this bank was opened, in order.
+    #[must_use]
+    pub fn conflicts_met(&self) -> Vec<Conflict> {
+        self.conflicts.borrow().clone()
+    }
+
+    /// Makes `write` run once, just before this bank's next append to `stream`: after
+    /// it decided on the state it had read, before its append. A second writer placed
+    /// there (the concurrency lesson's) makes that append meet a version conflict
+    /// whatever this bank read meanwhile. A later call replaces an unused one.
+    pub fn before_next_append(
+        &self,
+        stream: &str,
+        write: impl FnOnce() -> LocalBoxFuture<'static, ()> + 'static,
+    ) {
+        *self.interleave.borrow_mut() = Some((stream.to_owned(), Box::new(write)));
     }
 
     /// Reads the read models.
@@ -376,11 +413,28 @@ impl<S: EventStore> Bank<S> {
                 return Ok(Vec::new());
             }
             let new = self.envelopes(events, at.correlation, at.causation);
+            let due = self
+                .interleave
+                .borrow_mut()
+                .take_if(|(s, _)| s == at.stream);
+            if let Some((_, write)) = due {
+                write().await;
+            }
             match self.store.append(at.stream, version, new).await {
                 Ok(appended) => return Ok(self.record(appended).await),
-                Err(StoreError::Conflict { .. }) if conflicts < CONFLICT_RETRIES => {
+                Err(StoreError::Conflict {
+                    stream,
+                    expected,
+                    actual,
+                }) if conflicts < CONFLICT_RETRIES => {
                     conflicts += 1;
-                    self.conflicts.set(self.conflicts.get() + 1);
+                    let read_up_to = self.inner.borrow().models.last_position;
+                    self.conflicts.borrow_mut().push(Conflict {
+                        stream,
+                        expected,
+                        actual,
+                        read_up_to,
+                    });
                     self.catch_up().await?;
                 }
                 Err(e) => return Err(e.into()),

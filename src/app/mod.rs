@@ -24,7 +24,7 @@ pub mod transfer_draft;
 pub mod transfer_status;
 pub mod views;
 
-pub use bank::{Bank, BankError, Executed, StepOutcome};
+pub use bank::{Bank, BankError, Conflict, Executed, StepOutcome};
 pub use env::Env;
 pub use faults::{CrashPoint, FaultPlan};
 pub use locks::{LocalLocks, LockGuard, Locks};

@@ -78,6 +78,8 @@ pub fn crash_and_reload(
         transfer: transfer.clone(),
         point,
     };
+    // The course notes that this crash fired (its check needs it before the reload).
+    bank.tell_refusal(&crate::app::BankError::Crashed(point), None);
     let _ = gloo_storage::SessionStorage::set(CRASH_NOTE_KEY, note.stored());
     let _ = gloo_storage::SessionStorage::set(CRASHED_TRANSFER_KEY, note.stored());
     notices.announce(format!(

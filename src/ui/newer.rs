@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use super::route;
 use super::service::BankHandle;
 use crate::app::BankError;
+use crate::domain::BankCommand;
 use crate::store::StoreError;
 
 /// The sentence the page says, and what the tests look for.
@@ -29,7 +30,12 @@ impl BankHandle {
 
     /// [`BankHandle::note_store_error`] for a command's error.
     pub fn note_bank_error(&self, error: &BankError) {
-        self.tell_refusal(error);
+        self.note_command_error(error, None);
+    }
+
+    /// [`BankHandle::note_bank_error`] for an error met by `command`, when known.
+    pub fn note_command_error(&self, error: &BankError, command: Option<&BankCommand>) {
+        self.tell_refusal(error, command);
         if let BankError::Store(error) = error {
             self.note_store_error(error);
         }

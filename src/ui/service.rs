@@ -9,13 +9,15 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::app::{Bank, BankError, Env, ReadModels};
+use crate::domain::BankCommand;
 use crate::store::any::{AnyStore, ChangeNotifier, Notice, StoreKind};
 
 /// The bank the page runs on.
 pub type BrowserBank = Bank<AnyStore>;
 
-/// What hears of each command the rules refused (see [`BankHandle::on_refusal`]).
-type RefusalListener = Box<dyn Fn(&BankError)>;
+/// What hears of each command the rules refused, with the command when the page knew
+/// it (see [`BankHandle::on_refusal`]).
+type RefusalListener = Box<dyn Fn(&BankError, Option<&BankCommand>)>;
 
 /// Where the page's bank lives and what the page knows about its store.
 #[derive(Clone, Copy)]
@@ -146,15 +148,16 @@ impl BankHandle {
 
     /// Calls `f` with each error a command meets from now on (see
     /// [`BankHandle::note_bank_error`]).
-    pub fn on_refusal(&self, f: impl Fn(&BankError) + 'static) {
+    pub fn on_refusal(&self, f: impl Fn(&BankError, Option<&BankCommand>) + 'static) {
         self.on_refusal.set_value(Some(Box::new(f)));
     }
 
-    /// Tells the listener set by [`BankHandle::on_refusal`], if any, of `error`.
-    pub fn tell_refusal(&self, error: &BankError) {
+    /// Tells the listener set by [`BankHandle::on_refusal`], if any, of `error` (met by
+    /// `command`, when known).
+    pub fn tell_refusal(&self, error: &BankError, command: Option<&BankCommand>) {
         self.on_refusal.with_value(|f| {
             if let Some(f) = f {
-                f(error);
+                f(error, command);
             }
         });
     }
@@ -206,8 +209,9 @@ impl BankHandle {
         command: crate::domain::BankCommand,
     ) -> Result<crate::app::Executed, String> {
         let bank = self.bank().ok_or("The bank is not open yet.")?;
+        let about = command.clone();
         bank.execute(command).await.map_err(|e| {
-            self.note_bank_error(&e);
+            self.note_command_error(&e, Some(&about));
             e.to_string()
         })
     }

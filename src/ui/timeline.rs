@@ -82,6 +82,8 @@ struct Stepper {
     run: StoredValue<u64>,
     /// The saga's heading, where the keyboard goes when the saga ends.
     title: NodeRef<html::H3>,
+    /// The course, which notes each press of Next step.
+    course: Option<super::learn::Learn>,
 }
 
 impl Stepper {
@@ -96,6 +98,7 @@ impl Stepper {
             busy: RwSignal::new(false),
             run: StoredValue::new(0),
             title: NodeRef::new(),
+            course: use_context(),
         };
         // A new bank (a scenario, an import, a reset) stops Play: it belongs to the
         // transfer of the bank it was pressed on.
@@ -156,8 +159,14 @@ impl Stepper {
         else {
             return;
         };
-        self.step
-            .run(async move { self.step_once(b, id).await.map(|_| ()) });
+        self.step.run(async move {
+            let from = b.read(|m| m.last_position);
+            let stepped = self.step_once(b, id.clone()).await.map(|_| ());
+            if let Some(course) = self.course {
+                super::learn::note_step(self.bank, course, &id, from);
+            }
+            stepped
+        });
     }
 
     /// Play, or Pause while playing. The transfer shown when Play was pressed is the

@@ -27,7 +27,7 @@ pub const LESSONS: [Lesson; 10] = [
                 check: c::deposited,
             },
             Task {
-                text: "Select the deposit in the audit trail and read its stream and version.",
+                text: "Select your deposit in the audit trail and read its stream and version.",
                 panel: Panel::Audit,
                 check: c::selected_deposit,
             },
@@ -45,7 +45,7 @@ pub const LESSONS: [Lesson; 10] = [
         start: Start::Scenario("seed-demo"),
         tasks: &[
             Task {
-                text: "Move the time-travel slider back to an earlier event and watch the balances change.",
+                text: "Move the time-travel slider back to before transfer-789 took 250.00 from alice-123: her balance is 1000.00 again.",
                 panel: Panel::TimeTravel,
                 check: c::travelled_back,
             },
@@ -53,6 +53,11 @@ pub const LESSONS: [Lesson; 10] = [
                 text: "Deposit into alice-123, then travel to the event just before your deposit: the old balance is back.",
                 panel: Panel::TimeTravel,
                 check: c::travelled_before_deposit,
+            },
+            Task {
+                text: "Load \u{201c}The account lifecycle\u{201d} from the scenario bar, then move the slider to when dave was suspended: his status is folded from his events too.",
+                panel: Panel::TimeTravel,
+                check: c::travelled_to_suspended,
             },
         ],
         question: None,
@@ -78,7 +83,7 @@ pub const LESSONS: [Lesson; 10] = [
                 check: c::suspended,
             },
             Task {
-                text: "Try to deposit into the suspended account and read the refusal.",
+                text: "Try to deposit into bob-456 while it is suspended, and read the refusal.",
                 panel: Panel::Accounts,
                 check: c::refused_suspended_deposit,
             },
@@ -101,7 +106,12 @@ pub const LESSONS: [Lesson; 10] = [
                 check: c::opened_statement,
             },
             Task {
-                text: "Rebuild the read models from the log and compare them with the live view.",
+                text: "Deposit into any account, then rebuild with the broken projection (it forgets withdrawals): it differs from the live view.",
+                panel: Panel::Lesson,
+                check: c::rebuilt_broken_differs,
+            },
+            Task {
+                text: "Now rebuild with the real projections: the same as the live view.",
                 panel: Panel::Lesson,
                 check: c::rebuilt_equal,
             },
@@ -119,7 +129,7 @@ pub const LESSONS: [Lesson; 10] = [
         start: Start::Scenario("happy-transfer"),
         tasks: &[
             Task {
-                text: "Press Next step until transfer t1 completes.",
+                text: "Press Next step, one step at a time (not Play), until transfer t1 completes.",
                 panel: Panel::Timeline,
                 check: c::transfer_completed,
             },
@@ -161,6 +171,11 @@ pub const LESSONS: [Lesson; 10] = [
                 panel: Panel::Audit,
                 check: c::selected_reversal,
             },
+            Task {
+                text: "Load \u{201c}Insufficient funds\u{201d} from the scenario bar and step its t1 to the end: the debit is refused, so no money moved and nothing is compensated.",
+                panel: Panel::Timeline,
+                check: c::failed_without_compensation,
+            },
         ],
         question: None,
         tool: None,
@@ -175,14 +190,19 @@ pub const LESSONS: [Lesson; 10] = [
         start: Start::Scenario("seed-demo"),
         tasks: &[
             Task {
-                text: "Send a transfer all at once with a crash after the debit step, and let the page reload.",
+                text: "Send a transfer all at once with the crash \u{201c}after the debit, before it is recorded\u{201d}, and let the page reload.",
                 panel: Panel::Transfers,
                 check: c::reloaded_mid_saga,
             },
             Task {
-                text: "After the reload, see the saga finish from the log alone, with the money taken once.",
+                text: "After the reload, see the saga finish from the log alone: the debit runs again, its transfer id makes it write nothing, and the money is taken once.",
                 panel: Panel::Timeline,
                 check: c::resumed_after_reload,
+            },
+            Task {
+                text: "Load \u{201c}A transient failure with retries\u{201d} from the scenario bar and run its t1 to the end: each failed credit attempt is written, then the credit lands once.",
+                panel: Panel::Timeline,
+                check: c::retried_then_completed,
             },
         ],
         question: None,
@@ -221,12 +241,12 @@ pub const LESSONS: [Lesson; 10] = [
         start: Start::Scenario("seed-demo"),
         tasks: &[
             Task {
-                text: "Press Second client: it deposits 5.00 into alice-123 without telling this page.",
+                text: "Press Second client: it will deposit 5.00 into alice-123 behind this page's back, the moment this page next writes there.",
                 panel: Panel::Lesson,
                 check: c::second_client_wrote,
             },
             Task {
-                text: "Now withdraw 1.00 from alice-123: the page's append conflicts, it reads again and decides on fresh state.",
+                text: "Now withdraw 1.00 from alice-123: the page's append expects the version it read and is refused; it reads again and decides on fresh state.",
                 panel: Panel::Accounts,
                 check: c::decided_again,
             },
@@ -249,7 +269,7 @@ pub const LESSONS: [Lesson; 10] = [
                 check: c::imported_schema_one,
             },
             Task {
-                text: "Deposit into erin, the imported account: old and new events share one stream.",
+                text: "After the import, deposit into erin, the imported account: old and new events share one stream.",
                 panel: Panel::Accounts,
                 check: c::deposited_to_imported,
             },

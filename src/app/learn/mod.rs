@@ -8,8 +8,10 @@
 //!   the [`LearnerRecord`].
 //! - [`record`]: what the learner did in the page, and their [`Progress`].
 //! - [`explain`]: "what just happened": why each event the last action wrote exists.
-//! - [`second_client`]: a second writer for the optimistic-concurrency lesson, and
-//!   the comparison of a rebuild with the live read models.
+//! - [`second_client`]: a second writer for the optimistic-concurrency lesson (placed
+//!   between the page's read and its append) and the conflict it causes, step by
+//!   step; the comparison of a rebuild (real, or a deliberately broken projection)
+//!   with the live read models.
 
 use std::rc::Rc;
 

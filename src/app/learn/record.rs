@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::BankError;
-use crate::domain::{AccountError, TransferError};
+use crate::app::{BankError, Conflict};
+use crate::domain::{AccountError, BankCommand, TransferError};
 
 /// One event the learner selected, in the audit trail or on the time-travel slider.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +29,9 @@ pub enum RefusalKind {
     IdReused,
     /// Any other rule.
     Other,
+    /// Not a refusal: a simulated crash fired (its point is the reason, as
+    /// [`crate::app::CrashPoint::as_str`] names it: `"leg:debit"`).
+    Crashed,
 }
 
 impl RefusalKind {
@@ -56,6 +59,12 @@ pub struct Refusal {
     pub reason: String,
     /// How many events the log held when it was refused.
     pub log_len: u64,
+    /// The refused command's name (`"DepositMoney"`), when the page knew it.
+    #[serde(default)]
+    pub command: Option<String>,
+    /// The account it was addressed to, when it was one account's command.
+    #[serde(default)]
+    pub account: Option<String>,
 }
 
 /// A rebuild of every read model from the stored log.
@@ -67,10 +76,24 @@ pub struct Rebuild {
     pub equal: bool,
     /// How long it took, in microseconds.
     pub micros: u64,
+    /// Whether it folded with the deliberately broken projection (it forgets every
+    /// withdrawal) instead of the real ones.
+    #[serde(default)]
+    pub broken: bool,
 }
 
-/// What the learner did in the page during one lesson.
+/// One press of the saga timeline's Next step: the log's length before and after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepPress {
+    pub transfer: String,
+    pub from: u64,
+    pub to: u64,
+}
+
+/// What the learner did in the page during one lesson. A field missing from a stored
+/// record (kept by an older build) reads as empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LearnerRecord {
     /// The log's length when the lesson began (its starting scenario included):
     /// only events after it are the learner's.
@@ -81,16 +104,23 @@ pub struct LearnerRecord {
     pub selections: Vec<Selection>,
     /// Accounts whose statement was opened.
     pub statements: Vec<String>,
-    /// Commands the bank refused.
+    /// Commands the bank refused, and simulated crashes that fired.
     pub refusals: Vec<Refusal>,
-    /// Transfers sent again with the same id and details (the bank wrote nothing).
+    /// Transfers sent again with the same id and details.
     pub repeats: Vec<String>,
     /// Rebuilds of the read models from the stored log.
     pub rebuilds: Vec<Rebuild>,
-    /// Writes of the second client (the page does not read them until it must).
+    /// Presses of Second client (each makes it write once, when this page next
+    /// appends to the account).
     pub second_client: u32,
-    /// Version conflicts the bank met (and decided again on fresh state).
-    pub conflicts: u32,
+    /// Version conflicts the bank met (and decided again on fresh state). Kept for
+    /// this page only, as [`LearnerRecord::steps`]: a reload forgets them (a task
+    /// they ticked stays ticked).
+    #[serde(skip)]
+    pub conflicts: Vec<Conflict>,
+    /// Presses of Next step in the saga timeline (this page only).
+    #[serde(skip)]
+    pub steps: Vec<StepPress>,
     /// Answers to the lessons' questions: question key, then the options chosen.
     pub answers: BTreeMap<String, BTreeSet<String>>,
 }
@@ -120,13 +150,24 @@ impl LearnerRecord {
         }
     }
 
-    /// Notes a refusal, if `error` was a rule's refusal.
-    pub fn refuse(&mut self, error: &BankError, log_len: u64) {
-        if let Some(kind) = RefusalKind::of(error) {
+    /// Notes a refusal, if `error` was a rule's refusal (of `command`, when known),
+    /// or a simulated crash.
+    pub fn refuse(&mut self, error: &BankError, command: Option<&BankCommand>, log_len: u64) {
+        let noted = match error {
+            BankError::Crashed(point) => Some((RefusalKind::Crashed, point.as_str().to_owned())),
+            _ => RefusalKind::of(error).map(|kind| (kind, error.to_string())),
+        };
+        if let Some((kind, reason)) = noted {
+            let account = command
+                .cloned()
+                .and_then(|c| c.into_account_command().ok())
+                .map(|c| c.account_id().to_string());
             self.refusals.push(Refusal {
                 kind,
-                reason: error.to_string(),
+                reason,
                 log_len,
+                command: command.map(|c| c.name().to_owned()),
+                account,
             });
         }
     }

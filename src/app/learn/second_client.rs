@@ -1,12 +1,15 @@
 //! The lessons' tools that touch more than the log's text: a second writer for the
-//! optimistic-concurrency lesson, the comparison of a rebuild with the live read
-//! models, and the schema-1 file of the schema-evolution lesson.
+//! optimistic-concurrency lesson and the story of the conflict it causes, the
+//! comparison of a rebuild (real, or a deliberately broken projection) with the live
+//! read models, and the schema-1 file of the schema-evolution lesson.
 
 use std::rc::Rc;
 
-use crate::app::{BankError, ReadModels};
+use super::Facts;
+use crate::app::{Bank, BankError, ReadModels};
 use crate::domain::account::{self, AccountCommand, DepositMoney, Stamp};
-use crate::domain::{AccountId, Money};
+use crate::domain::events::MoneyWithdrawn;
+use crate::domain::{AccountId, Event, Money};
 use crate::store::{EventStore, NewEvent, Recorded};
 
 /// How the second client's events are marked: their correlation id starts with it.
@@ -61,10 +64,119 @@ pub async fn second_client_deposit<S: EventStore>(
     Ok(store.append(&stream, version, new).await?)
 }
 
+/// Arms the second client on `bank`: just before the page's next append to
+/// `account`'s stream (after the page decided on what it had read), it deposits
+/// `amount` there with [`second_client_deposit`], so that append meets a version
+/// conflict whatever the page read meanwhile. `done` hears how its write went.
+pub fn arm_second_client<S: EventStore + Clone + 'static>(
+    bank: &Bank<S>,
+    account: AccountId,
+    amount: Money,
+    stamp: impl FnOnce() -> (String, String) + 'static,
+    done: impl FnOnce(Result<Vec<Rc<Recorded>>, BankError>) + 'static,
+) {
+    let store = bank.store().clone();
+    let stream = account.stream();
+    bank.before_next_append(&stream, move || {
+        Box::pin(async move {
+            let (id, at) = stamp();
+            done(second_client_deposit(&store, &account, amount, &id, &at).await);
+        })
+    });
+}
+
+/// The concurrency lesson's moment, in order, with the numbers of what happened: the
+/// page's read, the second client's append, the page's refused append, its re-read
+/// and new decision. Empty until the page met a conflict.
+#[must_use]
+pub fn conflict_story(facts: &Facts<'_>) -> Vec<String> {
+    let at = |stream: &str, version: u64| {
+        facts
+            .log
+            .iter()
+            .find(|r| r.stream == stream && r.version == version)
+    };
+    let Some(c) = facts.record.conflicts.last() else {
+        return Vec::new();
+    };
+    let mut story = vec![format!(
+        "This page read {} at version {} (it had read the log up to event #{}) and decided.",
+        c.stream, c.expected, c.read_up_to
+    )];
+    if let Some(s) = at(&c.stream, c.actual) {
+        let who = if is_second_client(s) {
+            "The second client (not this page)"
+        } else {
+            "Another writer (not this page)"
+        };
+        story.push(format!(
+            "{who} appended {} as version {} (event #{}).",
+            s.event.event_type(),
+            s.version,
+            s.position
+        ));
+    }
+    story.push(format!(
+        "This page's append expected version {} and was refused: the stream was at version {}. Nothing of it was written.",
+        c.expected, c.actual
+    ));
+    if let Some(d) = at(&c.stream, c.actual + 1) {
+        story.push(format!(
+            "This page re-read version {}, decided again on it, and appended {} as version {} (event #{}).",
+            c.actual,
+            d.event.event_type(),
+            d.version,
+            d.position
+        ));
+    }
+    story
+}
+
 /// Whether read models folded from scratch out of `log` equal the `live` ones.
 #[must_use]
 pub fn rebuild_equals(log: &[Rc<Recorded>], live: &ReadModels) -> bool {
     ReadModels::rebuild(log) == *live
+}
+
+/// An account whose balance a rebuild got otherwise than the live view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Differs {
+    pub account: String,
+    pub live: Money,
+    pub rebuilt: Money,
+}
+
+/// Read models folded from `log` by the deliberately broken projection of the
+/// read-models lesson: it forgets every withdrawal (folds each as 0.00), and each
+/// balance it got otherwise than `live`.
+#[must_use]
+pub fn rebuild_broken(log: &[Rc<Recorded>], live: &ReadModels) -> Vec<Differs> {
+    let forgetful: Vec<Rc<Recorded>> = log
+        .iter()
+        .map(|r| match &r.event {
+            Event::MoneyWithdrawn(e) => {
+                let mut forgot = (**r).clone();
+                forgot.event = Event::MoneyWithdrawn(MoneyWithdrawn {
+                    amount: Money::ZERO,
+                    ..e.clone()
+                });
+                Rc::new(forgot)
+            }
+            _ => Rc::clone(r),
+        })
+        .collect();
+    let rebuilt = ReadModels::rebuild(&forgetful);
+    live.accounts
+        .iter()
+        .filter_map(|(id, a)| {
+            let got = rebuilt.accounts.get(id).map_or(Money::ZERO, |r| r.balance);
+            (got != a.balance).then(|| Differs {
+                account: id.to_string(),
+                live: a.balance,
+                rebuilt: got,
+            })
+        })
+        .collect()
 }
 
 /// The event id of the schema-1 file's first event ([`SCHEMA_ONE_FILE`]).

@@ -6,6 +6,7 @@ use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::app::learn::second_client::is_second_client;
 use crate::app::views::audit_filter::{count_line, FilterValues, Filtered};
 use crate::app::views::list_window;
 use crate::ui::page::{use_selection, Selection};
@@ -150,6 +151,9 @@ fn Row(
         .recorded_at
         .get(11..19)
         .map_or_else(|| r.recorded_at.clone(), ToOwned::to_owned);
+    // The concurrency lesson's second client writes behind this page's back.
+    let other = is_second_client(&r)
+        .then_some(view! { <small class="audit-row__other">" (another client)"</small> });
     view! {
         <li
             class="audit__item"
@@ -170,7 +174,7 @@ fn Row(
                 // user says what they see); the spaces keep the words apart.
                 <span class="audit-row__position">{position}</span> " "
                 <span class="audit-row__time" title=r.recorded_at.clone()>{time}</span> " "
-                <span class="audit-row__type">{r.event_type()}</span> " "
+                <span class="audit-row__type">{r.event_type()}{other}</span> " "
                 <span class="audit-row__stream" title=r.stream.clone()>{r.stream.clone()}</span> " "
                 <span class="audit-row__version">{r.version}</span> " "
                 <span class="audit-row__correlation" title=r.correlation_id.clone()>{r.correlation_id.clone()}</span> " "

@@ -23,24 +23,39 @@ pub use open::{after_boot, follow_link};
 pub use state::{course, provide, Learn};
 pub use welcome::next_lesson;
 
+use crate::app::learn::record::StepPress;
 use crate::app::BankError;
-use crate::domain::TransferId;
+use crate::domain::{BankCommand, TransferId};
 use crate::ui::page::{use_page, use_selection};
 use crate::ui::service::{use_bank, BankHandle};
 
-/// From now on, notes each command the rules refuse, for the lesson being taken.
+/// From now on, notes each command the rules refuse, and each simulated crash, for
+/// the lesson being taken.
 pub fn note_refusals(handle: BankHandle, learn: Learn) {
-    handle.on_refusal(move |error: &BankError| {
+    handle.on_refusal(move |error: &BankError, command: Option<&BankCommand>| {
         let len = open::log_len(handle);
-        learn.note(&handle.db_name.get_untracked(), |r| r.refuse(error, len));
+        learn.note(&handle.db_name.get_untracked(), |r| {
+            r.refuse(error, command, len);
+        });
     });
 }
 
-/// Notes a transfer sent again with the same id and details (nothing was written).
+/// Notes a transfer sent again with the same id and details.
 pub fn note_repeat(handle: BankHandle, learn: Learn, transfer: &TransferId) {
     learn.note(&handle.db_name.get_untracked(), |r| {
         r.repeats.push(transfer.to_string());
     });
+}
+
+/// Notes a press of the timeline's Next step on `transfer`, made when the log held
+/// `from` events.
+pub fn note_step(handle: BankHandle, learn: Learn, transfer: &TransferId, from: u64) {
+    let press = StepPress {
+        transfer: transfer.to_string(),
+        from,
+        to: open::log_len(handle),
+    };
+    learn.note(&handle.db_name.get_untracked(), |r| r.steps.push(press));
 }
 
 /// The course in the bank's page: the welcome, or the lesson panel while a lesson

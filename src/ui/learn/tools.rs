@@ -3,21 +3,21 @@
 //! models, the second client, and the schema-1 file.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
-use super::open::log_len;
 use super::state::course;
 use crate::app::learn::record::Rebuild;
 use crate::app::learn::second_client::{
-    rebuild_equals, schema_one_upcast, second_client_deposit, SCHEMA_ONE_FILE,
+    arm_second_client, conflict_story, rebuild_broken, rebuild_equals, schema_one_upcast,
+    SCHEMA_ONE_FILE,
 };
 use crate::app::learn::{Facts, Lesson, Panel, Question, Tool};
 use crate::domain::{AccountId, Money};
 use crate::store::EventStore;
-use crate::ui::action::Command;
-use crate::ui::service::use_bank;
+use crate::ui::service::{use_bank, BrowserBank};
 
 /// The account the second client writes to (the seed demo's Alice).
 const SECOND_CLIENT_ACCOUNT: &str = "alice-123";
@@ -109,102 +109,149 @@ fn QuestionForm(
     }
 }
 
-/// Rebuilds every read model from the stored log and compares with the live ones.
+/// Rebuilds the read models from the stored log, with the real projections or the
+/// deliberately broken one, and compares with the live view; notes the rebuild.
+async fn rebuild(b: Rc<BrowserBank>, broken: bool) -> Result<(Rebuild, String), String> {
+    let now = || {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    };
+    let began = now();
+    let log = b
+        .store()
+        .read_all(1)
+        .await
+        .map_err(|e| format!("The log could not be read: {e}"))?;
+    let live = b.models();
+    let (equal, differs) = if broken {
+        let differs = rebuild_broken(&log, &live);
+        (differs.is_empty(), differs)
+    } else {
+        (rebuild_equals(&log, &live), Vec::new())
+    };
+    // Whole microseconds: formatting a float would add its code to the download.
+    let micros = ((now() - began) * 1000.0) as u64;
+    let which = if broken {
+        "the broken projection"
+    } else {
+        "the real projections"
+    };
+    let outcome = match (equal, broken) {
+        (true, false) => "equal to the live view.".to_owned(),
+        (true, true) => "the same as the live view: no withdrawal to forget yet.".to_owned(),
+        (false, _) if differs.is_empty() => "it differs from the live view.".to_owned(),
+        (false, _) => {
+            let each: Vec<String> = differs
+                .iter()
+                .map(|d| format!("{} is {} live, {} rebuilt", d.account, d.live, d.rebuilt))
+                .collect();
+            format!("it differs from the live view: {}.", each.join("; "))
+        }
+    };
+    let said = format!(
+        "Rebuilt with {which} from {} events in {}.{} ms: {outcome}",
+        log.len(),
+        micros / 1000,
+        micros % 1000 / 100,
+    );
+    let events = log.len() as u64;
+    Ok((
+        Rebuild {
+            events,
+            equal,
+            micros,
+            broken,
+        },
+        said,
+    ))
+}
+
+/// Rebuilds every read model from the stored log, with the broken projection or the
+/// real ones, and compares with the live ones.
 #[component]
 fn RebuildTool() -> impl IntoView {
     let bank = use_bank();
     let learn = course();
     let result = RwSignal::new(None::<String>);
-    let rebuild = move |_| {
+    let run = move |broken: bool| {
         let Some(b) = bank.bank() else { return };
         let db = bank.db_name.get_untracked();
         leptos::task::spawn_local(async move {
-            let now = || {
-                web_sys::window()
-                    .and_then(|w| w.performance())
-                    .map_or(0.0, |p| p.now())
-            };
-            let began = now();
-            let log = match b.store().read_all(1).await {
-                Ok(log) => log,
-                Err(e) => return result.set(Some(format!("The log could not be read: {e}"))),
-            };
-            let equal = rebuild_equals(&log, &b.models());
-            // Whole microseconds: formatting a float would add its code to the download.
-            let micros = ((now() - began) * 1000.0) as u64;
-            learn.note(&db, |r| {
-                r.rebuilds.push(Rebuild {
-                    events: log.len() as u64,
-                    equal,
-                    micros,
-                });
-            });
-            result.set(Some(format!(
-                "Rebuilt from {} events in {}.{} ms: {}",
-                log.len(),
-                micros / 1000,
-                micros % 1000 / 100,
-                if equal {
-                    "equal to the live view."
-                } else {
-                    "it differs from the live view."
+            match rebuild(b, broken).await {
+                Ok((done, said)) => {
+                    learn.note(&db, |r| r.rebuilds.push(done));
+                    result.set(Some(said));
                 }
-            )));
+                Err(e) => result.set(Some(e)),
+            }
         });
     };
     view! {
         <div class="learn__tool">
-            <button class="button button--chip" type="button" on:click=rebuild data-testid="learn-rebuild">
-                "Rebuild the read models from the log"
+            <button class="button button--chip" type="button" on:click=move |_| run(true)>
+                "Rebuild with the broken projection (it forgets withdrawals)"
+            </button>
+            <button class="button button--chip" type="button" on:click=move |_| run(false) data-testid="learn-rebuild">
+                "Rebuild with the real projections"
             </button>
             <p role="status" data-testid="learn-rebuild-result">{move || result.get()}</p>
         </div>
     }
 }
 
-/// Writes a deposit behind the page's back, as a second client would.
+/// Arms a second client: it deposits into the account behind the page's back, just
+/// as the page next writes there; then shows the conflict it caused, step by step.
 #[component]
 fn SecondClientTool() -> impl IntoView {
     let bank = use_bank();
     let learn = course();
     let result = RwSignal::new(None::<String>);
-    // Its refusal is shown in `result` too, with the outcome.
-    let writing = Command::new(RwSignal::new(None));
-    let write = move |_| {
-        let Some(b) = bank.bank() else { return };
-        writing.run(async move {
-            let (Ok(account), Ok(amount)) = (
-                AccountId::parse(SECOND_CLIENT_ACCOUNT),
-                Money::parse("5.00"),
-            ) else {
-                return Ok(());
-            };
+    let arm = move |_| {
+        let (Some(b), Ok(account), Ok(amount)) = (
+            bank.bank(),
+            AccountId::parse(SECOND_CLIENT_ACCOUNT),
+            Money::parse("5.00"),
+        ) else {
+            return;
+        };
+        let db = bank.db_name.get_untracked();
+        let stamp = || {
             let id = format!("{}", js_sys::Date::now() as u64);
-            let at = String::from(js_sys::Date::new_0().to_iso_string());
-            let seen = log_len(bank);
-            let db = bank.db_name.get_untracked();
-            let events = second_client_deposit(b.store(), &account, amount, &id, &at)
-                .await
-                .map_err(|e| {
-                    let said = format!("The second client was refused: {e}");
-                    result.set(Some(said.clone()));
-                    said
-                })?;
-            learn.note(&db, |r| r.second_client += 1);
-            result.set(events.first().map(|e| format!(
-                "The second client wrote {} as version {} of {} (event #{}). This page has read up to event #{seen} only: it still shows the old balance.",
-                e.event.event_type(), e.version, e.stream, e.position
-            )));
-            Ok(())
+            (id, String::from(js_sys::Date::new_0().to_iso_string()))
+        };
+        arm_second_client(&b, account, amount, stamp, move |wrote| {
+            result.set(Some(match wrote {
+                Ok(events) => events.first().map_or_else(String::new, |e| format!(
+                    "The second client wrote {} as version {} of {} (event #{}), after this page had read the account and before its append.",
+                    e.event.event_type(), e.version, e.stream, e.position
+                )),
+                Err(e) => format!("The second client was refused: {e}"),
+            }));
         });
+        learn.note(&db, |r| r.second_client += 1);
+        result.set(Some(format!(
+            "The second client is ready: the moment this page next writes to {SECOND_CLIENT_ACCOUNT}, after this page has read the account and decided, it deposits 5.00 there first."
+        )));
+    };
+    let story = move || {
+        let record = learn
+            .session
+            .with(|s| s.as_ref().map(|s| s.record.clone()))?;
+        bank.read(|m| conflict_story(&Facts::new(m, &record)))
     };
     view! {
         <div class="learn__tool">
-            <button class="button button--chip" type="button" on:click=write
-                aria-disabled=writing.busy() data-testid="learn-second-client">
+            <button class="button button--chip" type="button" on:click=arm data-testid="learn-second-client">
                 "Second client: deposit 5.00 into " {SECOND_CLIENT_ACCOUNT}
             </button>
             <p role="status" data-testid="learn-second-client-result">{move || result.get()}</p>
+            <p data-testid="learn-read-up-to">
+                {move || format!("This page has read the log up to event #{}.", bank.last_position())}
+            </p>
+            <ol class="learn__story" aria-label="The conflict, step by step" data-testid="learn-conflict-story">
+                {move || story().unwrap_or_default().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+            </ol>
         </div>
     }
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::open::log_len;
 use super::state::Learn;
-use crate::app::learn::{lesson, passing, Facts, Panel};
+use crate::app::learn::{lesson, passing, Facts, LearnerRecord, Panel};
 use crate::ui::page::Selection;
 use crate::ui::route::{self, Route};
 use crate::ui::service::BankHandle;
@@ -34,7 +34,9 @@ pub fn watch(handle: BankHandle, selection: Selection, learn: Learn) {
 
 /// While a lesson is taken, the lesson goes where the page's bank goes in this tab
 /// (an import writes a new database; so does a scenario from the bar): its checks
-/// read that bank from then on. Opening a lesson moves the bank itself (busy).
+/// read that bank from then on, with a record that starts where that bank's log
+/// stands (what it holds is not the learner's; ticks already earned are kept).
+/// Opening a lesson moves the bank itself (busy).
 fn follow_bank(handle: BankHandle, learn: Learn) {
     Effect::new(move |_| {
         let db = handle.db_name.get();
@@ -45,6 +47,7 @@ fn follow_bank(handle: BankHandle, learn: Learn) {
         learn.session.update(|s| {
             if let Some(s) = s.as_mut().filter(|s| s.db != db && s.home != db) {
                 s.db = db;
+                s.record = LearnerRecord::starting_at(untrack(|| log_len(handle)));
                 moved = Some(s.lesson);
             }
         });
@@ -77,20 +80,21 @@ fn note_selections(handle: BankHandle, selection: Selection, learn: Learn) {
     });
 }
 
-/// The bank's conflicts (each decided again on fresh state), as they grow.
+/// The bank's conflicts (each decided again on fresh state), as they grow: which
+/// stream, the version expected and the one found.
 fn note_conflicts(handle: BankHandle, learn: Learn) {
-    let seen = StoredValue::new((String::new(), 0_u32));
+    let seen = StoredValue::new((String::new(), 0_usize));
     Effect::new(move |_| {
         let _ = handle.last_position();
         let db = handle.db_name.get();
-        let Some(now) = handle.bank().map(|b| b.conflicts()) else {
+        let Some(met) = handle.bank().map(|b| b.conflicts_met()) else {
             return;
         };
         let (seen_db, before) = seen.get_value();
-        if seen_db == db && now > before {
-            learn.note(&db, |r| r.conflicts += now - before);
+        if seen_db == db && met.len() > before {
+            learn.note(&db, |r| r.conflicts.extend_from_slice(&met[before..]));
         }
-        seen.set_value((db, now));
+        seen.set_value((db, met.len()));
     });
 }
 

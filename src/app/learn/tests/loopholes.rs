@@ -1,0 +1,212 @@
+//! Each check against the action a learner could take instead of the one its task
+//! names (the loophole), then against the real one. Every test here failed on the
+//! checks as they were before issue 21 item 2.
+
+use futures::executor::block_on;
+
+use super::*;
+use crate::domain::account::OpenAccount;
+
+fn suspend(account: &str) -> BankCommand {
+    BankCommand::SuspendAccount(SuspendAccount {
+        account_id: id(account),
+        reason: "lost card".into(),
+    })
+}
+
+/// Lesson 1: the deposit selected must be the learner's own, not the scenario's.
+#[test]
+fn selecting_a_deposit_the_learner_did_not_make_does_not_count() {
+    let (bank, mut record) = given(SEED);
+    let open = BankCommand::OpenAccount(OpenAccount {
+        account_id: id("ann"),
+        owner_name: "Ann".into(),
+        initial_balance: money("10.00"),
+    });
+    run(&bank, open).unwrap();
+    run(&bank, deposit("ann", "5.00")).unwrap();
+    // transfer-789's credit, a deposit the scenario made.
+    record.select(position_of(&bank, "MoneyDeposited"), len(&bank));
+    then(&bank, &record, c::selected_deposit, false);
+    record.select(len(&bank), len(&bank));
+    then(&bank, &record, c::selected_deposit, true);
+}
+
+/// Lesson 2: travelling back is to before a change the task names (transfer-789's
+/// debit), not to any older event.
+#[test]
+fn any_older_event_is_not_travelling_back_before_the_transfer() {
+    let (bank, mut record) = given(SEED);
+    let n = len(&bank);
+    record.select(n - 1, n);
+    then(&bank, &record, c::travelled_back, false);
+    record.select(position_of(&bank, "MoneyWithdrawn") - 1, n);
+    then(&bank, &record, c::travelled_back, true);
+}
+
+/// Lesson 3: a second Suspend, or a withdrawal, refused as "not active" is not the
+/// refused deposit; a deposit refused while the account is suspended is.
+#[test]
+fn a_second_suspend_or_a_withdrawal_is_not_the_refused_deposit() {
+    let (bank, mut record) = given(SEED);
+    run(&bank, suspend("bob-456")).unwrap();
+    refuse(&bank, &mut record, suspend("bob-456"));
+    assert_eq!(record.refusals[0].kind, RefusalKind::NotActive);
+    then(&bank, &record, c::refused_suspended_deposit, false);
+    refuse(&bank, &mut record, withdraw("bob-456", "1.00"));
+    then(&bank, &record, c::refused_suspended_deposit, false);
+    refuse(&bank, &mut record, deposit("bob-456", "1.00"));
+    then(&bank, &record, c::refused_suspended_deposit, true);
+}
+
+/// Lesson 4: bob's statement is not alice's.
+#[test]
+fn another_account_s_statement_is_not_alice_s() {
+    let (bank, mut record) = given(SEED);
+    record.open_statement("bob-456");
+    then(&bank, &record, c::opened_statement, false);
+    record.open_statement("alice-123");
+    then(&bank, &record, c::opened_statement, true);
+}
+
+fn rebuilt(record: &mut LearnerRecord, events: u64, equal: bool, broken: bool) {
+    record.rebuilds.push(Rebuild {
+        events,
+        equal,
+        micros: 1,
+        broken,
+    });
+}
+
+/// Lesson 4: a rebuild before any change, or with the broken projection, is not the
+/// real rebuild after a change.
+#[test]
+fn a_rebuild_before_any_change_or_of_the_broken_projection_does_not_count() {
+    let (bank, mut record) = given(SEED);
+    rebuilt(&mut record, len(&bank), true, false);
+    then(&bank, &record, c::rebuilt_equal, false);
+    run(&bank, deposit("alice-123", "5.00")).unwrap();
+    rebuilt(&mut record, len(&bank), true, true);
+    then(&bank, &record, c::rebuilt_equal, false);
+    rebuilt(&mut record, len(&bank), true, false);
+    then(&bank, &record, c::rebuilt_equal, true);
+}
+
+/// Lesson 5: t1 run all at once (Play, or another transfer sent whole) is not t1
+/// completed by the steps the learner pressed.
+#[test]
+fn a_transfer_run_all_at_once_is_not_one_completed_by_pressed_steps() {
+    let (bank, mut record) = stepped(HAPPY);
+    press(&bank, &mut record, "t1");
+    block_on(bank.run_transfer(&tid("t1"))).unwrap();
+    then(&bank, &record, c::transfer_completed, false);
+    let (bank, mut record) = stepped(HAPPY);
+    while bank.read(|m| !m.transfers[&tid("t1")].state.is_terminal()) {
+        press(&bank, &mut record, "t1");
+    }
+    then(&bank, &record, c::transfer_completed, true);
+}
+
+fn crash_at(point: CrashPoint) -> (TestBank, LearnerRecord) {
+    let (bank, mut record) = given(SEED);
+    let plan = FaultPlan {
+        crash: Some(point),
+        ..FaultPlan::default()
+    };
+    let t = transfer("t-crash", "alice-123", "bob-456", "50.00", "");
+    block_on(bank.start_transfer_with(t, plan, RunMode::Auto)).unwrap();
+    let crashed = block_on(bank.run_transfer(&tid("t-crash"))).unwrap_err();
+    record.refuse(&crashed, None, len(&bank));
+    let reloaded = block_on(Bank::open(bank.store().clone(), Env::fixed("r"))).unwrap();
+    record.reloads.push(len(&reloaded));
+    (reloaded, record)
+}
+
+/// Lesson 7: a reload in the middle of a saga stepped by hand, or a crash after the
+/// debit step, is not a crash inside the debit leg.
+#[test]
+fn a_reload_without_a_crash_inside_the_debit_leg_does_not_count() {
+    let (bank, mut record) = given(SEED);
+    let t = transfer("t2", "alice-123", "bob-456", "5.00", "");
+    block_on(bank.start_transfer(t)).unwrap();
+    block_on(bank.step(&tid("t2"))).unwrap();
+    record.reloads.push(len(&bank));
+    then(&bank, &record, c::reloaded_mid_saga, false);
+    let (bank, record) = crash_at(CrashPoint::AfterStep(SagaStep::Debit));
+    then(&bank, &record, c::reloaded_mid_saga, false);
+}
+
+/// Lesson 7: a crash between the debit and its record; after the reload the debit
+/// leg runs again, absorbed by its idempotency (one `MoneyWithdrawn`).
+#[test]
+fn a_crash_inside_the_debit_leg_resumes_with_the_debit_absorbed() {
+    let (bank, record) = crash_at(CrashPoint::AfterLeg(SagaStep::Debit));
+    then(&bank, &record, c::reloaded_mid_saga, true);
+    then(&bank, &record, c::resumed_after_reload, false);
+    block_on(bank.resume_all(&[tid("t-crash")])).unwrap();
+    then(&bank, &record, c::resumed_after_reload, true);
+    let debits = bank.read(|m| {
+        m.audit
+            .iter()
+            .filter(|r| r.correlation_id == "t-crash" && r.event.event_type() == "MoneyWithdrawn")
+            .count()
+    });
+    assert_eq!(debits, 1);
+}
+
+/// Lesson 8: a transfer sent in the lesson, then repeated, wrote its events in this
+/// lesson: not a repeat that wrote nothing at all.
+#[test]
+fn a_transfer_that_wrote_in_this_lesson_is_not_a_repeat_that_wrote_nothing() {
+    let (bank, mut record) = given(SEED);
+    let t = transfer("t-new", "alice-123", "bob-456", "1.00", "");
+    run(&bank, BankCommand::TransferMoney(t.clone())).unwrap();
+    assert!(run(&bank, BankCommand::TransferMoney(t))
+        .unwrap()
+        .events
+        .is_empty());
+    record.repeats.push("t-new".into());
+    then(&bank, &record, c::repeated_transfer, false);
+}
+
+/// Lesson 9: a conflict met elsewhere, and a page that caught up before it wrote, is
+/// not the page's append refused by the second client's write.
+#[test]
+fn a_conflict_elsewhere_after_catching_up_is_not_deciding_again() {
+    let (bank, mut record) = given(SEED);
+    block_on(second_client_deposit(
+        bank.store(),
+        &id("alice-123"),
+        money("5.00"),
+        "1",
+        "2026-11-30T10:00:00.000Z",
+    ))
+    .unwrap();
+    record.second_client = 1;
+    block_on(bank.catch_up()).unwrap();
+    run(&bank, withdraw("alice-123", "1.00")).unwrap();
+    assert_eq!(bank.conflicts(), 0);
+    record.conflicts.push(crate::app::Conflict {
+        stream: "account-bob-456".into(),
+        expected: 3,
+        actual: 4,
+        read_up_to: 9,
+    });
+    then(&bank, &record, c::decided_again, false);
+}
+
+/// Lesson 10: a deposit that came inside the imported file is not one made after it.
+#[test]
+fn a_deposit_inside_the_imported_file_is_not_one_made_after_the_import() {
+    let (bank, _) = empty();
+    let extra = r#"{"position":3,"stream":"account-erin","version":3,"type":"MoneyDeposited","event_id":"hand-made","recorded_at":"2024-05-03T10:30:00Z","data":{"account_id":"erin","amount":1,"transaction_id":"tx-2","deposited_at":"2024-05-03T10:30:00Z"}}"#;
+    let file = format!("{SCHEMA_ONE_FILE}{extra}\n");
+    block_on(bank.store().restore(&parse_log(&file).unwrap())).unwrap();
+    block_on(bank.catch_up()).unwrap();
+    // The page moved to the imported bank: the lesson's record starts there.
+    let record = LearnerRecord::starting_at(len(&bank));
+    then(&bank, &record, c::imported_schema_one, true);
+    then(&bank, &record, c::deposited_to_imported, false);
+    run(&bank, deposit("erin", "1.00")).unwrap();
+    then(&bank, &record, c::deposited_to_imported, true);
+}
