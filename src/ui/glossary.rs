@@ -54,6 +54,7 @@ pub fn GlossaryButton() -> impl IntoView {
             "Glossary"
         </button>
     }
+    .into_any()
 }
 
 /// The glossary dialog, modal while open. No props: it reads the page's notices.
@@ -62,19 +63,17 @@ pub fn GlossaryDialog() -> impl IntoView {
     let notices = use_notices();
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     // What had the focus, and the address, before the dialog opened: both come back.
-    let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
-    let back_to = StoredValue::new(Route::Home);
+    let before = StoredValue::new_local(None::<(Option<web_sys::HtmlElement>, String)>);
     Effect::new(move |_| {
         let key = notices.glossary.get();
         let Some(d) = dialog.get() else { return };
         match key {
             Some(key) => {
                 if !d.open() {
-                    opener.set_value(active_element());
                     let here = route::current()
                         .ok()
                         .filter(|r| !matches!(r, Route::Glossary(_)));
-                    back_to.set_value(here.unwrap_or(Route::Home));
+                    before.set_value(Some((active_element(), here.unwrap_or(Route::Home).href())));
                     let _ = d.show_modal();
                 }
                 route::replace(&Route::Glossary(key));
@@ -85,8 +84,12 @@ pub fn GlossaryDialog() -> impl IntoView {
     });
     let closed = move |_| {
         notices.glossary.set(None);
-        route::replace(&back_to.get_value());
-        if let Some(element) = opener.get_value().filter(|e| e.is_connected()) {
+        let (opener, address) = before
+            .try_update_value(Option::take)
+            .flatten()
+            .unwrap_or_default();
+        route::replace(&Route::parse(&address).unwrap_or(Route::Home));
+        if let Some(element) = opener.filter(|e| e.is_connected()) {
             let _ = element.focus();
         }
     };
@@ -95,23 +98,23 @@ pub fn GlossaryDialog() -> impl IntoView {
             d.close();
         }
     };
-    let entry = move || notices.glossary.get().and_then(term);
     view! {
         <dialog class="glossary" node_ref=dialog aria-labelledby="glossary-kicker glossary-title" on:close=closed>
             <div class="glossary__head">
                 <p class="glossary__kicker" id="glossary-kicker">"Glossary"</p>
                 <button class="button button--secondary button--chip" type="button" on:click=close>"Close"</button>
             </div>
-            <h2 id="glossary-title">{move || entry().map_or("", |t| t.name)}</h2>
-            <p>{move || entry().map_or("", |t| t.definition)}</p>
-            <p><strong>"In this app: "</strong>{move || entry().map_or("", |t| t.here)}</p>
-            <p><strong>"Read more: "</strong><cite>{move || entry().map_or("", |t| t.read_more)}</cite></p>
+            {move || notices.glossary.get().and_then(term).map(|t| view! {
+                <h2 id="glossary-title">{t.name}</h2>
+                <p>{t.definition}</p>
+                <p><strong>"In this app: "</strong>{t.here}</p>
+                <p><strong>"Read more: "</strong><cite>{t.read_more}</cite></p>
+            })}
             <nav aria-label="Every term">
                 <ul class="glossary__terms">
                     {GLOSSARY.iter().map(|t| view! {
                         <li>
                             <a href=route::href(&Route::Glossary(t.key))
-                                aria-current=move || (notices.glossary.get() == Some(t.key)).then_some("true")
                                 on:click=move |ev: leptos::ev::MouseEvent| {
                                     ev.prevent_default();
                                     open(notices, t.key);
@@ -124,6 +127,7 @@ pub fn GlossaryDialog() -> impl IntoView {
             </nav>
         </dialog>
     }
+    .into_any()
 }
 
 /// The element that has the focus now, if any.
