@@ -95,7 +95,7 @@ pub const GLOSSARY: [Term; 15] = [
     Term {
         key: "correlation-id",
         name: "Correlation and causation ids",
-        definition: "Two ids in each event's envelope. The correlation id is shared by every event of one business operation; the causation id names the command or event that directly caused this one. Together they tell why an event exists.",
+        definition: "Two ids carried with each event (in this app, in its envelope). The correlation id is shared by every event of one business operation; the causation id names the command or event that directly caused this one. Together they tell why an event exists.",
         here: "Every event of a transfer has the transfer id as its correlation id; the audit trail's details link to an event's cause.",
         read_more: "Kurrent (EventStoreDB) documentation, \"Event metadata\" ($correlationId, $causationId)",
     },

@@ -41,7 +41,7 @@ pub const LESSONS: [Lesson; 10] = [
         text: &[
             "A balance is computed: start from nothing and apply each event of the account in order, the opening balance, then every deposit and withdrawal. That is a fold, and it can stop at any event.",
             "So the bank can show you an earlier moment by folding fewer events. It folds them with today's code (older events are first turned into today's shape), so you see the past as this version reads it.",
-            "No state was saved for this: the page folds the log itself. On a long log a [[snapshot]], state saved at some event, saves folding from the start.",
+            "Nothing was saved for this: the page folds the log itself. On a long log, a [[snapshot]] (state saved at some event) spares folding from the very start.",
         ],
         start: Start::Scenario("seed-demo"),
         tasks: &[
@@ -97,7 +97,7 @@ pub const LESSONS: [Lesson; 10] = [
         title: "Read models",
         text: &[
             "Screens need answers the log does not give directly: a statement with a running balance, a list of transfers. [[projection|Read models]] are those answers, folded from the log. Keeping them apart from the rules that decide on commands is [[cqrs|CQRS]].",
-            "A read model is updated after the events are written, so it can lag behind the log: it is [[eventual-consistency|eventually consistent]]. This page updates its own right after each write; another tab on the same bank catches up a moment later.",
+            "A read model is updated after the events are written, so it can lag behind the log: it is [[eventual-consistency|eventually consistent]]. This page updates its read models right after its own writes; another writer's events show only once the page has caught up with the log, as lesson 9 shows.",
             "Read models are disposable: throw them away, fold the whole log again, and you get the same ones, because the folds are deterministic (the same events in the same order give the same result). That is what lets you add a new view of old data at any time.",
         ],
         start: Start::Scenario("seed-demo"),
@@ -160,7 +160,7 @@ pub const LESSONS: [Lesson; 10] = [
         title: "Compensation",
         text: &[
             "A saga cannot roll back: the debit is a committed fact. When a later step is refused, the saga writes new facts that counteract it, here a deposit back into the source. That is [[compensation]].",
-            "The withdrawal stays in the log beside the refund, and anyone who read the balance in between saw the money gone: a saga gives no isolation. The refund can itself be refused (if the source was closed meanwhile); the saga then writes TransferCompensationFailed and a person must act.",
+            "The withdrawal stays in the log beside the refund, and anyone who read the balance in between saw the money gone: a saga gives no isolation. The refund can itself be refused (if the source was suspended or closed meanwhile); the saga then writes TransferCompensationFailed and a person must act.",
             "Transfer t1 sends 10.00 from alice to carol, whose account is closed. Watch the credit be refused, the refund come back, and the transfer end as failed.",
         ],
         start: Start::Scenario("compensation"),
