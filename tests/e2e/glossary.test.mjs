@@ -2,7 +2,7 @@
 // closes it and the focus returns to the link); `#glossary=saga` opens the saga's entry
 // straight away; the header's Glossary button opens it too; a term the glossary does not
 // have gets the page's bad-link notice. Acts by roles and visible text only. axe checks
-// the open dialog at 1280 px (light) and 375 px (dark), with a screenshot of each.
+// the open dialog at 1280 and 375 px, light and dark, with a screenshot of each.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
@@ -78,24 +78,27 @@ test('#glossary=saga opens the entry directly; the header button opens the gloss
   });
 });
 
-test('at 375 px in the dark the entry fits the screen', async (t) => {
-  await withApp(t, async (app) => {
-    const page = await app.context.newPage();
-    app.watch(page);
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await page.goto(new URL('#glossary=expected-version', app.url).href);
-    await app.ready(page);
-    const dialog = glossary(page);
-    await dialog.getByRole('heading', { name: 'Expected version (optimistic concurrency)' }).waitFor();
-    await assertInView(page, dialog, 'the dialog at 375 px');
-    assert.ok(
-      await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
-      'no sideways scrolling',
-    );
-    await assertNoSeriousViolations(page, 'the glossary open at 375 px, dark');
-    await viewportShot(t, page, 'glossary-375-dark');
-  }, { viewport: VIEWPORTS.mobile });
-});
+for (const [size, scheme] of [['mobile', 'dark'], ['mobile', 'light'], ['desktop', 'dark']]) {
+  const viewport = VIEWPORTS[size];
+  test(`at ${viewport.width} px (${scheme}) the entry fits the screen`, async (t) => {
+    await withApp(t, async (app) => {
+      const page = await app.context.newPage();
+      app.watch(page);
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(new URL('#glossary=expected-version', app.url).href);
+      await app.ready(page);
+      const dialog = glossary(page);
+      await dialog.getByRole('heading', { name: 'Expected version (optimistic concurrency)' }).waitFor();
+      await assertInView(page, dialog, `the dialog at ${viewport.width} px`);
+      assert.ok(
+        await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+        'no sideways scrolling',
+      );
+      await assertNoSeriousViolations(page, `the glossary open at ${viewport.width} px, ${scheme}`);
+      await viewportShot(t, page, `glossary-${viewport.width}-${scheme}`);
+    }, { viewport });
+  });
+}
 
 test('a term the glossary does not have gets the bad-link notice, and no dialog', async (t) => {
   await withApp(t, async (app) => {
