@@ -190,7 +190,7 @@ pub const LESSONS: [Lesson; 10] = [
         text: &[
             "The saga records each step in the transfer's stream, so after a restart the log says which step comes next. A crash can also fall between a step's effect and its record: the money has moved, and the transfer's stream does not say so yet.",
             "That is safe here because each leg carries the transfer id as an [[idempotency-key|idempotency key]]: run again after the restart, the leg finds itself already applied and writes nothing, and only its record is written.",
-            "In the transfer form, send 50.00 from alice-123 to bob-456 all at once, and under Inject a fault choose the crash after the debit, before it is recorded (the crash after the debit step works too). The page reloads, as a crashed app restarts.",
+            "In the transfer form, send 50.00 from alice-123 to bob-456 all at once, and under Inject a fault choose the crash after the debit, before it is recorded. The page reloads, as a crashed app restarts.",
         ],
         start: Start::Scenario("seed-demo"),
         tasks: &[
@@ -241,7 +241,7 @@ pub const LESSONS: [Lesson; 10] = [
         title: "Optimistic concurrency",
         text: &[
             "Two writers may read the same account and both decide. Each append states its [[expected-version|expected version]], the version of the stream it read; an append that finds the stream moved on is refused with a conflict, and nothing is overwritten.",
-            "What a writer does after a conflict is its own choice. This app reads the new events and decides the command again on fresh state. Press Second client to write behind this page's back, then use the page as usual. Two tabs on one bank conflict the same way, but only when one writes to a stream between the other's read of it and its append.",
+            "What a writer does after a conflict is its own choice. This app reads the new events and decides the command again on fresh state. Press Second client, then use the page as usual: the second client writes to the account after this page has read it and before the page's append. Two tabs on one bank conflict the same way, but only when one writes to a stream between the other's read of it and its append.",
         ],
         start: Start::Scenario("seed-demo"),
         tasks: &[
