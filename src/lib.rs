@@ -11,7 +11,7 @@
 //! - [`app`]: command handling (one decide-and-append with the conflict retry), the
 //!   saga runner with fault injection, projections, import checks, the forms' drafts
 //!   ([`app::account_draft`], [`app::transfer_draft`]), the scenario catalog, every
-//!   address the page understands ([`app::route`]), one [`app::TransferStatus`], and the view models ([`app::views`]): what each panel
+//!   address the page understands ([`app::route`]), the glossary ([`app::glossary`]), one [`app::TransferStatus`], and the view models ([`app::views`]): what each panel
 //!   shows, as plain Rust with native tests.
 //! - `ui` (wasm32 only): Leptos components that render the view models and dispatch
 //!   commands. `ui::lifecycle` is the one home of the bank's lifecycle (start-up,

@@ -9,6 +9,7 @@
 //!
 //! - `#account=<id>`, `#transfer=<id>`, `#event=<position>`: a place in the bank;
 //! - `#lesson=<n>`: a lesson of the course, 1-based;
+//! - `#glossary=<term>`: a word of the field, explained ([`super::glossary`]);
 //! - `#log=<data>[&transfer=<id>]`: a bank in a link (see [`super::share`]);
 //! - nothing (or a bare anchor such as `#top`): the bank as it is.
 //!
@@ -17,6 +18,7 @@
 
 use std::fmt;
 
+use super::glossary;
 use super::learn::LESSONS;
 use super::projections::ReadModels;
 use super::share;
@@ -33,6 +35,8 @@ pub enum Route {
     Event(u64),
     /// A lesson of the course, 1-based and one of [`LESSONS`].
     Lesson(usize),
+    /// A glossary entry, by its key (one of [`glossary::GLOSSARY`]).
+    Glossary(&'static str),
     /// A bank in a link: the packed log, and the transfer to show (unchecked text:
     /// the bank it names is checked once unpacked).
     Shared {
@@ -94,9 +98,17 @@ impl Route {
                     LESSONS.len()
                 ))),
             },
+            "glossary" => glossary::term(&value)
+                .map(|t| Route::Glossary(t.key))
+                .ok_or_else(|| {
+                    bad(
+                        &shown,
+                        &format!("the glossary has no term \"{value}\" (its terms are listed under Glossary at the top of the page)"),
+                    )
+                }),
             _ => Err(bad(
                 &shown,
-                "sagabank understands #account=, #transfer=, #event=, #lesson= and #log=",
+                "sagabank understands #account=, #transfer=, #event=, #lesson=, #glossary= and #log=",
             )),
         }
     }
@@ -112,6 +124,7 @@ impl Route {
             Route::Transfer(id) => format!("#transfer={id}"),
             Route::Event(position) => format!("#event={position}"),
             Route::Lesson(n) => format!("#lesson={n}"),
+            Route::Glossary(key) => format!("#glossary={key}"),
             Route::Shared { data, transfer } => share::fragment(data, transfer.as_deref()),
         }
     }
@@ -130,7 +143,7 @@ impl Route {
             }
             Route::Event(position) => (*position == 0 || *position > bank.last_position)
                 .then(|| format!("event #{position}")),
-            Route::Home | Route::Lesson(_) | Route::Shared { .. } => None,
+            Route::Home | Route::Lesson(_) | Route::Glossary(_) | Route::Shared { .. } => None,
         }?;
         Some(format!(
             "The link points at {what}, which this bank does not have (it may come from another browser, or from before a reset). {UNTOUCHED}"
@@ -347,6 +360,26 @@ mod tests {
             );
         }
         assert!(refused("#lesson=11").starts_with("The link #lesson=11 names no lesson"));
+    }
+
+    #[test]
+    fn glossary_terms_are_read_and_linked_and_unknown_ones_refused() {
+        for t in &crate::app::glossary::GLOSSARY {
+            let route = Route::Glossary(t.key);
+            assert_eq!(Route::parse(&route.href()), Ok(route.clone()), "{}", t.key);
+            assert_eq!(route.missing_in(&ReadModels::default()), None);
+        }
+        assert_eq!(Route::parse("#glossary=saga"), Ok(Route::Glossary("saga")));
+        let text = refused("#glossary=monad");
+        assert!(
+            text.starts_with("The link #glossary=monad is not one"),
+            "{text}"
+        );
+        assert!(
+            text.contains("the glossary has no term \"monad\""),
+            "{text}"
+        );
+        assert!(refused("#glossary=").contains("no term"));
     }
 
     #[test]

@@ -71,10 +71,56 @@ fn bad(event_type: &str, error: &serde_json::Error) -> DecodeError {
     }
 }
 
+impl Event {
+    /// The time a schema-1 event carried in its own data (`opened_at`,
+    /// `deposited_at`, ...), with the field's name: its upcast moves that time out of
+    /// the data, and the envelope keeps it as the event's `recorded_at`
+    /// (`crate::store::Recorded::from_json_line`), so nothing is lost. `None` when the
+    /// data has no such field.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::BadData`] when the data is not JSON, a time is not text, or two
+    /// times differ (one of them would be lost).
+    pub fn schema_one_time(
+        event_type: &str,
+        data: &str,
+    ) -> Result<Option<(String, String)>, DecodeError> {
+        let value: serde_json::Value =
+            serde_json::from_str(data).map_err(|e| bad(event_type, &e))?;
+        let invalid = |reason: String| DecodeError::BadData {
+            event_type: event_type.to_owned(),
+            reason,
+        };
+        let mut found: Option<(String, String)> = None;
+        let times = value
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| k.ends_with("_at"));
+        for (key, time) in times {
+            let Some(time) = time.as_str() else {
+                return Err(invalid(format!("{key} must be a time written as text")));
+            };
+            match &found {
+                Some((first, seen)) if seen != time => {
+                    return Err(invalid(format!(
+                        "{first} ({seen}) and {key} ({time}) differ, and an event keeps one time"
+                    )))
+                }
+                Some(_) => {}
+                None => found = Some((key.clone(), time.to_owned())),
+            }
+        }
+        Ok(found)
+    }
+}
+
 /// Schema 1 is the reference's shape: every event carried its own domain time
-/// (`opened_at`, `deposited_at`, ...), which the envelope's `recorded_at` now holds,
-/// amounts could be JSON numbers, and a movement's description could be missing.
-/// (The reference never stored transfer events, so only account events need this.)
+/// (`opened_at`, `deposited_at`, ...), which the envelope's `recorded_at` holds instead
+/// (see [`Event::schema_one_time`]), amounts could be JSON numbers, and a movement's
+/// description could be missing. (The reference never stored transfer events, so only
+/// account events need this.)
 fn upcast_v1(event_type: &str, mut value: serde_json::Value) -> serde_json::Value {
     let Some(fields) = value.as_object_mut() else {
         return value;

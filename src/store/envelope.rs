@@ -120,13 +120,14 @@ impl Recorded {
             EnvelopeError::Json(format!("{what} (at character {character})"))
         })?;
         let event = Event::decode(&wire.event_type, wire.schema_version, wire.data.get())?;
+        let recorded_at = recorded_time(&wire)?;
         Ok(Recorded {
             position: wire.position,
             stream: wire.stream,
             version: wire.version,
             schema_version: SCHEMA_VERSION,
             event_id: wire.event_id,
-            recorded_at: wire.recorded_at,
+            recorded_at,
             correlation_id: wire.correlation_id,
             causation_id: wire.causation_id,
             event,
@@ -169,7 +170,9 @@ struct WireIn {
     #[serde(default = "schema_one")]
     schema_version: u32,
     event_id: String,
-    recorded_at: String,
+    /// Required from schema 2; a schema-1 event may carry its time in its data instead.
+    #[serde(default)]
+    recorded_at: Option<String>,
     #[serde(default)]
     correlation_id: String,
     #[serde(default)]
@@ -177,7 +180,80 @@ struct WireIn {
     data: Box<RawValue>,
 }
 
+/// The event's recorded time: the envelope's `recorded_at`, or for schema 1 the time
+/// the event carried in its data (its upcast drops that field). When a schema-1 line
+/// has both and they differ, the line is refused rather than one time dropped.
+fn recorded_time(wire: &WireIn) -> Result<String, EnvelopeError> {
+    let own = if wire.schema_version == 1 {
+        Event::schema_one_time(&wire.event_type, wire.data.get())?
+    } else {
+        None
+    };
+    match (&wire.recorded_at, own) {
+        (Some(at), Some((field, time))) if *at != time => Err(DecodeError::BadData {
+            event_type: wire.event_type.clone(),
+            reason: format!(
+                "its {field} ({time}) differs from the envelope's recorded_at ({at}), and \
+                 this version keeps one time per event: neither is dropped silently"
+            ),
+        }
+        .into()),
+        (Some(at), _) => Ok(at.clone()),
+        (None, Some((_, time))) => Ok(time),
+        (None, None) => Err(EnvelopeError::Json("missing field `recorded_at`".into())),
+    }
+}
+
 /// Lines without a schema version predate versioning: they are schema 1.
 fn schema_one() -> u32 {
     1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A schema-1 `AccountOpened` line: the envelope's time (if any) and the data's.
+    fn opened(envelope_time: Option<&str>, opened_at: &str) -> String {
+        let recorded = envelope_time.map_or(String::new(), |t| format!(r#""recorded_at":"{t}","#));
+        format!(
+            r#"{{"position":1,"stream":"account-erin","version":1,"type":"AccountOpened","event_id":"e-1",{recorded}"data":{{"account_id":"erin","owner_name":"Erin","initial_balance":250.5,"opened_at":"{opened_at}"}}}}"#
+        )
+    }
+
+    #[test]
+    fn a_schema_one_time_in_the_data_becomes_the_recorded_time() {
+        let r = Recorded::from_json_line(&opened(None, "2024-05-01T09:00:00Z")).unwrap();
+        assert_eq!(r.recorded_at, "2024-05-01T09:00:00Z");
+        // Written again in today's shape, the time is still there.
+        assert!(r
+            .to_json_line()
+            .contains(r#""recorded_at":"2024-05-01T09:00:00Z""#));
+        let same = opened(Some("2024-05-01T09:00:00Z"), "2024-05-01T09:00:00Z");
+        assert_eq!(
+            Recorded::from_json_line(&same).unwrap().recorded_at,
+            "2024-05-01T09:00:00Z"
+        );
+    }
+
+    #[test]
+    fn a_schema_one_time_that_differs_from_the_envelope_is_refused_not_dropped() {
+        let line = opened(Some("2024-06-01T00:00:00Z"), "2024-05-01T09:00:00Z");
+        let error = Recorded::from_json_line(&line).unwrap_err().to_string();
+        assert!(
+            error.contains("opened_at (2024-05-01T09:00:00Z)"),
+            "{error}"
+        );
+        assert!(
+            error.contains("recorded_at (2024-06-01T00:00:00Z)"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn from_schema_two_the_envelope_time_is_required() {
+        let line = r#"{"position":1,"stream":"account-a","version":1,"type":"AccountOpened","schema_version":2,"event_id":"e-1","data":{"account_id":"a","owner_name":"A","initial_balance":"1.00"}}"#;
+        let error = Recorded::from_json_line(line).unwrap_err().to_string();
+        assert!(error.contains("missing field `recorded_at`"), "{error}");
+    }
 }

@@ -21,7 +21,7 @@ pub const KEYS: [(&str, &str); 7] = [
     ),
     (
         "Escape",
-        "cancels an open question (Reset, Load a scenario, Replace the log), wherever the focus is",
+        "cancels an open question (Reset, Load a scenario, Replace the log), wherever the focus is; closes the glossary",
     ),
     (
         "Enter on Next step",

@@ -1,6 +1,6 @@
-//! What the page does with a link (`#account=`, `#transfer=`, `#event=`, `#lesson=`),
-//! once the bank is open and on every change after: selects what it names, scrolls
-//! it into view, or opens the lesson. A link the page cannot follow, or that names
+//! What the page does with a link (`#account=`, `#transfer=`, `#event=`, `#lesson=`,
+//! `#glossary=`), once the bank is open and on every change after: selects what it
+//! names, scrolls it into view, or opens the lesson or the glossary. A link the page cannot follow, or that names
 //! something this bank does not have, gets a notice at the top of the page, in view,
 //! and changes nothing. Only the composition root ([`super::App`]) uses this module:
 //! it wires [`super::route`] to the course and the panels, so neither knows the other.
@@ -51,6 +51,7 @@ fn apply(page: Page, course: Learn, link: Result<Route, BadLink>, reveal: bool) 
             "#audit-details-title"
         }
         Route::Lesson(n) => return learn::follow_link(page, course, n),
+        Route::Glossary(key) => return super::glossary::open(notices, key),
         // A shared bank is offered by `share::SharedBankOffer`.
         Route::Home | Route::Shared { .. } => return,
     };

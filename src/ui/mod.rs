@@ -29,6 +29,7 @@ pub mod boot;
 pub mod crash;
 pub mod embed;
 pub mod files;
+pub mod glossary;
 pub mod keyboard;
 pub mod learn;
 pub mod lifecycle;
@@ -183,7 +184,9 @@ fn Bank() -> impl IntoView {
             <widgets::StoreBadge/>
             <keyboard::KeyboardMap/>
             <learn::CourseButton/>
+            <glossary::GlossaryButton/>
         </header>
+        <glossary::GlossaryDialog/>
         <learn::Course/>
         {move || {
             notices.storage_warning

@@ -42,6 +42,8 @@ pub struct Notices {
     pub storage_warning: RwSignal<Option<String>>,
     /// Transfers that were resumed after a reload.
     pub resumed: RwSignal<Vec<TransferId>>,
+    /// The glossary term shown in the glossary dialog, while it is open.
+    pub glossary: RwSignal<Option<&'static str>>,
 }
 
 impl Notices {
@@ -89,6 +91,7 @@ impl Page {
                 link_notice: RwSignal::new(None),
                 storage_warning: RwSignal::new(None),
                 resumed: RwSignal::new(Vec::new()),
+                glossary: RwSignal::new(None),
             },
             persistence: StoredValue::new_local(Persistence::new(REFRESH_EVERY)),
         };

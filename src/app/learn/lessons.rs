@@ -11,8 +11,8 @@ pub const LESSONS: [Lesson; 10] = [
         key: "facts",
         title: "Events are facts",
         text: &[
-            "This bank stores no balances. It stores what happened, as events: each one a fact in the past tense that is never changed or deleted.",
-            "Every event belongs to a stream (one per account, one per transfer) and has a version in it: 1, 2, 3… and a position in the whole log.",
+            "This bank keeps no current balance that it overwrites. It stores what happened, as [[event|events]]: facts in the past tense, appended to a log and never changed or deleted. Balances are worked out from them, although some events carry an amount, such as the opening balance.",
+            "Every event belongs to a [[stream]] and has a version in it (1, 2, 3…) and a position in the whole log. Each account is an [[aggregate]], with a stream of its own; each transfer has one too.",
         ],
         start: Start::Empty,
         tasks: &[
@@ -39,8 +39,9 @@ pub const LESSONS: [Lesson; 10] = [
         key: "fold",
         title: "State is a fold",
         text: &[
-            "A balance is computed: start from nothing and apply each event of the account in order. That is a fold, and it can stop at any event.",
-            "So the bank can show you any moment of its past, exactly, by folding fewer events. Nothing was saved for this: the log is enough.",
+            "A balance is computed: start from nothing and apply each event of the account in order, the opening balance, then every deposit and withdrawal. That is a fold, and it can stop at any event.",
+            "So the bank can show you an earlier moment by folding fewer events. It folds them with today's code (older events are first turned into today's shape), so you see the past as this version reads it.",
+            "Nothing was saved for this: the page folds the log itself. On a long log, a [[snapshot]] (state saved at some event) spares folding from the very start.",
         ],
         start: Start::Scenario("seed-demo"),
         tasks: &[
@@ -67,8 +68,8 @@ pub const LESSONS: [Lesson; 10] = [
         key: "rules",
         title: "Rules refuse, and nothing is written",
         text: &[
-            "A command is a request; the account's rules decide on it from its current state. If a rule says no, the command is refused and no event is written.",
-            "The log only holds what was accepted. The refusal is shown to you, in the rule's own words, and then forgotten.",
+            "A [[command]] is a request; the account's rules decide on it from the state folded from its events. Written as pure functions, one that decides and one that applies each event, the rules form a [[decider]]. If a rule says no, the command is refused and no event is written.",
+            "A refused command leaves the log as it was: the refusal is shown to you, in the rule's own words, and not stored. A saga is different: when an account refuses one of its steps, the saga records that as a fact of the transfer (lesson 6).",
         ],
         start: Start::Scenario("seed-demo"),
         tasks: &[
@@ -95,8 +96,9 @@ pub const LESSONS: [Lesson; 10] = [
         key: "read-models",
         title: "Read models",
         text: &[
-            "Screens need answers the log does not give directly: a statement with a running balance, a list of transfers. Read models are those answers, folded from the log and kept up to date as events arrive.",
-            "They are disposable: throw them away, fold the whole log again, and you get the same thing. That is what lets you add a new view of old data at any time.",
+            "Screens need answers the log does not give directly: a statement with a running balance, a list of transfers. [[projection|Read models]] are those answers, folded from the log. Keeping them apart from the rules that decide on commands is [[cqrs|CQRS]].",
+            "A read model is updated after the events are written, so it can lag behind the log: it is [[eventual-consistency|eventually consistent]]. This page updates its read models right after its own writes; another writer's events show only once the page has caught up with the log, as lesson 9 shows.",
+            "Read models are disposable: throw them away, fold the whole log again, and you get the same ones, because the folds are deterministic (the same events in the same order give the same result). That is what lets you add a new view of old data at any time.",
         ],
         start: Start::Scenario("seed-demo"),
         tasks: &[
@@ -123,7 +125,8 @@ pub const LESSONS: [Lesson; 10] = [
         key: "saga",
         title: "A saga, step by step",
         text: &[
-            "A transfer touches two accounts, and each account is its own stream: no single write can change both. A saga does it in steps, and writes a fact after each one in the transfer's own stream.",
+            "A transfer touches two accounts, and each account is an aggregate with its own stream: no single write can change both. A [[saga]] does it in steps. Each step is two appends, one after the other and not atomic: its effect in an account's stream (a withdrawal or a deposit), then its record in the transfer's stream.",
+            "Between the steps, the money has left one account and not yet reached the other, and any reader sees that. Every event of t1 carries t1 as its [[correlation-id|correlation id]], and the id of the event that caused it.",
             "Transfer t1 is waiting at its first step. Each Next step runs one step and shows the events it wrote.",
         ],
         start: Start::Scenario("happy-transfer"),
@@ -156,7 +159,8 @@ pub const LESSONS: [Lesson; 10] = [
         key: "compensation",
         title: "Compensation",
         text: &[
-            "A saga cannot roll back: the debit is a fact. When a later step is refused, the saga writes new facts that undo the effect. That is compensation.",
+            "A saga cannot roll back: the debit is a committed fact. When a later step is refused, the saga writes new facts that counteract it, here a deposit back into the source. That is [[compensation]].",
+            "The withdrawal stays in the log beside the refund, and anyone who read the balance in between saw the money gone: a saga gives no isolation. The refund can itself be refused (if the source was suspended or closed meanwhile); the saga then writes TransferCompensationFailed and a person must act.",
             "Transfer t1 sends 10.00 from alice to carol, whose account is closed. Watch the credit be refused, the refund come back, and the transfer end as failed.",
         ],
         start: Start::Scenario("compensation"),
@@ -184,8 +188,9 @@ pub const LESSONS: [Lesson; 10] = [
         key: "crash",
         title: "Crash and resume",
         text: &[
-            "Because the saga writes a fact after every step, a crash loses nothing: after a restart the log says which step comes next.",
-            "In the transfer form, send 50.00 from alice-123 to bob-456 all at once, and under Inject a fault choose the crash after the debit step. The page reloads, as a crashed app restarts.",
+            "The saga records each step in the transfer's stream, so after a restart the log says which step comes next. A crash can also fall between a step's effect and its record: the money has moved, and the transfer's stream does not say so yet.",
+            "That is safe here because each leg carries the transfer id as an [[idempotency-key|idempotency key]]: run again after the restart, the leg finds itself already applied and writes nothing, and only its record is written.",
+            "In the transfer form, send 50.00 from alice-123 to bob-456 all at once, and under Inject a fault choose the crash after the debit, before it is recorded. The page reloads, as a crashed app restarts.",
         ],
         start: Start::Scenario("seed-demo"),
         tasks: &[
@@ -212,7 +217,7 @@ pub const LESSONS: [Lesson; 10] = [
         key: "idempotency",
         title: "Idempotency",
         text: &[
-            "Networks repeat messages, and people press buttons twice. A transfer id names one transfer: sending it again must not move money again.",
+            "Networks repeat messages, and people press buttons twice. A transfer id names one transfer: the bank knows it (the transfer's stream exists), so the same request sent again is answered with the existing transfer and moves no money. The same id with other details is refused: it cannot be the same request.",
             "transfer-789 already moved 250.00 from alice-123 to bob-456, described \"Payment for services\".",
         ],
         start: Start::Scenario("seed-demo"),
@@ -235,8 +240,8 @@ pub const LESSONS: [Lesson; 10] = [
         key: "concurrency",
         title: "Optimistic concurrency",
         text: &[
-            "Two writers may read the same account and both decide. Each append says which version it expects the stream to be at; the second one finds the stream moved on, and is refused with a conflict.",
-            "The loser does not overwrite: it reads the fresh events and decides again. Press Second client to write behind this page's back, then use the page as usual. (Two tabs on one bank do the same.)",
+            "Two writers may read the same account and both decide. Each append states its [[expected-version|expected version]], the version of the stream it read; an append that finds the stream moved on is refused with a conflict, and nothing is overwritten.",
+            "What a writer does after a conflict is its own choice. This app reads the new events and decides the command again on fresh state. Press Second client, then use the page as usual: the second client writes to the account after this page has read it and before the page's append. Two tabs on one bank conflict the same way, but only when one writes to a stream between the other's read of it and its append.",
         ],
         start: Start::Scenario("seed-demo"),
         tasks: &[
@@ -258,8 +263,8 @@ pub const LESSONS: [Lesson; 10] = [
         key: "schema",
         title: "Schema evolution",
         text: &[
-            "Events are kept forever, but the code that reads them changes. Old events are not rewritten: they are upcast, turned into the current shape as they are read.",
-            "The file below is in schema 1, the reference's shape: times inside the data and amounts as numbers. Import it, and see it read as today's events.",
+            "Events are kept forever, but the code that reads them changes. An [[upcaster]] turns an old event into today's shape each time it is read, and the stored event stays as it was.",
+            "Import works differently: it reads the schema-1 file below (times inside the data, amounts as numbers) through the upcaster and stores copies in today's shape, each event's own time kept as its recorded time. The file is not changed. Import it, and compare each line with how it is read.",
         ],
         start: Start::Empty,
         tasks: &[

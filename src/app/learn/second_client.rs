@@ -182,12 +182,13 @@ pub fn rebuild_broken(log: &[Rc<Recorded>], live: &ReadModels) -> Vec<Differs> {
 /// The event id of the schema-1 file's first event ([`SCHEMA_ONE_FILE`]).
 pub const SCHEMA_ONE_EVENT_ID: &str = "schema1-erin-opened";
 
-/// A log of schema 1, the reference's shape: no `schema_version`, domain times on
-/// the events (`opened_at`, `deposited_at`), amounts as JSON numbers.
+/// A log of schema 1, the reference's shape: no `schema_version`, each event's time in
+/// its data (`opened_at`, `deposited_at`) and not in the envelope, amounts as JSON
+/// numbers. Read today, that time becomes the event's `recorded_at`.
 pub const SCHEMA_ONE_FILE: &str = concat!(
-    r#"{"position":1,"stream":"account-erin","version":1,"type":"AccountOpened","event_id":"schema1-erin-opened","recorded_at":"2024-05-01T09:00:00Z","data":{"account_id":"erin","owner_name":"Erin","initial_balance":250.5,"opened_at":"2024-05-01T09:00:00Z"}}"#,
+    r#"{"position":1,"stream":"account-erin","version":1,"type":"AccountOpened","event_id":"schema1-erin-opened","data":{"account_id":"erin","owner_name":"Erin","initial_balance":250.5,"opened_at":"2024-05-01T09:00:00Z"}}"#,
     "\n",
-    r#"{"position":2,"stream":"account-erin","version":2,"type":"MoneyDeposited","event_id":"schema1-erin-deposit","recorded_at":"2024-05-02T10:30:00Z","data":{"account_id":"erin","amount":20,"transaction_id":"tx-1","deposited_at":"2024-05-02T10:30:00Z"}}"#,
+    r#"{"position":2,"stream":"account-erin","version":2,"type":"MoneyDeposited","event_id":"schema1-erin-deposit","data":{"account_id":"erin","amount":20,"transaction_id":"tx-1","deposited_at":"2024-05-02T10:30:00Z"}}"#,
     "\n",
 );
 

@@ -249,20 +249,20 @@ impl EventType {
     #[must_use]
     pub fn why(self) -> &'static str {
         match self {
-            EventType::AccountOpened => "The account now exists: every later fact about it follows this one in its stream.",
-            EventType::MoneyDeposited => "Money came in; the balance is not stored anywhere, it is the sum of these facts.",
-            EventType::MoneyWithdrawn => "Money went out, after the rules checked the balance covered it.",
-            EventType::AccountSuspended => "The account stops taking deposits and withdrawals until it is reactivated.",
+            EventType::AccountOpened => "The account now exists, with its opening balance: every later fact about it follows this one in its stream.",
+            EventType::MoneyDeposited => "Money came in; the balance is stored nowhere, it is folded from the opening balance plus the deposits minus the withdrawals.",
+            EventType::MoneyWithdrawn => "Money went out, after the account's rules checked, on the state folded from its events, that the balance covered it.",
+            EventType::AccountSuspended => "The account refuses deposits and withdrawals until it is reactivated.",
             EventType::AccountReactivated => "The account is active again; its history is unchanged.",
-            EventType::AccountClosed => "Closing is final: no later command on this account will be accepted.",
-            EventType::TransferInitiated => "The saga's first fact: the transfer was asked for and checked, no money has moved yet.",
-            EventType::TransferDebited => "The saga records that the source paid, so a restart knows the next step is the credit.",
-            EventType::TransferCreditRejected => "The destination refused the money; the saga must now give it back to the source.",
-            EventType::TransferCompleted => "The destination was credited: the transfer's last step, both legs done.",
-            EventType::TransferReversed => "The compensation: the source got its money back after the credit was refused.",
-            EventType::TransferFailed => "The transfer ended without moving money, and this says why.",
+            EventType::AccountClosed => "Closing is final: the account refuses every later command, and this fact keeps its final balance.",
+            EventType::TransferInitiated => "The saga's first fact: the transfer was asked for and its request checked (a positive amount, two different accounts); no account was asked yet and no money has moved.",
+            EventType::TransferDebited => "The record of the debit step, written after the withdrawal in the source's stream: a restart reads it and knows the credit comes next.",
+            EventType::TransferCreditRejected => "The destination refused the money; this records the refusal, and the saga's next step refunds the source.",
+            EventType::TransferCompleted => "The record of the credit step, written after the deposit in the destination's stream: both legs are done and the transfer has ended.",
+            EventType::TransferReversed => "The record of the refund: the deposit back into the source, written just before in its stream, counteracted the debit.",
+            EventType::TransferFailed => "The transfer ended with no net effect, and this says why: either no money moved, or the debit and its refund both stay in the log and cancel out.",
             EventType::TransferCompensationFailed => "The refund itself was refused: the money is still out of the source and a person must look.",
-            EventType::TransferStepRetried => "A step failed for a passing reason; each attempt is a fact, so retries are visible.",
+            EventType::TransferStepRetried => "A step failed for a passing reason and will be tried again, with no pause when the saga runs by itself; only failed attempts are written, the attempt that works writes the step's own events.",
         }
     }
 }

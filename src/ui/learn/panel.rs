@@ -12,6 +12,7 @@ use super::state::course;
 use super::tools::LessonTools;
 use super::watch::show;
 use crate::app::learn::{lesson, Lesson, LESSONS};
+use crate::ui::glossary::LinkedText;
 use crate::ui::page::use_page;
 use crate::ui::widgets::FormError;
 
@@ -60,7 +61,7 @@ fn LessonBody(
     lesson: &'static Lesson,
 ) -> impl IntoView {
     view! {
-        {lesson.text.iter().map(|p| view! { <p class="learn__text">{*p}</p> }).collect_view()}
+        {lesson.text.iter().map(|p| view! { <p class="learn__text"><LinkedText text=*p/></p> }).collect_view()}
         <h3 class="learn__subtitle" id="learn-tasks-title">"Your tasks"</h3>
         <ol class="learn__tasks" aria-labelledby="learn-tasks-title" data-testid="learn-tasks">
             {lesson.tasks.iter().enumerate().map(|(i, _)| view! { <TaskItem lesson=lesson index=i/> }).collect_view()}

@@ -35,8 +35,8 @@ pub fn Welcome() -> impl IntoView {
         <section class="welcome" aria-labelledby="welcome-title" data-testid="welcome">
             <h2 id="welcome-title">"Learn event sourcing with a bank that runs in your browser"</h2>
             <p>
-                "sagabank keeps every change as an event and builds balances, statements and transfers from that log. "
-                "The course gives you short tasks, checks them against the real log, and never touches your own bank."
+                "sagabank keeps every change as an event and works out balances, statements and each transfer's progress from that log. "
+                "The course gives you short tasks, each lesson in a practice bank of its own, checks them against that bank's log, and never touches your own bank."
             </p>
             <button class="primary" type="button" on:click=start data-testid="welcome-start">
                 "Start the course"

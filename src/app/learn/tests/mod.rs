@@ -523,4 +523,19 @@ fn the_schema_one_file_is_read_as_the_current_schema() {
         "{}",
         pairs[0].1
     );
+    // The time the data carried is not lost: it is the event's recorded time.
+    assert!(
+        pairs[0]
+            .1
+            .contains(r#""recorded_at":"2024-05-01T09:00:00Z""#),
+        "{}",
+        pairs[0].1
+    );
+    assert!(
+        pairs[1]
+            .1
+            .contains(r#""recorded_at":"2024-05-02T10:30:00Z""#),
+        "{}",
+        pairs[1].1
+    );
 }

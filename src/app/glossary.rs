@@ -1,0 +1,275 @@
+//! The glossary: the field's words, each defined in plain sentences, with where it
+//! shows in this app and one work to read next (named, not linked: the app works
+//! offline). `#glossary=<key>` opens an entry ([`super::route::Route::Glossary`]).
+//!
+//! Lesson texts link a term with a tiny markup, parsed here by [`segments`]:
+//! `[[key]]` (shown as the key, `-` read as a space) or `[[key|shown words]]`.
+
+/// One word of the field.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Term {
+    /// Stable key, as in `#glossary=<key>` and the lessons' `[[key]]`.
+    pub key: &'static str,
+    /// The word, as a heading.
+    pub name: &'static str,
+    /// Two to four plain sentences.
+    pub definition: &'static str,
+    /// Where it shows in this app.
+    pub here: &'static str,
+    /// One work to read next (title and author; no link: the app is offline).
+    pub read_more: &'static str,
+}
+
+/// Every term, in the order a learner meets them.
+pub const GLOSSARY: [Term; 15] = [
+    Term {
+        key: "event",
+        name: "Event",
+        definition: "A fact that something happened, named in the past tense (MoneyDeposited). Events are appended to a log and never changed or deleted: a mistake is corrected by a later event. Current state is worked out from them.",
+        here: "Every row of the audit trail is one event, with its stream, its version in that stream and its position in the whole log.",
+        read_more: "Martin Fowler, \"Event Sourcing\" (2005)",
+    },
+    Term {
+        key: "stream",
+        name: "Stream",
+        definition: "The events of one thing, in order, numbered 1, 2, 3… (the stream's versions). A command reads one stream, and its events are appended at that stream's end. Order is kept within a stream; this app also numbers every event in one global log, its position.",
+        here: "account-alice-123 holds Alice's account, transfer-t1 the transfer t1; each event's details name its stream and version.",
+        read_more: "Kurrent (EventStoreDB) documentation, \"Streams\"",
+    },
+    Term {
+        key: "aggregate",
+        name: "Aggregate",
+        definition: "A cluster of data that one set of rules keeps consistent, changed as one unit. A command is decided against one aggregate's state, and its events are appended to that aggregate's stream in one write. Anything that spans two aggregates cannot be one write.",
+        here: "Each account is an aggregate with its own stream, so a transfer between two accounts needs a saga.",
+        read_more: "Eric Evans, \"Domain-Driven Design\" (2003), chapter 6",
+    },
+    Term {
+        key: "command",
+        name: "Command",
+        definition: "A request to change something, named in the imperative (WithdrawMoney). It may be refused; if it is accepted, its events are written. The command itself is not a fact and is not stored.",
+        here: "The forms send commands; a refused one shows the rule's words and writes no event.",
+        read_more: "Greg Young, \"CQRS Documents\" (2010)",
+    },
+    Term {
+        key: "decider",
+        name: "Decider",
+        definition: "An aggregate's rules written as pure functions: decide(command, state) returns the events to write or a refusal, evolve(state, event) returns the next state, starting from an initial state. Neither touches storage, so the same rules run on stored events, in tests and in a replay.",
+        here: "Each account and each transfer is decided this way; lesson 3's refusals come from an account's decide.",
+        read_more: "Jérémie Chassaing, \"Functional Event Sourcing Decider\" (2021)",
+    },
+    Term {
+        key: "snapshot",
+        name: "Snapshot",
+        definition: "State folded up to some event and saved, so that loading starts from it and folds only the later events. It is a cache: it can be deleted and made again from the log, and must be discarded when the fold's code changes.",
+        here: "A bank kept in IndexedDB saves a summary of its read models beside the log to show a first screen quickly; the bank itself always starts from the log.",
+        read_more: "Greg Young, \"CQRS Documents\" (2010), on snapshots",
+    },
+    Term {
+        key: "projection",
+        name: "Projection (read model)",
+        definition: "A view built for reading, folded from events: a statement, a list of transfers. It is updated after the events are written, so it can lag behind the log, and it can be thrown away and rebuilt from the log at any time. One log can feed many projections.",
+        here: "The statements, the transfers table and the balances are read models; lesson 4 rebuilds them and compares.",
+        read_more: "Marten documentation, \"Projections\"",
+    },
+    Term {
+        key: "cqrs",
+        name: "CQRS",
+        definition: "Command Query Responsibility Segregation: the model that decides on commands is kept apart from the models that answer questions. With event sourcing, the write side appends events and the read side folds them into read models. It needs neither two databases nor a delay.",
+        here: "Commands are decided on the accounts' and transfers' streams; every table you read is a read model folded from the same log.",
+        read_more: "Martin Fowler, \"CQRS\" (2011)",
+    },
+    Term {
+        key: "eventual-consistency",
+        name: "Eventual consistency",
+        definition: "Parts of a system that agree after a delay, not at every instant. A read model agrees with the log once it has caught up; a saga's accounts agree with its transfer once its last step has run. Until then a reader may see an in-between state.",
+        here: "Mid-transfer, the money has left the source and not yet reached the destination, and every reader sees that; another tab shows new events once it has caught up.",
+        read_more: "Microsoft Azure Architecture Center, \"Data Consistency Primer\"",
+    },
+    Term {
+        key: "saga",
+        name: "Saga / process manager",
+        definition: "A saga is a long business action split into steps that each commit on their own, with a compensating action for those that may need to be counteracted. A process manager keeps the action's state and decides the next step from the events it sees. Between the steps, others can see the work half done: a saga has no isolation.",
+        here: "A transfer is a saga: debit the source, credit the destination, or refund the source if the credit is refused. Each step is two appends, its effect in an account's stream and its record in the transfer's stream.",
+        read_more: "Hector Garcia-Molina and Kenneth Salem, \"Sagas\" (SIGMOD 1987)",
+    },
+    Term {
+        key: "correlation-id",
+        name: "Correlation and causation ids",
+        definition: "Two ids carried with each event (in this app, in its envelope). The correlation id is shared by every event of one business operation; the causation id names the command or event that directly caused this one. Together they tell why an event exists.",
+        here: "Every event of a transfer has the transfer id as its correlation id; the audit trail's details link to an event's cause.",
+        read_more: "Kurrent (EventStoreDB) documentation, \"Event metadata\" ($correlationId, $causationId)",
+    },
+    Term {
+        key: "compensation",
+        name: "Compensation",
+        definition: "A new action that counteracts an earlier step that already committed, when a later step fails. It erases nothing: the step and its compensation both stay in the log. Others may have seen the first effect in between, and the compensation can itself fail, so that needs handling too.",
+        here: "When a credit is refused, the saga deposits the money back into the source and records TransferReversed; if that refund is refused too, TransferCompensationFailed asks for a person.",
+        read_more: "Microsoft Azure Architecture Center, \"Compensating Transaction pattern\"",
+    },
+    Term {
+        key: "idempotency-key",
+        name: "Idempotency key",
+        definition: "An id, chosen by the sender, that names one operation, so that a repeated request is recognised and answered without doing the work again. The receiver must remember the keys it has seen, and refuse a known key that comes with other details.",
+        here: "The transfer id: sending transfer-789 again with the same details returns the existing transfer; each leg carries the transfer id, so a leg run again after a crash writes nothing.",
+        read_more: "Stripe API reference, \"Idempotent requests\"",
+    },
+    Term {
+        key: "expected-version",
+        name: "Expected version (optimistic concurrency)",
+        definition: "An append states the version it expects its stream to be at: the version it read. If another writer appended in the meantime, the store refuses the append with a conflict instead of overwriting. What happens next is the application's choice.",
+        here: "Lesson 9: the second client appends to alice-123, and the page's withdrawal, still expecting the old version, conflicts; this app then reads the new events and decides again.",
+        read_more: "Kurrent (EventStoreDB) documentation, \"Optimistic concurrency\"",
+    },
+    Term {
+        key: "upcaster",
+        name: "Upcaster",
+        definition: "A function that turns an event stored in an older shape into today's shape as it is read, so the rest of the code knows only today's events. The stored event stays as it was. An upcaster must not drop information silently.",
+        here: "Events of schema 1 are upcast: amounts written as numbers become decimals, and the time inside the data becomes the event's recorded time.",
+        read_more: "Greg Young, \"Versioning in an Event Sourced System\" (2017)",
+    },
+];
+
+/// The term `key` names, if there is one.
+#[must_use]
+pub fn term(key: &str) -> Option<&'static Term> {
+    GLOSSARY.iter().find(|t| t.key == key)
+}
+
+/// A piece of a lesson's text: plain words, or a term's link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment<'a> {
+    Text(&'a str),
+    /// A link to the glossary entry `key`, showing `shown`.
+    Term {
+        key: &'a str,
+        shown: &'a str,
+    },
+}
+
+/// Splits `text` at its `[[key]]` and `[[key|shown words]]` marks. An unclosed `[[`
+/// stays plain text.
+#[must_use]
+pub fn segments(text: &str) -> Vec<Segment<'_>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("[[") {
+        let Some(close) = rest[open..].find("]]").map(|c| open + c) else {
+            break;
+        };
+        if open > 0 {
+            out.push(Segment::Text(&rest[..open]));
+        }
+        let inner = &rest[open + 2..close];
+        let (key, shown) = inner.split_once('|').unwrap_or((inner, inner));
+        out.push(Segment::Term { key, shown });
+        rest = &rest[close + 2..];
+    }
+    if !rest.is_empty() {
+        out.push(Segment::Text(rest));
+    }
+    out
+}
+
+/// `text` as a reader sees it, without the marks.
+#[must_use]
+pub fn plain(text: &str) -> String {
+    segments(text)
+        .iter()
+        .map(|s| match s {
+            Segment::Text(t) => (*t).to_owned(),
+            Segment::Term { shown, .. } => shown.replace('-', " "),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::learn::LESSONS;
+
+    fn referenced() -> Vec<&'static str> {
+        LESSONS
+            .iter()
+            .flat_map(|l| l.text.iter())
+            .flat_map(|p| segments(p))
+            .filter_map(|s| match s {
+                Segment::Term { key, .. } => Some(key),
+                Segment::Text(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn marks_split_into_text_and_terms() {
+        assert_eq!(
+            segments("A [[saga]] and [[cqrs|CQRS]]."),
+            vec![
+                Segment::Text("A "),
+                Segment::Term {
+                    key: "saga",
+                    shown: "saga"
+                },
+                Segment::Text(" and "),
+                Segment::Term {
+                    key: "cqrs",
+                    shown: "CQRS"
+                },
+                Segment::Text("."),
+            ]
+        );
+        assert_eq!(segments("no marks"), vec![Segment::Text("no marks")]);
+        assert_eq!(segments("open [[saga"), vec![Segment::Text("open [[saga")]);
+        assert_eq!(plain("an [[idempotency-key]]"), "an idempotency key");
+    }
+
+    #[test]
+    fn every_term_a_lesson_links_exists() {
+        for key in referenced() {
+            assert!(
+                term(key).is_some(),
+                "the lessons link [[{key}]], which the glossary lacks"
+            );
+        }
+    }
+
+    #[test]
+    fn every_term_is_linked_from_a_lesson_once() {
+        let used = referenced();
+        for t in &GLOSSARY {
+            let n = used.iter().filter(|k| **k == t.key).count();
+            assert_eq!(
+                n, 1,
+                "{} is linked {n} times (once, where it first applies)",
+                t.key
+            );
+        }
+    }
+
+    #[test]
+    fn terms_are_unique_and_defined_in_two_to_four_sentences() {
+        for (i, t) in GLOSSARY.iter().enumerate() {
+            assert!(
+                GLOSSARY[..i].iter().all(|u| u.key != t.key),
+                "{} twice",
+                t.key
+            );
+            assert!(
+                t.key.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{}",
+                t.key
+            );
+            let sentences = t.definition.matches(". ").count() + 1;
+            assert!(
+                (2..=4).contains(&sentences),
+                "{}: {sentences} sentences",
+                t.key
+            );
+            assert!(
+                t.definition.ends_with('.') && t.here.ends_with('.'),
+                "{}",
+                t.key
+            );
+            assert!(!t.read_more.contains("http"), "{}: no links offline", t.key);
+        }
+    }
+}
