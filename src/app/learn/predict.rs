@@ -253,7 +253,7 @@ fn stream_label(streams: &[StreamChoice], pattern: &str) -> String {
 
 fn written(r: &Recorded) -> String {
     format!(
-        "{} in {} (version {}, #{})",
+        "{} in {} v{} (#{})",
         r.event.event_type(),
         r.stream,
         r.version,

@@ -3,7 +3,6 @@
 //! or the answer beside the log) and sends the form's fields to
 //! [`crate::app::learn::predict::answer_from`] and [`crate::app::learn::predict::lock`].
 
-use leptos::either::EitherOf4;
 use leptos::prelude::*;
 
 use super::open::open;
@@ -64,39 +63,39 @@ pub fn Predict(
         .map_or(1, |i| i + 1);
     let bank = use_bank();
     let learn = course();
-    let stage = Memo::new(move |_| {
+    let stage = move || {
         let record = learn
             .session
             .with(|s| s.as_ref().map(|s| s.record.clone()))
             .unwrap_or_default();
         bank.read(|m| predict::stage(&lesson.prediction, &record, m))
             .unwrap_or(Stage::Asking)
-    });
-    let asking = Memo::new(move |_| stage.with(|s| matches!(s, Stage::Asking)));
+    };
+    // A memo: the form must not be rebuilt (and its choices lost) on every event.
+    let asking = Memo::new(move |_| matches!(stage(), Stage::Asking));
     view! {
         <section class="learn__predict" aria-labelledby="learn-predict-title">
             <h3 id="learn-predict-title" class="learn__subtitle" tabindex="-1">"Predict, then act"</h3>
             {move || if asking.get() {
-                EitherOf4::A(view! { <Question lesson=lesson/> })
+                view! { <Question lesson=lesson/> }.into_any()
             } else {
-                match stage.get() {
-                    Stage::Locked(words) => EitherOf4::B(view! {
+                (move || match stage() {
+                    Stage::Locked(words) => view! {
                         <p>"Your prediction, locked: " <strong>{words}</strong></p>
                         <p class="hint">"Now do it in the page: what the log says appears here beside it."</p>
-                    }),
-                    Stage::Compared(words, c) => EitherOf4::C(view! {
+                    }.into_any(),
+                    Stage::Compared(words, c) => view! {
                         <Compared words=words comparison=c/>
                         <TryAgain n=n/>
-                    }),
-                    _ => EitherOf4::D(view! {
+                    }.into_any(),
+                    _ => view! {
                         <p role="status">"You acted before predicting: try again to predict first."</p>
                         <TryAgain n=n/>
-                    }),
-                }
+                    }.into_any(),
+                }).into_any()
             }}
         </section>
     }
-    .into_any()
 }
 
 /// "Try again": a new attempt on a new practice bank, with a new prediction.
@@ -165,21 +164,24 @@ fn Question(
     };
     let controls = match kind {
         Kind::Events { types, streams, rows } => (0..*rows)
-            .map(|r| view! {
-                <div class="learn__predict-row">
-                    <label>{format!("Event {}", r + 1)}
-                        <select on:change=set(r * 2)>
-                            <option value="">"(none)"</option>
-                            {types.iter().map(|t| view! { <option value=*t>{*t}</option> }).collect_view()}
-                        </select>
-                    </label>
-                    <label>{format!("Stream {}", r + 1)}
-                        <select on:change=set(r * 2 + 1)>
-                            <option value="">"(none)"</option>
-                            {streams.iter().map(|s| view! { <option value=s.stream>{s.label}</option> }).collect_view()}
-                        </select>
-                    </label>
-                </div>
+            .map(|r| {
+                let (event, stream) = (format!("learn-predict-e{r}"), format!("learn-predict-s{r}"));
+                view! {
+                    <div class="learn__predict-row">
+                        <span><label for=event.clone()>{format!("Event {}", r + 1)}</label>" "
+                            <select id=event on:change=set(r * 2)>
+                                <option value="">"(none)"</option>
+                                {types.iter().map(|t| view! { <option value=*t>{*t}</option> }).collect_view()}
+                            </select>
+                        </span>
+                        <span><label for=stream.clone()>{format!("Stream {}", r + 1)}</label>" "
+                            <select id=stream on:change=set(r * 2 + 1)>
+                                <option value="">"(none)"</option>
+                                {streams.iter().map(|s| view! { <option value=s.stream>{s.label}</option> }).collect_view()}
+                            </select>
+                        </span>
+                    </div>
+                }
             })
             .collect_view()
             .into_any(),
@@ -200,7 +202,7 @@ fn Question(
         }
         .into_any(),
         Kind::Version { stream } => view! {
-            <label class="learn__predict-row">{format!("Version {stream} is expected at")}
+            <label class="learn__predict-row">{format!("Expected version of {stream}")}
                 <input type="text" inputmode="numeric" autocomplete="off" on:input=set(0)/>
             </label>
         }
@@ -220,7 +222,7 @@ fn Question(
 }
 
 /// The locked answer beside what the log says, one row per line, each difference
-/// marked in words.
+/// marked in words on a row of its own under it.
 #[component]
 fn Compared(
     /// The locked answer, in words.
@@ -248,21 +250,20 @@ fn Compared(
                 <caption>"Your prediction beside the log"</caption>
                 <thead>
                     <tr><th scope="col">"Line"</th><th scope="col">"You predicted"</th>
-                        <th scope="col">"The log says"</th><th scope="col">"Difference"</th></tr>
+                        <th scope="col">"The log says"</th></tr>
                 </thead>
                 <tbody>
                     {comparison.rows.into_iter().map(|r| {
-                        let same = r.difference.is_none();
+                        let verdict = if r.difference.is_some() { "✗ differs" } else { "✓ same" };
                         view! {
-                            <tr class:learn__differs=!same>
-                                <th scope="row">{r.label}</th>
+                            <tr class:learn__differs=r.difference.is_some()>
+                                <th scope="row">{r.label}<br/>{verdict}</th>
                                 <td>{r.predicted}</td>
                                 <td>{r.logged}</td>
-                                <td>{match r.difference {
-                                    None => "✓ Same".to_owned(),
-                                    Some(d) => format!("✗ {d}"),
-                                }}</td>
                             </tr>
+                            {r.difference.map(|d| view! {
+                                <tr class="learn__difference"><td colspan="3">{format!("✗ {d}")}</td></tr>
+                            })}
                         }
                     }).collect_view()}
                 </tbody>

@@ -67,7 +67,7 @@ fn a_right_prediction_of_the_debit_step_matches_the_log_row_by_row() {
     assert_eq!(c.rows.len(), 2);
     assert!(c.rows[0]
         .logged
-        .starts_with("MoneyWithdrawn in account-alice (version 2"));
+        .starts_with("MoneyWithdrawn in account-alice v2"));
     assert!(c.rows[1]
         .logged
         .starts_with("TransferDebited in transfer-t1"));
