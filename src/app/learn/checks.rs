@@ -3,7 +3,6 @@
 //! does not (`tests/`), and against the action a learner could take instead of the
 //! one its task names (`tests/loopholes.rs`).
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use super::record::RefusalKind;

@@ -261,7 +261,7 @@ pub const LESSONS: [Lesson; 10] = [
             },
         ],
         prediction: Prediction {
-            question: "Send 50.00 from alice-123 to bob-456 all at once, with a crash after the debit step. Which events will the log hold, from your transfer, when the page reloads?",
+            question: "Send 50.00 from alice-123 to bob-456 all at once, with the crash \u{201c}after the debit, before it is recorded\u{201d}. Which events will the log hold, from your transfer, when the page reloads?",
             kind: Kind::Events {
                 types: SAGA_TYPES,
                 streams: &[
@@ -329,7 +329,7 @@ pub const LESSONS: [Lesson; 10] = [
             },
         ],
         prediction: Prediction {
-            question: "After the second client's deposit, withdraw 1.00 from alice-123. The append that succeeds expects account-alice-123 to be at which version?",
+            question: "Select alice-123 and read its version. Press Second client, then withdraw 1.00 from alice-123: the second client's deposit lands first. The append of yours that succeeds expects account-alice-123 to be at which version?",
             kind: Kind::Version { stream: "account-alice-123" },
         },
         tool: Some(Tool::SecondClient),

@@ -127,7 +127,10 @@ fn learners(r: &Recorded) -> bool {
 #[must_use]
 pub fn acted_first(record: &LearnerRecord, log: &[Rc<Recorded>]) -> bool {
     record.prediction.is_none()
-        && (!record.refusals.is_empty()
+        && (record
+            .refusals
+            .iter()
+            .any(|f| f.kind != RefusalKind::Crashed)
             || !record.repeats.is_empty()
             || log.iter().any(|r| r.position > record.base && learners(r)))
 }
@@ -185,6 +188,8 @@ pub fn action(record: &LearnerRecord, log: &[Rc<Recorded>]) -> Option<Acted> {
         .iter()
         .take(lock.refusals_until.unwrap_or(usize::MAX))
         .skip(lock.refusals)
+        // A crash is no refusal: what was written before it is the action's.
+        .filter(|f| f.kind != RefusalKind::Crashed)
         .find(|f| first.is_none_or(|p| f.log_len < p))
     {
         return Some(Acted::Refused {
@@ -371,7 +376,7 @@ pub fn outcome_words(outcome: Option<RefusalKind>) -> &'static str {
         RefusalKind::InsufficientBalance => "InsufficientBalance",
         RefusalKind::NotActive => "NotActive",
         RefusalKind::IdReused => "IdReused",
-        RefusalKind::Other => "",
+        RefusalKind::Other | RefusalKind::Crashed => "",
     });
     OUTCOMES
         .iter()

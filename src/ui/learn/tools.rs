@@ -13,7 +13,7 @@ use crate::app::learn::second_client::{
     arm_second_client, conflict_story, rebuild_broken, rebuild_equals, schema_one_upcast,
     SCHEMA_ONE_FILE,
 };
-use crate::app::learn::{Lesson, Tool};
+use crate::app::learn::{Facts, Lesson, Tool};
 use crate::domain::{AccountId, Money};
 use crate::store::EventStore;
 use crate::ui::service::{use_bank, BrowserBank};

@@ -281,16 +281,18 @@ fn a_crash_ends_the_action_at_the_reload_and_the_resume_is_not_compared() {
         Answer::Events(vec![
             ev("TransferInitiated", "transfer-*"),
             ev("MoneyWithdrawn", "account-alice-123"),
-            ev("TransferDebited", "transfer-*"),
         ]),
     );
+    // The lesson's crash: inside the debit leg, after its effect, before its record.
     let plan = FaultPlan {
-        crash: Some(CrashPoint::AfterStep(SagaStep::Debit)),
+        crash: Some(CrashPoint::AfterLeg(SagaStep::Debit)),
         ..FaultPlan::default()
     };
     let t = transfer("t-crash", "alice-123", "bob-456", "50.00", "");
     block_on(bank.start_transfer_with(t, plan, RunMode::Auto)).unwrap();
-    let _ = block_on(bank.run_transfer(&tid("t-crash")));
+    let crashed = block_on(bank.run_transfer(&tid("t-crash"))).unwrap_err();
+    // The page notes the crash beside the refusals: it is no refusal of the action.
+    record.refuse(&crashed, None, len(&bank));
     let reloaded = block_on(Bank::open(bank.store().clone(), Env::fixed("r"))).unwrap();
     record.reloads.push(len(&reloaded));
     block_on(reloaded.resume_all(&[tid("t-crash")])).unwrap();
