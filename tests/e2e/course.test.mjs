@@ -225,6 +225,7 @@ test('lesson 5: the debit step\'s two events, predicted in order and stream', as
 test('lesson 6: Play runs t1 to its end: the six events of the compensation, predicted', async (t) => {
   await withApp(t, async (app) => {
     const page = await lessonAt(app, 6, 'Compensation');
+    await shot(t, page, 'course-predict-asking-1280');
     await predictEvents(page, [
       ['MoneyWithdrawn', 'account-alice'], ['TransferDebited', 'transfer-t1'],
       ['TransferCreditRejected', 'transfer-t1'], ['MoneyDeposited', 'account-alice'],
@@ -341,5 +342,7 @@ test('README screenshot: a prediction compared with the log, 1280 px', async (t)
     const file = path.join(SCREENSHOTS, 'learn-predict.png');
     await page.getByRole('region', { name: 'Predict, then act' }).screenshot({ path: file });
     await copyFile(file, path.join(ROOT, 'docs', 'screenshots', 'learn-predict.png'));
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot(t, page, 'learn-predict-page-dark');
   }, BANK);
 });
