@@ -3,7 +3,6 @@
 //! does not (`tests/`), and against the action a learner could take instead of the
 //! one its task names (`tests/loopholes.rs`).
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use super::record::RefusalKind;
@@ -11,7 +10,7 @@ use super::second_client::is_second_client;
 use super::Facts;
 use crate::domain::events::EventType;
 use crate::domain::transfer;
-use crate::domain::{Event, TransferId};
+use crate::domain::Event;
 use crate::store::Recorded;
 
 fn is(r: &Recorded, event_type: EventType) -> bool {
@@ -241,39 +240,6 @@ pub fn transfer_completed(facts: &Facts<'_>) -> bool {
             .since_start()
             .any(|r| r.correlation_id == STEPPED && is(r, EventType::TransferCompleted))
         && saga.all(|r| pressed(r.position))
-}
-
-/// The event types the debit step of `transfer` wrote: every event of its saga after
-/// `TransferInitiated`, up to and including `TransferDebited`. Empty until it ran.
-#[must_use]
-pub fn debit_step_events(log: &[std::rc::Rc<Recorded>], transfer: &TransferId) -> BTreeSet<String> {
-    let saga = log.iter().filter(|r| r.correlation_id == transfer.as_str());
-    let mut out = BTreeSet::new();
-    let mut started = false;
-    for r in saga {
-        let ty = r.event.ty();
-        if ty == EventType::TransferInitiated {
-            started = true;
-        } else if started {
-            out.insert(ty.name().to_owned());
-            if ty == EventType::TransferDebited {
-                return out;
-            }
-        }
-    }
-    BTreeSet::new()
-}
-
-/// The answer to the question "debit-events" names exactly the events some
-/// transfer's debit step wrote.
-pub fn named_debit_events(facts: &Facts<'_>) -> bool {
-    let Some(answer) = facts.record.answers.get("debit-events") else {
-        return false;
-    };
-    facts.models.transfers.keys().any(|t| {
-        let wrote = debit_step_events(facts.log, t);
-        !wrote.is_empty() && &wrote == answer
-    })
 }
 
 // Lesson 6: compensation ----------------------------------------------------------

@@ -3,7 +3,24 @@
 //! where no check in [`super::checks`] fits, write one there with its native tests.
 
 use super::checks as c;
-use super::{Lesson, Panel, Question, Start, Task, Tool};
+use super::predict::{Kind, Prediction, StreamChoice};
+use super::{Lesson, Panel, Start, Task, Tool};
+
+const fn stream(label: &'static str, stream: &'static str) -> StreamChoice {
+    StreamChoice { label, stream }
+}
+
+/// The event types a saga's predictions offer.
+const SAGA_TYPES: &[&str] = &[
+    "TransferInitiated",
+    "MoneyWithdrawn",
+    "TransferDebited",
+    "MoneyDeposited",
+    "TransferCompleted",
+    "TransferCreditRejected",
+    "TransferReversed",
+    "TransferFailed",
+];
 
 /// Every lesson, in course order; lesson `n` of `#lesson=<n>` is `LESSONS[n - 1]`.
 pub const LESSONS: [Lesson; 10] = [
@@ -32,7 +49,17 @@ pub const LESSONS: [Lesson; 10] = [
                 check: c::selected_deposit,
             },
         ],
-        question: None,
+        prediction: Prediction {
+            question: "Open an account with an initial balance. Which events will opening it write, in which stream?",
+            kind: Kind::Events {
+                types: &["AccountOpened", "MoneyDeposited", "MoneyWithdrawn"],
+                streams: &[
+                    stream("the new account's stream (account-…)", "account-*"),
+                    stream("a transfer's stream (transfer-…)", "transfer-*"),
+                ],
+                rows: 3,
+            },
+        },
         tool: None,
     },
     Lesson {
@@ -61,7 +88,10 @@ pub const LESSONS: [Lesson; 10] = [
                 check: c::travelled_to_suspended,
             },
         ],
-        question: None,
+        prediction: Prediction {
+            question: "Deposit 10.00 into alice-123. What will its balance be after your deposit?",
+            kind: Kind::Balance { account: "alice-123" },
+        },
         tool: None,
     },
     Lesson {
@@ -89,7 +119,10 @@ pub const LESSONS: [Lesson; 10] = [
                 check: c::refused_suspended_deposit,
             },
         ],
-        question: None,
+        prediction: Prediction {
+            question: "Withdraw more than the balance of bob-456. Will the bank accept it, or refuse it, and by which rule?",
+            kind: Kind::Refusal,
+        },
         tool: None,
     },
     Lesson {
@@ -118,7 +151,17 @@ pub const LESSONS: [Lesson; 10] = [
                 check: c::rebuilt_equal,
             },
         ],
-        question: None,
+        prediction: Prediction {
+            question: "Deposit 20.00 into alice-123: its statement, a read model, will show it. Which events will the deposit write, in which streams?",
+            kind: Kind::Events {
+                types: &["MoneyDeposited", "AccountOpened"],
+                streams: &[
+                    stream("alice-123's stream (account-alice-123)", "account-alice-123"),
+                    stream("alice-123's statement", "statement-alice-123"),
+                ],
+                rows: 2,
+            },
+        },
         tool: Some(Tool::Rebuild),
     },
     Lesson {
@@ -136,23 +179,19 @@ pub const LESSONS: [Lesson; 10] = [
                 panel: Panel::Timeline,
                 check: c::transfer_completed,
             },
-            Task {
-                text: "Name the events the debit step wrote, in the question below, and check your answer.",
-                panel: Panel::Lesson,
-                check: c::named_debit_events,
-            },
         ],
-        question: Some(Question {
-            key: "debit-events",
-            text: "Which events did the debit step write?",
-            options: &[
-                "TransferInitiated",
-                "MoneyWithdrawn",
-                "TransferDebited",
-                "MoneyDeposited",
-                "TransferCompleted",
-            ],
-        }),
+        prediction: Prediction {
+            question: "Press Next step once: t1's debit step runs. Which events will it write, in order, in which streams?",
+            kind: Kind::Events {
+                types: SAGA_TYPES,
+                streams: &[
+                    stream("account-alice", "account-alice"),
+                    stream("account-bob", "account-bob"),
+                    stream("transfer-t1", "transfer-t1"),
+                ],
+                rows: 3,
+            },
+        },
         tool: None,
     },
     Lesson {
@@ -181,7 +220,18 @@ pub const LESSONS: [Lesson; 10] = [
                 check: c::failed_without_compensation,
             },
         ],
-        question: None,
+        prediction: Prediction {
+            question: "Press Play: t1 runs to its end. Which events will it write, in order, in which streams?",
+            kind: Kind::Events {
+                types: SAGA_TYPES,
+                streams: &[
+                    stream("account-alice", "account-alice"),
+                    stream("account-carol", "account-carol"),
+                    stream("transfer-t1", "transfer-t1"),
+                ],
+                rows: 6,
+            },
+        },
         tool: None,
     },
     Lesson {
@@ -210,7 +260,18 @@ pub const LESSONS: [Lesson; 10] = [
                 check: c::retried_then_completed,
             },
         ],
-        question: None,
+        prediction: Prediction {
+            question: "Send 50.00 from alice-123 to bob-456 all at once, with the crash \u{201c}after the debit, before it is recorded\u{201d}. Which events will the log hold, from your transfer, when the page reloads?",
+            kind: Kind::Events {
+                types: SAGA_TYPES,
+                streams: &[
+                    stream("alice-123's stream", "account-alice-123"),
+                    stream("bob-456's stream", "account-bob-456"),
+                    stream("your transfer's stream (transfer-…)", "transfer-*"),
+                ],
+                rows: 5,
+            },
+        },
         tool: None,
     },
     Lesson {
@@ -233,7 +294,18 @@ pub const LESSONS: [Lesson; 10] = [
                 check: c::refused_reused_id,
             },
         ],
-        question: None,
+        prediction: Prediction {
+            question: "Send transfer-789 again with the same accounts, amount and description. Which events will it write, in which streams? Leave every row blank for none.",
+            kind: Kind::Events {
+                types: SAGA_TYPES,
+                streams: &[
+                    stream("alice-123's stream", "account-alice-123"),
+                    stream("bob-456's stream", "account-bob-456"),
+                    stream("transfer-789's stream", "transfer-transfer-789"),
+                ],
+                rows: 5,
+            },
+        },
         tool: None,
     },
     Lesson {
@@ -256,7 +328,10 @@ pub const LESSONS: [Lesson; 10] = [
                 check: c::decided_again,
             },
         ],
-        question: None,
+        prediction: Prediction {
+            question: "Select alice-123 and read its version. Press Second client, then withdraw 1.00 from alice-123: the second client's deposit lands first. The append of yours that succeeds expects account-alice-123 to be at which version?",
+            kind: Kind::Version { stream: "account-alice-123" },
+        },
         tool: Some(Tool::SecondClient),
     },
     Lesson {
@@ -279,7 +354,10 @@ pub const LESSONS: [Lesson; 10] = [
                 check: c::deposited_to_imported,
             },
         ],
-        question: None,
+        prediction: Prediction {
+            question: "After the import, deposit into erin. The append expects account-erin to be at which version?",
+            kind: Kind::Version { stream: "account-erin" },
+        },
         tool: Some(Tool::SchemaOne),
     },
 ];

@@ -7,6 +7,8 @@
 //! - [`checks`]: each task's check, a pure function of the log, the read models and
 //!   the [`LearnerRecord`].
 //! - [`record`]: what the learner did in the page, and their [`Progress`].
+//! - [`predict`]: each lesson's prediction, locked before its key action and
+//!   compared with what the action wrote.
 //! - [`explain`]: "what just happened": why each event the last action wrote exists.
 //! - [`second_client`]: a second writer for the optimistic-concurrency lesson (placed
 //!   between the page's read and its append) and the conflict it causes, step by
@@ -21,6 +23,7 @@ use crate::store::Recorded;
 pub mod checks;
 pub mod explain;
 pub mod lessons;
+pub mod predict;
 pub mod record;
 pub mod second_client;
 #[cfg(test)]
@@ -82,7 +85,7 @@ pub enum Panel {
     Timeline,
     Audit,
     TimeTravel,
-    /// The lesson panel itself (a question, a button of the lesson).
+    /// The lesson panel itself (its prediction, a button of the lesson).
     Lesson,
 }
 
@@ -91,14 +94,6 @@ pub struct Task {
     pub text: &'static str,
     pub panel: Panel,
     pub check: Check,
-}
-
-/// A question in a lesson: the learner ticks the options that apply. Its answer is
-/// kept in [`LearnerRecord::answers`] under `key`, and a task's check judges it.
-pub struct Question {
-    pub key: &'static str,
-    pub text: &'static str,
-    pub options: &'static [&'static str],
 }
 
 /// An extra the lesson panel offers for a lesson.
@@ -121,7 +116,8 @@ pub struct Lesson {
     pub text: &'static [&'static str],
     pub start: Start,
     pub tasks: &'static [Task],
-    pub question: Option<Question>,
+    /// What the learner predicts before the lesson's key action.
+    pub prediction: predict::Prediction,
     pub tool: Option<Tool>,
 }
 

@@ -1,5 +1,5 @@
 //! What the learner did in the page that the event log cannot show (reloads, the
-//! events they selected, refusals, rebuilds, conflicts, answers), and their progress
+//! events they selected, refusals, rebuilds, conflicts, the prediction), and their progress
 //! through the course. Both are plain data with serde: the UI only stores them.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -121,8 +121,9 @@ pub struct LearnerRecord {
     /// Presses of Next step in the saga timeline (this page only).
     #[serde(skip)]
     pub steps: Vec<StepPress>,
-    /// Answers to the lessons' questions: question key, then the options chosen.
-    pub answers: BTreeMap<String, BTreeSet<String>>,
+    /// The prediction locked before the lesson's key action, if any.
+    #[serde(default)]
+    pub prediction: Option<super::predict::Lock>,
 }
 
 impl LearnerRecord {
@@ -178,6 +179,9 @@ impl LearnerRecord {
 pub struct Progress {
     /// Lesson key, then the indices of its ticked tasks.
     pub done: BTreeMap<String, BTreeSet<usize>>,
+    /// Lesson key, then whether its last compared prediction was right.
+    #[serde(default)]
+    pub predictions: BTreeMap<String, bool>,
 }
 
 impl Progress {
@@ -204,8 +208,14 @@ impl Progress {
         self.count(lesson, tasks) == tasks
     }
 
-    /// Forgets every tick.
+    /// Notes whether a lesson's prediction was right; true when that is news.
+    pub fn predicted(&mut self, lesson: &str, right: bool) -> bool {
+        self.predictions.insert(lesson.to_owned(), right) != Some(right)
+    }
+
+    /// Forgets every tick and prediction.
     pub fn reset(&mut self) {
         self.done.clear();
+        self.predictions.clear();
     }
 }

@@ -6,12 +6,14 @@
 //! - [`state`]: the course's signals and what is kept in localStorage.
 //! - [`open`]: a lesson's database, "Back to my bank", `#lesson=<n>`, reloads.
 //! - [`watch`]: what the learner does that the checks need, and the live ticks.
-//! - [`welcome`], [`panel`], [`tools`], [`happened`], [`overview`]: the components.
+//! - [`welcome`], [`panel`], [`predict`], [`tools`], [`happened`], [`overview`]: the
+//!   components.
 
 pub mod happened;
 pub mod open;
 pub mod overview;
 pub mod panel;
+pub mod predict;
 pub mod state;
 pub mod tools;
 pub mod watch;
@@ -65,6 +67,7 @@ pub fn Course() -> impl IntoView {
     let bank = use_bank();
     let learn = course();
     watch::watch(bank, use_selection(), learn);
+    predict::watch(bank, learn);
     // A memo: the record changes with every action, the panel must not be rebuilt.
     let taking = Memo::new(move |_| learn.session.with(Option::is_some));
     view! {

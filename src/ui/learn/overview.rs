@@ -24,7 +24,13 @@ pub fn Overview() -> impl IntoView {
                     let count = move || learn.progress.with(|p| p.count(l.key, l.tasks.len()));
                     let state = move || {
                         let c = count();
-                        if c == l.tasks.len() { "done".to_owned() } else { format!("{c} of {} tasks", l.tasks.len()) }
+                        let tasks = if c == l.tasks.len() { "done".to_owned() } else { format!("{c} of {} tasks", l.tasks.len()) };
+                        let predicted = learn.progress.with(|p| p.predictions.get(l.key).copied());
+                        match predicted {
+                            Some(true) => format!("{tasks} · prediction right"),
+                            Some(false) => format!("{tasks} · prediction missed"),
+                            None => tasks,
+                        }
                     };
                     view! {
                         <li class:learn__lesson--current=move || current() == Some(n)>

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use super::happened::WhatHappened;
 use super::open::{leave, open};
 use super::overview::Overview;
+use super::predict::Predict;
 use super::state::course;
 use super::tools::LessonTools;
 use super::watch::show;
@@ -62,6 +63,7 @@ fn LessonBody(
 ) -> impl IntoView {
     view! {
         {lesson.text.iter().map(|p| view! { <p class="learn__text"><LinkedText text=*p/></p> }).collect_view()}
+        <Predict lesson=lesson/>
         <h3 class="learn__subtitle" id="learn-tasks-title">"Your tasks"</h3>
         <ol class="learn__tasks" aria-labelledby="learn-tasks-title" data-testid="learn-tasks">
             {lesson.tasks.iter().enumerate().map(|(i, _)| view! { <TaskItem lesson=lesson index=i/> }).collect_view()}

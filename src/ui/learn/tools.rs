@@ -1,8 +1,7 @@
-//! A lesson's question or tool, inside `#learn-tools` (the panel a task done in the
-//! lesson itself points at): the question's choices, the rebuild of the read
-//! models, the second client, and the schema-1 file.
+//! A lesson's tool, inside `#learn-tools` (the panel a task done in the lesson
+//! itself points at): the rebuild of the read models, the second client, and the
+//! schema-1 file.
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use leptos::either::EitherOf3;
@@ -14,7 +13,7 @@ use crate::app::learn::second_client::{
     arm_second_client, conflict_story, rebuild_broken, rebuild_equals, schema_one_upcast,
     SCHEMA_ONE_FILE,
 };
-use crate::app::learn::{Facts, Lesson, Panel, Question, Tool};
+use crate::app::learn::{Facts, Lesson, Tool};
 use crate::domain::{AccountId, Money};
 use crate::store::EventStore;
 use crate::ui::service::{use_bank, BrowserBank};
@@ -22,7 +21,7 @@ use crate::ui::service::{use_bank, BrowserBank};
 /// The account the second client writes to (the seed demo's Alice).
 const SECOND_CLIENT_ACCOUNT: &str = "alice-123";
 
-/// The lesson's question and tool, if it has them.
+/// The lesson's tool, if it has one.
 #[component]
 pub fn LessonTools(
     /// The lesson shown.
@@ -33,80 +32,7 @@ pub fn LessonTools(
         Tool::SecondClient => EitherOf3::B(view! { <SecondClientTool/> }),
         Tool::SchemaOne => EitherOf3::C(view! { <SchemaOneTool/> }),
     });
-    let question = lesson
-        .question
-        .as_ref()
-        .map(|q| view! { <QuestionForm lesson=lesson question=q/> });
-    view! { <div id="learn-tools" class="learn__tools">{question}{tool}</div> }
-}
-
-/// A question: tick the options that apply, then "Check my answer".
-#[component]
-fn QuestionForm(
-    /// The lesson the question belongs to (its tasks judge the answer).
-    lesson: &'static Lesson,
-    /// The question.
-    question: &'static Question,
-) -> impl IntoView {
-    let bank = use_bank();
-    let learn = course();
-    let chosen = RwSignal::new(BTreeSet::<String>::new());
-    let verdict = RwSignal::new(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let answer = chosen.get_untracked();
-        let db = bank.db_name.get_untracked();
-        learn.note(&db, |r| {
-            r.answers.insert(question.key.to_owned(), answer);
-        });
-        let record = learn
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| s.record.clone()))
-            .unwrap_or_default();
-        let right = bank
-            .bank()
-            .map(|b| {
-                b.read(|m| {
-                    let facts = Facts::new(m, &record);
-                    lesson
-                        .tasks
-                        .iter()
-                        .filter(|t| t.panel == Panel::Lesson)
-                        .any(|t| (t.check)(&facts))
-                })
-            })
-            .unwrap_or(false);
-        verdict.set(Some(if right {
-            "Right: those are exactly the events the step wrote.".into()
-        } else {
-            "Not that set. Run the step first, then read its events in the saga's timeline.".into()
-        }));
-    };
-    view! {
-        <form class="learn__question" on:submit=submit data-testid="learn-question">
-            <fieldset>
-                <legend>{question.text}</legend>
-                {question.options.iter().map(|o| {
-                    let option = (*o).to_owned();
-                    let key = option.clone();
-                    view! {
-                        <label class="choice">
-                            <input type="checkbox" name="answer" value=option.clone()
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    chosen.update(|c| {
-                                        if on { c.insert(key.clone()); } else { c.remove(&key); }
-                                    });
-                                }/>
-                            <code>{option}</code>
-                        </label>
-                    }
-                }).collect_view()}
-            </fieldset>
-            <button class="button button--chip" type="submit">"Check my answer"</button>
-            <p role="status" data-testid="learn-verdict">{move || verdict.get()}</p>
-        </form>
-    }
+    view! { <div id="learn-tools" class="learn__tools">{tool}</div> }
 }
 
 /// Rebuilds the read models from the stored log, with the real projections or the

@@ -1,0 +1,596 @@
+//! Predict, then act, then compare. Before its key action each lesson asks the
+//! learner to commit to a prediction ([`Prediction`]): which events the action
+//! writes, whether it is refused and by which rule, a balance, or the version an
+//! append expects. The answer is locked in the [`LearnerRecord`] with the log's
+//! length ([`Lock`]); the action is the learner's next write, refusal or repeated
+//! transfer after it. Then the prediction is compared with what the log says the
+//! action did ([`compare`]), never with a hard-coded answer.
+
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+use super::record::{LearnerRecord, RefusalKind};
+use super::second_client::is_second_client;
+use crate::app::ReadModels;
+use crate::domain::{AccountId, Money};
+use crate::store::Recorded;
+
+/// A stream the learner may pick: its words, and the streams it names (exact, or
+/// any stream starting with what precedes a final `*`).
+pub struct StreamChoice {
+    pub label: &'static str,
+    pub stream: &'static str,
+}
+
+impl StreamChoice {
+    /// Whether `stream` is one this choice names.
+    #[must_use]
+    pub fn matches(&self, stream: &str) -> bool {
+        match self.stream.strip_suffix('*') {
+            Some(prefix) => stream.starts_with(prefix),
+            None => stream == self.stream,
+        }
+    }
+}
+
+/// What is predicted.
+pub enum Kind {
+    /// Which events the action writes, in order, each in its stream (at most `rows`).
+    Events {
+        types: &'static [&'static str],
+        streams: &'static [StreamChoice],
+        rows: usize,
+    },
+    /// Whether the action is refused, and by which rule.
+    Refusal,
+    /// The balance of `account` once the action is done.
+    Balance { account: &'static str },
+    /// The version the action's append to `stream` expects it to be at.
+    Version { stream: &'static str },
+}
+
+/// A lesson's prediction: the question asked before the action, and its kind.
+pub struct Prediction {
+    pub question: &'static str,
+    pub kind: Kind,
+}
+
+/// The choices of [`Kind::Refusal`]: a key (`accepted` or a rule) and its words.
+pub const OUTCOMES: [(&str, &str); 4] = [
+    ("accepted", "Accepted: it writes events"),
+    (
+        "InsufficientBalance",
+        "Refused: not enough money in the account",
+    ),
+    ("NotActive", "Refused: the account is not active"),
+    (
+        "IdReused",
+        "Refused: the transfer id was used with other details",
+    ),
+];
+
+/// One predicted event: its type and the stream choice (its `stream` pattern).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Predicted {
+    pub event: String,
+    pub stream: String,
+}
+
+/// The learner's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Answer {
+    Events(Vec<Predicted>),
+    /// `None`: accepted; otherwise the rule that refuses it.
+    Outcome(Option<RefusalKind>),
+    Balance(i64),
+    Version(u64),
+}
+
+/// An answer locked before the action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lock {
+    pub answer: Answer,
+    /// The log's length when it was locked: the action's events come after it.
+    pub at: u64,
+    /// How many refusals and repeats were noted before it (later ones are the action's).
+    pub refusals: usize,
+    pub repeats: usize,
+    /// Where the action ended (the learner moved on), once known: the log's
+    /// length and how many refusals were noted by then.
+    pub until: Option<u64>,
+    #[serde(default)]
+    pub refusals_until: Option<usize>,
+}
+
+/// What the action did, as the log and the record say.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Acted {
+    /// The events it wrote (none for a transfer sent again with the same details).
+    Wrote(Vec<Rc<Recorded>>),
+    /// Refused by a rule: nothing was written; the log stayed at `log_len`.
+    Refused {
+        kind: RefusalKind,
+        reason: String,
+        log_len: u64,
+    },
+}
+
+/// An event the learner's action wrote: not the scenario's, not the second client's,
+/// not one copied from an imported file.
+fn learners(r: &Recorded) -> bool {
+    !is_second_client(r) && !r.event_id.starts_with("schema1-")
+}
+
+/// Whether the learner acted (wrote, was refused, repeated a transfer) in this
+/// attempt without having locked a prediction first.
+#[must_use]
+pub fn acted_first(record: &LearnerRecord, log: &[Rc<Recorded>]) -> bool {
+    record.prediction.is_none()
+        && (record
+            .refusals
+            .iter()
+            .any(|f| f.kind != RefusalKind::Crashed)
+            || !record.repeats.is_empty()
+            || log.iter().any(|r| r.position > record.base && learners(r)))
+}
+
+/// Locks `answer` now, unless an answer is locked already or the learner acted first.
+///
+/// # Errors
+/// Says why nothing was locked.
+pub fn lock(
+    record: &mut LearnerRecord,
+    answer: Answer,
+    log: &[Rc<Recorded>],
+) -> Result<(), &'static str> {
+    if record.prediction.is_some() {
+        return Err("Your prediction is already locked: one answer per attempt.");
+    }
+    if acted_first(record, log) {
+        return Err("You acted before predicting: try again to predict first.");
+    }
+    record.prediction = Some(Lock {
+        answer,
+        at: log.last().map_or(0, |r| r.position),
+        refusals: record.refusals.len(),
+        repeats: record.repeats.len(),
+        until: None,
+        refusals_until: None,
+    });
+    Ok(())
+}
+
+/// The learner moved on (a click, a form sent): if the action has begun, it ends here.
+pub fn mark(record: &mut LearnerRecord, log: &[Rc<Recorded>]) {
+    let Some(acted) = action(record, log) else {
+        return;
+    };
+    let refusals = record.refusals.len();
+    if let Some(lock) = record.prediction.as_mut().filter(|l| l.until.is_none()) {
+        lock.refusals_until = Some(refusals);
+        lock.until = Some(match acted {
+            Acted::Wrote(events) => events.last().map_or(lock.at, |r| r.position),
+            Acted::Refused { .. } => lock.at,
+        });
+    }
+}
+
+/// What the action after the lock did, or `None` while the learner has not acted.
+#[must_use]
+pub fn action(record: &LearnerRecord, log: &[Rc<Recorded>]) -> Option<Acted> {
+    let lock = record.prediction.as_ref()?;
+    let until = lock.until.unwrap_or(u64::MAX);
+    let mine = |r: &&Rc<Recorded>| r.position > lock.at && r.position <= until && learners(r);
+    let first = log.iter().find(mine).map(|r| r.position);
+    if let Some(f) = record
+        .refusals
+        .iter()
+        .take(lock.refusals_until.unwrap_or(usize::MAX))
+        .skip(lock.refusals)
+        // A crash is no refusal: what was written before it is the action's.
+        .filter(|f| f.kind != RefusalKind::Crashed)
+        .find(|f| first.is_none_or(|p| f.log_len < p))
+    {
+        return Some(Acted::Refused {
+            kind: f.kind,
+            reason: f.reason.clone(),
+            log_len: f.log_len,
+        });
+    }
+    if let Some(first) = first {
+        // A reload (a crash) ends the action: what the page does after it is not it.
+        let reload = record.reloads.iter().copied().filter(|&r| r >= first).min();
+        let end = reload.unwrap_or(u64::MAX).min(until);
+        let wrote = log.iter().filter(mine).filter(|r| r.position <= end);
+        return Some(Acted::Wrote(wrote.cloned().collect()));
+    }
+    (record.repeats.len() > lock.repeats).then(|| Acted::Wrote(Vec::new()))
+}
+
+/// One line of the comparison: what was predicted beside what the log says, and
+/// one sentence on the difference, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub label: String,
+    pub predicted: String,
+    pub logged: String,
+    /// `None` when the prediction was right on this line.
+    pub difference: Option<String>,
+}
+
+/// The prediction beside the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    pub rows: Vec<Row>,
+}
+
+impl Comparison {
+    /// Whether the prediction was right on every line.
+    #[must_use]
+    pub fn right(&self) -> bool {
+        self.rows.iter().all(|r| r.difference.is_none())
+    }
+}
+
+/// Compares the locked answer with what the action did.
+#[must_use]
+pub fn compare(kind: &Kind, answer: &Answer, acted: &Acted, models: &ReadModels) -> Comparison {
+    let rows = match (kind, answer) {
+        (Kind::Events { streams, .. }, Answer::Events(p)) => events_rows(streams, p, acted),
+        (_, Answer::Outcome(p)) => vec![outcome_row(*p, acted)],
+        (Kind::Balance { account }, Answer::Balance(c)) => {
+            vec![balance_row(account, *c, acted, models)]
+        }
+        (Kind::Version { stream }, Answer::Version(v)) => vec![version_row(stream, *v, acted)],
+        _ => Vec::new(),
+    };
+    Comparison { rows }
+}
+
+/// The words of a stream choice's pattern.
+fn stream_label(streams: &[StreamChoice], pattern: &str) -> String {
+    streams
+        .iter()
+        .find(|s| s.stream == pattern)
+        .map_or_else(|| pattern.to_owned(), |s| s.label.to_owned())
+}
+
+fn written(r: &Recorded) -> String {
+    format!(
+        "{} in {} v{} (#{})",
+        r.event.event_type(),
+        r.stream,
+        r.version,
+        r.position
+    )
+}
+
+fn refused_words(reason: &str, log_len: u64) -> String {
+    format!("Refused: {reason} 0 events written; the log is still at #{log_len}.")
+}
+
+fn events_rows(streams: &[StreamChoice], predicted: &[Predicted], acted: &Acted) -> Vec<Row> {
+    let said = |p: &Predicted| format!("{} in {}", p.event, stream_label(streams, &p.stream));
+    let all: Vec<String> = predicted.iter().map(said).collect();
+    let logged = match acted {
+        Acted::Refused {
+            reason, log_len, ..
+        } => {
+            let difference = (!predicted.is_empty()).then(|| {
+                format!("Missed refusal: a rule refused the action, so none of the {} events you predicted was written.", predicted.len())
+            });
+            return vec![Row {
+                label: "Events written".into(),
+                predicted: none_or(&all),
+                logged: refused_words(reason, *log_len),
+                difference,
+            }];
+        }
+        Acted::Wrote(events) => events,
+    };
+    if predicted.is_empty() && logged.is_empty() {
+        return vec![Row {
+            label: "Events written".into(),
+            predicted: "none".into(),
+            logged: "none: 0 events written".into(),
+            difference: None,
+        }];
+    }
+    let n = predicted.len().max(logged.len());
+    (0..n)
+        .map(|i| event_row(streams, i, predicted, logged))
+        .collect()
+}
+
+fn none_or(all: &[String]) -> String {
+    if all.is_empty() {
+        "none".into()
+    } else {
+        all.join(", then ")
+    }
+}
+
+fn event_row(
+    streams: &[StreamChoice],
+    i: usize,
+    predicted: &[Predicted],
+    logged: &[Rc<Recorded>],
+) -> Row {
+    let p = predicted.get(i);
+    let l = logged.get(i);
+    let difference = match (p, l) {
+        (None, Some(l)) => Some(format!(
+            "Extra event: the action also wrote {} to {}, which you did not predict.",
+            l.event.event_type(),
+            l.stream
+        )),
+        (Some(p), None) => Some(format!(
+            "Not written: the action wrote {} events in all, and no {} here.",
+            logged.len(),
+            p.event
+        )),
+        (Some(p), Some(l)) if p.event == l.event.event_type() => {
+            let choice = streams.iter().find(|s| s.stream == p.stream);
+            (!choice.is_some_and(|c| c.matches(&l.stream))).then(|| {
+                format!(
+                    "Wrong stream: {} was written to {}, not to {}.",
+                    p.event,
+                    l.stream,
+                    stream_label(streams, &p.stream)
+                )
+            })
+        }
+        (Some(p), Some(l)) => Some(
+            match logged.iter().position(|r| r.event.event_type() == p.event) {
+                Some(j) => format!(
+                    "Wrong order: {} is event {} of the action, not event {}.",
+                    p.event,
+                    j + 1,
+                    i + 1
+                ),
+                None => format!(
+                    "Different event: the log has {} here; the action wrote no {}.",
+                    l.event.event_type(),
+                    p.event
+                ),
+            },
+        ),
+        (None, None) => None,
+    };
+    Row {
+        label: format!("Event {}", i + 1),
+        predicted: p.map_or_else(
+            || "no event".into(),
+            |p| format!("{} in {}", p.event, stream_label(streams, &p.stream)),
+        ),
+        logged: l.map_or_else(|| "no event".into(), |l| written(l)),
+        difference,
+    }
+}
+
+/// The words of an outcome: accepted, or refused by a rule.
+#[must_use]
+pub fn outcome_words(outcome: Option<RefusalKind>) -> &'static str {
+    let key = outcome.map_or("accepted", |k| match k {
+        RefusalKind::InsufficientBalance => "InsufficientBalance",
+        RefusalKind::NotActive => "NotActive",
+        RefusalKind::IdReused => "IdReused",
+        RefusalKind::Other | RefusalKind::Crashed => "",
+    });
+    OUTCOMES
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("Refused: another rule", |(_, w)| w)
+}
+
+fn outcome_row(predicted: Option<RefusalKind>, acted: &Acted) -> Row {
+    let (logged, difference) = match acted {
+        Acted::Wrote(events) => (
+            format!("Accepted: {} events written", events.len()),
+            predicted.map(|_| {
+                format!(
+                    "It was accepted: no rule refused it, and it wrote {} events.",
+                    events.len()
+                )
+            }),
+        ),
+        Acted::Refused {
+            kind,
+            reason,
+            log_len,
+        } => (
+            refused_words(reason, *log_len),
+            match predicted {
+                None => Some(format!(
+                    "Missed refusal: the rule said no ({}), so nothing was written.",
+                    outcome_words(Some(*kind))
+                )),
+                Some(p) if p == *kind => None,
+                Some(_) => Some(format!(
+                    "Another rule refused it: {}.",
+                    outcome_words(Some(*kind))
+                )),
+            },
+        ),
+    };
+    Row {
+        label: "Outcome".into(),
+        predicted: outcome_words(predicted).into(),
+        logged,
+        difference,
+    }
+}
+
+fn money(cents: i64) -> String {
+    Money::from_cents(cents).map_or_else(|| cents.to_string(), |m| m.to_string())
+}
+
+fn balance_row(account: &str, predicted: i64, acted: &Acted, models: &ReadModels) -> Row {
+    let end = match acted {
+        Acted::Wrote(events) => events.last().map(|r| r.position),
+        Acted::Refused { log_len, .. } => Some(*log_len),
+    };
+    let end = end.unwrap_or(models.last_position);
+    let balance = AccountId::parse(account).ok().and_then(|id| {
+        models
+            .as_of(end)
+            .accounts
+            .get(&id)
+            .map(|a| a.balance.cents())
+    });
+    let logged = balance.map_or_else(|| "no such account".into(), money);
+    let difference = (balance != Some(predicted)).then(|| {
+        format!(
+            "The log folds {account} to {logged} after the action, not {}: its opening balance, plus its deposits, minus its withdrawals, up to #{end}.",
+            money(predicted)
+        )
+    });
+    Row {
+        label: format!("Balance of {account}"),
+        predicted: money(predicted),
+        logged,
+        difference,
+    }
+}
+
+fn version_row(stream: &str, predicted: u64, acted: &Acted) -> Row {
+    let first = match acted {
+        Acted::Wrote(events) => events.iter().find(|r| r.stream == stream),
+        Acted::Refused { .. } => None,
+    };
+    let (logged, difference) = match (first, acted) {
+        (Some(r), _) => {
+            let expected = r.version - 1;
+            (
+                format!("{expected} (it wrote version {}, #{})", r.version, r.position),
+                (expected != predicted).then(|| format!(
+                    "The append that succeeded expected version {expected}, not {predicted}: {stream} held {expected} events when it was written."
+                )),
+            )
+        }
+        (
+            None,
+            Acted::Refused {
+                reason, log_len, ..
+            },
+        ) => (
+            refused_words(reason, *log_len),
+            Some(format!(
+                "Refused: nothing was appended to {stream}, so no version was expected."
+            )),
+        ),
+        (None, _) => (
+            format!("no append to {stream}"),
+            Some(format!(
+                "The action wrote nothing to {stream}, so it expected no version of it."
+            )),
+        ),
+    };
+    Row {
+        label: format!("Version {stream} expected"),
+        predicted: predicted.to_string(),
+        logged,
+        difference,
+    }
+}
+
+/// The learner's answer from the form's fields: for [`Kind::Events`], each row's
+/// event type and stream (empty when the row is left blank); otherwise one field.
+///
+/// # Errors
+/// A plain sentence on what to fix.
+pub fn answer_from(kind: &Kind, fields: &[String]) -> Result<Answer, String> {
+    let one = fields.first().map_or("", |f| f.trim());
+    match kind {
+        Kind::Events { .. } => {
+            let rows: Vec<(&str, &str)> = fields
+                .chunks(2)
+                .map(|c| (c[0].as_str(), c.get(1).map_or("", String::as_str)))
+                .collect();
+            let used = rows
+                .iter()
+                .rposition(|(e, _)| !e.is_empty())
+                .map_or(0, |i| i + 1);
+            let mut out = Vec::new();
+            for (i, (event, stream)) in rows[..used].iter().enumerate() {
+                if event.is_empty() {
+                    return Err(format!("Event {} is blank but a later one is not: list the events in order, without gaps.", i + 1));
+                }
+                if stream.is_empty() {
+                    return Err(format!("Choose the stream of event {}.", i + 1));
+                }
+                out.push(Predicted {
+                    event: (*event).into(),
+                    stream: (*stream).into(),
+                });
+            }
+            Ok(Answer::Events(out))
+        }
+        Kind::Refusal => match one {
+            "accepted" => Ok(Answer::Outcome(None)),
+            "InsufficientBalance" => Ok(Answer::Outcome(Some(RefusalKind::InsufficientBalance))),
+            "NotActive" => Ok(Answer::Outcome(Some(RefusalKind::NotActive))),
+            "IdReused" => Ok(Answer::Outcome(Some(RefusalKind::IdReused))),
+            _ => Err("Choose accepted, or the rule that refuses it.".into()),
+        },
+        Kind::Balance { .. } => Money::parse(one)
+            .map(|m| Answer::Balance(m.cents()))
+            .map_err(|_| "Write the balance as an amount, such as 1010.00.".into()),
+        Kind::Version { .. } => one
+            .parse()
+            .map(Answer::Version)
+            .map_err(|_| "Write the version as a whole number, such as 4.".into()),
+    }
+}
+
+/// The locked answer, in words.
+#[must_use]
+pub fn answer_words(kind: &Kind, answer: &Answer) -> String {
+    match (kind, answer) {
+        (Kind::Events { streams, .. }, Answer::Events(p)) => {
+            let all: Vec<String> = p
+                .iter()
+                .map(|p| format!("{} in {}", p.event, stream_label(streams, &p.stream)))
+                .collect();
+            format!("Events: {}.", none_or(&all))
+        }
+        (_, Answer::Outcome(o)) => format!("{}.", outcome_words(*o)),
+        (_, Answer::Balance(c)) => format!("Balance: {}.", money(*c)),
+        (_, Answer::Version(v)) => format!("Expected version: {v}."),
+        _ => String::new(),
+    }
+}
+
+/// Where the lesson's prediction stands, for the panel to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage {
+    /// The question, not answered yet.
+    Asking,
+    /// The learner acted before predicting: this attempt has no prediction.
+    ActedFirst,
+    /// Locked (in words); waiting for the action.
+    Locked(String),
+    /// The action ran: the locked answer (in words) beside the log.
+    Compared(String, Comparison),
+}
+
+/// The stage of `prediction` for this record and log.
+#[must_use]
+pub fn stage(prediction: &Prediction, record: &LearnerRecord, models: &ReadModels) -> Stage {
+    let Some(lock) = &record.prediction else {
+        return if acted_first(record, &models.audit) {
+            Stage::ActedFirst
+        } else {
+            Stage::Asking
+        };
+    };
+    let words = answer_words(&prediction.kind, &lock.answer);
+    match action(record, &models.audit) {
+        None => Stage::Locked(words),
+        Some(acted) => Stage::Compared(
+            words,
+            compare(&prediction.kind, &lock.answer, &acted, models),
+        ),
+    }
+}

@@ -1,0 +1,353 @@
+//! Predict, act, compare: each lesson's prediction locked before the action and
+//! compared with what the action wrote, on real logs made by the bank from the
+//! lessons' own scenario files.
+
+use futures::executor::block_on;
+
+use super::{
+    deposit, given, len, refuse, run, stepped, tid, transfer, withdraw, TestBank, HAPPY, SEED,
+};
+use crate::app::learn::predict::*;
+use crate::app::learn::record::RefusalKind;
+use crate::app::learn::second_client::second_client_deposit;
+use crate::app::learn::{lesson, LearnerRecord, LESSONS};
+use crate::app::{Bank, CrashPoint, Env, FaultPlan};
+use crate::domain::events::EventType;
+use crate::domain::{BankCommand, RunMode, SagaStep};
+
+fn ev(event: &str, stream: &str) -> Predicted {
+    Predicted {
+        event: event.into(),
+        stream: stream.into(),
+    }
+}
+
+/// Locks `answer` on `bank`'s log as it is now.
+fn lock_now(bank: &TestBank, record: &mut LearnerRecord, answer: Answer) {
+    let log = bank.models().audit;
+    lock(record, answer, &log).unwrap();
+}
+
+/// Lesson `n`'s stage on `bank` and `record`.
+fn stage_of(n: usize, bank: &TestBank, record: &LearnerRecord) -> Stage {
+    stage(&lesson(n).unwrap().prediction, record, &bank.models())
+}
+
+/// The comparison lesson `n` shows; panics if it shows none.
+#[track_caller]
+fn compared(n: usize, bank: &TestBank, record: &LearnerRecord) -> Comparison {
+    match stage_of(n, bank, record) {
+        Stage::Compared(_, c) => c,
+        other => panic!("not compared: {other:?}"),
+    }
+}
+
+/// The differences' sentences.
+fn differences(c: &Comparison) -> Vec<String> {
+    c.rows.iter().filter_map(|r| r.difference.clone()).collect()
+}
+
+/// Lesson 5's bank, with `answer` locked, after one Next step (the debit).
+fn debit_after(answer: Vec<Predicted>) -> (TestBank, LearnerRecord) {
+    let (bank, mut record) = stepped(HAPPY);
+    lock_now(&bank, &mut record, Answer::Events(answer));
+    assert!(matches!(stage_of(5, &bank, &record), Stage::Locked(_)));
+    block_on(bank.step(&tid("t1"))).unwrap();
+    (bank, record)
+}
+
+#[test]
+fn a_right_prediction_of_the_debit_step_matches_the_log_row_by_row() {
+    let (bank, record) = debit_after(vec![
+        ev("MoneyWithdrawn", "account-alice"),
+        ev("TransferDebited", "transfer-t1"),
+    ]);
+    let c = compared(5, &bank, &record);
+    assert!(c.right(), "{c:?}");
+    assert_eq!(c.rows.len(), 2);
+    assert!(c.rows[0]
+        .logged
+        .starts_with("MoneyWithdrawn in account-alice v2"));
+    assert!(c.rows[1]
+        .logged
+        .starts_with("TransferDebited in transfer-t1"));
+}
+
+#[test]
+fn the_wrong_order_is_marked_with_where_each_event_is() {
+    let (bank, record) = debit_after(vec![
+        ev("TransferDebited", "transfer-t1"),
+        ev("MoneyWithdrawn", "account-alice"),
+    ]);
+    let c = compared(5, &bank, &record);
+    assert!(!c.right());
+    assert_eq!(
+        differences(&c),
+        [
+            "Wrong order: TransferDebited is event 2 of the action, not event 1.",
+            "Wrong order: MoneyWithdrawn is event 1 of the action, not event 2.",
+        ]
+    );
+}
+
+#[test]
+fn the_wrong_stream_is_marked_with_the_stream_the_log_names() {
+    let (bank, record) = debit_after(vec![
+        ev("MoneyWithdrawn", "transfer-t1"),
+        ev("TransferDebited", "transfer-t1"),
+    ]);
+    let c = compared(5, &bank, &record);
+    assert_eq!(
+        differences(&c),
+        ["Wrong stream: MoneyWithdrawn was written to account-alice, not to transfer-t1."]
+    );
+}
+
+#[test]
+fn an_extra_event_and_a_missing_one_are_marked() {
+    let (bank, record) = debit_after(vec![ev("MoneyWithdrawn", "account-alice")]);
+    let c = compared(5, &bank, &record);
+    assert_eq!(
+        differences(&c),
+        ["Extra event: the action also wrote TransferDebited to transfer-t1, which you did not predict."]
+    );
+    let (bank, record) = debit_after(vec![
+        ev("TransferInitiated", "transfer-t1"),
+        ev("MoneyWithdrawn", "account-alice"),
+        ev("TransferDebited", "transfer-t1"),
+    ]);
+    let c = compared(5, &bank, &record);
+    assert_eq!(c.rows.len(), 3);
+    assert_eq!(
+        c.rows[2].difference.as_deref(),
+        Some("Not written: the action wrote 2 events in all, and no TransferDebited here.")
+    );
+}
+
+#[test]
+fn a_missed_refusal_is_marked_and_the_log_stays_where_it_was() {
+    let (bank, mut record) = given(SEED);
+    lock_now(&bank, &mut record, Answer::Outcome(None));
+    let at = len(&bank);
+    refuse(&bank, &mut record, withdraw("bob-456", "100000.00"));
+    let c = compared(3, &bank, &record);
+    assert_eq!(c.rows.len(), 1);
+    assert!(c.rows[0]
+        .logged
+        .ends_with(&format!("0 events written; the log is still at #{at}.")));
+    assert_eq!(
+        differences(&c),
+        ["Missed refusal: the rule said no (Refused: not enough money in the account), so nothing was written."]
+    );
+    // The same refusal, predicted with its rule, is right; another rule is not.
+    record.prediction.as_mut().unwrap().answer =
+        Answer::Outcome(Some(RefusalKind::InsufficientBalance));
+    assert!(compared(3, &bank, &record).right());
+    record.prediction.as_mut().unwrap().answer = Answer::Outcome(Some(RefusalKind::NotActive));
+    assert!(differences(&compared(3, &bank, &record))[0].starts_with("Another rule refused it"));
+}
+
+#[test]
+fn acting_before_predicting_is_said_and_locks_nothing() {
+    let (bank, mut record) = given(SEED);
+    assert_eq!(stage_of(2, &bank, &record), Stage::Asking);
+    run(&bank, deposit("alice-123", "10.00")).unwrap();
+    assert_eq!(stage_of(2, &bank, &record), Stage::ActedFirst);
+    let log = bank.models().audit;
+    assert_eq!(
+        lock(&mut record, Answer::Balance(0), &log),
+        Err("You acted before predicting: try again to predict first.")
+    );
+    // A new attempt (a fresh record on a fresh bank) asks again; one answer each.
+    let (bank, mut record) = given(SEED);
+    lock_now(&bank, &mut record, Answer::Balance(76_000));
+    let log = bank.models().audit;
+    assert!(lock(&mut record, Answer::Balance(1), &log).is_err());
+    assert_eq!(
+        record.prediction.as_ref().unwrap().answer,
+        Answer::Balance(76_000)
+    );
+}
+
+#[test]
+fn a_balance_is_compared_with_the_fold_of_the_log_after_the_action() {
+    let (bank, mut record) = given(SEED);
+    let before = bank.read(|m| m.accounts[&super::id("alice-123")].balance.cents());
+    lock_now(&bank, &mut record, Answer::Balance(before + 1_000));
+    run(&bank, deposit("alice-123", "10.00")).unwrap();
+    assert!(compared(2, &bank, &record).right());
+    // A later deposit, after the learner moved on, is not the action's.
+    let log = bank.models().audit;
+    mark(&mut record, &log);
+    run(&bank, deposit("alice-123", "10.00")).unwrap();
+    assert!(compared(2, &bank, &record).right());
+    record.prediction.as_mut().unwrap().answer = Answer::Balance(before);
+    assert!(differences(&compared(2, &bank, &record))[0].starts_with("The log folds alice-123 to "));
+}
+
+#[test]
+fn the_next_step_after_the_learner_moved_on_is_not_the_action() {
+    let (bank, mut record) = debit_after(vec![
+        ev("MoneyWithdrawn", "account-alice"),
+        ev("TransferDebited", "transfer-t1"),
+    ]);
+    let log = bank.models().audit;
+    mark(&mut record, &log);
+    block_on(bank.step(&tid("t1"))).unwrap();
+    assert!(compared(5, &bank, &record).right());
+    // Without the mark, both steps would be compared: two extra events.
+    record.prediction.as_mut().unwrap().until = None;
+    assert_eq!(differences(&compared(5, &bank, &record)).len(), 2);
+}
+
+#[test]
+fn a_repeated_transfer_writes_nothing_and_none_predicted_is_right() {
+    let (bank, mut record) = given(SEED);
+    lock_now(&bank, &mut record, Answer::Events(Vec::new()));
+    let again = transfer(
+        "transfer-789",
+        "alice-123",
+        "bob-456",
+        "250.00",
+        "Payment for services",
+    );
+    assert!(run(&bank, BankCommand::TransferMoney(again))
+        .unwrap()
+        .events
+        .is_empty());
+    assert!(matches!(stage_of(8, &bank, &record), Stage::Locked(_)));
+    record.repeats.push("transfer-789".into());
+    let c = compared(8, &bank, &record);
+    assert!(c.right(), "{c:?}");
+    // The learner moves on and is refused next: that refusal is not the action.
+    let log = bank.models().audit;
+    mark(&mut record, &log);
+    let other = transfer(
+        "transfer-789",
+        "alice-123",
+        "bob-456",
+        "1.00",
+        "Payment for services",
+    );
+    refuse(&bank, &mut record, BankCommand::TransferMoney(other));
+    assert!(compared(8, &bank, &record).right());
+    record.prediction.as_mut().unwrap().answer =
+        Answer::Events(vec![ev("TransferInitiated", "transfer-transfer-789")]);
+    assert_eq!(
+        differences(&compared(8, &bank, &record)),
+        ["Not written: the action wrote 0 events in all, and no TransferInitiated here."]
+    );
+}
+
+#[test]
+fn the_expected_version_is_read_from_the_event_the_retry_wrote() {
+    let (bank, mut record) = given(SEED);
+    let version = || {
+        bank.read(|m| {
+            m.audit
+                .iter()
+                .filter(|r| r.stream == "account-alice-123")
+                .count() as u64
+        })
+    };
+    let read = version();
+    lock_now(&bank, &mut record, Answer::Version(read));
+    // The second client's event is not the learner's action.
+    block_on(second_client_deposit(
+        bank.store(),
+        &super::id("alice-123"),
+        super::money("5.00"),
+        "1",
+        "2026-11-30T10:00:00.000Z",
+    ))
+    .unwrap();
+    run(&bank, withdraw("alice-123", "1.00")).unwrap();
+    assert_eq!(bank.conflicts(), 1);
+    let c = compared(9, &bank, &record);
+    assert_eq!(
+        differences(&c),
+        [format!("The append that succeeded expected version {}, not {read}: account-alice-123 held {} events when it was written.", read + 1, read + 1)]
+    );
+    record.prediction.as_mut().unwrap().answer = Answer::Version(read + 1);
+    assert!(compared(9, &bank, &record).right());
+}
+
+#[test]
+fn a_crash_ends_the_action_at_the_reload_and_the_resume_is_not_compared() {
+    let (bank, mut record) = given(SEED);
+    lock_now(
+        &bank,
+        &mut record,
+        Answer::Events(vec![
+            ev("TransferInitiated", "transfer-*"),
+            ev("MoneyWithdrawn", "account-alice-123"),
+        ]),
+    );
+    // The lesson's crash: inside the debit leg, after its effect, before its record.
+    let plan = FaultPlan {
+        crash: Some(CrashPoint::AfterLeg(SagaStep::Debit)),
+        ..FaultPlan::default()
+    };
+    let t = transfer("t-crash", "alice-123", "bob-456", "50.00", "");
+    block_on(bank.start_transfer_with(t, plan, RunMode::Auto)).unwrap();
+    let crashed = block_on(bank.run_transfer(&tid("t-crash"))).unwrap_err();
+    // The page notes the crash beside the refusals: it is no refusal of the action.
+    record.refuse(&crashed, None, len(&bank));
+    let reloaded = block_on(Bank::open(bank.store().clone(), Env::fixed("r"))).unwrap();
+    record.reloads.push(len(&reloaded));
+    block_on(reloaded.resume_all(&[tid("t-crash")])).unwrap();
+    let c = compared(7, &reloaded, &record);
+    assert!(c.right(), "{c:?}");
+}
+
+#[test]
+fn every_lesson_asks_a_prediction_in_real_event_types_with_plain_form_errors() {
+    for l in &LESSONS {
+        assert!(
+            l.prediction.question.ends_with('?') || l.prediction.question.ends_with('.'),
+            "{}",
+            l.key
+        );
+        if let Kind::Events {
+            types,
+            streams,
+            rows,
+        } = &l.prediction.kind
+        {
+            assert!(
+                types.iter().all(|t| EventType::named(t).is_some()),
+                "{}",
+                l.key
+            );
+            assert!(!streams.is_empty() && *rows > 0, "{}", l.key);
+        }
+    }
+    let events = &lesson(5).unwrap().prediction.kind;
+    let f = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        answer_from(events, &f(&["", "", "", "", "", ""])),
+        Ok(Answer::Events(Vec::new()))
+    );
+    assert!(
+        answer_from(events, &f(&["", "", "MoneyWithdrawn", "account-alice"]))
+            .unwrap_err()
+            .starts_with("Event 1 is blank")
+    );
+    assert_eq!(
+        answer_from(events, &f(&["MoneyWithdrawn", ""])),
+        Err("Choose the stream of event 1.".into())
+    );
+    assert!(answer_from(&Kind::Balance { account: "a" }, &f(&["ten"])).is_err());
+    assert_eq!(
+        answer_from(&Kind::Balance { account: "a" }, &f(&["10.50"])),
+        Ok(Answer::Balance(1050))
+    );
+    assert_eq!(
+        answer_from(&Kind::Version { stream: "s" }, &f(&[" 4 "])),
+        Ok(Answer::Version(4))
+    );
+    assert_eq!(
+        answer_from(&Kind::Refusal, &f(&["NotActive"])),
+        Ok(Answer::Outcome(Some(RefusalKind::NotActive)))
+    );
+}
