@@ -7,8 +7,6 @@
 
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
-
 use super::{Bank, Env};
 use crate::store::{EventStore, Recorded, StoreError};
 
@@ -16,7 +14,7 @@ use crate::store::{EventStore, Recorded, StoreError};
 pub const NAME_MAX: usize = 64;
 
 /// One fork: a bank of its own, made from the first `at` events of `base`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fork {
     /// The fork's database.
     pub db: String,
@@ -31,7 +29,7 @@ pub struct Fork {
 }
 
 /// The forks the page keeps, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Forks(pub Vec<Fork>);
 
 /// A name, checked: trimmed, not empty, at most [`NAME_MAX`] characters.
@@ -41,7 +39,9 @@ pub struct Forks(pub Vec<Fork>);
 pub fn check_name(text: &str) -> Result<String, String> {
     let name = text.trim();
     let length = name.chars().count();
-    if name.is_empty() {
+    if name.chars().any(char::is_control) {
+        Err("A fork's name cannot hold tabs or line breaks.".to_owned())
+    } else if name.is_empty() {
         Err("A fork needs a name: type one, or keep the old one with Cancel.".to_owned())
     } else if length > NAME_MAX {
         Err(format!(
@@ -59,17 +59,33 @@ pub fn default_name(at: u64) -> String {
 }
 
 impl Forks {
-    /// Reads a kept list; anything unreadable is an empty list (the forks' databases
-    /// stay stored, only their names are lost).
+    /// Reads a kept list (one fork a line: database, base, fork point, store, name,
+    /// separated by tabs); a line it cannot read is left out (that fork's database
+    /// stays stored, only its entry is lost).
     #[must_use]
-    pub fn parse(json: &str) -> Forks {
-        serde_json::from_str(json).unwrap_or_default()
+    pub fn parse(text: &str) -> Forks {
+        let read = |line: &str| {
+            let mut f = line.splitn(5, '\t');
+            let (db, base, at, store, name) =
+                (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
+            Some(Fork {
+                db: db.to_owned(),
+                name: name.to_owned(),
+                base: base.to_owned(),
+                at: at.parse().ok()?,
+                store: store.to_owned(),
+            })
+        };
+        Forks(text.lines().filter_map(read).collect())
     }
 
-    /// The list as kept.
+    /// The list as kept (see [`Forks::parse`]).
     #[must_use]
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| "[]".to_owned())
+    pub fn to_text(&self) -> String {
+        self.0
+            .iter()
+            .map(|f| format!("{}\t{}\t{}\t{}\t{}\n", f.db, f.base, f.at, f.store, f.name))
+            .collect()
     }
 
     /// Adds `fork` first.
@@ -165,12 +181,13 @@ mod tests {
         assert!(forks.rename("a", "").is_err());
         assert!(forks.rename("zz", "x").is_err());
         assert_eq!(forks.find("a").unwrap().name, "closed");
-        let back = Forks::parse(&forks.to_json());
+        let back = Forks::parse(&forks.to_text());
         assert_eq!(back, forks);
         assert_eq!(back.in_store("idb").count(), 1);
         assert_eq!(forks.remove("a").unwrap().db, "a");
         assert_eq!(forks.find("a"), None);
-        assert_eq!(Forks::parse("not json"), Forks::default());
+        assert_eq!(Forks::parse("not a fork\n"), Forks::default());
+        assert!(check_name("a\tb").unwrap_err().contains("tabs"));
     }
 
     #[test]

@@ -147,6 +147,32 @@ test('fork the seed demo before transfer-789, send it to a closed account, compa
   }, BANK);
 });
 
+test('on ?store=local a fork lives in localStorage and survives a reload; a bank in memory cannot be forked', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open('?store=local');
+    await loadScenario(page, 'seed-demo');
+    await waitAuditCount(page, '9 events');
+    await forkBefore789(page);
+    await openAccount(page, 'carol-777', 'Carol', '5.00');
+    await waitBalance(page, 'carol-777', '5.00');
+    await page.reload();
+    await app.ready(page);
+    await banner(page).waitFor();
+    await waitAuditCount(page, '3 events');
+    assert.ok(await page.evaluate(() => Object.keys(localStorage).some((k) => k === 'sagabank/forks')));
+    await banner(page).getByRole('button', { name: 'Back to my bank' }).click();
+    await waitAuditCount(page, '9 events');
+    assert.deepEqual(await balances(page), SEED_LATEST);
+
+    const memory = await app.open('?store=memory');
+    await loadScenario(memory, 'seed-demo');
+    await waitAuditCount(memory, '9 events');
+    await memory.getByRole('button', { name: 'Try another path from here' }).click();
+    await memory.getByRole('alert').getByText(/kept in memory only, so a fork could not be kept/).waitFor();
+    await waitAuditCount(memory, '9 events');
+  }, BANK);
+});
+
 for (const [width, viewport] of [['1280', VIEWPORTS.desktop], ['375', VIEWPORTS.mobile]]) {
   for (const scheme of ['light', 'dark']) {
     test(`the fork banner and the comparison are axe clean at ${width} px, ${scheme}`, async (t) => {

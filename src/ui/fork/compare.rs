@@ -27,6 +27,7 @@ pub fn CompareView(
             <Differences title="Transfers" what=&["From → to", "Amount", "Status"] t=c.transfers/>
         </div>
     }
+    .into_any()
 }
 
 /// One bank's events after the fork point.
@@ -53,6 +54,7 @@ fn Events(
             {(more > 0).then(|| view! { <p>{format!("…and {more} more.")}</p> })}
         </div>
     }
+    .into_any()
 }
 
 /// The rows of a table that differ, one line per value, and how many are the same.
@@ -101,4 +103,5 @@ fn Differences(
             </table>
         </div>
     }
+    .into_any()
 }

@@ -33,7 +33,9 @@ pub struct ForkState {
     page: Page,
     /// Every fork kept in this browser.
     pub list: RwSignal<Forks>,
-    /// Forking, opening, comparing, deleting: one at a time, its error shown.
+    /// Forking, its error shown beside its button in time travel.
+    pub forking: Command,
+    /// Opening, comparing, deleting: one at a time, its error shown in the panel.
     pub command: Command,
     /// The last comparison made, and the name of the fork it was made with.
     pub shown: RwSignal<Option<(String, Comparison)>>,
@@ -42,10 +44,16 @@ pub struct ForkState {
 /// Makes the forks' state (the list read back from localStorage) and puts it in
 /// context for [`use_forks`].
 pub fn provide(page: Page) -> ForkState {
-    let list = gloo_storage::LocalStorage::get::<Forks>(FORKS_KEY).unwrap_or_default();
+    let list = gloo_storage::LocalStorage::raw()
+        .get_item(FORKS_KEY)
+        .ok()
+        .flatten()
+        .map(|text| Forks::parse(&text))
+        .unwrap_or_default();
     let state = ForkState {
         page,
         list: RwSignal::new(list),
+        forking: Command::new(RwSignal::new(None)),
         command: Command::new(RwSignal::new(None)),
         shown: RwSignal::new(None),
     };
@@ -70,16 +78,15 @@ impl ForkState {
     /// Changes the list and keeps it (`None`: the page is gone).
     fn change<R>(self, f: impl FnOnce(&mut Forks) -> R) -> Option<R> {
         let result = self.list.try_update(f);
-        let _ = self
-            .list
-            .with_untracked(|l| gloo_storage::LocalStorage::set(FORKS_KEY, l));
+        let text = self.list.with_untracked(Forks::to_text);
+        let _ = gloo_storage::LocalStorage::raw().set_item(FORKS_KEY, &text);
         result
     }
 
     /// A fork of the bank shown made of its events 1..=`n`, shown from now on.
     pub fn start(self, n: u64) {
         let page = self.page;
-        self.command.run(async move {
+        self.forking.run(async move {
             let handle = page.bank;
             let kind = handle.store_kind.get_untracked();
             if !kind.is_persistent() {

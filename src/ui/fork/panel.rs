@@ -5,8 +5,9 @@
 use leptos::prelude::*;
 
 use super::compare::CompareView;
-use super::{use_forks, ForkState};
+use super::use_forks;
 use crate::app::fork::Fork;
+use crate::ui::action::Command;
 
 /// Over a practice bank: which bank this is, that the learner's own is untouched, and
 /// the ways to compare and to go back. Nothing on any other bank.
@@ -33,7 +34,6 @@ pub fn ForkBanner() -> impl IntoView {
                             "Back to my bank"
                         </button>
                     </div>
-                    <Failure forks=forks/>
                 </section>
             }
         })
@@ -50,26 +50,27 @@ pub fn ForkHere(
     let forks = use_forks();
     view! {
         <div class="fork-here">
-            <button class="button button--secondary" type="button" aria-disabled=forks.command.busy()
+            <button class="button button--secondary" type="button" aria-disabled=forks.forking.busy()
                 on:click=move |_| forks.start(at.get_untracked())>
                 "Try another path from here"
             </button>
             <span class="fork-here__note">
                 {move || format!("A practice bank of events 1 to {}; this bank stays as it is.", at.get())}
             </span>
+            <Failure command=forks.forking/>
         </div>
     }
+    .into_any()
 }
 
-/// Why the last fork command failed, if it did.
+/// Why the last run of `command` failed, if it did.
 #[component]
 fn Failure(
-    /// The forks' state.
-    forks: ForkState,
+    /// The command.
+    command: Command,
 ) -> impl IntoView {
     move || {
-        forks
-            .command
+        command
             .error
             .get()
             .map(|e| view! { <p class="form-error" role="alert">{e}</p> })
@@ -95,14 +96,13 @@ pub fn ForksPanel() -> impl IntoView {
             <h2 id="forks-title" tabindex="-1">"Practice forks"</h2>
             <p class="forks__lead">"Each fork is a bank of its own, made in Time travel from the first events of another."</p>
             <ul class="forks__list">
-                <For each=move || mine.get() key=|f| (f.db.clone(), f.name.clone()) let:fork>
-                    <ForkItem fork=fork editing=editing/>
-                </For>
+                {move || mine.get().into_iter().map(|fork| view! { <ForkItem fork=fork editing=editing/> }).collect_view()}
             </ul>
-            <Failure forks=forks/>
+            <Failure command=forks.command/>
             {move || forks.shown.get().map(|(name, c)| view! { <CompareView name=name c=c/> })}
         </section>
     }
+    .into_any()
 }
 
 /// One fork of the list, with its buttons, or its rename form or delete question.
@@ -175,6 +175,7 @@ fn ForkItem(
             }}
         </li>
     }
+    .into_any()
 }
 
 /// Renames a fork: its new name, checked, or why not.
@@ -199,11 +200,13 @@ fn RenameForm(
     view! {
         <form class="forks__rename" on:submit=save>
             <label for=input_id.clone()>"New name for " {fork.name.clone()}</label>
-            <input id=input_id type="text" autocomplete="off" bind:value=text
+            <input id=input_id type="text" autocomplete="off" prop:value=text
+                on:input=move |ev| text.set(event_target_value(&ev))
                 aria-invalid=move || error.with(Option::is_some).then_some("true")/>
             <button class="button" type="submit">"Save the name"</button>
             <button class="button button--secondary" type="button" on:click=move |_| editing.set(None)>"Cancel"</button>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
         </form>
     }
+    .into_any()
 }
