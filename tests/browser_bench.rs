@@ -16,7 +16,7 @@
 //! - `--release`: the app ships in the release profile (a debug build is much slower).
 //! - `--include-ignored`: runs the ignored functions. (wasm-bindgen-test-runner 0.2.130
 //!   accepts `--ignored` too but then runs nothing.) Add a name to run one of them:
-//!   `append_latency`, `cold_start_10k` or `cold_start_100k`.
+//!   `append_latency`, `cold_start_10k`, `cold_start_100k`, `fork_100k` or `compare_100k`.
 //! - `--nocapture`: without it the runner prints nothing of a test that passes.
 //! - `WASM_BINDGEN_TEST_TIMEOUT` (seconds, default 20) covers the whole run, fills
 //!   included; the three together take about a minute.
@@ -162,6 +162,13 @@ const CLOSED_FROM: u64 = 900;
 /// to a closed account). The log may end in the middle of a transfer's saga, as a
 /// closed tab leaves it.
 async fn realistic_log(n: usize) -> Vec<Rc<Recorded>> {
+    realistic_log_diverging(n, None).await
+}
+
+/// [`realistic_log`], with the random choices reseeded with `seed` once `at` events
+/// are written, when `diverge` is `Some((at, seed))`: two logs that share their first
+/// `at` events and then go different ways (a bank and a fork of it).
+async fn realistic_log_diverging(n: usize, mut diverge: Option<(usize, u64)>) -> Vec<Rc<Recorded>> {
     let store = MemoryStore::new();
     let bank = Bank::open(store.clone(), Env::fixed("gen"))
         .await
@@ -183,6 +190,10 @@ async fn realistic_log(n: usize) -> Vec<Rc<Recorded>> {
     }
     let mut transfers = 0u64;
     while store.len() < n {
+        if let Some((_, seed)) = diverge.filter(|&(at, _)| store.len() >= at) {
+            rng = Rng(seed);
+            diverge = None;
+        }
         let amount = cents(100 + rng.below(9_901));
         bank.execute(deposit(rng.below(CLOSED_FROM), amount))
             .await
@@ -608,4 +619,139 @@ async fn cold_start_10k() {
 #[ignore = "benchmark: run with --include-ignored (see the top of this file)"]
 async fn cold_start_100k() {
     cold_start(100_000, Fill::Bulk).await;
+}
+
+// ---------------------------------------------------------------------------------
+// 3. Fork and compare (issue 22)
+// ---------------------------------------------------------------------------------
+
+/// A bank on IndexedDB database `name` filled in bulk with `events`, its chunks
+/// written by a first open (as the page's first start does): the learner's bank.
+async fn stored_bank(name: &str, events: &[Rc<Recorded>]) -> Bank<IndexedDbStore> {
+    idb_fill(name, events.len(), events, Fill::Bulk).await;
+    drop(
+        Bank::open(
+            IndexedDbStore::open(name).await.expect("opens"),
+            Env::fixed("first"),
+        )
+        .await,
+    );
+    let store = IndexedDbStore::open(name).await.expect("opens");
+    Bank::open(store, Env::fixed("page"))
+        .await
+        .expect("the bank opens")
+}
+
+/// Forking at N = 100,000: the page's bank holds 100,000 events in IndexedDB; the fork
+/// is a fresh database written with all of them and a bank opened on it
+/// ([`sagabank::app::fork::fork_bank`], what "Try another path from here" runs), to
+/// read models equal to the bank's. Then the fork's cold start (a reload in the fork).
+/// Target (issue 22): <= 2 s.
+#[wasm_bindgen_test]
+#[ignore = "benchmark: run with --include-ignored (see the top of this file)"]
+async fn fork_100k() {
+    const N: usize = 100_000;
+    let events = realistic_log(N).await;
+    let base_name = fresh_name("fork-base");
+    let base = stored_bank(&base_name, &events).await;
+    let mut forks = Vec::new();
+    let mut reloads = Vec::new();
+    for _ in 0..3 {
+        let name = fresh_name("fork");
+        let prefix = base.read(|m| m.audit.clone());
+        let t0 = now();
+        let store = IndexedDbStore::open(&name).await.expect("opens the fork");
+        let fork = sagabank::app::fork::fork_bank(store, Env::fixed("fork"), &prefix[..N])
+            .await
+            .expect("forks");
+        forks.push(now() - t0);
+        assert!(
+            fork.models() == base.models(),
+            "the fork holds the same read models"
+        );
+        drop(fork);
+        let t0 = now();
+        let reopened = Bank::open(
+            IndexedDbStore::open(&name).await.expect("reopens"),
+            Env::fixed("r"),
+        )
+        .await
+        .expect("the fork reopens");
+        reloads.push(now() - t0);
+        assert_eq!(reopened.read(|m| m.last_position), N as u64);
+        drop(reopened);
+        IndexedDbStore::delete_database(&name)
+            .await
+            .expect("deletes the fork");
+    }
+    console_log!(
+        "fork at N = {N} (IndexedDB): fresh database + every event written + bank opened = {} ms \
+         (target <= 2000 ms); the fork's cold start afterwards {} ms",
+        list(&forks),
+        list(&reloads),
+    );
+    drop(base);
+    IndexedDbStore::delete_database(&base_name)
+        .await
+        .expect("deletes the base");
+}
+
+/// Comparing two histories of 100,000 events each: a bank and a fork of it made at
+/// event 50,000 that went its own way for 50,000 more events. The page holds the fork;
+/// Compare reads the other bank (a connection, the whole log, the fold) and builds the
+/// view model ([`sagabank::app::views::compare`]). Target (issue 22): <= 1 s.
+#[wasm_bindgen_test]
+#[ignore = "benchmark: run with --include-ignored (see the top of this file)"]
+async fn compare_100k() {
+    const N: usize = 100_000;
+    const AT: usize = 50_000;
+    let base_events = realistic_log(N).await;
+    let fork_events = realistic_log_diverging(N, Some((AT, 0x5EED_F0F0_0000_0002))).await;
+    assert_eq!(
+        base_events[..AT],
+        fork_events[..AT],
+        "both share the first {AT} events"
+    );
+    let base_name = fresh_name("compare-base");
+    drop(stored_bank(&base_name, &base_events).await);
+    let fork_name = fresh_name("compare-fork");
+    let fork = stored_bank(&fork_name, &fork_events).await;
+    let (mut reads, mut views, mut totals) = (Vec::new(), Vec::new(), Vec::new());
+    let mut shown = None;
+    for _ in 0..3 {
+        let t0 = now();
+        let store = IndexedDbStore::open(&base_name)
+            .await
+            .expect("opens the base");
+        let log = store.read_all(1).await.expect("reads the base");
+        let base = sagabank::app::ReadModels::rebuild(&log);
+        drop(store);
+        let t1 = now();
+        let c = fork.read(|f| sagabank::app::views::compare::compare(&base, f, AT as u64));
+        let t2 = now();
+        reads.push(t1 - t0);
+        views.push(t2 - t1);
+        totals.push(t2 - t0);
+        assert_eq!((c.base.total, c.fork.total), (N - AT, N - AT));
+        shown = Some(c);
+    }
+    let c = shown.expect("three runs");
+    console_log!(
+        "compare two histories of {N} events each (fork at {AT}): read the other bank + fold {} ms, \
+         the comparison view model {} ms, together {} ms (target <= 1000 ms); {} of {} accounts \
+         and {} of {} transfers differ",
+        list(&reads),
+        list(&views),
+        list(&totals),
+        c.accounts.changed,
+        c.accounts.total,
+        c.transfers.changed,
+        c.transfers.total,
+    );
+    drop(fork);
+    for name in [base_name, fork_name] {
+        IndexedDbStore::delete_database(&name)
+            .await
+            .expect("deletes");
+    }
 }

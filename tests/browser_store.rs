@@ -1132,3 +1132,50 @@ async fn restore_writes_an_imported_log_as_recorded_on_every_kind() {
         AnyStore::delete(kind, &name).await.unwrap();
     }
 }
+
+/// A fork's bulk copy into an empty IndexedDB log also writes the copy's full chunks
+/// (positions 1-2 and 3-4 of five, in chunks of 2) before anything reads it, so its
+/// first read goes through them; and it keeps the store contract for a copy.
+#[wasm_bindgen_test]
+async fn indexeddb_a_copy_into_an_empty_log_writes_its_chunks_too() {
+    let open =
+        |name: String| async move { IndexedDbStore::open_with_chunk(&name, 2).await.unwrap() };
+    let from = open(fresh_name("idb-copy-from")).await;
+    for (account, n) in [("a", 0), ("b", 0), ("a", 1), ("c", 0), ("b", 1)] {
+        let stream = format!("account-{account}");
+        let version = from.read_stream(&stream, 1).await.unwrap().len() as u64;
+        from.append(&stream, version, vec![sample_event(account, n)])
+            .await
+            .unwrap();
+    }
+    let log: Vec<Recorded> = from
+        .read_all(1)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| Recorded::clone(r))
+        .collect();
+    let to = open(fresh_name("idb-copy-to")).await;
+    to.restore(&log).await.unwrap();
+    let chunks = idb_chunks(to.name()).await;
+    let ranges: Vec<_> = chunks
+        .iter()
+        .map(|(f, l, _)| (f.as_str(), l.as_str()))
+        .collect();
+    assert_eq!(
+        ranges,
+        [("1", "2"), ("3", "4")],
+        "written by the copy itself"
+    );
+    let back = to.read_all(1).await.unwrap();
+    assert!(
+        back.iter().map(|r| Recorded::clone(r)).eq(log),
+        "read back through the chunks: the copy"
+    );
+
+    let (from, _) = idb_pair().await;
+    let (to, _) = idb_pair().await;
+    contract::a_copied_prefix_lands_as_recorded_and_goes_on(&from, &to)
+        .await
+        .unwrap();
+}

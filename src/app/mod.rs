@@ -11,6 +11,7 @@ pub mod aggregate;
 pub mod bank;
 pub mod env;
 pub mod faults;
+pub mod fork;
 pub mod glossary;
 pub mod import;
 pub mod learn;

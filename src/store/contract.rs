@@ -75,6 +75,8 @@ where
     events_come_back_exactly_as_appended(&s).await?;
     let (a, b) = fresh_pair().await;
     two_handles_racing_on_one_stream_one_wins(&a, &b).await?;
+    let ((from, _), (to, _)) = (fresh_pair().await, fresh_pair().await);
+    a_copied_prefix_lands_as_recorded_and_goes_on(&from, &to).await?;
     Ok(())
 }
 
@@ -299,4 +301,56 @@ pub async fn two_handles_racing_on_one_stream_one_wins<S: EventStore>(
         )?;
     }
     Ok(())
+}
+
+/// The bulk copy a fork makes: the first events of one log, written with
+/// [`EventStore::restore`] into an empty store, come back exactly as recorded, every
+/// stream goes on from its copied version, and a copy onto a log that is not empty is
+/// refused, writing nothing.
+pub async fn a_copied_prefix_lands_as_recorded_and_goes_on<S: EventStore>(
+    from: &S,
+    to: &S,
+) -> Result<(), String> {
+    for (account, n) in [("a", 0), ("b", 0), ("a", 1), ("c", 0), ("b", 1), ("a", 2)] {
+        let stream = format!("account-{account}");
+        let version = ok("version", from.read_stream(&stream, 1)).await?.len() as u64;
+        ok(
+            "append",
+            from.append(&stream, version, vec![sample_event(account, n)]),
+        )
+        .await?;
+    }
+    let log = ok("read_all", from.read_all(1)).await?;
+    let prefix: Vec<Recorded> = log[..5].iter().map(|r| Recorded::clone(r)).collect();
+    ok("copy", to.restore(&prefix)).await?;
+    let back = ok("read the copy", to.read_all(1)).await?;
+    check(back.len() == 5, "the copy holds the prefix, nothing more")?;
+    for (copied, original) in back.iter().zip(&log) {
+        check(
+            **copied == **original,
+            "each copied event is exactly as recorded",
+        )?;
+    }
+    let next = ok(
+        "append to the copy",
+        to.append("account-b", 2, vec![sample_event("b", 9)]),
+    )
+    .await?;
+    check(
+        next[0].version == 3 && next[0].position == 6,
+        "a copied stream goes on from its version",
+    )?;
+    let stale = to.append("account-a", 1, vec![sample_event("a", 9)]).await;
+    check(
+        matches!(stale, Err(StoreError::Conflict { .. })),
+        "a copied stream knows its version (a stale append is a conflict)",
+    )?;
+    check(
+        to.restore(&prefix).await.is_err(),
+        "a copy onto a log that is not empty is refused",
+    )?;
+    let after = ok("read again", to.read_all(1)).await?;
+    check(after.len() == 6, "the refused copy wrote nothing")?;
+    let source = ok("read the source", from.read_all(1)).await?;
+    check(source == log, "the source log is untouched")
 }

@@ -341,7 +341,10 @@ impl EventStore for IndexedDbStore {
                 last_position + offset,
             );
             // No callbacks: a failed add aborts the transaction, which `done` reports.
-            if let Err(e) = store.add(&record_value(&recorded), None) {
+            if let Err(e) = store.add(
+                &record_value(&recorded, &recorded.to_json_line().into()),
+                None,
+            ) {
                 let _ = store.transaction().abort();
                 return Err(failed("cannot store an event", &e));
             }
@@ -415,11 +418,14 @@ impl EventStore for IndexedDbStore {
             let _ = tx.abort();
             return Err(e);
         }
-        // Each stream must go on from its stored version, without gaps.
+        // Each stream must go on from its stored version, without gaps. An empty log
+        // has no streams: nothing to look up (a fork of 100,000 events has tens of
+        // thousands of streams).
         let mut next_version: HashMap<&str, u64> = HashMap::new();
         for r in events {
             let expected = match next_version.get(r.stream.as_str()) {
                 Some(&v) => v,
+                None if last == 0 => 1,
                 None => Self::last_version(&store, &r.stream).await? + 1,
             };
             if r.version != expected {
@@ -431,15 +437,25 @@ impl EventStore for IndexedDbStore {
             }
             next_version.insert(&r.stream, expected + 1);
         }
+        // Into an empty log, the full chunks are written too (after the commit), so the
+        // first read of a long copy reads a few chunks, not every record.
+        let mut lines = Vec::new();
         for recorded in events {
-            if let Err(e) = store.add(&record_value(recorded), None) {
+            let line = JsValue::from_str(&recorded.to_json_line());
+            if let Err(e) = store.add(&record_value(recorded, &line), None) {
                 let _ = store.transaction().abort();
                 return Err(failed("cannot store an event", &e));
+            }
+            if last == 0 {
+                lines.push(line);
             }
         }
         drop(tx);
         match done.wait().await {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                self.write_chunks(1, &lines);
+                Ok(())
+            }
             Err(Some(e)) => Err(error_from_dom("the events were not stored", &e)),
             Err(None) => Err(StoreError::Unavailable(
                 "the write was aborted and nothing was stored".into(),
@@ -449,14 +465,14 @@ impl EventStore for IndexedDbStore {
 }
 
 /// The stored value of one event.
-fn record_value(recorded: &Recorded) -> JsValue {
+fn record_value(recorded: &Recorded, line: &JsValue) -> JsValue {
     let object = Object::new();
     #[allow(clippy::cast_precision_loss)]
     let fields = [
         ("position", JsValue::from_f64(recorded.position as f64)),
         ("stream", JsValue::from_str(&recorded.stream)),
         ("version", JsValue::from_f64(recorded.version as f64)),
-        ("line", JsValue::from_str(&recorded.to_json_line())),
+        ("line", line.clone()),
     ];
     for (key, value) in fields {
         // Setting a property on a fresh plain object cannot fail.

@@ -1,6 +1,7 @@
 //! The bank's lifecycle in one place: start-up, a scenario in a fresh database, an
 //! import, a reset, going back to a stored database, following another tab,
-//! reopening when another tab deletes the database shown, and the export. Every step that puts a bank on the page goes through [`adopt`], so each
+//! reopening when another tab deletes the database shown, the export, a practice fork
+//! and reading another bank for Compare. Every step that puts a bank on the page goes through [`adopt`], so each
 //! has the same side effects: a kept database becomes the page's choice (and its
 //! `?db=` link), the read-model snapshot is kept, unfinished transfers resume, and
 //! the page says what happened; every step after start-up clears the selection. Only this module and the
@@ -200,6 +201,49 @@ pub async fn import(
     clear_selection(page.selection);
     route::replace(&route::Route::Home);
     Ok(name)
+}
+
+/// A practice fork: `prefix` (the first events of the bank shown) written into a fresh
+/// database of the same kind in one bulk write, then shown. The bank it came from is
+/// only read. Returns the new database's name.
+///
+/// # Errors
+/// The new database cannot be opened or written (it is deleted again).
+pub async fn fork(page: Page, prefix: &[Rc<Recorded>]) -> Result<String, String> {
+    let kind = page.bank.store_kind.get_untracked();
+    let name = fresh_db_name();
+    let store = AnyStore::open(kind, &name)
+        .await
+        .map_err(|e| e.to_string())?;
+    match crate::app::fork::fork_bank(store, browser_env(&name), prefix).await {
+        Ok(bank) => {
+            adopt(page, bank, &name).await;
+            clear_selection(page.selection);
+            Ok(name)
+        }
+        Err(e) => {
+            let _ = AnyStore::delete(kind, &name).await;
+            Err(format!(
+                "The practice bank could not be made: {e}. Your bank is unchanged."
+            ))
+        }
+    }
+}
+
+/// The read models of the database `db_name` (of the kind the page uses), without
+/// showing it: what Compare sets beside the bank shown.
+///
+/// # Errors
+/// It cannot be opened or read.
+pub async fn read_models(
+    handle: BankHandle,
+    db_name: &str,
+) -> Result<crate::app::ReadModels, String> {
+    let store = AnyStore::open(handle.store_kind.get_untracked(), db_name)
+        .await
+        .map_err(|e| e.to_string())?;
+    let log = store.read_all(1).await.map_err(|e| e.to_string())?;
+    Ok(crate::app::ReadModels::rebuild(&log))
 }
 
 /// Downloads the log shown as JSON lines, named after its database, and says so.

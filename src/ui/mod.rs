@@ -8,6 +8,7 @@
 //! - [`page`]: the rest of the page's state in context: the selection, the notices.
 //! - [`accounts`], [`transfers`], [`timeline`]: the bank's panels and the saga view.
 //! - [`audit`], [`timetravel`]: the event log and the state as of any event.
+//! - [`fork`]: practice forks made at an event, their banner, list and comparison.
 //! - [`snapshot`], [`preview`]: the stored summary and the preview shown while the log loads.
 //! - [`scenarios`]: one-click teaching scenarios and reset.
 //! - [`newer`]: the page shown when a newer build of sagabank wrote the bank.
@@ -29,6 +30,7 @@ pub mod boot;
 pub mod crash;
 pub mod embed;
 pub mod files;
+pub mod fork;
 pub mod glossary;
 pub mod keyboard;
 pub mod learn;
@@ -178,6 +180,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Bank() -> impl IntoView {
     let notices = use_notices();
+    fork::provide(use_page());
     view! {
         <header class="masthead">
             <widgets::Brand/>
@@ -187,6 +190,7 @@ fn Bank() -> impl IntoView {
             <glossary::GlossaryButton/>
         </header>
         <glossary::GlossaryDialog/>
+        <fork::ForkBanner/>
         <learn::Course/>
         {move || {
             notices.storage_warning
@@ -231,6 +235,7 @@ fn Bank() -> impl IntoView {
             <transfers::TransfersPanel/>
             <audit::AuditPanel/>
             <timetravel::TimeTravelPanel/>
+            <fork::ForksPanel/>
         </main>
         <p class="visually-hidden" aria-live="polite" data-testid="announcer">
             {move || notices.announcement.get()}

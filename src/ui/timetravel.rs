@@ -78,6 +78,7 @@ pub fn TimeTravelPanel() -> impl IntoView {
                 "Every account as it was after any event, and what that event changed. Follows the audit trail's selection."
             </p>
             <Controls scrubber=scrubber slider=slider target=target/>
+            <super::fork::ForkHere at=target/>
             <div class="timetravel__body">
                 <Diff snapshot=snapshot/>
                 <Accounts snapshot=snapshot/>

@@ -3,6 +3,8 @@
 //!
 //! - [`audit_filter`]: which events of the log pass the audit trail's filters, and
 //!   its free-text search index.
+//! - [`compare`]: a bank and its practice fork side by side from the fork point:
+//!   both histories and where their read models differ.
 //! - [`event_details`]: the audit trail's selected event, its cause and effects.
 //! - [`id_cut`]: where a long id is cut in a table (in the middle, both ends shown).
 //! - [`list_window`]: a virtual list's rendered rows, keyboard moves and scrolling.
@@ -13,6 +15,7 @@
 //! - [`time_travel`]: the bank as of event N of the log, and what event N changed.
 
 pub mod audit_filter;
+pub mod compare;
 pub mod event_details;
 #[cfg(test)]
 pub(crate) mod fixture;

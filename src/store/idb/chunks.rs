@@ -260,7 +260,7 @@ impl IndexedDbStore {
     /// read back and checked, as the JS strings read), in one transaction of their
     /// own. Best effort: the chunks are a cache, so a failure (a full disk, another
     /// tab that wrote them first) only leaves them to a later read.
-    fn write_chunks(&self, first: u64, lines: &[JsValue]) {
+    pub(super) fn write_chunks(&self, first: u64, lines: &[JsValue]) {
         let Ok(tx) = self
             .inner
             .db

@@ -1,0 +1,206 @@
+//! Practice forks: a bank made from the first N events of another (the learner tries
+//! another path from event N, their own bank untouched). This module holds the list
+//! of forks the page keeps (names, where each came from), the rules for their names,
+//! and [`fork_bank`], which writes the copied events into a fresh store and opens a
+//! bank on it. Which database a fork lives in, and where the list is kept, is the
+//! UI's business.
+
+use std::rc::Rc;
+
+use super::{Bank, Env};
+use crate::store::{EventStore, Recorded, StoreError};
+
+/// The longest name a fork may have, in characters.
+pub const NAME_MAX: usize = 64;
+
+/// One fork: a bank of its own, made from the first `at` events of `base`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fork {
+    /// The fork's database.
+    pub db: String,
+    /// What the learner calls it.
+    pub name: String,
+    /// The database it was made from.
+    pub base: String,
+    /// The last event copied from `base` (the fork point).
+    pub at: u64,
+    /// The kind of store both live in (`idb`, `local`).
+    pub store: String,
+}
+
+/// The forks the page keeps, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Forks(pub Vec<Fork>);
+
+/// A name, checked: trimmed, not empty, at most [`NAME_MAX`] characters.
+///
+/// # Errors
+/// What is wrong with it, in words a learner reads.
+pub fn check_name(text: &str) -> Result<String, String> {
+    let name = text.trim();
+    let length = name.chars().count();
+    if name.chars().any(char::is_control) {
+        Err("A fork's name cannot hold tabs or line breaks.".to_owned())
+    } else if name.is_empty() {
+        Err("A fork needs a name: type one, or keep the old one with Cancel.".to_owned())
+    } else if length > NAME_MAX {
+        Err(format!(
+            "A fork's name is at most {NAME_MAX} characters; this one has {length}."
+        ))
+    } else {
+        Ok(name.to_owned())
+    }
+}
+
+/// The name a new fork gets until it is renamed.
+#[must_use]
+pub fn default_name(at: u64) -> String {
+    format!("Fork at event {at}")
+}
+
+impl Forks {
+    /// Reads a kept list (one fork a line: database, base, fork point, store, name,
+    /// separated by tabs); a line it cannot read is left out (that fork's database
+    /// stays stored, only its entry is lost).
+    #[must_use]
+    pub fn parse(text: &str) -> Forks {
+        let read = |line: &str| {
+            let mut f = line.splitn(5, '\t');
+            let (db, base, at, store, name) =
+                (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
+            Some(Fork {
+                db: db.to_owned(),
+                name: name.to_owned(),
+                base: base.to_owned(),
+                at: at.parse().ok()?,
+                store: store.to_owned(),
+            })
+        };
+        Forks(text.lines().filter_map(read).collect())
+    }
+
+    /// The list as kept (see [`Forks::parse`]).
+    #[must_use]
+    pub fn to_text(&self) -> String {
+        self.0
+            .iter()
+            .map(|f| format!("{}\t{}\t{}\t{}\t{}\n", f.db, f.base, f.at, f.store, f.name))
+            .collect()
+    }
+
+    /// Adds `fork` first.
+    pub fn add(&mut self, fork: Fork) {
+        self.0.retain(|f| f.db != fork.db);
+        self.0.insert(0, fork);
+    }
+
+    /// The fork living in database `db`.
+    #[must_use]
+    pub fn find(&self, db: &str) -> Option<&Fork> {
+        self.0.iter().find(|f| f.db == db)
+    }
+
+    /// Renames the fork in `db` to `name` (checked with [`check_name`]).
+    ///
+    /// # Errors
+    /// The name is not allowed, or there is no such fork; nothing changed.
+    pub fn rename(&mut self, db: &str, name: &str) -> Result<(), String> {
+        let name = check_name(name)?;
+        let fork = self
+            .0
+            .iter_mut()
+            .find(|f| f.db == db)
+            .ok_or("That fork is no longer in the list.")?;
+        fork.name = name;
+        Ok(())
+    }
+
+    /// Takes the fork in `db` out of the list; returns it.
+    pub fn remove(&mut self, db: &str) -> Option<Fork> {
+        let index = self.0.iter().position(|f| f.db == db)?;
+        Some(self.0.remove(index))
+    }
+
+    /// The forks kept in this kind of store.
+    pub fn in_store<'a>(&'a self, store: &'a str) -> impl Iterator<Item = &'a Fork> + 'a {
+        self.0.iter().filter(move |f| f.store == store)
+    }
+}
+
+/// Writes `prefix` (the first events of another log, in order) into the empty
+/// `store` in one bulk write ([`EventStore::restore`]) and opens a bank on it.
+///
+/// # Errors
+/// The store refused the events (full, or not empty), or cannot be read back.
+pub async fn fork_bank<S: EventStore>(
+    store: S,
+    env: Env,
+    prefix: &[Rc<Recorded>],
+) -> Result<Bank<S>, StoreError> {
+    let events: Vec<Recorded> = prefix.iter().map(|r| Recorded::clone(r)).collect();
+    store.restore(&events).await?;
+    drop(events);
+    Bank::open(store, env).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fork(db: &str, store: &str) -> Fork {
+        Fork {
+            db: db.into(),
+            name: default_name(2),
+            base: "sagabank".into(),
+            at: 2,
+            store: store.into(),
+        }
+    }
+
+    #[test]
+    fn a_name_is_trimmed_and_must_be_neither_empty_nor_over_64_characters() {
+        assert_eq!(
+            check_name("  try a closed account "),
+            Ok("try a closed account".into())
+        );
+        assert!(check_name("   ").unwrap_err().contains("needs a name"));
+        assert_eq!(check_name(&"é".repeat(64)), Ok("é".repeat(64)));
+        assert_eq!(
+            check_name(&"x".repeat(65)).unwrap_err(),
+            "A fork's name is at most 64 characters; this one has 65."
+        );
+    }
+
+    #[test]
+    fn forks_are_added_first_renamed_removed_and_read_back_from_their_json() {
+        let mut forks = Forks::default();
+        forks.add(fork("a", "idb"));
+        forks.add(fork("b", "local"));
+        assert_eq!(forks.0[0].db, "b");
+        forks.rename("a", " closed ").unwrap();
+        assert!(forks.rename("a", "").is_err());
+        assert!(forks.rename("zz", "x").is_err());
+        assert_eq!(forks.find("a").unwrap().name, "closed");
+        let back = Forks::parse(&forks.to_text());
+        assert_eq!(back, forks);
+        assert_eq!(back.in_store("idb").count(), 1);
+        assert_eq!(forks.remove("a").unwrap().db, "a");
+        assert_eq!(forks.find("a"), None);
+        assert_eq!(Forks::parse("not a fork\n"), Forks::default());
+        assert!(check_name("a\tb").unwrap_err().contains("tabs"));
+    }
+
+    #[test]
+    fn a_fork_bank_holds_exactly_the_prefix_and_the_base_is_untouched() {
+        use crate::app::views::fixture;
+        use crate::store::MemoryStore;
+        use futures::executor::block_on;
+        let log = fixture::three_accounts_two_transfers().audit;
+        let fork = block_on(fork_bank(MemoryStore::new(), Env::fixed("f"), &log[..4])).unwrap();
+        assert_eq!(fork.read(|m| m.last_position), 4);
+        assert_eq!(fork.read(|m| m.audit.clone()), log[..4].to_vec());
+        // A store that is not empty refuses the copy.
+        let full = MemoryStore::from_recorded(log.clone());
+        assert!(block_on(fork_bank(full, Env::fixed("f"), &log[..4])).is_err());
+    }
+}
