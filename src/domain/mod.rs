@@ -11,6 +11,7 @@ pub mod money;
 pub mod saga;
 mod saga_values;
 pub mod transfer;
+pub mod transfer_machine;
 
 use serde::{Deserialize, Serialize};
 

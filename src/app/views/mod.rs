@@ -19,6 +19,7 @@ pub(crate) mod fixture;
 pub mod id_cut;
 pub mod list_window;
 pub mod local_use;
+pub mod saga_diagram;
 pub mod saga_money;
 pub mod saga_steps;
 pub mod time_travel;
