@@ -47,6 +47,18 @@ impl Mark {
             Mark::Idle => "idle",
         }
     }
+
+    /// What the mark means for a box, for its accessible name.
+    #[must_use]
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Mark::Current => "the transfer is here now",
+            Mark::Taken => "passed through",
+            Mark::Ahead => "still ahead on the happy path",
+            Mark::Branch => "where compensation or failure would lead",
+            Mark::Idle => "not reachable from here",
+        }
+    }
 }
 
 /// A phase drawn as a box.
