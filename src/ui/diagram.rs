@@ -34,6 +34,7 @@ pub fn SagaDiagram(
             {move || diagram.get_untracked().map(|d| view! { <Drawing first=d diagram no_links/> })}
         </Show>
     }
+    .into_any()
 }
 
 /// The drawing: its geometry from `first`, its marks and labels from `diagram`.
@@ -61,7 +62,7 @@ fn Drawing(
             <svg class="saga-diagram__svg" viewBox=format!("0 0 {} {}", first.width, first.height)
                 role="group" aria-label="The transfer saga's states; the current one is lit">
                 <defs>
-                    <marker id="saga-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <marker id="saga-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
                         <path d="M0,0 L10,5 L0,10 z" class="saga-diagram__head"/>
                     </marker>
                 </defs>
@@ -75,6 +76,7 @@ fn Drawing(
             </ul>
         </figure>
     }
+    .into_any()
 }
 
 /// One phase: a box that takes the keyboard, lit when the transfer is in it.
@@ -97,6 +99,7 @@ fn StateBox(
             <text x=node.x + node.w / 2 y=node.y + node.h / 2 + 4 text-anchor="middle">{name}</text>
         </g>
     }
+    .into_any()
 }
 
 /// One transition: its arrow, its events and the positions that took it.
@@ -155,4 +158,5 @@ fn Arrow(
             </text>
         </g>
     }
+    .into_any()
 }

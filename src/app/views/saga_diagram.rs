@@ -11,7 +11,7 @@ use crate::domain::events::EventType;
 use crate::domain::transfer_machine::{Phase, Transition, ENTRY, TRANSITIONS};
 
 /// Node size and spacing, in the SVG's own units.
-const NODE_W: i32 = 124;
+const NODE_W: i32 = 128;
 const NODE_H: i32 = 44;
 const GAP_X: i32 = 104;
 const PITCH_Y: i32 = 108;
@@ -356,6 +356,11 @@ fn edge(t: &Transition, positions: Vec<u64>, mark: Mark) -> Edge {
     };
     if !t.is_retry() && !numbers.is_empty() {
         lines.push(numbers);
+    }
+    let mut label = label;
+    if fy == ty && !t.is_retry() {
+        // Every line above the arrow across, the last just clear of it.
+        label.1 = fy + NODE_H / 2 - 5 - 12 * (lines.len() as i32 - 1);
     }
     Edge {
         key,

@@ -61,6 +61,9 @@ fn every_phase_is_a_box_and_every_transition_an_arrow_inside_the_picture() {
             _ => (x - widest / 2, x + widest / 2),
         };
         assert!(left >= 0 && right <= d.width, "{}: {left}..{right}", e.key);
+        let (_, y, _) = e.label;
+        let bottom = y + 12 * (e.lines.len() as i32 - 1);
+        assert!(y >= 10 && bottom <= d.height, "{}: {y}..{bottom}", e.key);
     }
 }
 
