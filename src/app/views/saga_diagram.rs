@@ -414,5 +414,6 @@ fn key_of(phase: Phase) -> String {
     phase.name().replace([' ', ','], "-").replace("--", "-")
 }
 
+mod svg;
 #[cfg(test)]
 mod tests;

@@ -192,3 +192,27 @@ fn every_move_of_every_scenario_is_in_the_table_and_the_diagram_follows_it() {
         assert!(seen.contains(&i), "{key} is never taken by a scenario");
     }
 }
+
+#[test]
+fn the_svg_draws_every_box_and_links_only_the_arrows_taken() {
+    let models = three_accounts_two_transfers();
+    let d = Diagram::of(&models.transfers[&tid("t1")], None);
+    let debit = edge(&d, "initiated-debited").positions[0];
+    let svg = d.svg(true, Some(debit));
+    for phase in Phase::ALL {
+        assert!(
+            svg.contains(&format!("data-phase=\"{}\"", phase.name())),
+            "{phase:?}"
+        );
+    }
+    assert_eq!(svg.matches("role=\"link\"").count(), 2);
+    assert!(svg.contains(&format!("data-position=\"{debit}\"")));
+    assert_eq!(svg.matches("saga-diagram__arrow--selected").count(), 1);
+    assert_eq!(
+        svg.matches("<g ").count(),
+        Phase::ALL.len() + TRANSITIONS.len()
+    );
+    let embedded = d.svg(false, None);
+    assert_eq!(embedded.matches("role=\"link\"").count(), 0);
+    assert!(!embedded.contains("data-position"));
+}
