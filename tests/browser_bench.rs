@@ -16,7 +16,7 @@
 //! - `--release`: the app ships in the release profile (a debug build is much slower).
 //! - `--include-ignored`: runs the ignored functions. (wasm-bindgen-test-runner 0.2.130
 //!   accepts `--ignored` too but then runs nothing.) Add a name to run one of them:
-//!   `append_latency`, `cold_start_10k` or `cold_start_100k`.
+//!   `append_latency`, `cold_start_10k`, `cold_start_100k` or `diagram_redraw_100k`.
 //! - `--nocapture`: without it the runner prints nothing of a test that passes.
 //! - `WASM_BINDGEN_TEST_TIMEOUT` (seconds, default 20) covers the whole run, fills
 //!   included; the three together take about a minute.
@@ -658,7 +658,7 @@ async fn diagram_redraw_100k() {
                 let view = &m.transfers[&id];
                 let now_ = Diagram::of(view, None);
                 let then = Diagram::of(view, Some(before));
-                now_.words().len() + then.words().len()
+                now_.words().len() + then.words().len() + now_.svg(true, None).len()
             });
         }
         times.push((now() - start) / f64::from(REPEAT));
