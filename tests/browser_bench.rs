@@ -16,7 +16,8 @@
 //! - `--release`: the app ships in the release profile (a debug build is much slower).
 //! - `--include-ignored`: runs the ignored functions. (wasm-bindgen-test-runner 0.2.130
 //!   accepts `--ignored` too but then runs nothing.) Add a name to run one of them:
-//!   `append_latency`, `cold_start_10k`, `cold_start_100k`, `fork_100k` or `compare_100k`.
+//!   `append_latency`, `cold_start_10k`, `cold_start_100k`, `fork_100k`, `compare_100k`
+//!   or `diagram_redraw_100k`.
 //! - `--nocapture`: without it the runner prints nothing of a test that passes.
 //! - `WASM_BINDGEN_TEST_TIMEOUT` (seconds, default 20) covers the whole run, fills
 //!   included; the three together take about a minute.
@@ -754,4 +755,76 @@ async fn compare_100k() {
             .await
             .expect("deletes");
     }
+}
+
+// ---------------------------------------------------------------------------------
+// 4. The saga's state diagram (issue 22): redrawn on each step, 100k events in the log
+// ---------------------------------------------------------------------------------
+
+/// A transfer to a closed account stepped to its end on a bank whose log holds 100,000
+/// events: each step's redraw of the diagram (the read model's transfer looked up, the
+/// view model laid out and put in words), now and as of the step's first event. Target
+/// (issue 22): under one frame, 16 ms.
+#[wasm_bindgen_test]
+#[ignore = "benchmark: run with --include-ignored (see the top of this file)"]
+async fn diagram_redraw_100k() {
+    use sagabank::app::views::saga_diagram::Diagram;
+    use sagabank::app::FaultPlan;
+    use sagabank::domain::RunMode;
+
+    let events = realistic_log(100_000).await;
+    let store = MemoryStore::new();
+    copy_through_adapter(&store, &events).await;
+    let bank = Bank::open(store, Env::fixed("diagram"))
+        .await
+        .expect("opens");
+    let id = TransferId::parse("t-diagram").expect("valid id");
+    let transfer = TransferMoney {
+        transfer_id: id.clone(),
+        from_account_id: account(1),
+        to_account_id: account(2),
+        amount: cents(100),
+        description: "diagram bench".into(),
+    };
+    let plan = FaultPlan {
+        reject_credit: true,
+        ..FaultPlan::default()
+    };
+    bank.start_transfer_with(transfer, plan, RunMode::Step)
+        .await
+        .expect("starts");
+    const REPEAT: u32 = 1_000;
+    let mut times = Vec::new();
+    loop {
+        let before = bank.read(|m| m.last_position);
+        // The timer counts tenths of a millisecond: time many redraws, report one.
+        let start = now();
+        let mut words = 0;
+        for _ in 0..REPEAT {
+            words = bank.read(|m| {
+                let view = &m.transfers[&id];
+                let now_ = Diagram::of(view, None);
+                let then = Diagram::of(view, Some(before));
+                now_.words().len() + then.words().len() + now_.svg(true, None).len()
+            });
+        }
+        times.push((now() - start) / f64::from(REPEAT));
+        let terminal = bank.read(|m| m.transfers[&id].state.is_terminal());
+        assert!(words >= 2);
+        if terminal {
+            break;
+        }
+        bank.step(&id).await.expect("steps");
+    }
+    let log = bank.read(|m| m.last_position);
+    console_log!(
+        "diagram redraw (view model, now and as of), {log} events, {} steps: {} ms (max {:.3} ms)",
+        times.len(),
+        times
+            .iter()
+            .map(|t| format!("{t:.3}"))
+            .collect::<Vec<_>>()
+            .join(" / "),
+        times.iter().copied().fold(0.0, f64::max)
+    );
 }

@@ -1,5 +1,6 @@
 //! The bank's rules, pure: money, ids, the account and transfer deciders (one
-//! [`Decider`] trait), every event, and the saga's reactions. No I/O, no clock, no randomness, no browser: ids and
+//! [`Decider`] trait), every event, the saga's reactions, and the saga as a state
+//! machine to draw ([`transfer_machine`]). No I/O, no clock, no randomness, no browser: ids and
 //! times come in from the caller, so all of it runs and is tested natively.
 
 pub mod account;
@@ -11,6 +12,7 @@ pub mod money;
 pub mod saga;
 mod saga_values;
 pub mod transfer;
+pub mod transfer_machine;
 
 use serde::{Deserialize, Serialize};
 

@@ -381,6 +381,7 @@ fn Statement(
     id: AccountId,
 ) -> impl IntoView {
     let bank = use_bank();
+    let selected_event = use_selection().position;
     let limit = RwSignal::new(PAGE);
     let total = {
         let id = id.clone();
@@ -426,8 +427,9 @@ fn Statement(
                                 {format!("transfer {t}")}
                             </a>
                         });
+                        let position = line.position;
                         view! {
-                            <tr>
+                            <tr class:event--selected=move || selected_event.get() == Some(position)>
                                 <td class="col--position"><a href=route::href(&Route::Event(line.position))>{line.position}</a></td>
                                 <td class="col--event">{line.event_type}</td>
                                 <td>{line.description.clone()} {transfer}</td>

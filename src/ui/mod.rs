@@ -28,6 +28,7 @@ pub mod action;
 pub mod audit;
 pub mod boot;
 pub mod crash;
+pub mod diagram;
 pub mod embed;
 pub mod files;
 pub mod fork;

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 
 use super::action::Command;
 use super::crash::crash_and_reload;
+use super::diagram::SagaDiagram;
 use super::page::{use_notices, use_selection, Notices, Selection};
 use super::route::{self, Route};
 use super::service::{use_bank, BankHandle, BrowserBank};
@@ -150,6 +151,15 @@ impl Stepper {
         Ok(!state.is_terminal())
     }
 
+    /// A step is news: a selected event is let go, so every view (the diagram, time
+    /// travel) follows the newest event again, and the address names the transfer.
+    fn follow_newest(self, id: &TransferId) {
+        if self.selection.position.get_untracked().is_some() {
+            self.selection.position.set(None);
+            route::replace(&Route::Transfer(id.clone()));
+        }
+    }
+
     /// Next step: one step of the selected transfer, unless one is running.
     fn next(self) {
         if self.busy.get_untracked() {
@@ -159,6 +169,7 @@ impl Stepper {
         else {
             return;
         };
+        self.follow_newest(&id);
         self.step.run(async move {
             let from = b.read(|m| m.last_position);
             let stepped = self.step_once(b, id.clone()).await.map(|_| ());
@@ -182,6 +193,7 @@ impl Stepper {
             return;
         };
         let mine = self.run.get_value();
+        self.follow_newest(&id);
         self.playing.set(true);
         leptos::task::spawn_local(async move {
             let current = {
@@ -276,6 +288,7 @@ fn SagaView(
             </div>
             <p class="form-error" role="alert" hidden=move || error.get().is_none()>{move || error.get().unwrap_or_default()}</p>
             <MoneyStrip money=Rc::clone(&money) no_links/>
+            <SagaDiagram no_links/>
             <div class="saga-timeline__lanes">
                 <Lane title="Happy path" spans=main positions=positions.clone() money=Rc::clone(&money) no_links/>
                 <Lane title="Compensation (runs only if the credit is rejected)" spans=compensation positions=positions money=money no_links/>
@@ -351,6 +364,7 @@ fn Lane(
     /// The event numbers as plain text (see [`SagaTimeline`]).
     no_links: bool,
 ) -> impl IntoView {
+    let selected = use_selection().position;
     view! {
         <section class="saga-timeline__lane" aria-label=title>
             <h4>{title}</h4>
@@ -379,13 +393,15 @@ fn Lane(
                                         |p| view! { <a href=link_to(Route::Event(*p), no_links)>{format!("#{p}")}</a> }.into_any(),
                                     );
                                     let retry = matches!(e.kind, TimelineKind::Retried(_));
+                                    let position = e.position;
                                     let moved = money.leg_at(e.position).map(|leg| view! {
                                         <span class="saga-timeline__money" data-testid="leg-money">
                                             {format!(" · {}: {} → {}", leg.account_id, leg.before, leg.after)}
                                         </span>
                                     });
                                     view! {
-                                        <li class:saga-timeline__event--retry=retry>
+                                        <li class:saga-timeline__event--retry=retry
+                                            class:event--selected=move || selected.get() == Some(position)>
                                             <a href=link_to(Route::Event(e.position), no_links)>{format!("#{}", e.position)}</a>
                                             " " <code>{e.event_type}</code>
                                             <span class="muted">{format!(" in {} v{}", e.stream, e.version)}</span>

@@ -112,10 +112,12 @@ impl Scrubber {
             last,
             ..
         } = self;
-        Effect::new(move |_| {
-            if let Some(position) = selected.get() {
-                committed.set(Some(position));
-            }
+        // One selection: a selected event is shown, and letting it go (a step of a
+        // saga) follows the newest again, unless the start (0) is shown.
+        Effect::new(move |_| match selected.get() {
+            Some(position) => committed.set(Some(position)),
+            None if committed.get_untracked() != Some(0) => committed.set(None),
+            None => {}
         });
         // A new log (a scenario, an import) starts by following its newest event.
         Effect::new(move |seen: Option<usize>| {

@@ -300,17 +300,19 @@ test("the saga's ids are text in an embed: Tab goes from Open in sagabank to the
     // screen reader announces it (role and name).
     await page.locator('.embed__brand').click();
     const stops = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 12; i++) {
       await page.keyboard.press('Tab');
       const focused = page.locator(':focus');
       stops.push((await focused.count()) ? (await focused.ariaSnapshot()).split('\n')[0] : '(out of the page)');
     }
-    assert.equal(stops.length, 5);
+    assert.equal(stops.length, 12);
     assert.match(stops[0], /^- link "Open in sagabank ↗"/);
     assert.match(stops[1], /^- button "Next step"/);
     assert.match(stops[2], /^- button "Play"/);
     assert.match(stops[3], /^- slider "Delay between steps/);
-    assert.equal(stops[4], '(out of the page)', `nothing after the step controls: ${stops[4]}`);
+    // Then the state diagram's seven states (issue 22: keyboard focus on states), no link.
+    for (const stop of stops.slice(4, 11)) assert.match(stop, /^- '?img "[a-z, ]+: /);
+    assert.equal(stops[11], '(out of the page)', `nothing after the diagram's states: ${stops[11]}`);
     assert.equal(await page.getByTestId('saga-timeline').getByRole('link').count(), 0, 'no links in the saga');
 
     // The mouse: a click on "alice", "carol" and "#4" (still there, as text) opens

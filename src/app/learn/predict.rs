@@ -8,8 +8,7 @@
 
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
-
+pub use super::record::{Answer, Lock, Predicted};
 use super::record::{LearnerRecord, RefusalKind};
 use super::second_client::is_second_client;
 use crate::app::ReadModels;
@@ -69,39 +68,6 @@ pub const OUTCOMES: [(&str, &str); 4] = [
         "Refused: the transfer id was used with other details",
     ),
 ];
-
-/// One predicted event: its type and the stream choice (its `stream` pattern).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Predicted {
-    pub event: String,
-    pub stream: String,
-}
-
-/// The learner's answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Answer {
-    Events(Vec<Predicted>),
-    /// `None`: accepted; otherwise the rule that refuses it.
-    Outcome(Option<RefusalKind>),
-    Balance(i64),
-    Version(u64),
-}
-
-/// An answer locked before the action.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Lock {
-    pub answer: Answer,
-    /// The log's length when it was locked: the action's events come after it.
-    pub at: u64,
-    /// How many refusals and repeats were noted before it (later ones are the action's).
-    pub refusals: usize,
-    pub repeats: usize,
-    /// Where the action ended (the learner moved on), once known: the log's
-    /// length and how many refusals were noted by then.
-    pub until: Option<u64>,
-    #[serde(default)]
-    pub refusals_until: Option<usize>,
-}
 
 /// What the action did, as the log and the record say.
 #[derive(Debug, Clone, PartialEq)]

@@ -123,7 +123,7 @@ pub struct LearnerRecord {
     pub steps: Vec<StepPress>,
     /// The prediction locked before the lesson's key action, if any.
     #[serde(default)]
-    pub prediction: Option<super::predict::Lock>,
+    pub prediction: Option<Lock>,
 }
 
 impl LearnerRecord {
@@ -218,4 +218,37 @@ impl Progress {
         self.done.clear();
         self.predictions.clear();
     }
+}
+
+/// One predicted event: its type and the stream choice (its `stream` pattern).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Predicted {
+    pub event: String,
+    pub stream: String,
+}
+
+/// The learner's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Answer {
+    Events(Vec<Predicted>),
+    /// `None`: accepted; otherwise the rule that refuses it.
+    Outcome(Option<RefusalKind>),
+    Balance(i64),
+    Version(u64),
+}
+
+/// An answer locked before the action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lock {
+    pub answer: Answer,
+    /// The log's length when it was locked: the action's events come after it.
+    pub at: u64,
+    /// How many refusals and repeats were noted before it (later ones are the action's).
+    pub refusals: usize,
+    pub repeats: usize,
+    /// Where the action ended (the learner moved on), once known: the log's
+    /// length and how many refusals were noted by then.
+    pub until: Option<u64>,
+    #[serde(default)]
+    pub refusals_until: Option<usize>,
 }

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use super::Facts;
+use super::LearnerRecord;
 use crate::app::{Bank, BankError, ReadModels};
 use crate::domain::account::{self, AccountCommand, DepositMoney, Stamp};
 use crate::domain::events::MoneyWithdrawn;
@@ -87,16 +87,15 @@ pub fn arm_second_client<S: EventStore + Clone + 'static>(
 
 /// The concurrency lesson's moment, in order, with the numbers of what happened: the
 /// page's read, the second client's append, the page's refused append, its re-read
-/// and new decision. Empty until the page met a conflict.
+/// and new decision, from the log and the learner's record. Empty until the page met
+/// a conflict.
 #[must_use]
-pub fn conflict_story(facts: &Facts<'_>) -> Vec<String> {
+pub fn conflict_story(log: &[Rc<Recorded>], record: &LearnerRecord) -> Vec<String> {
     let at = |stream: &str, version: u64| {
-        facts
-            .log
-            .iter()
+        log.iter()
             .find(|r| r.stream == stream && r.version == version)
     };
-    let Some(c) = facts.record.conflicts.last() else {
+    let Some(c) = record.conflicts.last() else {
         return Vec::new();
     };
     let mut story = vec![format!(

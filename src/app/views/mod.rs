@@ -9,6 +9,8 @@
 //! - [`id_cut`]: where a long id is cut in a table (in the middle, both ends shown).
 //! - [`list_window`]: a virtual list's rendered rows, keyboard moves and scrolling.
 //! - [`local_use`]: how full localStorage is, in words.
+//! - [`saga_diagram`]: the saga's state diagram for one transfer (generated from the
+//!   domain's state machine), laid out, as of an event or now.
 //! - [`saga_money`]: the two accounts of a transfer beside its saga, and how each
 //!   step changed their balances.
 //! - [`saga_steps`]: the saga timeline's steps and where each stands.
@@ -22,6 +24,7 @@ pub(crate) mod fixture;
 pub mod id_cut;
 pub mod list_window;
 pub mod local_use;
+pub mod saga_diagram;
 pub mod saga_money;
 pub mod saga_steps;
 pub mod time_travel;

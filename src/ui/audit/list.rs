@@ -164,6 +164,7 @@ fn Row(
                 type="button"
                 class="audit-row"
                 class:audit-row--selected=is_selected
+                class:event--selected=is_selected
                 aria-current=move || is_selected().then_some("true")
                 tabindex=move || if is_selected() { "0" } else { "-1" }
                 data-testid=format!("audit-row-{position}")

@@ -13,7 +13,7 @@ use crate::app::learn::second_client::{
     arm_second_client, conflict_story, rebuild_broken, rebuild_equals, schema_one_upcast,
     SCHEMA_ONE_FILE,
 };
-use crate::app::learn::{Facts, Lesson, Tool};
+use crate::app::learn::{Lesson, Tool};
 use crate::domain::{AccountId, Money};
 use crate::store::EventStore;
 use crate::ui::service::{use_bank, BrowserBank};
@@ -164,7 +164,7 @@ fn SecondClientTool() -> impl IntoView {
         let record = learn
             .session
             .with(|s| s.as_ref().map(|s| s.record.clone()))?;
-        bank.read(|m| conflict_story(&Facts::new(m, &record)))
+        bank.read(|m| conflict_story(&m.audit, &record))
     };
     view! {
         <div class="learn__tool">

@@ -76,7 +76,7 @@ fn the_second_client_writes_between_the_page_s_read_and_its_append() {
         money("754.00")
     );
     let models = bank.models();
-    let story = conflict_story(&Facts::new(&models, &record));
+    let story = conflict_story(&models.audit, &record);
     let n = read;
     assert_eq!(
         story,
