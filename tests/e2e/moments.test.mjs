@@ -142,7 +142,16 @@ test('each Next step shows what it wrote (effect, record, two appends), marks it
     await page.getByTestId('audit-list').locator('[data-testid^="audit-row-"]', { hasText: 'TransferReversed' }).first().click();
     const complete = page.getByTestId('learn-complete');
     await complete.getByText(/^Lesson complete\. You saw that /).waitFor();
-    assert.match(await complete.textContent(), /the practice bank below is fresh/);
+    assert.match(await complete.textContent(), /The practice bank is made fresh each time the lesson opens/);
+
+    // Reopened, the lesson starts over: nothing of the earlier attempt is said to have just happened.
+    await page.getByRole('button', { name: 'All lessons' }).click();
+    await page.getByRole('button', { name: '6. Compensation' }).click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="step-wrote"]'));
+    await page.getByTestId('learn-happened').getByText("Your next action's events will be explained here.").waitFor();
+    assert.equal(await page.getByTestId('span-refund').getAttribute('data-status'), 'to come');
+    // Finished before: it says what the ticks and the fresh practice bank mean.
+    assert.match(await complete.textContent(), /Your ticks stay\./);
   }, BANK);
 });
 
@@ -212,10 +221,11 @@ test('at 1280 px beside the lesson, with 64-character ids: no table scrolls side
     await form.getByLabel('Initial balance').press('Enter');
     await page.getByTestId(`account-row-${long}`).waitFor();
     assert.ok(await form.evaluate((f) => f.contains(document.activeElement)), 'focus stays at the form');
-    await fillTransfer(page, { id: `t${'W'.repeat(63)}`, from: long, to: 'bob-456', amount: '10.00', description: 'a long one' });
+    await fillTransfer(page, { id: `t${'W'.repeat(63)}`, from: 'alice-123', to: long, amount: '10.00', description: 'a long one' });
     await page.getByTestId('transfer-form').getByRole('button', { name: 'Start transfer' }).click();
     await page.getByTestId('saga-timeline').getByText('TransferCompleted').first().waitFor();
-    await selectAccount(page, long);
+    // alice-123's statement holds the long transfer's line.
+    await selectAccount(page, 'alice-123');
     const faults = await page.evaluate(() => {
       const out = [];
       for (const w of document.querySelectorAll('.table-wrap')) {
@@ -239,4 +249,24 @@ test('at 1280 px beside the lesson, with 64-character ids: no table scrolls side
     assert.deepEqual(faults, []);
     await app.screenshot(page, 'moments-1280-long-ids');
   }, BANK);
+});
+
+test('the question\'s checkboxes sit next to their labels at 375 and 1280 px', async (t) => {
+  for (const viewport of [VIEWPORTS.mobile, VIEWPORTS.desktop]) {
+    await withApp(t, async (app) => {
+      const page = await app.open('#lesson=5');
+      await waitLesson(page, 5);
+      const question = page.getByTestId('learn-question');
+      await question.scrollIntoViewIfNeeded();
+      const apart = await question.locator('label').evaluateAll((labels) => labels.flatMap((label) => {
+        const box = label.querySelector('input').getBoundingClientRect();
+        const text = label.querySelector('code').getBoundingClientRect();
+        const middle = box.top + box.height / 2;
+        // On the same line: the box's middle within the text's first line, and to its left.
+        const sameLine = middle >= text.top && middle <= text.top + 1.6 * parseFloat(getComputedStyle(label).fontSize) + 4;
+        return sameLine && box.right <= text.left + 1 ? [] : [label.textContent.trim()];
+      }));
+      assert.deepEqual(apart, [], `at ${viewport.width} px`);
+    }, { ...BANK, viewport });
+  }
 });

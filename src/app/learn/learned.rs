@@ -8,7 +8,7 @@ use super::LESSONS;
 pub const PRACTICE: &str = "Practice bank: this lesson runs on a bank of its own, made fresh each time the lesson opens. Your own bank is untouched; \"Back to my bank\" returns to it as it was.";
 
 /// Said when a finished lesson is shown (reopened, or just completed).
-pub const AGAIN: &str = "The ticks stay from when you did the tasks; the practice bank below is fresh, so you can do them again.";
+pub const AGAIN: &str = "Your ticks stay. The practice bank is made fresh each time the lesson opens, so you can do the tasks again.";
 
 /// What each lesson showed, by lesson key.
 const LEARNED: [(&str, &str); 10] = [
