@@ -61,12 +61,11 @@ pub struct PressWrites {
 /// (its events after `from`), or `None` if it wrote nothing.
 #[must_use]
 pub fn press_writes(t: &TransferView, from: u64) -> Option<PressWrites> {
-    let mut written: Vec<&TimelineEntry> =
-        t.timeline.iter().filter(|e| e.position > from).collect();
+    // The timeline is in log order (it is folded from the log), so these are too.
+    let written: Vec<&TimelineEntry> = t.timeline.iter().filter(|e| e.position > from).collect();
     if written.is_empty() {
         return None;
     }
-    written.sort_by_key(|e| e.position);
     // One append per run of events in one stream.
     let appends = 1 + written
         .windows(2)
