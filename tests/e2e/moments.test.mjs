@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withApp, VIEWPORTS } from './harness.mjs';
-import { BANK, selectAccount, move, nextStep, fillTransfer, auditCount } from './bank.mjs';
+import { BANK, selectAccount, move, nextStep, fillTransfer, auditCount, loadScenario } from './bank.mjs';
 import { assertNoSeriousViolations } from './axe.mjs';
 
 /** Waits until lesson `n` is shown in the panel. */
@@ -140,6 +140,15 @@ test('each Next step shows what it wrote (effect, record, two appends), marks it
 
     // The lesson ends visibly, with what it showed.
     await page.getByTestId('audit-list').locator('[data-testid^="audit-row-"]', { hasText: 'TransferReversed' }).first().click();
+    // Its last task: a debit refused ends the saga at once, with no effect written.
+    await loadScenario(page, 'insufficient-funds');
+    let last = '';
+    while ((await page.locator('[data-testid="next-step"]:not([disabled])').count()) > 0) {
+      await nextStep(page);
+      last = await wrote.textContent();
+    }
+    assert.match(last, /TransferFailed #\d+ in transfer-t1 v\d+: the step's record/);
+    assert.match(await page.getByTestId('step-ended').textContent(), /^TransferFailed: this press also ended the saga/);
     const complete = page.getByTestId('learn-complete');
     await complete.getByText(/^Lesson complete\. You saw that /).waitFor();
     assert.match(await complete.textContent(), /The practice bank is made fresh each time the lesson opens/);
