@@ -192,7 +192,7 @@ test('a phone: the drawer covers at most half, shows progress folded, folds for 
     const height = page.viewportSize().height;
     const box = await drawer.boundingBox();
     assert.ok(box.height <= height / 2 + 1, `the open drawer is ${box.height}px of ${height}px`);
-    assert.match(await toggle.textContent(), /0 of 3 tasks done/);
+    assert.match(await toggle.textContent(), /\(0 of 3 done\)/);
     const arrow = () => toggle.evaluate((el) => getComputedStyle(el, '::after').content);
     assert.equal(await arrow(), '" ▾"', 'open, the arrow points down (to fold)');
     await app.screenshot(page, 'moments-phone-drawer');
@@ -260,20 +260,24 @@ test('at 1280 px beside the lesson, with 64-character ids: no table scrolls side
   }, BANK);
 });
 
-test('the question\'s checkboxes sit next to their labels at 375 and 1280 px', async (t) => {
+test('the prediction\'s choices sit next to their labels at 375 and 1280 px', async (t) => {
   for (const viewport of [VIEWPORTS.mobile, VIEWPORTS.desktop]) {
     await withApp(t, async (app) => {
-      const page = await app.open('#lesson=5');
-      await waitLesson(page, 5);
-      const question = page.getByTestId('learn-question');
-      await question.scrollIntoViewIfNeeded();
-      const apart = await question.locator('label').evaluateAll((labels) => labels.flatMap((label) => {
-        const box = label.querySelector('input').getBoundingClientRect();
-        const text = label.querySelector('code').getBoundingClientRect();
+      const page = await app.open('#lesson=3');
+      await waitLesson(page, 3);
+      const radios = page.getByRole('radio');
+      await radios.first().scrollIntoViewIfNeeded();
+      assert.ok((await radios.count()) > 1);
+      const apart = await radios.evaluateAll((inputs) => inputs.flatMap((input) => {
+        const label = input.closest('label');
+        const words = [...label.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+        const range = document.createRange();
+        range.selectNodeContents(words);
+        const first = range.getClientRects()[0];
+        const box = input.getBoundingClientRect();
         const middle = box.top + box.height / 2;
-        // On the same line: the box's middle within the text's first line, and to its left.
-        const sameLine = middle >= text.top && middle <= text.top + 1.6 * parseFloat(getComputedStyle(label).fontSize) + 4;
-        return sameLine && box.right <= text.left + 1 ? [] : [label.textContent.trim()];
+        // On the same line as the first line of its words, and to their left.
+        return middle >= first.top && middle <= first.bottom && box.right <= first.left + 1 ? [] : [label.textContent.trim()];
       }));
       assert.deepEqual(apart, [], `at ${viewport.width} px`);
     }, { ...BANK, viewport });

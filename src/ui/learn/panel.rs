@@ -40,7 +40,7 @@ pub fn LessonPanel() -> impl IntoView {
                 aria-expanded=move || learn.open.get().to_string()
                 on:click=move |_| learn.open.update(|o| *o = !*o) data-testid="learn-toggle" node_ref=toggle>
                 {move || format!("Lesson {} of {total}: {}", n.get(), current().map_or("", |l| l.title))}
-                <span class="learn__toggle-progress">{move || format!(" · {} of {} tasks done", done(), tasks())}</span>
+                <span class="learn__toggle-progress">{move || format!(" ({} of {} done)", done(), tasks())}</span>
             </button>
             <div id="learn-body" class="learn__body" hidden=move || !learn.open.get()>
                 <p class="learn__kicker" data-testid="learn-kicker">
