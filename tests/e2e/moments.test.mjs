@@ -10,7 +10,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withApp, VIEWPORTS } from './harness.mjs';
-import { BANK, selectAccount, move, nextStep, fillTransfer, auditCount, loadScenario } from './bank.mjs';
+import {
+  BANK, selectAccount, move, nextStep, fillTransfer, auditCount, loadScenario, waitTransferStatus,
+} from './bank.mjs';
 import { assertNoSeriousViolations } from './axe.mjs';
 
 /** Waits until lesson `n` is shown in the panel. */
@@ -199,7 +201,7 @@ test('a phone: the drawer covers at most half, shows progress folded, folds for 
 
     // The page's bottom scrolls above the open drawer.
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-    const last = page.locator('section.panel').last();
+    const last = page.locator('section.panel:visible').last();
     const lastBox = await last.boundingBox();
     const drawerTop = (await drawer.boundingBox()).y;
     assert.ok(lastBox.y + lastBox.height <= drawerTop + 1, `the last panel ends at ${lastBox.y + lastBox.height}, the drawer starts at ${drawerTop}`);
@@ -230,9 +232,10 @@ test('at 1280 px beside the lesson, with 64-character ids: no table scrolls side
     await form.getByLabel('Initial balance').press('Enter');
     await page.getByTestId(`account-row-${long}`).waitFor();
     assert.ok(await form.evaluate((f) => f.contains(document.activeElement)), 'focus stays at the form');
-    await fillTransfer(page, { id: `t${'W'.repeat(63)}`, from: 'alice-123', to: long, amount: '10.00', description: 'a long one' });
+    const transfer = `t${'W'.repeat(63)}`;
+    await fillTransfer(page, { id: transfer, from: 'alice-123', to: long, amount: '10.00', description: 'a long one' });
     await page.getByTestId('transfer-form').getByRole('button', { name: 'Start transfer' }).click();
-    await page.getByTestId('saga-timeline').getByText('TransferCompleted').first().waitFor();
+    await waitTransferStatus(page, transfer, 'completed');
     // alice-123's statement holds the long transfer's line.
     await selectAccount(page, 'alice-123');
     const faults = await page.evaluate(() => {
