@@ -151,8 +151,12 @@ pub enum TransferError {
     AmountNotPositive { amount: Money },
     #[error("cannot transfer from account {account_id} to itself")]
     SameAccount { account_id: AccountId },
-    #[error("transfer {transfer_id} already exists with different details")]
-    IdReused { transfer_id: TransferId },
+    /// `differs` names each detail that is not the existing transfer's.
+    #[error("transfer {transfer_id} already exists with different details: {differs}")]
+    IdReused {
+        transfer_id: TransferId,
+        differs: String,
+    },
     #[error("the transfer has not been started")]
     NotStarted,
     #[error("transfer {transfer_id} is {phase}: it does not expect this step")]
@@ -239,10 +243,13 @@ fn initiate(
             description: start.description.trim().to_owned(),
             run_mode,
         })]),
-        Some(d) if same_transfer(d, start) => Ok(vec![]),
-        Some(_) => Err(TransferError::IdReused {
-            transfer_id: start.transfer_id.clone(),
-        }),
+        Some(d) => match differences(d, start) {
+            None => Ok(vec![]),
+            Some(differs) => Err(TransferError::IdReused {
+                transfer_id: start.transfer_id.clone(),
+                differs,
+            }),
+        },
     }
 }
 
@@ -389,11 +396,31 @@ pub fn leg_recorded(event: TransferEvent<'_>, compensating: bool) -> Option<(Sag
     }
 }
 
-fn same_transfer(d: &TransferDetails, start: &TransferMoney) -> bool {
-    d.from_account_id == start.from_account_id
-        && d.to_account_id == start.to_account_id
-        && d.amount == start.amount
-        && d.description == start.description.trim()
+/// Which details of `start` are not those of the existing transfer `d`, in words
+/// ("the amount differs: it is 250.00, not 1.00"), or `None` when it is the same.
+fn differences(d: &TransferDetails, start: &TransferMoney) -> Option<String> {
+    let differs = |what: &str, was: &dyn std::fmt::Display, now: &dyn std::fmt::Display| {
+        format!("the {what} differs: it is {was}, not {now}")
+    };
+    let description = start.description.trim();
+    let found: Vec<String> = [
+        (d.from_account_id != start.from_account_id)
+            .then(|| differs("source", &d.from_account_id, &start.from_account_id)),
+        (d.to_account_id != start.to_account_id)
+            .then(|| differs("destination", &d.to_account_id, &start.to_account_id)),
+        (d.amount != start.amount).then(|| differs("amount", &d.amount, &start.amount)),
+        (d.description != description).then(|| {
+            differs(
+                "description",
+                &format!("\"{}\"", d.description),
+                &format!("\"{description}\""),
+            )
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!found.is_empty()).then(|| found.join("; "))
 }
 
 /// Folds one event into the transfer's state. Events of other streams are ignored.

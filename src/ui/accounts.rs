@@ -72,13 +72,13 @@ fn OpenAccountForm() -> impl IntoView {
             aria-labelledby="open-title" data-testid="open-account-form">
             <h3 id="open-title">"Open an account"</h3>
             <label>
-                "Account id"
-                <input name="account_id" placeholder="alice-123" autocomplete="off"
+                "Account id " <span class="form__eg">"e.g. alice-123"</span>
+                <input name="account_id" autocomplete="off"
                     prop:value=move || id.get() on:input=move |ev| id.set(event_target_value(&ev))/>
             </label>
             <label>
-                "Owner name"
-                <input name="owner_name" placeholder="Alice" autocomplete="off"
+                "Owner name " <span class="form__eg">"e.g. Alice"</span>
+                <input name="owner_name" autocomplete="off"
                     prop:value=move || owner.get() on:input=move |ev| owner.set(event_target_value(&ev))/>
             </label>
             <label>
@@ -299,13 +299,13 @@ fn MoneyForm(
         <form class="form form--inline" on:submit=deposit on:input=clear_error_on_input(error)
             aria-label="Move money" data-testid="money-form">
             <label>
-                "Amount"
-                <input name="amount" inputmode="decimal" placeholder="25.00" autocomplete="off"
+                "Amount " <span class="form__eg">"e.g. 25.00"</span>
+                <input name="amount" inputmode="decimal" autocomplete="off"
                     prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
             </label>
             <label>
-                "Description"
-                <input name="description" placeholder="Salary" autocomplete="off"
+                "Description " <span class="form__eg">"e.g. Salary"</span>
+                <input name="description" autocomplete="off"
                     prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))/>
             </label>
             <button class="button" type="submit" aria-disabled=command.busy()>"Deposit"</button>
@@ -348,8 +348,8 @@ fn StatusActions(
     view! {
         <div class="form form--inline" role="group" aria-label="Account status" on:input=clear_error_on_input(error)>
             <label>
-                "Reason to suspend"
-                <input name="reason" placeholder="Fraud check" autocomplete="off"
+                "Reason to suspend " <span class="form__eg">"e.g. Fraud check"</span>
+                <input name="reason" autocomplete="off"
                     prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
             </label>
             <button class="button button--secondary" type="button" on:click=move |_| run(StatusChange::Suspend) aria-disabled=command.busy()>"Suspend"</button>

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use crate::app::views::moments::refusal_words;
 use crate::app::{Bank, BankError, Env, ReadModels};
 use crate::domain::BankCommand;
 use crate::store::any::{AnyStore, ChangeNotifier, Notice, StoreKind};
@@ -200,7 +201,8 @@ fn to_base36(mut n: u64) -> String {
 
 impl BankHandle {
     /// Runs a command on the bank (for a [`super::action::Command`]); the error's text
-    /// is the domain's own message.
+    /// is the domain's own message, and for a refusal "0 events written" and where the
+    /// log still stands.
     ///
     /// # Errors
     /// Why the bank refused or failed the command.
@@ -212,7 +214,7 @@ impl BankHandle {
         let about = command.clone();
         bank.execute(command).await.map_err(|e| {
             self.note_command_error(&e, Some(&about));
-            e.to_string()
+            refusal_words(&e, untrack(|| self.last_position()))
         })
     }
 }

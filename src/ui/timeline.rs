@@ -18,6 +18,7 @@ use super::route::{self, Route};
 use super::service::{use_bank, BankHandle, BrowserBank};
 use super::widgets::{focus_node, TransferBadge};
 use crate::app::projections::{TimelineKind, TransferView};
+use crate::app::views::moments::{press_writes, PressWrites};
 use crate::app::views::saga_money::{AccountMoney, SagaMoney};
 use crate::app::views::saga_steps::{describe_state, spans, Span, SpanStatus};
 use crate::app::{BankError, StepOutcome};
@@ -85,6 +86,9 @@ struct Stepper {
     title: NodeRef<html::H3>,
     /// The course, which notes each press of Next step.
     course: Option<super::learn::Learn>,
+    /// The transfer last stepped here and where the log stood before that step: what
+    /// the step wrote is shown (see [`press_writes`]).
+    pressed: RwSignal<Option<(TransferId, u64)>>,
 }
 
 impl Stepper {
@@ -100,6 +104,7 @@ impl Stepper {
             run: StoredValue::new(0),
             title: NodeRef::new(),
             course: use_context(),
+            pressed: RwSignal::new(None),
         };
         // A new bank (a scenario, an import, a reset) stops Play: it belongs to the
         // transfer of the bank it was pressed on.
@@ -108,6 +113,7 @@ impl Stepper {
             if first.is_some() {
                 stepper.run.update_value(|r| *r += 1);
                 stepper.playing.set(false);
+                stepper.pressed.set(None);
             }
         });
         stepper
@@ -119,6 +125,8 @@ impl Stepper {
     async fn step_once(self, b: Rc<BrowserBank>, id: TransferId) -> Result<bool, String> {
         let bank = self.bank;
         let seen = b.transfer_version(&id);
+        self.pressed
+            .set(Some((id.clone(), untrack(|| bank.last_position()))));
         let state = match b.step_from(&id, seen).await {
             Ok(StepOutcome::Finished(_)) => return Ok(false),
             Ok(StepOutcome::Taken(state)) => {
@@ -256,6 +264,17 @@ fn SagaView(
             .is_some_and(|d| d.run_mode == crate::domain::RunMode::Step);
     let state = t.state.clone();
     let reason = t.reason().map(str::to_owned);
+    let wrote = stepper
+        .pressed
+        .get_untracked()
+        .filter(|(id, _)| *id == t.transfer_id)
+        .and_then(|(_, from)| press_writes(&t, from));
+    let just = Rc::new(
+        wrote
+            .as_ref()
+            .map(|w| w.positions.clone())
+            .unwrap_or_default(),
+    );
     view! {
         <article class="saga-timeline" aria-labelledby="timeline-title" aria-busy=move || (busy.get() || step.pending()).to_string() data-testid="saga-timeline">
             <h3 id="timeline-title" tabindex="-1" node_ref=stepper.title>
@@ -287,13 +306,30 @@ fn SagaView(
                 </label>
             </div>
             <p class="form-error" role="alert" hidden=move || error.get().is_none()>{move || error.get().unwrap_or_default()}</p>
+            {wrote.map(|w| view! { <PressWrote wrote=w/> })}
             <MoneyStrip money=Rc::clone(&money) no_links/>
             <SagaDiagram no_links/>
             <div class="saga-timeline__lanes">
-                <Lane title="Happy path" spans=main positions=positions.clone() money=Rc::clone(&money) no_links/>
-                <Lane title="Compensation (runs only if the credit is rejected)" spans=compensation positions=positions money=money no_links/>
+                <Lane title="Happy path" spans=main positions=positions.clone() money=Rc::clone(&money) just=Rc::clone(&just) no_links/>
+                <Lane title="Compensation (runs only if the credit is rejected)" spans=compensation positions=positions money=money just=just no_links/>
             </div>
         </article>
+    }
+}
+
+/// What the last press of Next step (or step of Play) wrote: the step's effect and
+/// its record, two appends, and whether it also ended the saga.
+#[component]
+fn PressWrote(
+    /// The press's events, in words.
+    wrote: PressWrites,
+) -> impl IntoView {
+    view! {
+        <div class="saga-timeline__wrote" data-testid="step-wrote">
+            <p><strong>{wrote.summary}</strong></p>
+            <ul>{wrote.lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+            {wrote.ended.map(|e| view! { <p class="saga-timeline__ended" data-testid="step-ended">{e}</p> })}
+        </div>
     }
 }
 
@@ -361,6 +397,8 @@ fn Lane(
     positions: HashMap<String, u64>,
     /// What each leg did to its account's balance.
     money: std::rc::Rc<SagaMoney>,
+    /// The positions the last press wrote: the steps holding them are marked.
+    just: Rc<Vec<u64>>,
     /// The event numbers as plain text (see [`SagaTimeline`]).
     no_links: bool,
 ) -> impl IntoView {
@@ -379,10 +417,13 @@ fn Lane(
                         if ended_failed { " saga-timeline__step--ended-failed" } else { "" }
                     );
                     let label = if ended_failed { "done: the transfer failed" } else { span.status.label() };
+                    let pressed = span.entries.iter().any(|e| just.contains(&e.position));
                     view! {
-                        <li class=class data-testid=format!("span-{}", span.key) data-status=span.status.label()>
+                        <li class=class class:saga-timeline__step--pressed=pressed
+                            data-testid=format!("span-{}", span.key) data-status=span.status.label()>
                             <div class="saga-timeline__head">
                                 <span class="saga-timeline__title">{span.title.clone()}</span>
+                                {pressed.then(|| view! { <span class="badge badge--info" data-testid="span-pressed">"written by this press"</span> })}
                                 <span class="saga-timeline__status">{label}</span>
                             </div>
                             <p class="saga-timeline__explain">{span.explain.clone()}</p>

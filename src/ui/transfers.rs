@@ -17,6 +17,7 @@ use super::widgets::{
 };
 use crate::app::faults::MAX_ATTEMPTS;
 use crate::app::transfer_draft::{self, FaultDraft, TransferDraft};
+use crate::app::views::moments::refusal_words;
 use crate::app::{BankError, CrashPoint, FaultPlan};
 use crate::domain::{AccountId, Money, RunMode, SagaStep, TransferId, TransferMoney};
 
@@ -176,18 +177,20 @@ fn suggested_id(bank: BankHandle) -> String {
 }
 
 /// Reads the form and starts its transfer; says what happened (in `notices`, and to
-/// the lesson being taken in `course`), or why not.
+/// the lesson being taken in `course`), or why not. A transfer sent again with the
+/// same details is answered with the existing one: `answered` names it.
 fn send(
     bank: BankHandle,
     notices: Notices,
     course: Option<Learn>,
     fields: TransferFields,
     command: Command,
-    crashed: RwSignal<Option<String>>,
+    (crashed, answered): (RwSignal<Option<String>>, RwSignal<Option<TransferId>>),
 ) {
     if command.running() {
         return;
     }
+    answered.set(None);
     let draft = fields.draft(bank);
     let (transfer, plan) = match draft.parse() {
         Ok(p) => p,
@@ -208,10 +211,13 @@ fn send(
             }
             Err(e) => {
                 bank.note_bank_error(&e);
-                return Err(e.to_string());
+                return Err(refusal_words(&e, untrack(|| bank.last_position())));
             }
         };
         fields.clear_sent(bank, &draft, &sent_id, started);
+        if !started {
+            answered.set(Some(transfer_id.clone()));
+        }
         if let (false, Some(course)) = (started, course) {
             super::learn::note_repeat(bank, course, &transfer_id);
         }
@@ -235,6 +241,7 @@ fn TransferForm() -> impl IntoView {
     let course = use_context::<Learn>();
     let error = RwSignal::new(None::<String>);
     let crashed = RwSignal::new(None::<String>);
+    let answered = RwSignal::new(None::<TransferId>);
     let command = Command::new(error);
     let fields = TransferFields::new(bank, error);
     let TransferFields {
@@ -249,7 +256,7 @@ fn TransferForm() -> impl IntoView {
     } = fields;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        send(bank, notices, course, fields, command, crashed);
+        send(bank, notices, course, fields, command, (crashed, answered));
     };
 
     let account_options = move || account_options(bank);
@@ -258,7 +265,10 @@ fn TransferForm() -> impl IntoView {
     view! {
         // novalidate: every check is ours, with a message next to the form; the
         // browser's own would block a submit silently when the field is folded away.
-        <form class="form" novalidate on:submit=submit on:input=clear_error_on_input(error)
+        <form class="form" novalidate on:submit=submit on:input=move |ev| {
+                clear_error_on_input(error)(ev);
+                answered.set(None);
+            }
             aria-labelledby="transfer-title" data-testid="transfer-form">
             <h3 id="transfer-title">"Send money"</h3>
             <datalist id="account-ids">
@@ -274,25 +284,25 @@ fn TransferForm() -> impl IntoView {
                         }/>
                 </label>
                 <label>
-                    "From account"
-                    <input name="from_account_id" list="account-ids" autocomplete="off" placeholder="alice-123"
+                    "From account " <span class="form__eg">"e.g. alice-123"</span>
+                    <input name="from_account_id" list="account-ids" autocomplete="off"
                         prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
                 </label>
                 <label>
-                    "To account"
-                    <input name="to_account_id" list="account-ids" autocomplete="off" placeholder="bob-456"
+                    "To account " <span class="form__eg">"e.g. bob-456"</span>
+                    <input name="to_account_id" list="account-ids" autocomplete="off"
                         prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
                 </label>
             </div>
             <div class="form__row">
                 <label>
-                    "Amount"
-                    <input name="amount" inputmode="decimal" autocomplete="off" placeholder="250.00"
+                    "Amount " <span class="form__eg">"e.g. 12.50"</span>
+                    <input name="amount" inputmode="decimal" autocomplete="off"
                         prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
                 </label>
                 <label class="form__grow">
-                    "Description"
-                    <input name="description" autocomplete="off" placeholder="Payment for services"
+                    "Description " <span class="form__eg">"e.g. Rent for May"</span>
+                    <input name="description" autocomplete="off"
                         prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))/>
                 </label>
             </div>
@@ -313,10 +323,27 @@ fn TransferForm() -> impl IntoView {
             </p>
             <button class="button" type="submit" aria-disabled=command.busy()>"Start transfer"</button>
             <FormError error=error test_id="transfer-error"/>
+            {move || answered.get().map(|t| view! { <Answered transfer=t/> })}
             <p class="banner banner--warning" role="status" hidden=move || crashed.get().is_none() data-testid="crash-notice">
                 {move || crashed.get().unwrap_or_default()} " The page reloads now; the saga resumes from the log."
             </p>
         </form>
+    }
+}
+
+/// The answer to a transfer sent again with the same id and details: the existing
+/// transfer, linked, and that nothing was written.
+#[component]
+fn Answered(
+    /// The existing transfer the bank answered with.
+    transfer: TransferId,
+) -> impl IntoView {
+    view! {
+        <p class="form-answer" data-testid="transfer-answered">
+            "The bank answered with the existing transfer "
+            <a href=route::href(&Route::Transfer(transfer.clone()))>{transfer.to_string()}</a>
+            ": it has this id and these details, so nothing was sent again. 0 events written."
+        </p>
     }
 }
 

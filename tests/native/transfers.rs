@@ -422,17 +422,30 @@ fn reusing_a_transfer_id_with_other_details_is_rejected() {
         ("c", "Cat", "0.00"),
     ]);
     ok(&bank, transfer("t1", "a", "b", "30.00", "rent"));
-    for other in [
-        transfer("t1", "a", "b", "31.00", "rent"),
-        transfer("t1", "a", "c", "30.00", "rent"),
-        transfer("t1", "b", "a", "30.00", "rent"),
-        transfer("t1", "a", "b", "30.00", "food"),
+    for (other, differs) in [
+        (
+            transfer("t1", "a", "b", "31.00", "rent"),
+            "the amount differs: it is 30.00, not 31.00",
+        ),
+        (
+            transfer("t1", "a", "c", "30.00", "rent"),
+            "the destination differs: it is b, not c",
+        ),
+        (
+            transfer("t1", "b", "a", "30.00", "rent"),
+            "the source differs: it is a, not b; the destination differs: it is b, not a",
+        ),
+        (
+            transfer("t1", "a", "b", "30.00", "food"),
+            "the description differs: it is \"rent\", not \"food\"",
+        ),
     ] {
         let error = rejected(&bank, other);
         assert_eq!(
             error,
             BankError::Transfer(TransferError::IdReused {
-                transfer_id: tid("t1")
+                transfer_id: tid("t1"),
+                differs: differs.to_owned(),
             })
         );
         assert!(error.to_string().contains("already exists"), "{error}");
@@ -525,6 +538,7 @@ fn the_decider_answers_a_repeated_start_with_nothing() {
         ))
         .then_err(TransferError::IdReused {
             transfer_id: tid("t1"),
+            differs: "the amount differs: it is 30.00, not 30.01".to_owned(),
         });
 }
 

@@ -9,6 +9,7 @@
 //! - [`record`]: what the learner did in the page, and their [`Progress`].
 //! - [`predict`]: each lesson's prediction, locked before its key action and
 //!   compared with what the action wrote.
+//! - [`learned`]: what a finished lesson and the course showed; the practice bank.
 //! - [`explain`]: "what just happened": why each event the last action wrote exists.
 //! - [`second_client`]: a second writer for the optimistic-concurrency lesson (placed
 //!   between the page's read and its append) and the conflict it causes, step by
@@ -22,6 +23,7 @@ use crate::store::Recorded;
 
 pub mod checks;
 pub mod explain;
+pub mod learned;
 pub mod lessons;
 pub mod predict;
 pub mod record;

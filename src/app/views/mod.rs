@@ -11,6 +11,7 @@
 //! - [`local_use`]: how full localStorage is, in words.
 //! - [`saga_diagram`]: the saga's state diagram for one transfer (generated from the
 //!   domain's state machine), laid out, as of an event or now.
+//! - [`moments`]: a refusal's "0 events written", and what one saga step wrote.
 //! - [`saga_money`]: the two accounts of a transfer beside its saga, and how each
 //!   step changed their balances.
 //! - [`saga_steps`]: the saga timeline's steps and where each stands.
@@ -24,6 +25,7 @@ pub(crate) mod fixture;
 pub mod id_cut;
 pub mod list_window;
 pub mod local_use;
+pub mod moments;
 pub mod saga_diagram;
 pub mod saga_money;
 pub mod saga_steps;

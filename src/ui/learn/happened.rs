@@ -28,7 +28,12 @@ pub fn WhatHappened() -> impl IntoView {
             {move || {
                 let all = events();
                 if all.is_empty() {
-                    return Either::Left(view! { <p class="hint">"Your next action's events will be explained here."</p> });
+                    let db = bank.db_name.get();
+                    let nothing = learn.unwritten.get().filter(|(on, _)| *on == db).map(|(_, words)| words);
+                    return Either::Left(match nothing {
+                        Some(words) => view! { <p class="learn__unwritten" data-testid="learn-happened-unwritten">{words}</p> }.into_any(),
+                        None => view! { <p class="hint">"Your next action's events will be explained here."</p> }.into_any(),
+                    });
                 }
                 let more = all.len().saturating_sub(SHOWN);
                 Either::Right(view! {

@@ -26,6 +26,7 @@ pub use state::{course, provide, Learn};
 pub use welcome::next_lesson;
 
 use crate::app::learn::record::StepPress;
+use crate::app::views::moments::unwritten;
 use crate::app::BankError;
 use crate::domain::{BankCommand, TransferId};
 use crate::ui::page::{use_page, use_selection};
@@ -39,14 +40,27 @@ pub fn note_refusals(handle: BankHandle, learn: Learn) {
         learn.note(&handle.db_name.get_untracked(), |r| {
             r.refuse(error, command, len);
         });
+        said_unwritten(handle, learn, unwritten(Some(error), "", len));
     });
 }
 
-/// Notes a transfer sent again with the same id and details.
+/// Shows in "what just happened" that the last action wrote nothing.
+fn said_unwritten(handle: BankHandle, learn: Learn, words: Option<String>) {
+    if let Some(words) = words {
+        learn.shown_from.set(open::log_len(handle));
+        learn
+            .unwritten
+            .set(Some((handle.db_name.get_untracked(), words)));
+    }
+}
+
+/// Notes a transfer sent again with the same id and details (nothing was written).
 pub fn note_repeat(handle: BankHandle, learn: Learn, transfer: &TransferId) {
     learn.note(&handle.db_name.get_untracked(), |r| {
         r.repeats.push(transfer.to_string());
     });
+    let words = unwritten(None, transfer.as_str(), open::log_len(handle));
+    said_unwritten(handle, learn, words);
 }
 
 /// Notes a press of the timeline's Next step on `transfer`, made when the log held

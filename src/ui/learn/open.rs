@@ -56,6 +56,7 @@ async fn start(page: Page, learn: Learn, n: usize) -> Result<(), String> {
     }));
     learn.action_from.set(base);
     learn.shown_from.set(base);
+    learn.unwritten.set(None);
     learn.open.set(true);
     // The address bar says where the learner is (a reload or a copied link comes back).
     route::replace(&Route::Lesson(n));

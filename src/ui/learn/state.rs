@@ -50,6 +50,9 @@ pub struct Learn {
     pub action_from: RwSignal<u64>,
     /// Where the shown "what just happened" starts.
     pub shown_from: RwSignal<u64>,
+    /// The last action wrote nothing (a refusal, a repeated transfer): on which
+    /// database, and in words; shown until an action writes events.
+    pub unwritten: RwSignal<Option<(String, String)>>,
 }
 
 /// The page's course state, in context (see [`provide`]).
@@ -87,6 +90,7 @@ pub fn provide() -> Learn {
         live: RwSignal::new(String::new()),
         action_from: RwSignal::new(0),
         shown_from: RwSignal::new(0),
+        unwritten: RwSignal::new(None),
     };
     Effect::new(move |_| state.session.with(|s| store(SESSION_KEY, s.as_ref())));
     Effect::new(move |_| state.progress.with(|p| store(PROGRESS_KEY, Some(p))));

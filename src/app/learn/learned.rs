@@ -1,0 +1,65 @@
+//! What the learner is told at the end of a lesson and of the course: one sentence
+//! per lesson on what it showed, and where a lesson runs (its own practice bank).
+//! Kept apart from the lessons' texts so each can change without the other.
+
+use super::LESSONS;
+
+/// Where every lesson runs, said at the top of each.
+pub const PRACTICE: &str = "Practice bank: this lesson runs on a bank of its own, made fresh each time the lesson opens. Your own bank is untouched; \"Back to my bank\" returns to it as it was.";
+
+/// Said when a finished lesson is shown (reopened, or just completed).
+pub const AGAIN: &str = "Your ticks stay. The practice bank is made fresh each time the lesson opens, so you can do the tasks again.";
+
+/// What each lesson showed, by lesson key.
+const LEARNED: [(&str, &str); 10] = [
+    ("facts", "every change is an event, a fact with a stream, a version and a place in the log."),
+    ("fold", "a balance is folded from an account's events, and folding fewer of them shows the past."),
+    ("rules", "a refused command writes no event: the log stays where it was."),
+    ("read-models", "read models are folds of the log, and rebuilding them from it gives the same views."),
+    ("saga", "a transfer is a saga: each step is an effect in an account's stream and its record in the transfer's stream, two appends."),
+    ("compensation", "when a later step is refused, the saga counteracts the earlier one with new events; nothing is erased."),
+    ("crash", "after a crash the saga resumes from the log alone, and no money moves twice."),
+    ("idempotency", "a transfer id sent again is answered with the existing transfer, and different details are refused."),
+    ("concurrency", "an append expects a version; when someone else wrote first, the page reads again and decides again."),
+    ("schema", "old events are read through an upcaster, so history written by an older version still folds."),
+];
+
+/// "Lesson complete: you saw that …" for the lesson `key`.
+#[must_use]
+pub fn lesson_complete(key: &str) -> String {
+    let what = LEARNED
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("its tasks are done.", |(_, w)| w);
+    format!("Lesson complete. You saw that {what}")
+}
+
+/// "Course complete" with what the whole course showed.
+#[must_use]
+pub fn course_complete() -> String {
+    format!(
+        "Course complete: all {} lessons done. You have seen events as facts, state as a fold, rules that refuse, read models, a saga and its compensation, a crash and resume, idempotency, optimistic concurrency and schema evolution, each on a bank in your browser.",
+        LESSONS.len()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_lesson_says_what_it_showed() {
+        for l in &LESSONS {
+            assert!(
+                LEARNED.iter().any(|(k, _)| *k == l.key),
+                "lesson {} has no sentence",
+                l.key
+            );
+        }
+        assert_eq!(
+            lesson_complete("rules"),
+            "Lesson complete. You saw that a refused command writes no event: the log stays where it was."
+        );
+        assert!(course_complete().starts_with("Course complete: all 10 lessons done."));
+    }
+}
