@@ -309,7 +309,7 @@ fn record_step(
                 amount: d.amount,
             }),
             failed(&format!(
-                "credit of {} rejected: {reason}; the debit was reversed",
+                "credit of {} rejected: {reason}; the debit was refunded",
                 d.to_account_id
             )),
         ]),

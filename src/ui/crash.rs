@@ -33,12 +33,12 @@ pub struct CrashNote {
 }
 
 impl CrashNote {
-    /// "Simulated crash after the debit step of transfer t-1".
+    /// "Simulated crash in transfer t-1, after the debit step".
     #[must_use]
     pub fn sentence(&self) -> String {
         format!(
-            "Simulated crash {} of transfer {}",
-            self.point, self.transfer
+            "Simulated crash in transfer {}, {}",
+            self.transfer, self.point
         )
     }
 

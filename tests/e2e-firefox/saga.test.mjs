@@ -26,7 +26,7 @@ test('Firefox: a transfer to a closed account is compensated step by step; time 
     await nextStep(page); // refund
     await waitTransferStatus(page, 't1', 'compensated');
     await waitBalance(page, 'alice', '100.00');
-    assert.match(await text(page, 'timeline-reason'), /credit of carol rejected: account is closed, not active; the debit was reversed/);
+    assert.match(await text(page, 'timeline-reason'), /credit of carol rejected: account is closed, not active; the debit was refunded/);
     assert.ok(await page.$eval('[data-testid="next-step"]', (b) => b.disabled), 'nothing is left to step');
     await waitAuditCount(page, '10 events');
     await app.screenshot(page, 'compensated-desktop');

@@ -147,7 +147,7 @@ test('five lessons done as their texts say, ticks kept across a reload, the own 
     await waitTick(page, 1);
     await waitBalance(page, 'bob-456', '800.00');
     await waitBalance(page, 'alice-123', '700.00');
-    assert.match(await page.getByTestId('crash-banner').textContent(), /after the debit leg, before it was recorded of transfer t-crash/);
+    assert.match(await page.getByTestId('crash-banner').textContent(), /in transfer t-crash, after the debit leg, before it was recorded/);
     // Its third task: a transient failure, from the scenario bar, retried.
     await loadScenario(page, 'transient-failure');
     while ((await page.locator('[data-testid="next-step"]:not([disabled])').count()) > 0) {

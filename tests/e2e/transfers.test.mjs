@@ -71,7 +71,7 @@ test('a transfer to a closed account is compensated, one step at a time', async 
     await waitTransferStatus(page, 't1', 'compensated');
     await waitBalance(page, 'alice', '100.00');
     await waitBalance(page, 'carol', '0.00');
-    assert.match(await page.getByTestId('timeline-reason').textContent(), /credit of carol rejected: account is closed, not active; the debit was reversed/);
+    assert.match(await page.getByTestId('timeline-reason').textContent(), /credit of carol rejected: account is closed, not active; the debit was refunded/);
     assert.ok(await page.getByTestId('next-step').isDisabled(), 'nothing is left to step');
     // Causation links: the refund was caused by the rejection's event.
     assert.match(await page.getByTestId('span-refund').textContent(), /caused by #\d+/);
@@ -129,7 +129,7 @@ test('a crash after the debit reloads the page and the saga resumes from the log
     // The reloaded page says why it reloaded, once.
     assert.match(
       await page.getByTestId('crash-banner').textContent(),
-      /Simulated crash after the debit.* of transfer crashy: the page was reloaded/,
+      /Simulated crash in transfer crashy, after the debit.*: the page was reloaded/,
     );
     await waitTransferStatus(page, 'crashy', 'completed');
     await waitBalance(page, 'alice', '75.00');
@@ -156,7 +156,7 @@ test('the crash banner belongs to the bank the crash happened in', async (t) => 
     await app.ready(page);
     assert.match(
       await page.getByTestId('crash-banner').textContent(),
-      /Simulated crash after the credit step of transfer boom: the page was reloaded/,
+      /Simulated crash in transfer boom, after the credit step: the page was reloaded/,
     );
     // Another bank: the banner does not follow.
     await loadScenario(page, 'happy-transfer');

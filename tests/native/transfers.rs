@@ -606,7 +606,7 @@ fn the_decider_reverses_then_fails_after_a_refund() {
                 to_account_id: acct("b"),
                 amount: money("30.00"),
                 reason:
-                    "credit of b rejected: account is closed, not active; the debit was reversed"
+                    "credit of b rejected: account is closed, not active; the debit was refunded"
                         .into(),
             }),
         ]);

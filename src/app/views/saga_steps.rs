@@ -337,9 +337,9 @@ impl Facts<'_> {
                 key: "reversed",
                 title: "Reversed".into(),
                 explain: if reversed.is_empty() {
-                    "TransferReversed, once the refund has undone the debit.".into()
+                    "TransferReversed, the record of the refund, once the money is back in the source.".into()
                 } else {
-                    "TransferReversed: the refund undid the debit.".into()
+                    "TransferReversed: the record of the refund; the debit and the refund both stay in the log.".into()
                 },
                 entries: reversed,
                 rejected: false,
@@ -429,7 +429,7 @@ pub fn describe_state(state: &TransferState) -> String {
             )
         }
         TransferState::Completed(_) => status.to_string(),
-        TransferState::Failed { reversed: true, .. } => format!("{status}: the debit was reversed"),
+        TransferState::Failed { reversed: true, .. } => format!("{status}: the debit was refunded"),
         TransferState::Failed { reason, .. } => format!("{status}: {reason}"),
         TransferState::CompensationFailed { .. } => format!("{status}: the refund was rejected"),
     }

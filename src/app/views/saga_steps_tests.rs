@@ -36,7 +36,7 @@ fn each_phase_is_described_by_what_comes_next_and_each_end_by_its_status() {
     assert_eq!(described(false, 1), "ann debited, the credit is next");
     assert_eq!(described(false, 2), "completed");
     assert_eq!(described(true, 2), "credit rejected, refunding ann");
-    assert_eq!(described(true, 4), "compensated: the debit was reversed");
+    assert_eq!(described(true, 4), "compensated: the debit was refunded");
 }
 
 /// The bank and transfer of [`statuses`].
@@ -164,7 +164,7 @@ fn a_refused_debit_says_what_was_refused_and_why() {
     );
     assert_eq!(
         e["reversed"],
-        "TransferReversed, once the refund has undone the debit."
+        "TransferReversed, the record of the refund, once the money is back in the source."
     );
 }
 
@@ -179,14 +179,14 @@ fn steps_not_taken_say_what_they_would_record_not_that_it_happened() {
     );
     assert_eq!(
         e["reversed"],
-        "TransferReversed, once the refund has undone the debit."
+        "TransferReversed, the record of the refund, once the money is back in the source."
     );
     let (bank, t) = stepped(true, 4);
     let e = bank.read(|m| explains(&m.transfers[&t]));
     assert_eq!(e["credit-rejected"], "The destination refused (account is closed, not active): TransferCreditRejected records why.");
     assert_eq!(
         e["reversed"],
-        "TransferReversed: the refund undid the debit."
+        "TransferReversed: the record of the refund; the debit and the refund both stay in the log."
     );
     assert_eq!(
         e["completed"],
