@@ -691,10 +691,127 @@ async fn fork_100k() {
         list(&forks),
         list(&reloads),
     );
+    fork_profile(&base, N).await;
     drop(base);
     IndexedDbStore::delete_database(&base_name)
         .await
         .expect("deletes the base");
+}
+
+/// Where a fork's time goes, step by step, with the same calls `fork_bank` makes:
+/// cloning the prefix, encoding the JSON lines alone, `restore` (the lines encoded
+/// again, the `add`s queued, the commit awaited), waiting for the chunk write that
+/// `restore` leaves committing, and opening the bank (read back + fold).
+async fn fork_profile(base: &Bank<IndexedDbStore>, n: usize) {
+    let prefix = base.read(|m| m.audit.clone());
+    let name = fresh_name("fork-profile");
+    let t0 = now();
+    let store = IndexedDbStore::open(&name).await.expect("opens the fork");
+    let open = now() - t0;
+    let t0 = now();
+    let events: Vec<Recorded> = prefix[..n].iter().map(|r| Recorded::clone(r)).collect();
+    let clone = now() - t0;
+    let t0 = now();
+    let encoded: usize = events.iter().map(|r| r.to_json_line().len()).sum();
+    let encode = now() - t0;
+    let t0 = now();
+    store.restore(&events).await.expect("restores");
+    let restore = now() - t0;
+    let t0 = now();
+    chunks_committed(&name).await;
+    let chunks = now() - t0;
+    let t0 = now();
+    let bank = Bank::open(store, Env::fixed("fork")).await.expect("opens");
+    let bank_open = now() - t0;
+    assert_eq!(bank.read(|m| m.last_position), n as u64);
+    console_log!(
+        "fork profile, N = {n}: database opened {open:.1} ms, prefix cloned {clone:.1} ms, \
+         lines encoded alone {encode:.1} ms ({encoded} bytes), restore (encode + adds + commit) \
+         {restore:.1} ms, chunk write committed {chunks:.1} ms later, bank opened (read + \
+         fold) {bank_open:.1} ms"
+    );
+    drop(bank);
+    IndexedDbStore::delete_database(&name)
+        .await
+        .expect("deletes the profile fork");
+    raw_write_profile(&prefix[..n]).await;
+}
+
+/// The raw IndexedDB cost of the fork's write, outside the store: the same records
+/// built as JS objects, queued as `add`s in one transaction, and the commit awaited,
+/// into the store's schema and (for comparison) into an `events` store with no index.
+async fn raw_write_profile(prefix: &[Rc<Recorded>]) {
+    for indexed in [true, false] {
+        let name = fresh_name("fork-raw");
+        if indexed {
+            IndexedDbStore::open(&name).await.expect("opens").close();
+        }
+        let mut request = idb::Factory::new()
+            .expect("factory")
+            .open(&name, None)
+            .expect("open request");
+        request.on_upgrade_needed(|event| {
+            let db = idb::DatabaseEvent::database(&event).expect("db");
+            let mut params = idb::ObjectStoreParams::new();
+            params.key_path(Some(idb::KeyPath::new_single("position")));
+            db.create_object_store(EVENTS_STORE, params)
+                .expect("creates");
+        });
+        let db = request.await.expect("opens");
+        let t0 = now();
+        let values: Vec<wasm_bindgen::JsValue> = prefix.iter().map(|e| idb_record(e)).collect();
+        let build = now() - t0;
+        let t0 = now();
+        let tx = db
+            .transaction(&[EVENTS_STORE], idb::TransactionMode::ReadWrite)
+            .expect("transaction");
+        let store = tx.object_store(EVENTS_STORE).expect("events store");
+        for value in &values {
+            drop(store.add(value, None).expect("adds"));
+        }
+        let queue = now() - t0;
+        let t0 = now();
+        assert!(tx.await.expect("commits").is_committed());
+        let commit = now() - t0;
+        db.close();
+        console_log!(
+            "raw write of {} records ({}): values built {build:.1} ms, adds queued \
+             {queue:.1} ms, commit awaited {commit:.1} ms",
+            prefix.len(),
+            if indexed {
+                "with the stream index"
+            } else {
+                "no index"
+            },
+        );
+        IndexedDbStore::delete_database(&name)
+            .await
+            .expect("deletes");
+    }
+}
+
+/// Waits until the chunk write `restore` left committing has committed: a readonly
+/// transaction on `chunks` in a second connection starts only after it.
+async fn chunks_committed(name: &str) {
+    let db = idb::Factory::new()
+        .expect("factory")
+        .open(name, None)
+        .expect("open request")
+        .await
+        .expect("opens");
+    let tx = db
+        .transaction(&[CHUNKS_STORE], idb::TransactionMode::ReadOnly)
+        .expect("transaction");
+    let count = tx
+        .object_store(CHUNKS_STORE)
+        .expect("chunks store")
+        .count(None)
+        .expect("count request")
+        .await
+        .expect("counts");
+    assert!(count > 0, "the chunks were written");
+    drop(tx);
+    db.close();
 }
 
 /// Comparing two histories of 100,000 events each: a bank and a fork of it made at

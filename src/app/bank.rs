@@ -145,6 +145,31 @@ impl<S: EventStore> Bank<S> {
         Ok(bank)
     }
 
+    /// Opens a bank on `store` whose log is exactly `log` (events this code has just
+    /// written there, as [`super::fork::fork_bank`] does): folds them as they are in
+    /// memory instead of reading them back, then catches up on anything stored after
+    /// them. A later [`Bank::open`] of the same store reads them from the store.
+    ///
+    /// # Errors
+    /// The store cannot be read past `log`.
+    pub async fn open_written(
+        store: S,
+        env: Env,
+        log: &[Rc<Recorded>],
+    ) -> Result<Bank<S>, StoreError> {
+        let bank = Bank {
+            store,
+            env,
+            inner: RefCell::new(Inner::default()),
+            listeners: RefCell::new(Vec::new()),
+            conflicts: RefCell::new(Vec::new()),
+            interleave: RefCell::new(None),
+        };
+        bank.absorb(log);
+        bank.catch_up().await?;
+        Ok(bank)
+    }
+
     /// The store underneath.
     pub fn store(&self) -> &S {
         &self.store

@@ -128,10 +128,12 @@ impl Forks {
 }
 
 /// Writes `prefix` (the first events of another log, in order) into the empty
-/// `store` in one bulk write ([`EventStore::restore`]) and opens a bank on it.
+/// `store` in one bulk write ([`EventStore::restore`]) and opens a bank on it, folding
+/// the events written from memory rather than reading them back
+/// ([`Bank::open_written`]; a reload of the fork reads them from its store).
 ///
 /// # Errors
-/// The store refused the events (full, or not empty), or cannot be read back.
+/// The store refused the events (full, or not empty), or cannot be read past them.
 pub async fn fork_bank<S: EventStore>(
     store: S,
     env: Env,
@@ -140,7 +142,7 @@ pub async fn fork_bank<S: EventStore>(
     let events: Vec<Recorded> = prefix.iter().map(|r| Recorded::clone(r)).collect();
     store.restore(&events).await?;
     drop(events);
-    Bank::open(store, env).await
+    Bank::open_written(store, env, prefix).await
 }
 
 #[cfg(test)]
@@ -202,5 +204,30 @@ mod tests {
         // A store that is not empty refuses the copy.
         let full = MemoryStore::from_recorded(log.clone());
         assert!(block_on(fork_bank(full, Env::fixed("f"), &log[..4])).is_err());
+    }
+
+    #[test]
+    fn a_fork_folded_from_memory_equals_its_reload_and_goes_on_from_the_copied_versions() {
+        use crate::app::views::fixture::{self, id, money};
+        use crate::domain::account::DepositMoney;
+        use crate::domain::BankCommand;
+        use crate::store::MemoryStore;
+        use futures::executor::block_on;
+        let log = fixture::three_accounts_two_transfers().audit;
+        let store = MemoryStore::new();
+        let fork = block_on(fork_bank(store.clone(), Env::fixed("f"), &log)).unwrap();
+        let reload = block_on(Bank::open(store.clone(), Env::fixed("r"))).unwrap();
+        assert!(fork.models() == reload.models());
+        // Ann's stream state was folded too: a deposit goes on from its copied version.
+        let deposit = BankCommand::DepositMoney(DepositMoney {
+            account_id: id("ann"),
+            amount: money("1.00"),
+            description: String::new(),
+            transfer_id: None,
+        });
+        block_on(fork.execute(deposit)).unwrap();
+        assert_eq!(fork.conflicts(), 0);
+        let after = block_on(Bank::open(store, Env::fixed("a"))).unwrap();
+        assert!(fork.models() == after.models());
     }
 }
