@@ -1,7 +1,9 @@
-// Firefox: the course's predictions, acting only by what the page shows (accessible
+// Firefox: two lessons end to end, acting only by what the page shows (accessible
 // names, label texts, button names, visible text): in lesson 3 the learner predicts the
-// overdraft is accepted and sees the missed refusal marked beside the log; in lesson 5
-// the debit step's two events are predicted right.
+// overdraft is accepted, sees the missed refusal marked beside the log, then suspends
+// bob-456 and has a deposit refused; in lesson 5 the debit step's two events are
+// predicted right and t1 is stepped to its end. Each ends with the panel saying all its
+// tasks are done and the comparison still shown.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withApp } from './harness.mjs';
@@ -46,11 +48,24 @@ async function lessonAt(app, n) {
   return page;
 }
 
+/** Waits until the lesson panel says all `of` tasks are done, each task's words say
+ * "(done)", and the comparison is still shown; returns the comparison's text. */
+async function finished(page, of) {
+  await find(page, (of) => [...document.querySelectorAll('aside p')].find((p) => p.textContent.includes(`${of} of ${of} tasks done`)) ?? null, of);
+  const tasks = await page.evaluate(() => {
+    const title = [...document.querySelectorAll('aside h3')].find((h) => h.textContent.trim() === 'Your tasks');
+    return [...(document.querySelector(`ol[aria-labelledby="${title?.id}"]`)?.children ?? [])].map((li) => li.textContent);
+  });
+  assert.equal(tasks.length, of);
+  for (const task of tasks) assert.match(task, /\(done\)/, task);
+  return tableText(page, 'Your prediction beside the log', /Event|Outcome/);
+}
+
 async function selectAccount(page, id) {
   await (await find(page, (id) => [...document.querySelectorAll('table a')].find((a) => (a.title || a.textContent.trim()) === id) ?? null, id)).click();
 }
 
-test('Firefox: a prediction locked before the action and compared with the log, wrong then right', async (t) => {
+test('Firefox: lessons 3 and 5 end to end: a prediction locked before the action and compared with the log, wrong then right, every task done', async (t) => {
   await withApp(t, async (app) => {
     let page = await lessonAt(app, 3);
     await (await control(page, null, 'Accepted: it writes events')).click();
@@ -63,6 +78,13 @@ test('Firefox: a prediction locked before the action and compared with the log, 
     assert.match(refused, /0 events written; the log is still at #\d+\./);
     assert.match(refused, /✗ Missed refusal: the rule said no \(Refused: not enough money in the account\), so nothing was written\./);
     await app.screenshot(page, 'firefox-course-missed-refusal');
+    // Tasks 2 and 3: bob-456 suspended (with a reason), then a deposit refused.
+    await fill(await control(page, 'Account status', 'Reason to suspend'), 'lost card');
+    await (await button(page, 'Account status', 'Suspend')).click();
+    await find(page, () => [...document.querySelectorAll('aside p')].find((p) => p.textContent.includes('2 of 3 tasks done')) ?? null);
+    await fill(await control(page, 'Move money', 'Amount'), '1.00');
+    await (await button(page, 'Move money', 'Deposit')).click();
+    assert.match(await finished(page, 3), /Missed refusal/);
 
     await page.close();
     page = await lessonAt(app, 5);
@@ -76,5 +98,13 @@ test('Firefox: a prediction locked before the action and compared with the log, 
     assert.match(debit, /MoneyWithdrawn in account-alice v2/);
     assert.doesNotMatch(debit, /✗/);
     await find(page, () => [...document.querySelectorAll('strong')].find((s) => s.textContent === 'Your prediction matches the log.') ?? null);
+    // The credit step ends t1 (Next step, once the debit has run): the one task is
+    // done, the debit's comparison stays.
+    await find(page, () => [...document.querySelectorAll('button')].find((b) =>
+      b.textContent.trim() === 'Next step' && !b.disabled && b.getAttribute('aria-disabled') !== 'true') ?? null);
+    await (await button(page, 'Step controls', 'Next step')).click();
+    const end = await finished(page, 1);
+    assert.match(end, /TransferDebited in transfer-t1 v2/);
+    assert.doesNotMatch(end, /✗/);
   }, BANK);
 });
