@@ -535,6 +535,9 @@ pub enum Stage {
     Asking,
     /// The learner acted before predicting: this attempt has no prediction.
     ActedFirst,
+    /// The learner acted, unpredicted, in a bank they loaded during the lesson (its
+    /// record started again there, so a comparison made before the load is not shown).
+    Followed,
     /// Locked (in words); waiting for the action.
     Locked(String),
     /// The action ran: the locked answer (in words) beside the log.
@@ -545,10 +548,12 @@ pub enum Stage {
 #[must_use]
 pub fn stage(prediction: &Prediction, record: &LearnerRecord, models: &ReadModels) -> Stage {
     let Some(lock) = &record.prediction else {
-        return if acted_first(record, &models.audit) {
-            Stage::ActedFirst
-        } else {
+        return if !acted_first(record, &models.audit) {
             Stage::Asking
+        } else if record.followed {
+            Stage::Followed
+        } else {
+            Stage::ActedFirst
         };
     };
     let words = answer_words(&prediction.kind, &lock.answer);

@@ -124,6 +124,10 @@ pub struct LearnerRecord {
     /// The prediction locked before the lesson's key action, if any.
     #[serde(default)]
     pub prediction: Option<Lock>,
+    /// The lesson followed the learner to a bank they loaded during it (a scenario
+    /// from the bar, an import): this record starts where that bank's log stood.
+    #[serde(default)]
+    pub followed: bool,
 }
 
 impl LearnerRecord {

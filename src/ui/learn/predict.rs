@@ -88,6 +88,10 @@ pub fn Predict(
                         <Compared words=words comparison=c/>
                         <TryAgain n=n/>
                     }.into_any(),
+                    Stage::Followed => view! {
+                        <p role="status">"You loaded this bank during the lesson: what you do in it is not compared with a prediction (a comparison made before the load counts, as All lessons shows). Try again to predict on a new practice bank."</p>
+                        <TryAgain n=n/>
+                    }.into_any(),
                     _ => view! {
                         <p role="status">"You acted before predicting: try again to predict first."</p>
                         <TryAgain n=n/>

@@ -48,6 +48,7 @@ fn follow_bank(handle: BankHandle, learn: Learn) {
             if let Some(s) = s.as_mut().filter(|s| s.db != db && s.home != db) {
                 s.db = db;
                 s.record = LearnerRecord::starting_at(untrack(|| log_len(handle)));
+                s.record.followed = true;
                 moved = Some(s.lesson);
             }
         });

@@ -148,6 +148,23 @@ fn a_missed_refusal_is_marked_and_the_log_stays_where_it_was() {
 }
 
 #[test]
+fn acting_in_a_bank_loaded_during_the_lesson_is_not_called_acting_first() {
+    // The lesson followed the learner to a scenario they loaded: its record starts
+    // again there. Acting in it unpredicted is said as such, not as "acted first".
+    let (bank, mut record) = given(SEED);
+    record.followed = true;
+    assert_eq!(stage_of(2, &bank, &record), Stage::Asking);
+    run(&bank, deposit("alice-123", "10.00")).unwrap();
+    assert_eq!(stage_of(2, &bank, &record), Stage::Followed);
+    // A prediction locked in that bank before acting is compared as usual.
+    let (bank, mut record) = given(SEED);
+    record.followed = true;
+    lock_now(&bank, &mut record, Answer::Balance(76_000));
+    run(&bank, deposit("alice-123", "10.00")).unwrap();
+    assert!(matches!(stage_of(2, &bank, &record), Stage::Compared(..)));
+}
+
+#[test]
 fn acting_before_predicting_is_said_and_locks_nothing() {
     let (bank, mut record) = given(SEED);
     assert_eq!(stage_of(2, &bank, &record), Stage::Asking);
