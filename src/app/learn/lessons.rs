@@ -205,7 +205,7 @@ pub const LESSONS: [Lesson; 10] = [
         start: Start::Scenario("compensation"),
         tasks: &[
             Task {
-                text: "Press Next step until transfer t1 ends: the credit is refused and alice is refunded.",
+                text: "Run t1 to its end (Play, or Next step press by press): the credit is refused and alice is refunded.",
                 panel: Panel::Timeline,
                 check: c::compensated,
             },
