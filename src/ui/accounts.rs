@@ -16,6 +16,7 @@ use crate::app::account_draft::{
     money_command, open_account, status_command, status_hint, MoneyMove, StatusChange,
 };
 use crate::app::projections::StatementLine;
+use crate::app::views::as_of;
 use crate::domain::{AccountId, AccountStatus, BankCommand, Money};
 
 /// Accounts: the open form, the list, the selected account.
@@ -119,29 +120,40 @@ struct Row {
 fn AccountList() -> impl IntoView {
     let bank = use_bank();
     let selected = use_selection().account;
+    let at = use_selection().position;
     let limit = RwSignal::new(PAGE);
     let total = Signal::derive(move || bank.read(|m| m.accounts.len()).unwrap_or(0));
     let shown = Signal::derive(move || total.get().min(limit.get()));
     // Only what a row shows: cloning whole statements would grow with the history.
+    // As of the selected event: accounts not opened yet then are left out.
     let accounts = move || {
+        let n = at.get();
         bank.read(|m| {
             m.accounts
                 .values()
                 .take(limit.get())
-                .map(|a| Row {
-                    account_id: a.account_id.clone(),
-                    owner_name: a.owner_name.clone(),
-                    status: a.status,
-                    balance: a.balance,
-                    history: sparkline_points(&a.statement),
-                    events: a.statement.len(),
+                .filter_map(|a| {
+                    let then = as_of::account_at(a, n)?;
+                    let lines = as_of::lines_at(&a.statement, n);
+                    Some(Row {
+                        account_id: a.account_id.clone(),
+                        owner_name: a.owner_name.clone(),
+                        status: then.status,
+                        balance: then.balance,
+                        history: sparkline_points(lines),
+                        events: lines.len(),
+                    })
                 })
                 .collect::<Vec<Row>>()
         })
         .unwrap_or_default()
     };
+    let when = move || format!("Balances {}", as_of::when(at.get()));
     view! {
         <div class="table-wrap">
+            <p class="hint" data-testid="balances-as-of">{when}
+                {move || at.get().map(|_| ", the event selected: accounts opened later are not listed.")}
+            </p>
             <table class="table" data-testid="account-list">
                 <caption class="visually-hidden">"Accounts and their balances"</caption>
                 <AccountsHead history=true/>
@@ -239,6 +251,7 @@ fn AccountCard(
             .unwrap_or_default()
     };
     let version = move || account.get().map_or(0, |a| a.version);
+    let selected_event = use_selection().position;
     let title = id.to_string();
     view! {
         <article class="card" aria-labelledby="account-detail-title" data-testid="account-detail">
@@ -246,7 +259,10 @@ fn AccountCard(
                 {title} " · " {owner} " "
                 <AccountStatusBadge status=status/>
             </h3>
-            <p class="card__balance">"Balance " <strong data-testid="detail-balance">{balance}</strong>
+            // The card acts now; while an event is selected, it says so (its statement
+            // shows that event's moment).
+            <p class="card__balance">"Balance " {move || selected_event.get().map(|_| "now ")}
+                <strong data-testid="detail-balance">{balance}</strong>
                 <span class="muted">{move || format!(" · version {}", version())}</span>
             </p>
             <MoneyForm id=id.clone() command=command/>
@@ -386,17 +402,26 @@ fn Statement(
     let total = {
         let id = id.clone();
         Signal::derive(move || {
-            bank.read(|m| m.accounts.get(&id).map_or(0, |a| a.statement.len()))
-                .unwrap_or(0)
+            let n = selected_event.get();
+            bank.read(|m| {
+                m.accounts
+                    .get(&id)
+                    .map_or(0, |a| as_of::lines_at(&a.statement, n).len())
+            })
+            .unwrap_or(0)
         })
     };
     let shown = Signal::derive(move || total.get().min(limit.get()));
-    let caption = format!("Statement of {id}");
-    // The newest lines first, and only as many as are shown.
+    let caption = {
+        let id = id.clone();
+        move || format!("Statement of {id}, {}", as_of::when(selected_event.get()))
+    };
+    // The newest lines first (up to the selected event), and only as many as are shown.
     let lines = move || {
+        let n = selected_event.get();
         bank.read(|m| {
             m.accounts.get(&id).map(|a| {
-                a.statement
+                as_of::lines_at(&a.statement, n)
                     .iter()
                     .rev()
                     .take(limit.get())
@@ -410,7 +435,7 @@ fn Statement(
     view! {
         <div class="table-wrap">
             <table class="table table--compact" data-testid="statement">
-                <caption>{caption}</caption>
+                <caption data-testid="statement-as-of">{caption}</caption>
                 <thead>
                     <tr>
                         <th scope="col" class="col--position">"#"</th>

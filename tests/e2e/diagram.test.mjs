@@ -128,3 +128,33 @@ test('the embed shows the diagram, and it moves with Next step', async (t) => {
     assert.equal(await diagram(page).getByRole('link').count(), 0);
   }, { viewport: VIEWPORTS.mobile });
 });
+
+test('with an event selected, the balances and the statement beside the diagram show it "as of #N"', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    await loadScenario(page, 'compensation');
+    for (let i = 0; i < 3; i += 1) await nextStep(page);
+    await waitLit(page, 'failed, refunded');
+    await page.getByTestId('account-list').getByRole('link', { name: 'alice', exact: true }).click();
+    const asOf = page.getByTestId('balances-as-of');
+    const statement = page.getByTestId('statement-as-of');
+    await asOf.getByText('Balances now').waitFor();
+    await statement.getByText('Statement of alice, now').waitFor();
+    const row = page.getByTestId('account-row-alice').getByTestId('balance');
+    const now = (await row.textContent()).trim();
+    // The debit's event: alice's money is gone then, and every view says which moment.
+    const debit = diagram(page).getByRole('link', { name: /TransferDebited, event #\d+/ });
+    const d = Number((await debit.getAttribute('aria-label')).match(/#(\d+)/)[1]);
+    await page.getByTestId(`audit-row-${d}`).click();
+    await page.getByTestId('diagram-as-of').getByText(`as of #${d}`).waitFor();
+    await asOf.getByText(`Balances as of #${d}, the event selected`).waitFor();
+    await statement.getByText(`Statement of alice, as of #${d}`).waitFor();
+    await page.waitForFunction(([now]) =>
+      document.querySelector('[data-testid="account-row-alice"] [data-testid="balance"]')?.textContent.trim() !== now, [now]);
+    // The statement ends at that moment: no line after #d.
+    const positions = await page.getByTestId('statement').locator('tbody td.col--position').allTextContents();
+    assert.ok(positions.length > 0 && positions.every((p) => Number(p) <= d), positions.join());
+    assert.ok(await asOf.evaluate((e) => e.checkVisibility()));
+    await elementScreenshot(t, page.locator('section.panel--accounts'), 'balances-as-of');
+  }, BANK);
+});
