@@ -429,7 +429,7 @@ test('lesson 11: fork before transfer-789, send it to a closed account in the fo
     // Time travel to event 2, just before transfer-789 begins, and fork there.
     const slider = page.getByRole('slider', { name: 'Show the bank as of event' });
     await slider.fill('2');
-    await page.getByRole('button', { name: 'Try another path from here' }).click();
+    await page.getByRole('button', { name: 'Try another path from here', exact: true }).click();
     const banner = page.getByRole('region', { name: /^Practice bank: / });
     await banner.waitFor();
     await tasksDone(page, 1, 3);
