@@ -125,35 +125,26 @@ fn AccountList() -> impl IntoView {
     let total = Signal::derive(move || bank.read(|m| m.accounts.len()).unwrap_or(0));
     let shown = Signal::derive(move || total.get().min(limit.get()));
     // Only what a row shows: cloning whole statements would grow with the history.
-    // As of the selected event: accounts not opened yet then are left out.
     let accounts = move || {
-        let n = at.get();
         bank.read(|m| {
             m.accounts
                 .values()
                 .take(limit.get())
-                .filter_map(|a| {
-                    let then = as_of::account_at(a, n)?;
-                    let lines = as_of::lines_at(&a.statement, n);
-                    Some(Row {
-                        account_id: a.account_id.clone(),
-                        owner_name: a.owner_name.clone(),
-                        status: then.status,
-                        balance: then.balance,
-                        history: sparkline_points(lines),
-                        events: lines.len(),
-                    })
+                .map(|a| Row {
+                    account_id: a.account_id.clone(),
+                    owner_name: a.owner_name.clone(),
+                    status: a.status,
+                    balance: a.balance,
+                    history: sparkline_points(&a.statement),
+                    events: a.statement.len(),
                 })
                 .collect::<Vec<Row>>()
         })
         .unwrap_or_default()
     };
-    let when = move || format!("Balances {}", as_of::when(at.get()));
     view! {
         <div class="table-wrap">
-            <p class="hint" data-testid="balances-as-of">{when}
-                {move || at.get().map(|_| ", the event selected: accounts opened later are not listed.")}
-            </p>
+            <p class="hint" data-testid="balances-as-of">{move || as_of::balances_words(at.get())}</p>
             <table class="table" data-testid="account-list">
                 <caption class="visually-hidden">"Accounts and their balances"</caption>
                 <AccountsHead history=true/>
@@ -402,26 +393,20 @@ fn Statement(
     let total = {
         let id = id.clone();
         Signal::derive(move || {
-            let n = selected_event.get();
-            bank.read(|m| {
-                m.accounts
-                    .get(&id)
-                    .map_or(0, |a| as_of::lines_at(&a.statement, n).len())
-            })
-            .unwrap_or(0)
+            bank.read(|m| m.accounts.get(&id).map_or(0, |a| a.statement.len()))
+                .unwrap_or(0)
         })
     };
     let shown = Signal::derive(move || total.get().min(limit.get()));
     let caption = {
         let id = id.clone();
-        move || format!("Statement of {id}, {}", as_of::when(selected_event.get()))
+        move || as_of::statement_words(id.as_str(), selected_event.get())
     };
-    // The newest lines first (up to the selected event), and only as many as are shown.
+    // The newest lines first, and only as many as are shown.
     let lines = move || {
-        let n = selected_event.get();
         bank.read(|m| {
             m.accounts.get(&id).map(|a| {
-                as_of::lines_at(&a.statement, n)
+                a.statement
                     .iter()
                     .rev()
                     .take(limit.get())
@@ -454,7 +439,8 @@ fn Statement(
                         });
                         let position = line.position;
                         view! {
-                            <tr class:event--selected=move || selected_event.get() == Some(position)>
+                            <tr class:event--selected=move || selected_event.get() == Some(position)
+                                class:event--later=move || selected_event.get().is_some_and(|n| position > n)>
                                 <td class="col--position"><a href=route::href(&Route::Event(line.position))>{line.position}</a></td>
                                 <td class="col--event">{line.event_type}</td>
                                 <td>{line.description.clone()} {transfer}</td>

@@ -129,7 +129,7 @@ test('the embed shows the diagram, and it moves with Next step', async (t) => {
   }, { viewport: VIEWPORTS.mobile });
 });
 
-test('with an event selected, the balances and the statement beside the diagram show it "as of #N"', async (t) => {
+test('with an event selected, the balances and the statement say they show now, the statement dims what came after #N', async (t) => {
   await withApp(t, async (app) => {
     const page = await app.open();
     await loadScenario(page, 'compensation');
@@ -138,23 +138,22 @@ test('with an event selected, the balances and the statement beside the diagram 
     await page.getByTestId('account-list').getByRole('link', { name: 'alice', exact: true }).click();
     const asOf = page.getByTestId('balances-as-of');
     const statement = page.getByTestId('statement-as-of');
-    await asOf.getByText('Balances now').waitFor();
-    await statement.getByText('Statement of alice, now').waitFor();
-    const row = page.getByTestId('account-row-alice').getByTestId('balance');
-    const now = (await row.textContent()).trim();
-    // The debit's event: alice's money is gone then, and every view says which moment.
+    await asOf.getByText('Balances now.', { exact: true }).waitFor();
+    await statement.getByText('Statement of alice, now', { exact: true }).waitFor();
+    // The debit's event: the diagram shows it as of #d; the panels say they show now.
     const debit = diagram(page).getByRole('link', { name: /TransferDebited, event #\d+/ });
     const d = Number((await debit.getAttribute('aria-label')).match(/#(\d+)/)[1]);
     await page.getByTestId(`audit-row-${d}`).click();
     await page.getByTestId('diagram-as-of').getByText(`as of #${d}`).waitFor();
-    await asOf.getByText(`Balances as of #${d}, the event selected`).waitFor();
-    await statement.getByText(`Statement of alice, as of #${d}`).waitFor();
-    await page.waitForFunction(([now]) =>
-      document.querySelector('[data-testid="account-row-alice"] [data-testid="balance"]')?.textContent.trim() !== now, [now]);
-    // The statement ends at that moment: no line after #d.
-    const positions = await page.getByTestId('statement').locator('tbody td.col--position').allTextContents();
-    assert.ok(positions.length > 0 && positions.every((p) => Number(p) <= d), positions.join());
+    await asOf.getByText(`Balances now, not as of #${d}: the diagram and time travel show the bank as of #${d}, the event selected.`).waitFor();
+    await statement.getByText(`Statement of alice, now: the lines after #${d}, the event selected, are dimmed`).waitFor();
+    // Exactly the lines after #d are dimmed.
+    const lines = await page.getByTestId('statement').locator('tbody tr').evaluateAll((rows) =>
+      rows.map((r) => [Number(r.querySelector('td.col--position').textContent), r.classList.contains('event--later')]));
+    assert.ok(lines.some(([, later]) => later) && lines.some(([, later]) => !later), JSON.stringify(lines));
+    for (const [p, later] of lines) assert.equal(later, p > d, `line #${p}`);
     assert.ok(await asOf.evaluate((e) => e.checkVisibility()));
+    await assertNoSeriousViolations(page, 'the statement with lines after the selected event dimmed');
     await elementScreenshot(t, page.locator('section.panel--accounts'), 'balances-as-of');
   }, BANK);
 });

@@ -1,10 +1,6 @@
-//! The account read models as of the selected event, or now: the balance and status
-//! an account had after event N (from its statement, which carries both after each
-//! line), the statement lines up to N, and the words that say which moment is shown,
-//! the same in every view ("now", "as of #N").
-
-use crate::app::projections::{AccountView, StatementLine};
-use crate::domain::{AccountStatus, Money};
+//! Which moment a view shows, in the same words everywhere: the diagram shows the
+//! selected transfer "as of #N" (or "now"); the balances and the statement, where the
+//! learner acts, show now and say so, the statement dimming its lines after #N.
 
 /// Which moment a view shows: "now", or "as of #N" while event N is selected.
 #[must_use]
@@ -12,73 +8,43 @@ pub fn when(selected: Option<u64>) -> String {
     selected.map_or_else(|| "now".to_owned(), |n| format!("as of #{n}"))
 }
 
-/// An account's balance and status at a moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AccountAt {
-    pub balance: Money,
-    pub status: AccountStatus,
+/// What the balances panel says it shows: the balances now, also while an event is
+/// selected (the learner acts on now; the diagram and time travel show that event).
+#[must_use]
+pub fn balances_words(selected: Option<u64>) -> String {
+    match selected {
+        None => "Balances now.".to_owned(),
+        Some(n) => format!(
+            "Balances now, not as of #{n}: the diagram and time travel show the bank as of #{n}, the event selected."
+        ),
+    }
 }
 
-/// `account` as of event `selected` (now when `None`); `None` when it was not opened
-/// yet then.
+/// What an account's statement says it shows: every line now, and while event N is
+/// selected, that the lines after it are dimmed (they had not happened as of #N).
 #[must_use]
-pub fn account_at(account: &AccountView, selected: Option<u64>) -> Option<AccountAt> {
-    let Some(n) = selected else {
-        return Some(AccountAt {
-            balance: account.balance,
-            status: account.status,
-        });
-    };
-    lines_at(&account.statement, Some(n))
-        .last()
-        .map(|l| AccountAt {
-            balance: l.balance_after,
-            status: l.status_after,
-        })
-}
-
-/// The statement lines written up to event `selected` (all of them when `None`).
-#[must_use]
-pub fn lines_at(statement: &[StatementLine], selected: Option<u64>) -> &[StatementLine] {
-    let n = selected.unwrap_or(u64::MAX);
-    &statement[..statement.partition_point(|l| l.position <= n)]
+pub fn statement_words(account: &str, selected: Option<u64>) -> String {
+    match selected {
+        None => format!("Statement of {account}, now"),
+        Some(n) => format!(
+            "Statement of {account}, now: the lines after #{n}, the event selected, are dimmed"
+        ),
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use futures::executor::block_on;
-
     use super::*;
-    use crate::app::{scenario, Bank, Env};
-    use crate::domain::AccountId;
-    use crate::store::MemoryStore;
 
     #[test]
-    fn an_account_as_of_an_event_and_now() {
-        let bank = block_on(Bank::open(MemoryStore::new(), Env::fixed("a"))).unwrap();
-        let seed = include_str!("../../../scenarios/seed-demo.json");
-        block_on(scenario::run(&bank, scenario::parse(seed).unwrap()));
-        let models = bank.models();
-        let alice = &models.accounts[&AccountId::parse("alice-123").unwrap()];
-        let bob = &models.accounts[&AccountId::parse("bob-456").unwrap()];
-        let money = |s: &str| Money::parse(s).unwrap();
-        assert_eq!(account_at(alice, None).unwrap().balance, money("750.00"));
-        assert_eq!(
-            account_at(alice, Some(2)).unwrap().balance,
-            money("1000.00")
-        );
-        assert_eq!(
-            account_at(alice, Some(2)).unwrap().status,
-            AccountStatus::Active
-        );
-        // bob-456 was opened by event 2: at event 1 there was no bob.
-        assert_eq!(account_at(bob, Some(1)), None);
-        assert_eq!(lines_at(&alice.statement, Some(2)).len(), 1);
-        assert_eq!(
-            lines_at(&alice.statement, None).len(),
-            alice.statement.len()
-        );
+    fn the_words_say_which_moment_is_shown() {
         assert_eq!(when(None), "now");
         assert_eq!(when(Some(7)), "as of #7");
+        assert_eq!(balances_words(None), "Balances now.");
+        assert!(balances_words(Some(7)).starts_with("Balances now, not as of #7"));
+        assert_eq!(statement_words("ann", None), "Statement of ann, now");
+        assert!(
+            statement_words("ann", Some(7)).contains("after #7, the event selected, are dimmed")
+        );
     }
 }

@@ -1,8 +1,7 @@
 //! View models: what a panel shows, computed from the read models as plain Rust, with
 //! native tests. Components render these and dispatch commands; they compute nothing.
 //!
-//! - [`as_of`]: an account's balance, status and statement as of the selected
-//!   event or now, and the words for which ("now", "as of #N").
+//! - [`as_of`]: the words that say which moment a view shows ("now", "as of #N").
 //! - [`audit_filter`]: which events of the log pass the audit trail's filters, and
 //!   its free-text search index.
 //! - [`compare`]: a bank and its practice fork side by side from the fork point:
