@@ -16,6 +16,7 @@ use crate::app::account_draft::{
     money_command, open_account, status_command, status_hint, MoneyMove, StatusChange,
 };
 use crate::app::projections::StatementLine;
+use crate::app::views::as_of;
 use crate::domain::{AccountId, AccountStatus, BankCommand, Money};
 
 /// Accounts: the open form, the list, the selected account.
@@ -119,6 +120,7 @@ struct Row {
 fn AccountList() -> impl IntoView {
     let bank = use_bank();
     let selected = use_selection().account;
+    let at = use_selection().position;
     let limit = RwSignal::new(PAGE);
     let total = Signal::derive(move || bank.read(|m| m.accounts.len()).unwrap_or(0));
     let shown = Signal::derive(move || total.get().min(limit.get()));
@@ -142,6 +144,7 @@ fn AccountList() -> impl IntoView {
     };
     view! {
         <div class="table-wrap">
+            <p class="hint" data-testid="balances-as-of">{move || as_of::balances_words(at.get())}</p>
             <table class="table" data-testid="account-list">
                 <caption class="visually-hidden">"Accounts and their balances"</caption>
                 <AccountsHead history=true/>
@@ -239,6 +242,7 @@ fn AccountCard(
             .unwrap_or_default()
     };
     let version = move || account.get().map_or(0, |a| a.version);
+    let selected_event = use_selection().position;
     let title = id.to_string();
     view! {
         <article class="card" aria-labelledby="account-detail-title" data-testid="account-detail">
@@ -246,7 +250,10 @@ fn AccountCard(
                 {title} " · " {owner} " "
                 <AccountStatusBadge status=status/>
             </h3>
-            <p class="card__balance">"Balance " <strong data-testid="detail-balance">{balance}</strong>
+            // The card acts now; while an event is selected, it says so (its statement
+            // shows that event's moment).
+            <p class="card__balance">"Balance " {move || selected_event.get().map(|_| "now ")}
+                <strong data-testid="detail-balance">{balance}</strong>
                 <span class="muted">{move || format!(" · version {}", version())}</span>
             </p>
             <MoneyForm id=id.clone() command=command/>
@@ -391,7 +398,10 @@ fn Statement(
         })
     };
     let shown = Signal::derive(move || total.get().min(limit.get()));
-    let caption = format!("Statement of {id}");
+    let caption = {
+        let id = id.clone();
+        move || as_of::statement_words(id.as_str(), selected_event.get())
+    };
     // The newest lines first, and only as many as are shown.
     let lines = move || {
         bank.read(|m| {
@@ -410,7 +420,7 @@ fn Statement(
     view! {
         <div class="table-wrap">
             <table class="table table--compact" data-testid="statement">
-                <caption>{caption}</caption>
+                <caption data-testid="statement-as-of">{caption}</caption>
                 <thead>
                     <tr>
                         <th scope="col" class="col--position">"#"</th>
@@ -429,7 +439,8 @@ fn Statement(
                         });
                         let position = line.position;
                         view! {
-                            <tr class:event--selected=move || selected_event.get() == Some(position)>
+                            <tr class:event--selected=move || selected_event.get() == Some(position)
+                                class:event--later=move || selected_event.get().is_some_and(|n| position > n)>
                                 <td class="col--position"><a href=route::href(&Route::Event(line.position))>{line.position}</a></td>
                                 <td class="col--event">{line.event_type}</td>
                                 <td>{line.description.clone()} {transfer}</td>

@@ -33,11 +33,7 @@ pub fn SagaDiagram(
     });
     let svg = move || diagram.with(|d| d.as_ref().map(|d| d.svg(!no_links, selected.get())));
     let words = move || diagram.with(|d| d.as_ref().map(Diagram::words).unwrap_or_default());
-    let as_of = move || {
-        selected
-            .get()
-            .map_or_else(|| "now".to_owned(), |n| format!("as of #{n}"))
-    };
+    let as_of = move || crate::app::views::as_of::when(selected.get());
     let pick = move |target: Option<web_sys::EventTarget>| {
         let position = target
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())

@@ -420,3 +420,50 @@ test('README screenshot: a prediction compared with the log, 1280 px', async (t)
     await shot(t, page, 'learn-predict-page-dark');
   }, BANK);
 });
+
+test('lesson 11: fork before transfer-789, send it to a closed account in the fork, compare; the lesson follows into the fork and back', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await lessonAt(app, 11, 'Try another path');
+    await panel(page).getByLabel('Balance of alice-123').fill('1000.00');
+    await lock(page);
+    // Time travel to event 2, just before transfer-789 begins, and fork there.
+    const slider = page.getByRole('slider', { name: 'Show the bank as of event' });
+    await slider.fill('2');
+    await page.getByRole('button', { name: 'Try another path from here', exact: true }).click();
+    const banner = page.getByRole('region', { name: /^Practice bank: / });
+    await banner.waitFor();
+    await tasksDone(page, 1, 3);
+    // In the fork: a closed account, and the 250.00 sent to it instead.
+    await openAccount(page, 'carol-777', 'Carol', '0.00');
+    await balanceIs(page, 'carol-777', '0.00');
+    await selectAccount(page, 'carol-777');
+    await page.getByRole('button', { name: 'Close account' }).click();
+    await page.getByRole('button', { name: 'Close for good' }).click();
+    await page.getByRole('table', { name: 'Accounts and their balances' }).getByText('closed').waitFor();
+    await send(page, { id: 't-closed', from: 'alice-123', to: 'carol-777', amount: '250.00', description: 'instead' });
+    await tasksDone(page, 2, 3);
+    await balanceIs(page, 'alice-123', '1000.00');
+    await right(page, 1);
+    await banner.getByRole('button', { name: 'Compare with my bank' }).click();
+    await page.getByRole('heading', { name: /^Your bank and Fork at event 2, from event 2 on$/ }).waitFor();
+    await tasksDone(page, 3, 3);
+    await shot(t, page, 'course-fork-compared-1280');
+    // Back in the lesson's bank: the lesson is still this one, its bank untouched.
+    await banner.getByRole('button', { name: 'Back to my bank' }).click();
+    await banner.waitFor({ state: 'detached' });
+    await balanceIs(page, 'alice-123', '750.00');
+    await panel(page).getByRole('heading', { level: 2, name: 'Try another path' }).waitFor();
+    await tasksDone(page, 3, 3);
+  }, BANK);
+});
+
+test('lessons 5 and 6 say what to look at in the state diagram', async (t) => {
+  await withApp(t, async (app) => {
+    let page = await lessonAt(app, 5, 'A saga, step by step');
+    await panel(page).getByText(/the lit state is where t1 is now, the solid path is the way it came/).waitFor();
+    await page.getByRole('figure', { name: /State diagram/ }).waitFor();
+    page = await lessonAt(app, 6, 'Compensation');
+    await panel(page).getByText(/the compensation branch leaves the happy path at Debited/).waitFor();
+    await page.getByRole('figure', { name: /State diagram/ }).waitFor();
+  }, BANK);
+});

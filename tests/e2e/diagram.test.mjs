@@ -128,3 +128,32 @@ test('the embed shows the diagram, and it moves with Next step', async (t) => {
     assert.equal(await diagram(page).getByRole('link').count(), 0);
   }, { viewport: VIEWPORTS.mobile });
 });
+
+test('with an event selected, the balances and the statement say they show now, the statement dims what came after #N', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    await loadScenario(page, 'compensation');
+    for (let i = 0; i < 3; i += 1) await nextStep(page);
+    await waitLit(page, 'failed, refunded');
+    await page.getByTestId('account-list').getByRole('link', { name: 'alice', exact: true }).click();
+    const asOf = page.getByTestId('balances-as-of');
+    const statement = page.getByTestId('statement-as-of');
+    await asOf.getByText('Balances now.', { exact: true }).waitFor();
+    await statement.getByText('Statement of alice, now', { exact: true }).waitFor();
+    // The debit's event: the diagram shows it as of #d; the panels say they show now.
+    const debit = diagram(page).getByRole('link', { name: /TransferDebited, event #\d+/ });
+    const d = Number((await debit.getAttribute('aria-label')).match(/#(\d+)/)[1]);
+    await page.getByTestId(`audit-row-${d}`).click();
+    await page.getByTestId('diagram-as-of').getByText(`as of #${d}`).waitFor();
+    await asOf.getByText(`Balances now, not as of #${d}: the diagram and time travel show the bank as of #${d}, the event selected.`).waitFor();
+    await statement.getByText(`Statement of alice, now: the lines after #${d}, the event selected, are dimmed`).waitFor();
+    // Exactly the lines after #d are dimmed.
+    const lines = await page.getByTestId('statement').locator('tbody tr').evaluateAll((rows) =>
+      rows.map((r) => [Number(r.querySelector('td.col--position').textContent), r.classList.contains('event--later')]));
+    assert.ok(lines.some(([, later]) => later) && lines.some(([, later]) => !later), JSON.stringify(lines));
+    for (const [p, later] of lines) assert.equal(later, p > d, `line #${p}`);
+    assert.ok(await asOf.evaluate((e) => e.checkVisibility()));
+    await assertNoSeriousViolations(page, 'the statement with lines after the selected event dimmed');
+    await elementScreenshot(t, page.locator('section.panel--accounts'), 'balances-as-of');
+  }, BANK);
+});

@@ -457,3 +457,60 @@ pub fn deposited_to_imported(facts: &Facts<'_>) -> bool {
         .since_start()
         .any(|r| r.stream == opened.stream && plain_deposit(r))
 }
+
+// Lesson 11: try another path ------------------------------------------------------
+
+/// This record is a fork's, made from the lesson's bank before one of its transfers
+/// began (not at or after it: that fork holds the transfer already).
+pub fn forked_before_transfer(facts: &Facts<'_>) -> bool {
+    facts
+        .record
+        .fork
+        .as_ref()
+        .is_some_and(|f| f.before.is_some())
+}
+
+/// The transfers of this fork (made before a transfer) whose credit was refused by a
+/// closed account, and which were refunded and then failed, each with the position
+/// of its `TransferFailed`.
+fn refused_by_closed<'a>(facts: &Facts<'a>) -> impl Iterator<Item = u64> + 'a {
+    let facts = *facts;
+    let forked = forked_before_transfer(&facts);
+    facts
+        .since_start()
+        .filter(move |_| forked)
+        .filter_map(move |rejected| {
+            let Event::TransferCreditRejected(e) = &rejected.event else {
+                return None;
+            };
+            let closed = facts
+                .models
+                .accounts
+                .get(&e.to_account_id)
+                .is_some_and(|a| a.status == crate::domain::account::AccountStatus::Closed);
+            let after = |ty: EventType, from: u64| {
+                facts
+                    .since_start()
+                    .find(|r| {
+                        r.correlation_id == rejected.correlation_id
+                            && r.position > from
+                            && is(r, ty)
+                    })
+                    .map(|r| r.position)
+            };
+            let reversed = after(EventType::TransferReversed, rejected.position)?;
+            let failed = after(EventType::TransferFailed, reversed)?;
+            closed.then_some(failed)
+        })
+}
+
+/// In a fork made before a transfer, a transfer to a closed account was refused at
+/// its credit, refunded, and failed.
+pub fn compensated_in_fork(facts: &Facts<'_>) -> bool {
+    refused_by_closed(facts).next().is_some()
+}
+
+/// Compare was shown with that fork after such a transfer had ended in it.
+pub fn compared_fork(facts: &Facts<'_>) -> bool {
+    refused_by_closed(facts).any(|failed| facts.record.compared.iter().any(|&len| len >= failed))
+}

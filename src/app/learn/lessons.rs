@@ -23,7 +23,7 @@ const SAGA_TYPES: &[&str] = &[
 ];
 
 /// Every lesson, in course order; lesson `n` of `#lesson=<n>` is `LESSONS[n - 1]`.
-pub const LESSONS: [Lesson; 10] = [
+pub const LESSONS: [Lesson; 11] = [
     Lesson {
         key: "facts",
         title: "Events are facts",
@@ -171,6 +171,7 @@ pub const LESSONS: [Lesson; 10] = [
             "A transfer touches two accounts, and each account is an aggregate with its own stream: no single write can change both. A [[saga]] does it in steps. Each step is two appends, one after the other and not atomic: its effect in an account's stream (a withdrawal or a deposit), then its record in the transfer's stream.",
             "Between the steps, the money has left one account and not yet reached the other, and any reader sees that. Every event of t1 carries t1 as its [[correlation-id|correlation id]], and the id of the event that caused it.",
             "Transfer t1 is waiting at its first step. Each Next step runs one step and shows the events it wrote.",
+            "Watch the state diagram beside the timeline as you step: the lit state is where t1 is now, the solid path is the way it came (each arrow with the positions of its events), and the dashed arrows are the steps still to come.",
         ],
         start: Start::Scenario("happy-transfer"),
         tasks: &[
@@ -201,6 +202,7 @@ pub const LESSONS: [Lesson; 10] = [
             "A saga cannot roll back: the debit is a committed fact. When a later step is refused, the saga writes new facts that counteract it, here a deposit back into the source. That is [[compensation]].",
             "The withdrawal stays in the log beside the refund, and anyone who read the balance in between saw the money gone: a saga gives no isolation. The refund can itself be refused (if the source was suspended or closed meanwhile); the saga then writes TransferCompensationFailed and a person must act.",
             "Transfer t1 sends 10.00 from alice to carol, whose account is closed. Watch the credit be refused, the refund come back, and the transfer end as failed.",
+            "In the state diagram, the compensation branch leaves the happy path at Debited: when the credit is refused, the solid path turns down it to Credit rejected and on to Failed, and the dashed way to Completed is never taken.",
         ],
         start: Start::Scenario("compensation"),
         tasks: &[
@@ -359,5 +361,37 @@ pub const LESSONS: [Lesson; 10] = [
             kind: Kind::Version { stream: "account-erin" },
         },
         tool: Some(Tool::SchemaOne),
+    },
+    Lesson {
+        key: "fork",
+        title: "Try another path",
+        text: &[
+            "The log is the whole history, so any moment of it can start another one. Time travel's \u{201c}Try another path from here\u{201d} copies events 1 to N of this bank into a practice fork of its own: you act in the fork, and this lesson's bank is untouched.",
+            "transfer-789 took 250.00 from alice-123 to bob-456. Fork before it, and in the fork send that money to a closed account instead: open an account with 0.00, close it, and send 250.00 from alice-123 to it. The credit is refused, so the saga compensates.",
+            "Then press Compare with my bank: the two histories side by side from the fork point, and the balances that differ marked. The banner at the top says which bank you are in; Back to my bank returns to this lesson's bank.",
+        ],
+        start: Start::Scenario("seed-demo"),
+        tasks: &[
+            Task {
+                text: "In time travel, select an event before transfer-789 and press Try another path from here.",
+                panel: Panel::TimeTravel,
+                check: c::forked_before_transfer,
+            },
+            Task {
+                text: "In the fork, open an account with 0.00, close it, and send 250.00 from alice-123 to it: the credit is refused and alice-123 is refunded.",
+                panel: Panel::Transfers,
+                check: c::compensated_in_fork,
+            },
+            Task {
+                text: "Press Compare with my bank and read which balances differ.",
+                panel: Panel::Fork,
+                check: c::compared_fork,
+            },
+        ],
+        prediction: Prediction {
+            question: "In your fork, send 250.00 from alice-123 to the account you closed. What will alice-123's balance be once that transfer ends?",
+            kind: Kind::Balance { account: "alice-123" },
+        },
+        tool: None,
     },
 ];

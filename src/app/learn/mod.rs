@@ -89,6 +89,8 @@ pub enum Panel {
     TimeTravel,
     /// The lesson panel itself (its prediction, a button of the lesson).
     Lesson,
+    /// The banner over a practice fork (Compare with my bank).
+    Fork,
 }
 
 /// One task: an action, phrased as one, and its check.

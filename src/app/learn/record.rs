@@ -128,6 +128,31 @@ pub struct LearnerRecord {
     /// from the bar, an import): this record starts where that bank's log stood.
     #[serde(default)]
     pub followed: bool,
+    /// Set when this is the record of a practice fork made during the lesson: where
+    /// it was made from.
+    pub fork: Option<Forked>,
+    /// Each time Compare was shown with this fork: the fork's log length then.
+    pub compared: Vec<u64>,
+}
+
+/// Where a fork made during a lesson came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Forked {
+    /// The fork point: the last event copied from the lesson's bank.
+    pub at: u64,
+    /// The transfer of the lesson's bank whose first event came right after the fork
+    /// point, if one did (the fork was made before it).
+    pub before: Option<String>,
+}
+
+/// A fork of the lesson's bank at event `at`: the first transfer the lesson's log
+/// (`log`) starts after `at`, if any.
+#[must_use]
+pub fn transfer_after(log: &[std::rc::Rc<crate::store::Recorded>], at: u64) -> Option<String> {
+    log.iter()
+        .filter(|r| r.position > at)
+        .find(|r| r.event.ty() == crate::domain::events::EventType::TransferInitiated)
+        .map(|r| r.correlation_id.clone())
 }
 
 impl LearnerRecord {
@@ -137,6 +162,30 @@ impl LearnerRecord {
         LearnerRecord {
             base,
             ..LearnerRecord::default()
+        }
+    }
+
+    /// The record of a fork made at event `at` of this record's bank, before the
+    /// transfer `before` began there (see [`transfer_after`]): it starts at the fork point, with this record's prediction
+    /// if one was locked and not acted on yet (the lesson's action is in the fork).
+    #[must_use]
+    pub fn forked(&self, before: Option<String>, at: u64) -> LearnerRecord {
+        let prediction = self
+            .prediction
+            .clone()
+            .filter(|l| l.until.is_none())
+            .map(|l| Lock {
+                at,
+                refusals: 0,
+                repeats: 0,
+                until: None,
+                refusals_until: None,
+                ..l
+            });
+        LearnerRecord {
+            prediction,
+            fork: Some(Forked { at, before }),
+            ..LearnerRecord::starting_at(at)
         }
     }
 

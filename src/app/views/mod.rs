@@ -1,6 +1,7 @@
 //! View models: what a panel shows, computed from the read models as plain Rust, with
 //! native tests. Components render these and dispatch commands; they compute nothing.
 //!
+//! - [`as_of`]: the words that say which moment a view shows ("now", "as of #N").
 //! - [`audit_filter`]: which events of the log pass the audit trail's filters, and
 //!   its free-text search index.
 //! - [`compare`]: a bank and its practice fork side by side from the fork point:
@@ -17,6 +18,7 @@
 //! - [`saga_steps`]: the saga timeline's steps and where each stands.
 //! - [`time_travel`]: the bank as of event N of the log, and what event N changed.
 
+pub mod as_of;
 pub mod audit_filter;
 pub mod compare;
 pub mod event_details;

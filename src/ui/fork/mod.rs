@@ -15,10 +15,12 @@ use gloo_storage::Storage as _;
 use leptos::prelude::*;
 
 use super::action::Command;
+use super::learn::state::Learn;
 use super::lifecycle;
 use super::page::Page;
 use super::route::{self, Route};
 use crate::app::fork::{default_name, Fork, Forks};
+use crate::app::learn::record::transfer_after;
 use crate::app::views::compare::Comparison;
 
 pub use panel::{ForkBanner, ForkHere, ForksPanel};
@@ -39,6 +41,9 @@ pub struct ForkState {
     pub command: Command,
     /// The last comparison made, and the name of the fork it was made with.
     pub shown: RwSignal<Option<(String, Comparison)>>,
+    /// The course, told of each fork and comparison (a lesson follows the learner
+    /// into a fork of its bank).
+    learn: Option<Learn>,
 }
 
 /// Makes the forks' state (the list read back from localStorage) and puts it in
@@ -56,6 +61,7 @@ pub fn provide(page: Page) -> ForkState {
         forking: Command::new(RwSignal::new(None)),
         command: Command::new(RwSignal::new(None)),
         shown: RwSignal::new(None),
+        learn: use_context::<Learn>(),
     };
     provide_context(state);
     state
@@ -93,9 +99,20 @@ impl ForkState {
                 return Err("This bank is kept in memory only, so a fork could not be kept or left: open the page with IndexedDB or localStorage to fork.".to_owned());
             }
             let bank = handle.bank().ok_or("The bank is not open yet.")?;
-            let prefix = bank.read(|m| m.audit[..(n as usize).min(m.audit.len())].to_vec());
+            let (prefix, before) = bank.read(|m| {
+                let end = (n as usize).min(m.audit.len());
+                (m.audit[..end].to_vec(), transfer_after(&m.audit, n))
+            });
             let base = handle.db_name.get_untracked();
-            let db = lifecycle::fork(page, &prefix).await?;
+            // The course must not take the fork for a bank of another lesson.
+            let learn = self.learn.filter(|l| !l.busy.get_untracked());
+            learn.inspect(|l| l.busy.set(true));
+            let made = lifecycle::fork(page, &prefix).await;
+            learn.inspect(|l| l.busy.set(false));
+            let db = made?;
+            if let Some(l) = learn {
+                l.forked(&base, &db, before, n);
+            }
             let name = default_name(n);
             self.change(|l| {
                 l.add(Fork {
@@ -138,15 +155,20 @@ impl ForkState {
             let base_shown = shown == fork.base;
             let other = if base_shown { &fork.db } else { &fork.base };
             let other = lifecycle::read_models(handle, other).await?;
-            let comparison = if shown == fork.db || base_shown {
+            let (comparison, fork_len) = if shown == fork.db || base_shown {
                 bank.read(|m| {
                     let (base, forked) = if base_shown { (m, &other) } else { (&other, m) };
-                    crate::app::views::compare::compare(base, forked, fork.at)
+                    let c = crate::app::views::compare::compare(base, forked, fork.at);
+                    (c, forked.last_position)
                 })
             } else {
                 let forked = lifecycle::read_models(handle, &fork.db).await?;
-                crate::app::views::compare::compare(&other, &forked, fork.at)
+                let c = crate::app::views::compare::compare(&other, &forked, fork.at);
+                (c, forked.last_position)
             };
+            if let Some(l) = self.learn {
+                l.note(&fork.db, |r| r.compared.push(fork_len));
+            }
             self.shown.set(Some((fork.name.clone(), comparison)));
             page.notices
                 .announce(format!("Compared your bank with {}.", fork.name));

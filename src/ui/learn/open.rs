@@ -53,6 +53,7 @@ async fn start(page: Page, learn: Learn, n: usize) -> Result<(), String> {
         db: db.clone(),
         home: home.clone(),
         record: LearnerRecord::starting_at(base),
+        forks: Vec::new(),
     }));
     learn.action_from.set(base);
     learn.shown_from.set(base);

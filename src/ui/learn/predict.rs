@@ -27,10 +27,11 @@ pub fn watch(handle: BankHandle, learn: Learn) {
     std::mem::forget(window_event_listener(leptos::ev::click, move |_| mark()));
     std::mem::forget(window_event_listener(leptos::ev::submit, move |_| mark()));
     Effect::new(move |_| {
-        let Some((n, record)) = learn
-            .session
-            .with(|s| s.as_ref().map(|s| (s.lesson, s.record.clone())))
-        else {
+        let db = handle.db_name.get();
+        let Some((n, record)) = learn.session.with(|s| {
+            s.as_ref()
+                .and_then(|s| Some((s.lesson, s.record_in(&db)?.clone())))
+        }) else {
             return;
         };
         let Some(lesson) = crate::app::learn::lesson(n) else {
@@ -64,9 +65,10 @@ pub fn Predict(
     let bank = use_bank();
     let learn = course();
     let stage = move || {
+        let db = bank.db_name.get();
         let record = learn
             .session
-            .with(|s| s.as_ref().map(|s| s.record.clone()))
+            .with(|s| s.as_ref().and_then(|s| s.record_in(&db).cloned()))
             .unwrap_or_default();
         bank.read(|m| predict::stage(&lesson.prediction, &record, m))
             .unwrap_or(Stage::Asking)

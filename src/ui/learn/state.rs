@@ -26,6 +26,29 @@ pub struct Session {
     /// The learner's own database, to return to.
     pub home: String,
     pub record: LearnerRecord,
+    /// The practice forks made from the lesson's bank during the lesson: each
+    /// fork's database and its own record (the lesson follows the learner into a fork
+    /// and back; its bank stays `db`).
+    #[serde(default)]
+    pub forks: Vec<(String, LearnerRecord)>,
+}
+
+impl Session {
+    /// The record kept for the bank in `db`: the lesson's, or one of its forks'.
+    #[must_use]
+    pub fn record_in(&self, db: &str) -> Option<&LearnerRecord> {
+        if self.db == db {
+            return Some(&self.record);
+        }
+        self.forks.iter().find(|(f, _)| f == db).map(|(_, r)| r)
+    }
+
+    fn record_in_mut(&mut self, db: &str) -> Option<&mut LearnerRecord> {
+        if self.db == db {
+            return Some(&mut self.record);
+        }
+        self.forks.iter_mut().find(|(f, _)| f == db).map(|(_, r)| r)
+    }
 }
 
 /// The course's signals; one per page, made by [`provide`] at the composition root and
@@ -105,11 +128,24 @@ impl Learn {
         store(WELCOME_KEY, Some(&true));
     }
 
-    /// Notes something the learner did, if a lesson is being taken on `db`.
+    /// Notes something the learner did, if a lesson is being taken on `db` or on a
+    /// fork made from it.
     pub fn note(&self, db: &str, f: impl FnOnce(&mut LearnerRecord)) {
         self.session.update(|s| {
-            if let Some(s) = s.as_mut().filter(|s| s.db == db) {
-                f(&mut s.record);
+            if let Some(r) = s.as_mut().and_then(|s| s.record_in_mut(db)) {
+                f(r);
+            }
+        });
+    }
+
+    /// Follows the learner into a fork made at event `at` of the bank in `base`
+    /// before the transfer `before` began there, if that is the lesson's bank.
+    pub fn forked(&self, base: &str, fork: &str, before: Option<String>, at: u64) {
+        self.session.update(|s| {
+            if let Some(s) = s.as_mut().filter(|s| s.db == base) {
+                let record = s.record.forked(before, at);
+                s.forks.retain(|(f, _)| f != fork);
+                s.forks.push((fork.to_owned(), record));
             }
         });
     }

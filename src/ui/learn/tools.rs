@@ -161,9 +161,10 @@ fn SecondClientTool() -> impl IntoView {
         )));
     };
     let story = move || {
+        let db = bank.db_name.get();
         let record = learn
             .session
-            .with(|s| s.as_ref().map(|s| s.record.clone()))?;
+            .with(|s| s.as_ref().and_then(|s| s.record_in(&db).cloned()))?;
         bank.read(|m| conflict_story(&m.audit, &record))
     };
     view! {

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use super::open::log_len;
 use super::state::Learn;
 use crate::app::learn::{lesson, passing, Facts, LearnerRecord, Panel};
+use crate::ui::fork::ForkState;
 use crate::ui::page::Selection;
 use crate::ui::route::{self, Route};
 use crate::ui::service::BankHandle;
@@ -33,11 +34,14 @@ pub fn watch(handle: BankHandle, selection: Selection, learn: Learn) {
 }
 
 /// While a lesson is taken, the lesson goes where the page's bank goes in this tab
-/// (an import writes a new database; so does a scenario from the bar): its checks
+/// (an import writes a new database; so does a scenario from the bar), except into
+/// a practice fork of its bank: it follows the learner there with the fork's own
+/// record ([`Learn::forked`]) and back, its bank staying the lesson's: its checks
 /// read that bank from then on, with a record that starts where that bank's log
 /// stands (what it holds is not the learner's; ticks already earned are kept).
 /// Opening a lesson moves the bank itself (busy).
 fn follow_bank(handle: BankHandle, learn: Learn) {
+    let forks = use_context::<ForkState>();
     Effect::new(move |_| {
         let db = handle.db_name.get();
         if learn.busy.get_untracked() || db.is_empty() {
@@ -45,7 +49,13 @@ fn follow_bank(handle: BankHandle, learn: Learn) {
         }
         let mut moved = None;
         learn.session.update(|s| {
-            if let Some(s) = s.as_mut().filter(|s| s.db != db && s.home != db) {
+            let away = |s: &&mut super::state::Session| {
+                s.db != db
+                    && s.home != db
+                    && s.record_in(&db).is_none()
+                    && !forked_here(forks, s, &db)
+            };
+            if let Some(s) = s.as_mut().filter(away) {
                 s.db = db;
                 s.record = LearnerRecord::starting_at(untrack(|| log_len(handle)));
                 s.record.followed = true;
@@ -58,6 +68,15 @@ fn follow_bank(handle: BankHandle, learn: Learn) {
             route::replace(&Route::Lesson(n));
         }
     });
+}
+
+/// Whether `db` is a practice fork of the lesson's bank (listed by the forks panel,
+/// perhaps before the course noted it).
+fn forked_here(forks: Option<ForkState>, s: &super::state::Session, db: &str) -> bool {
+    forks.is_some_and(|f| {
+        f.list
+            .with_untracked(|l| l.find(db).is_some_and(|fork| fork.base == s.db))
+    })
 }
 
 /// Events selected (audit trail or time travel) and statements opened, from the
@@ -121,16 +140,14 @@ fn follow_actions(handle: BankHandle, learn: Learn) {
 /// announces) each task that passes for the first time.
 fn tick(handle: BankHandle, learn: Learn) {
     Effect::new(move |_| {
-        let Some((n, db, record)) = learn.session.with(|s| {
+        let db = handle.db_name.get();
+        let Some((n, record)) = learn.session.with(|s| {
             s.as_ref()
-                .map(|s| (s.lesson, s.db.clone(), s.record.clone()))
+                .and_then(|s| Some((s.lesson, s.record_in(&db)?.clone())))
         }) else {
             return;
         };
         let Some(lesson) = lesson(n) else { return };
-        if handle.db_name.get() != db {
-            return;
-        }
         let Some(passed) = handle.read(|m| passing(lesson, &Facts::new(m, &record))) else {
             return;
         };
@@ -175,17 +192,19 @@ pub fn panel_selector(panel: Panel) -> &'static str {
         Panel::Audit => "section.panel--audit",
         Panel::TimeTravel => "section.panel--timetravel",
         Panel::Lesson => "#learn-tools",
+        Panel::Fork => "section.banner--fork",
     }
 }
 
 /// Every panel a task may need.
-const PANELS: [Panel; 6] = [
+const PANELS: [Panel; 7] = [
     Panel::Accounts,
     Panel::Transfers,
     Panel::Timeline,
     Panel::Audit,
     Panel::TimeTravel,
     Panel::Lesson,
+    Panel::Fork,
 ];
 
 /// Outlines the panel the next task needs (and only it), once rendered.

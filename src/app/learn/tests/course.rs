@@ -15,7 +15,7 @@ use crate::store::MemoryStore;
 // The course, progress, and what just happened --------------------------------------
 
 #[test]
-fn the_course_has_ten_lessons_of_one_to_three_tasks_with_unique_keys() {
+fn the_course_has_eleven_lessons_of_one_to_three_tasks_with_unique_keys() {
     assert!(LESSONS.len() >= 10);
     let keys: BTreeSet<&str> = LESSONS.iter().map(|l| l.key).collect();
     assert_eq!(keys.len(), LESSONS.len());
@@ -24,7 +24,8 @@ fn the_course_has_ten_lessons_of_one_to_three_tasks_with_unique_keys() {
         assert!(!l.text.is_empty());
     }
     assert_eq!(lesson(6).map(|l| l.key), Some("compensation"));
-    assert!(lesson(0).is_none() && lesson(11).is_none());
+    assert_eq!(lesson(11).map(|l| l.key), Some("fork"));
+    assert!(lesson(0).is_none() && lesson(12).is_none());
 }
 
 /// A bank as lesson `l` starts: empty, or its scenario prepared as the page does.

@@ -210,3 +210,51 @@ fn a_deposit_inside_the_imported_file_is_not_one_made_after_the_import() {
     run(&bank, deposit("erin", "1.00")).unwrap();
     then(&bank, &record, c::deposited_to_imported, true);
 }
+
+/// Lesson 11: a fork made at or after transfer-789 holds it already: it is not a
+/// fork before the transfer, whatever is done in it.
+#[test]
+fn a_fork_made_after_the_transfer_does_not_count() {
+    let (bank, record) = given(SEED);
+    let (fork, mut mine) = fork_at(&bank, &record, len(&bank));
+    shut(&fork, "carol", true);
+    send_to(&fork, "t-closed", "carol");
+    mine.compared.push(len(&fork));
+    then(&fork, &mine, c::forked_before_transfer, false);
+    then(&fork, &mine, c::compensated_in_fork, false);
+    then(&fork, &mine, c::compared_fork, false);
+}
+
+/// Lesson 11: the same compensation in the lesson's own bank is not one in a fork.
+#[test]
+fn a_compensation_in_the_lesson_s_own_bank_is_not_one_in_a_fork() {
+    let (bank, mut record) = given(SEED);
+    shut(&bank, "carol", true);
+    send_to(&bank, "t-closed", "carol");
+    record.compared.push(len(&bank));
+    then(&bank, &record, c::compensated_in_fork, false);
+    then(&bank, &record, c::compared_fork, false);
+}
+
+/// Lesson 11: a credit refused by a suspended account is compensated too, but the
+/// task names a closed one.
+#[test]
+fn a_transfer_to_a_suspended_account_is_not_one_to_a_closed_account() {
+    let (bank, record) = given(SEED);
+    let (fork, mine) = fork_at(&bank, &record, 2);
+    shut(&fork, "carol", false);
+    send_to(&fork, "t-suspended", "carol");
+    then(&fork, &mine, c::compensated_in_fork, false);
+}
+
+/// Lesson 11: Compare shown before the transfer ended shows no difference it made.
+#[test]
+fn a_comparison_before_the_transfer_ended_does_not_count() {
+    let (bank, record) = given(SEED);
+    let (fork, mut mine) = fork_at(&bank, &record, 2);
+    shut(&fork, "carol", true);
+    mine.compared.push(len(&fork));
+    send_to(&fork, "t-closed", "carol");
+    then(&fork, &mine, c::compensated_in_fork, true);
+    then(&fork, &mine, c::compared_fork, false);
+}

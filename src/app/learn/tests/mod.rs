@@ -517,3 +517,78 @@ fn the_schema_one_file_is_read_as_the_current_schema() {
         pairs[1].1
     );
 }
+
+// Lesson 11 ----------------------------------------------------------------------
+
+/// A fork of `bank` at event `at`, as time travel makes it, and its record as the
+/// course keeps it (made from the lesson's `record`).
+fn fork_at(bank: &TestBank, record: &LearnerRecord, at: u64) -> (TestBank, LearnerRecord) {
+    let (prefix, before) = bank.read(|m| {
+        (
+            m.audit[..at as usize].to_vec(),
+            record::transfer_after(&m.audit, at),
+        )
+    });
+    let fork = block_on(crate::app::fork::fork_bank(
+        MemoryStore::new(),
+        Env::fixed("f"),
+        &prefix,
+    ))
+    .unwrap();
+    (fork, record.forked(before, at))
+}
+
+/// Opens `account` with 0.00 and closes it (or suspends it, `close` false).
+fn shut(bank: &TestBank, account: &str, close: bool) {
+    let open = BankCommand::OpenAccount(crate::domain::account::OpenAccount {
+        account_id: id(account),
+        owner_name: "Carol".into(),
+        initial_balance: money("0.00"),
+    });
+    run(bank, open).unwrap();
+    let shut = if close {
+        BankCommand::CloseAccount(crate::domain::account::CloseAccount {
+            account_id: id(account),
+        })
+    } else {
+        BankCommand::SuspendAccount(SuspendAccount {
+            account_id: id(account),
+            reason: "lost card".into(),
+        })
+    };
+    run(bank, shut).unwrap();
+}
+
+fn send_to(bank: &TestBank, t: &str, to: &str) {
+    run(
+        bank,
+        BankCommand::TransferMoney(transfer(t, "alice-123", to, "250.00", "instead")),
+    )
+    .unwrap();
+}
+
+#[test]
+fn try_another_path_fork_before_the_transfer_send_to_a_closed_account_compare() {
+    let (bank, record) = given(SEED);
+    then(&bank, &record, c::forked_before_transfer, false);
+    let (fork, mut mine) = fork_at(&bank, &record, 2);
+    assert_eq!(
+        mine.fork.as_ref().unwrap().before.as_deref(),
+        Some("transfer-789")
+    );
+    then(&fork, &mine, c::forked_before_transfer, true);
+    then(&fork, &mine, c::compensated_in_fork, false);
+    shut(&fork, "carol", true);
+    send_to(&fork, "t-closed", "carol");
+    then(&fork, &mine, c::compensated_in_fork, true);
+    assert_eq!(
+        fork.read(|m| m.accounts[&id("alice-123")].balance),
+        money("1000.00"),
+        "refunded"
+    );
+    then(&fork, &mine, c::compared_fork, false);
+    mine.compared.push(len(&fork));
+    then(&fork, &mine, c::compared_fork, true);
+    // The lesson's bank is untouched.
+    assert_eq!(len(&bank), record.base);
+}
