@@ -31,8 +31,8 @@ const FORMS = [
   ['#event=0', /points at event #0, which this bank does not have/],
   ['#event=abc', /The link #event=abc is not one sagabank can follow: an event is named by its number/],
   ['#event=-1', /The link #event=-1 is not one sagabank can follow: an event is named by its number/],
-  ['#lesson=11', /The link #lesson=11 names no lesson of the course: its lessons are numbered 1 to 10/],
-  ['#lesson=0', /The link #lesson=0 names no lesson of the course: its lessons are numbered 1 to 10/],
+  ['#lesson=12', /The link #lesson=12 names no lesson of the course: its lessons are numbered 1 to 11/],
+  ['#lesson=0', /The link #lesson=0 names no lesson of the course: its lessons are numbered 1 to 11/],
 ];
 
 test('a link the seed demo cannot follow gets a notice in view, and time travel and the bank stay as they were', async (t) => {
