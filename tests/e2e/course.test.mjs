@@ -43,6 +43,9 @@ async function finished(page, of) {
   assert.equal(await tasks.count(), of);
   for (const text of await tasks.allTextContents()) assert.match(text, /\(done\)/, text);
   assert.ok(await (await comparison(page)).isVisible(), 'the comparison is shown');
+  // Every lesson's finished state (its ticks, the comparison, the lesson-complete words).
+  const title = await panel(page).getByRole('heading', { level: 2 }).first().textContent();
+  await assertNoSeriousViolations(page, `lesson "${title}" finished`);
 }
 
 /** Loads the scenario titled `title` from the scenario bar, saying yes to its question,

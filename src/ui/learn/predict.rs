@@ -251,7 +251,9 @@ fn Compared(
             }}</strong>
             " You predicted: " {words}
         </p>
-        <div class="table-wrap">
+        // Focusable and named: on a narrow panel the table scrolls sideways, and a
+        // keyboard must reach what it hides.
+        <div class="table-wrap" role="region" aria-label="Your prediction beside the log, scrollable" tabindex="0">
             <table class="table learn__compare">
                 <caption>"Your prediction beside the log"</caption>
                 <thead>
