@@ -791,27 +791,10 @@ async fn raw_write_profile(prefix: &[Rc<Recorded>]) {
 }
 
 /// Waits until the chunk write `restore` left committing has committed: a readonly
-/// transaction on `chunks` in a second connection starts only after it.
+/// transaction on `chunks` in a second connection ([`idb_chunk_count`]) starts only
+/// after it.
 async fn chunks_committed(name: &str) {
-    let db = idb::Factory::new()
-        .expect("factory")
-        .open(name, None)
-        .expect("open request")
-        .await
-        .expect("opens");
-    let tx = db
-        .transaction(&[CHUNKS_STORE], idb::TransactionMode::ReadOnly)
-        .expect("transaction");
-    let count = tx
-        .object_store(CHUNKS_STORE)
-        .expect("chunks store")
-        .count(None)
-        .expect("count request")
-        .await
-        .expect("counts");
-    assert!(count > 0, "the chunks were written");
-    drop(tx);
-    db.close();
+    assert!(idb_chunk_count(name).await > 0, "the chunks were written");
 }
 
 /// Comparing two histories of 100,000 events each: a bank and a fork of it made at

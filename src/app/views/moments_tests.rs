@@ -1,59 +1,18 @@
 //! Tests of the moments' words ([`super`]).
 
 use super::*;
-use crate::app::{Bank, Env, FaultPlan};
-use crate::domain::account::{CloseAccount, OpenAccount};
-use crate::domain::{
-    AccountError, AccountId, BankCommand, Money, RunMode, TransferId, TransferMoney,
-};
-use crate::store::MemoryStore;
+use crate::app::views::saga_steps::tests::stepped;
+use crate::domain::{AccountError, AccountId};
 use futures::executor::block_on;
 
 fn id(s: &str) -> AccountId {
     AccountId::parse(s).unwrap()
 }
 
-/// Given Ann (100.00) and Ben (closed if `closed`), transfer `t` of 10.00 started by
-/// hand: what each of `presses` presses of Next step wrote.
+/// Given Ann (100.00) and Ben (0.00, closed if `closed`), transfer `t` of 10.00 started
+/// by hand (the saga steps' fixture): what each of `presses` presses of Next step wrote.
 fn presses(closed: bool, presses: usize) -> Vec<Option<PressWrites>> {
-    let bank = block_on(Bank::open(MemoryStore::new(), Env::fixed("m"))).unwrap();
-    for account in ["ann", "ben"] {
-        block_on(bank.execute(BankCommand::OpenAccount(OpenAccount {
-            account_id: id(account),
-            owner_name: account.into(),
-            initial_balance: Money::parse("100.00").unwrap(),
-        })))
-        .unwrap();
-    }
-    if closed {
-        block_on(bank.execute(BankCommand::CloseAccount(CloseAccount {
-            account_id: id("ben"),
-        })))
-        .unwrap_err();
-        // Ben holds money: empty it first, then close.
-        block_on(bank.execute(BankCommand::WithdrawMoney(
-            crate::domain::account::WithdrawMoney {
-                account_id: id("ben"),
-                amount: Money::parse("100.00").unwrap(),
-                description: String::new(),
-                transfer_id: None,
-            },
-        )))
-        .unwrap();
-        block_on(bank.execute(BankCommand::CloseAccount(CloseAccount {
-            account_id: id("ben"),
-        })))
-        .unwrap();
-    }
-    let t = TransferId::parse("t").unwrap();
-    let command = TransferMoney {
-        transfer_id: t.clone(),
-        from_account_id: id("ann"),
-        to_account_id: id("ben"),
-        amount: Money::parse("10.00").unwrap(),
-        description: String::new(),
-    };
-    block_on(bank.start_transfer_with(command, FaultPlan::default(), RunMode::Step)).unwrap();
+    let (bank, t) = stepped(closed, 0);
     (0..presses)
         .map(|_| {
             let from = bank.read(|m| m.last_position);

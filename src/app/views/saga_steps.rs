@@ -437,4 +437,4 @@ pub fn describe_state(state: &TransferState) -> String {
 
 #[cfg(test)]
 #[path = "saga_steps_tests.rs"]
-mod tests;
+pub(super) mod tests;

@@ -39,8 +39,11 @@ fn each_phase_is_described_by_what_comes_next_and_each_end_by_its_status() {
     assert_eq!(described(true, 4), "compensated: the debit was refunded");
 }
 
-/// The bank and transfer of [`statuses`].
-fn stepped(closed: bool, steps: usize) -> (Bank<MemoryStore>, TransferId) {
+/// The bank and transfer of [`statuses`] (the moments' tests use it too).
+pub(in crate::app::views) fn stepped(
+    closed: bool,
+    steps: usize,
+) -> (Bank<MemoryStore>, TransferId) {
     let bank = block_on(Bank::open(MemoryStore::new(), Env::fixed("s"))).unwrap();
     for (account, balance) in [("ann", "100.00"), ("ben", "0.00")] {
         block_on(bank.execute(BankCommand::OpenAccount(OpenAccount {
