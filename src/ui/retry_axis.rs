@@ -33,22 +33,24 @@ pub fn RetryAxes() -> impl IntoView {
         .flatten()
     });
     move || {
-        axes.get()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|axis| {
-                let lines = axis.lines();
-                view! {
-                    <figure class="retry-axis" data-testid="retry-axis">
-                        <figcaption class="retry-axis__title">{axis.title()}</figcaption>
-                        <div inner_html=axis.svg()/>
-                        <ol class="retry-axis__words">
-                            {lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
-                        </ol>
-                    </figure>
-                }
-            })
-            .collect_view()
+        {
+            axes.get()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|axis| {
+                    let lines = axis.lines();
+                    view! {
+                        <figure class="retry-axis" data-testid="retry-axis">
+                            <figcaption class="retry-axis__title">{axis.title()}</figcaption>
+                            <div inner_html=axis.svg()/>
+                            <ol class="retry-axis__words">
+                                {lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+                            </ol>
+                        </figure>
+                    }
+                })
+                .collect_view()
+        }
+        .into_any()
     }
-    .into_any()
 }

@@ -318,7 +318,10 @@ mod tests {
         assert_eq!(a.deadline, None);
         assert_eq!(a.attempts[2].x, RIGHT);
         let lines = a.lines();
-        assert!(lines[0].starts_with("Attempt 1 at 0 ms: failed; waited 1"), "{lines:?}");
+        assert!(
+            lines[0].starts_with("Attempt 1 at 0 ms: failed; waited 1"),
+            "{lines:?}"
+        );
         assert!(lines[2].ends_with("went through."), "{lines:?}");
     }
 
@@ -333,7 +336,10 @@ mod tests {
         let (next, nx) = a.gave_up.unwrap();
         assert_eq!(deadline, DEADLINE_MS);
         assert!(next > deadline && nx == RIGHT && dx < nx);
-        assert!(a.attempts[3].x < dx, "the last attempt is before the deadline");
+        assert!(
+            a.attempts[3].x < dx,
+            "the last attempt is before the deadline"
+        );
         let lines = a.lines();
         assert_eq!(lines[4], "Deadline: 1000 ms after the first attempt.");
         assert_eq!(
