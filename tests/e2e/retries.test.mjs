@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withApp, VIEWPORTS } from './harness.mjs';
-import { BANK, elementScreenshot } from './bank.mjs';
+import { BANK, elementScreenshot, loadScenario } from './bank.mjs';
 import { assertNoSeriousViolations } from './axe.mjs';
 
 const TITLE = 'Retries and timeouts';
@@ -52,8 +52,8 @@ test('the retries lesson: a credit past its deadline times out, one within it co
     await panel(page).getByText('Your prediction, locked:').waitFor();
     await send(page, 'r-late', 4);
     const table = panel(page).getByRole('table', { name: 'Your prediction beside the log' });
-    await table.waitFor();
-    assert.match(await table.textContent(), /Timed out after 3 retries, then refunded/);
+    // The saga runs on after the first events show: wait for its end in the table.
+    await table.getByText('Timed out after 3 retries, then refunded').waitFor();
     assert.match(await table.textContent(), /It timed out: the next retry would have started after the 1000 ms deadline/);
     await panel(page).getByText('1 of 2 tasks done').waitFor();
 
@@ -66,6 +66,10 @@ test('the retries lesson: a credit past its deadline times out, one within it co
     assert.match(late[5], /^Gave up: the next retry would have started at \d+ ms, after the deadline, so the saga compensates\.$/);
     const box = await axis(page).boundingBox();
     assert.ok(box.width > 200 && box.x >= 0, 'the axis is drawn, on screen');
+    const diagram = page.getByRole('figure', { name: /State diagram/ });
+    await diagram.getByText('Now: failed, refunded.').waitFor();
+    assert.match(await diagram.textContent(), /credit timed out \(#\d+\) → failed, refunded/);
+    await elementScreenshot(t, diagram, 'retries-diagram-1280-light');
 
     // Two attempts fail, the third goes through, well before the deadline.
     await send(page, 'r-soon', 2);
@@ -85,10 +89,7 @@ test('the retries lesson: a credit past its deadline times out, one within it co
 test('outside the course, at 375 px, the time axis of a timed-out transfer fits the screen', async (t) => {
   await withApp(t, async (app) => {
     const page = await app.open();
-    await page.getByRole('navigation', { name: 'Scenarios' }).getByRole('button', { name: 'The seed demo', exact: true }).click();
-    const dialog = page.getByRole('dialog', { name: 'Load “The seed demo”?' });
-    await dialog.getByRole('button', { name: 'Load the scenario' }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    await loadScenario(page, 'seed-demo');
     await page.getByRole('table', { name: 'Accounts and their balances' }).getByRole('link', { name: 'alice-123', exact: true }).waitFor();
     await send(page, LONG, 7);
     await axis(page).getByText('Gave up:').waitFor();
@@ -101,6 +102,7 @@ test('outside the course, at 375 px, the time axis of a timed-out transfer fits 
     for (const scheme of ['light', 'dark']) {
       await page.emulateMedia({ colorScheme: scheme });
       await elementScreenshot(t, axis(page), `retries-axis-375-${scheme}`);
+      await elementScreenshot(t, page.getByRole('figure', { name: /State diagram/ }), `retries-diagram-375-${scheme}`);
       await assertNoSeriousViolations(page, `time axis at 375 px, ${scheme}`);
     }
   }, { ...BANK, viewport: VIEWPORTS.mobile });

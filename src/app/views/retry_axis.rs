@@ -261,6 +261,19 @@ mod tests {
 
     /// The axes of `t1` sent from a to b with the credit failing `k` times.
     fn run(k: u32) -> Vec<RetryAxis> {
+        let m = models(k);
+        let t1 = tid("t1");
+        let events: Vec<&Event> = m
+            .audit
+            .iter()
+            .filter(|r| r.stream == t1.stream())
+            .map(|r| &r.event)
+            .collect();
+        RetryAxis::of(&t1, &events)
+    }
+
+    /// The read models after `t1` was sent from a to b, the credit failing `k` times.
+    fn models(k: u32) -> crate::app::ReadModels {
         let bank = block_on(Bank::open(MemoryStore::new(), Env::fixed("v"))).unwrap();
         for (account, balance) in [("a", "100.00"), ("b", "0.00")] {
             block_on(bank.execute(BankCommand::OpenAccount(OpenAccount {
@@ -286,15 +299,45 @@ mod tests {
             description: String::new(),
         })))
         .unwrap();
-        bank.read(|m| {
-            let events: Vec<&Event> = m
-                .audit
-                .iter()
-                .filter(|r| r.stream == t1.stream())
-                .map(|r| &r.event)
-                .collect();
-            RetryAxis::of(&t1, &events)
-        })
+        bank.read(Clone::clone)
+    }
+
+    #[test]
+    fn the_state_diagram_follows_a_timed_out_credit_to_its_refund() {
+        use crate::app::views::saga_diagram::{Diagram, Mark};
+        use crate::domain::transfer_machine::Phase;
+        let m = models(5);
+        let d = Diagram::of(&m.transfers[&tid("t1")], None);
+        let path: Vec<Phase> = d.path.iter().map(|(p, _)| *p).collect();
+        assert_eq!(
+            path,
+            [
+                Phase::Initiated,
+                Phase::Debited,
+                Phase::TimedOut,
+                Phase::Refunded
+            ]
+        );
+        let taken: Vec<&str> = d
+            .edges
+            .iter()
+            .filter(|e| e.mark == Mark::Taken)
+            .map(|e| e.key.as_str())
+            .collect();
+        assert_eq!(
+            taken,
+            [
+                "initiated-debited",
+                "debited-retry",
+                "debited-credit-timed-out",
+                "credit-timed-out-failed-refunded"
+            ]
+        );
+        assert!(
+            d.words()[1].contains("credit timed out (#"),
+            "{:?}",
+            d.words()
+        );
     }
 
     #[test]

@@ -410,12 +410,13 @@ fn arrow(fx: i32, fy: i32, tx: i32, ty: i32) -> (String, (i32, i32, &'static str
         // above the loop of a retry.
         let (x, y0, y1) = (LEFT - 14, fy + 10, ty + 12);
         let d = format!("M{fx},{y0} L{x},{y0} L{x},{y1} L{tx},{y1}");
-        return (d, (LEFT + 4, ty - 8, "start"));
+        return (d, (LEFT + 4, ty - 16, "start"));
     }
     if fx < tx && ty < fy {
         // Up and across to the next column (from the deadline to the refund).
         let d = format!("M{},{fy} L{tx},{}", fx + NODE_W - 24, ty + NODE_H);
-        return (d, (tx - 6, ty + NODE_H + 14, "end"));
+        // Its label under the first column's box, left of the line.
+        return (d, (LEFT + NODE_W / 2 + 6, ty + NODE_H + 14, "start"));
     }
     let (y0, y1) = (fy + NODE_H / 2 + 8, ty + NODE_H / 2);
     let right = fx + NODE_W;
