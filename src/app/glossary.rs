@@ -131,14 +131,14 @@ pub const GLOSSARY: [Term; 18] = [
         key: "retry-backoff",
         name: "Retry with exponential backoff",
         definition: "Trying a step again after it failed for a passing reason, waiting longer before each new attempt: the wait doubles each time. A service that is overloaded gets time to recover instead of more requests. A step may be retried only if running it twice does no harm (it is idempotent).",
-        here: "A credit that fails is tried again after 100, 200, 400, then 800 ms on the saga's virtual clock; each failure is written as TransferStepRetried with the time of the next attempt, and the time axis beside the saga draws them.",
+        here: "A step that fails is tried again after 100, 200, 400, 800 ms and so on, on the saga's virtual clock (the credit until its deadline); each failure is written as TransferStepRetried with the time of the next attempt, and the time axis beside the saga draws them.",
         read_more: "Marc Brooker, \"Exponential Backoff And Jitter\", AWS Architecture Blog (2015)",
     },
     Term {
         key: "jitter",
         name: "Jitter",
         definition: "A random part added to each retry's wait. Clients that failed at the same moment would otherwise retry at the same moments too, and hit the recovering service together again. Spreading them out lets more of them through.",
-        here: "Each wait gets up to a quarter more, drawn from the transfer id and the attempt, so a transfer retries at the same times in every run while two transfers retry at different times.",
+        here: "Each wait gets up to a quarter more, drawn from the transfer id and the attempt, so a transfer retries at the same times in every run, while two transfers mostly retry at different times.",
         read_more: "Marc Brooker, \"Exponential Backoff And Jitter\", AWS Architecture Blog (2015)",
     },
     Term {
