@@ -125,8 +125,13 @@ impl FaultPlan {
 /// The reason a rejected-credit fault gives.
 pub const REJECTED_CREDIT_REASON: &str = "the destination refused the credit (injected fault)";
 
-/// How many attempts a step gets before a passing failure counts as a rejection.
+/// How many attempts the debit or the refund gets before a passing failure counts as
+/// a rejection (the credit stops at its deadline instead: `domain::retry`).
 pub const MAX_ATTEMPTS: u32 = 5;
+
+/// The most passing failures the form lets a learner ask for: enough for each step to
+/// run out of attempts (the debit and the refund) or past its deadline (the credit).
+pub const MAX_FAILURES: u32 = 8;
 
 #[cfg(test)]
 mod tests {

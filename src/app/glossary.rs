@@ -21,7 +21,7 @@ pub struct Term {
 }
 
 /// Every term, in the order a learner meets them.
-pub const GLOSSARY: [Term; 15] = [
+pub const GLOSSARY: [Term; 18] = [
     Term {
         key: "event",
         name: "Event",
@@ -126,6 +126,27 @@ pub const GLOSSARY: [Term; 15] = [
         definition: "A function that turns an event stored in an older shape into today's shape as it is read, so the rest of the code knows only today's events. The stored event stays as it was. An upcaster must not drop information silently.",
         here: "Events of schema 1 are upcast: amounts written as numbers become decimals, and the time inside the data becomes the event's recorded time.",
         read_more: "Greg Young, \"Versioning in an Event Sourced System\" (2017)",
+    },
+    Term {
+        key: "retry-backoff",
+        name: "Retry with exponential backoff",
+        definition: "Trying a step again after it failed for a passing reason, waiting longer before each new attempt: the wait doubles each time. A service that is overloaded gets time to recover instead of more requests. A step may be retried only if running it twice does no harm (it is idempotent).",
+        here: "A step that fails is tried again after 100, 200, 400, 800 ms and so on, on the saga's virtual clock (the credit until its deadline); each failure is written as TransferStepRetried with the time of the next attempt, and the time axis beside the saga draws them.",
+        read_more: "Marc Brooker, \"Exponential Backoff And Jitter\", AWS Architecture Blog (2015)",
+    },
+    Term {
+        key: "jitter",
+        name: "Jitter",
+        definition: "A random part added to each retry's wait. Clients that failed at the same moment would otherwise retry at the same moments too, and hit the recovering service together again. Spreading them out lets more of them through.",
+        here: "Each wait gets up to a quarter more, drawn from the transfer id and the attempt, so a transfer retries at the same times in every run, while two transfers mostly retry at different times.",
+        read_more: "Marc Brooker, \"Exponential Backoff And Jitter\", AWS Architecture Blog (2015)",
+    },
+    Term {
+        key: "deadline",
+        name: "Deadline (timeout)",
+        definition: "How long a caller keeps trying before it gives up. Over a network a missing answer cannot be told from a slow one, so only a limit on time ends the wait. After giving up, a saga must undo what it already did, by compensation.",
+        here: "The credit gives up when its next retry would start more than 1000 ms after its first attempt: TransferTimedOut is written, then the refund.",
+        read_more: "Martin Kleppmann, \"Designing Data-Intensive Applications\" (2017), chapter 8",
     },
 ];
 

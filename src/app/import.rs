@@ -281,6 +281,15 @@ fn same_but_reason(expected: &Event, event: &Event) -> bool {
     {
         x.reason.clone_from(&e.reason);
     }
+    if let (Event::TransferTimedOut(x), Event::TransferTimedOut(e)) = (&mut expected, event) {
+        x.reason.clone_from(&e.reason);
+    }
+    // A retry written before the virtual clock (schema 3 and older) has no time.
+    if let (Event::TransferStepRetried(x), Event::TransferStepRetried(e)) = (&mut expected, event) {
+        if e.retry_at_ms == 0 {
+            x.retry_at_ms = 0;
+        }
+    }
     expected == *event
 }
 

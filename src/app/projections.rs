@@ -53,6 +53,8 @@ pub enum TimelineKind {
     Failed,
     CompensationFailed,
     Retried(SagaStep),
+    /// The credit gave up at its deadline.
+    TimedOut,
 }
 
 /// One event in a transfer's saga timeline.
@@ -388,6 +390,10 @@ fn timeline_entry(event: TransferEvent<'_>) -> (TimelineKind, String) {
         TransferEvent::StepRetried(e) => (
             TimelineKind::Retried(e.step),
             format!("{} attempt {} failed: {}", e.step, e.attempt, e.reason),
+        ),
+        TransferEvent::TimedOut(e) => (
+            TimelineKind::TimedOut,
+            format!("credit of {} timed out: {}", e.to_account_id, e.reason),
         ),
     }
 }

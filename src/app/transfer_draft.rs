@@ -3,7 +3,7 @@
 //! at fault when they do not read. Plain Rust, tested natively; the form only holds
 //! the text and sends what this returns.
 
-use crate::app::faults::{UnknownCrashPoint, MAX_ATTEMPTS, STEPS};
+use crate::app::faults::{UnknownCrashPoint, MAX_FAILURES, STEPS};
 use crate::app::{CrashPoint, FaultPlan, ReadModels};
 use crate::domain::{AccountId, Money, SagaStep, TransferId, TransferMoney};
 
@@ -107,16 +107,11 @@ impl FaultDraft {
     /// A message when a fault field does not read.
     pub fn parse(&self) -> Result<FaultPlan, String> {
         let failures: u32 = self.transient_count.trim().parse().map_err(|_| {
-            format!(
-                "Failures before success: write a whole number from 0 to {}",
-                MAX_ATTEMPTS - 1
-            )
+            format!("Failures before success: write a whole number from 0 to {MAX_FAILURES}")
         })?;
-        // One more would use up every attempt: the step would count as refused.
-        if failures >= MAX_ATTEMPTS {
+        if failures > MAX_FAILURES {
             return Err(format!(
-                "Failures before success: at most {} (after {MAX_ATTEMPTS} failed attempts a step counts as refused)",
-                MAX_ATTEMPTS - 1
+                "Failures before success: at most {MAX_FAILURES} (the credit gives up at its deadline after 4 attempts, the debit and the refund after 5)"
             ));
         }
         let transient = (failures > 0).then_some((self.transient_step, failures));
@@ -197,11 +192,11 @@ mod tests {
             (|d| d.amount = "ten".into(), "Amount: "),
             (
                 |d| d.faults.transient_count = "x".into(),
-                "Failures before success: write a whole number from 0 to 4",
+                "Failures before success: write a whole number from 0 to 8",
             ),
             (
-                |d| d.faults.transient_count = "5".into(),
-                "Failures before success: at most 4",
+                |d| d.faults.transient_count = "9".into(),
+                "Failures before success: at most 8",
             ),
         ];
         for (spoil, expected) in cases {

@@ -231,6 +231,10 @@ impl<'de> Visitor<'de> for EventVisitor {
                 "run_mode" => put(&mut f.run_mode, key, &mut map)?,
                 "step" => put(&mut f.step, key, &mut map)?,
                 "attempt" => put(&mut f.attempt, key, &mut map)?,
+                "retry_at_ms" => put(&mut f.retry_at_ms, key, &mut map)?,
+                "attempts" => put(&mut f.attempts, key, &mut map)?,
+                "at_ms" => put(&mut f.at_ms, key, &mut map)?,
+                "deadline_ms" => put(&mut f.deadline_ms, key, &mut map)?,
                 // A field some event declares but this reader does not know yet.
                 other => return Err(de::Error::unknown_field(other, self.fields)),
             }

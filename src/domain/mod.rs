@@ -9,6 +9,7 @@ mod decode;
 pub mod events;
 pub mod ids;
 pub mod money;
+pub mod retry;
 pub mod saga;
 mod saga_values;
 pub mod transfer;

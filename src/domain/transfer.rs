@@ -11,8 +11,9 @@ use thiserror::Error;
 use super::events::{
     Event, EventKind, TransferCompensationFailed, TransferCompleted, TransferCreditRejected,
     TransferDebited, TransferEvent, TransferFailed, TransferInitiated, TransferReversed,
-    TransferStepRetried,
+    TransferStepRetried, TransferTimedOut,
 };
+use super::retry::{self, AfterFailure};
 use super::{AccountId, Decider, Money, RunMode, SagaStep, TransferId};
 
 /// The seed's command: move `amount` from one account to another.
@@ -62,6 +63,9 @@ pub struct TransferDetails {
     pub run_mode: RunMode,
     /// Failed attempts of the step now pending (reset when a step completes).
     pub failed_attempts: u32,
+    /// The saga's virtual clock: when the pending step's next attempt happens, in ms
+    /// since its first attempt (0 until one failed; reset when a step completes).
+    pub clock_ms: u64,
 }
 
 /// A transfer's phase. The first three wait for a saga step; the rest are terminal.
@@ -73,10 +77,12 @@ pub enum TransferState {
     Initiated(TransferDetails),
     /// Source debited; waiting for the credit of the destination.
     Debited(TransferDetails),
-    /// The credit was rejected; waiting for the refund of the source.
+    /// The credit was rejected (or, `timed_out`, given up at its deadline); waiting
+    /// for the refund of the source.
     CreditRejected {
         details: TransferDetails,
         reason: String,
+        timed_out: bool,
     },
     Completed(TransferDetails),
     /// Failed; `reversed` says whether a debit had to be refunded first.
@@ -135,6 +141,9 @@ impl TransferState {
             TransferState::NotStarted => "not started",
             TransferState::Initiated(_) => "initiated",
             TransferState::Debited(_) => "debited",
+            TransferState::CreditRejected {
+                timed_out: true, ..
+            } => "timed out, compensating",
             TransferState::CreditRejected { .. } => "compensating",
             TransferState::Completed(_) => "completed",
             TransferState::Failed { reversed: true, .. } => "compensated",
@@ -302,15 +311,21 @@ fn record_step(
                 reason: reason.clone(),
             })])
         }
-        (TransferCommand::RecordRefunded, TransferState::CreditRejected { reason, .. }) => Ok(vec![
+        (
+            TransferCommand::RecordRefunded,
+            TransferState::CreditRejected {
+                reason, timed_out, ..
+            },
+        ) => Ok(vec![
             Event::TransferReversed(TransferReversed {
                 transfer_id: d.transfer_id.clone(),
                 from_account_id: d.from_account_id.clone(),
                 amount: d.amount,
             }),
             failed(&format!(
-                "credit of {} rejected: {reason}; the debit was refunded",
-                d.to_account_id
+                "credit of {} {}: {reason}; the debit was refunded",
+                d.to_account_id,
+                if *timed_out { "timed out" } else { "rejected" }
             )),
         ]),
         (
@@ -329,15 +344,41 @@ fn record_step(
             },
         )]),
         (TransferCommand::RecordAttemptFailed { reason }, state) => match state.pending_step() {
-            Some(step) => Ok(vec![Event::TransferStepRetried(TransferStepRetried {
-                transfer_id: d.transfer_id.clone(),
-                step,
-                attempt: d.failed_attempts + 1,
-                reason: reason.clone(),
-            })]),
+            Some(step) => Ok(vec![attempt_failed(step, d, reason)]),
             None => Err(unexpected()),
         },
         _ => Err(unexpected()),
+    }
+}
+
+/// A failed attempt of `step`, at the virtual time `d.clock_ms`: a retry after its
+/// backoff wait, or, for the credit when that retry would start after the deadline,
+/// the give-up ([`retry`]).
+fn attempt_failed(step: SagaStep, d: &TransferDetails, reason: &str) -> Event {
+    let attempt = d.failed_attempts + 1;
+    let deadline = (step == SagaStep::Credit).then_some(retry::DEADLINE_MS);
+    match retry::after_failure(&d.transfer_id, attempt, d.clock_ms, deadline) {
+        AfterFailure::RetryAt(retry_at_ms) => Event::TransferStepRetried(TransferStepRetried {
+            transfer_id: d.transfer_id.clone(),
+            step,
+            attempt,
+            reason: reason.to_owned(),
+            retry_at_ms,
+        }),
+        AfterFailure::GiveUp => Event::TransferTimedOut(TransferTimedOut {
+            transfer_id: d.transfer_id.clone(),
+            from_account_id: d.from_account_id.clone(),
+            to_account_id: d.to_account_id.clone(),
+            amount: d.amount,
+            attempts: attempt,
+            at_ms: d.clock_ms,
+            deadline_ms: retry::DEADLINE_MS,
+            reason: format!(
+                "gave up after {attempt} attempts at {} ms: the next retry would start after the {} ms deadline (last failure: {reason})",
+                d.clock_ms,
+                retry::DEADLINE_MS
+            ),
+        }),
     }
 }
 
@@ -374,6 +415,9 @@ pub fn replay(event: TransferEvent<'_>, compensating: bool) -> TransferCommand {
         TransferEvent::StepRetried(e) => TransferCommand::RecordAttemptFailed {
             reason: e.reason.clone(),
         },
+        TransferEvent::TimedOut(_) => TransferCommand::RecordAttemptFailed {
+            reason: no_reason(),
+        },
     }
 }
 
@@ -387,7 +431,9 @@ pub fn leg_recorded(event: TransferEvent<'_>, compensating: bool) -> Option<(Sag
         TransferEvent::Completed(_) => Some((SagaStep::Credit, true)),
         TransferEvent::Reversed(_) => Some((SagaStep::Refund, true)),
         TransferEvent::Failed(_) if !compensating => Some((SagaStep::Debit, false)),
-        TransferEvent::CreditRejected(_) => Some((SagaStep::Credit, false)),
+        TransferEvent::CreditRejected(_) | TransferEvent::TimedOut(_) => {
+            Some((SagaStep::Credit, false))
+        }
         TransferEvent::CompensationFailed(_) => Some((SagaStep::Refund, false)),
         // The failure after a refund is written with the refund's TransferReversed.
         TransferEvent::Failed(_) | TransferEvent::Initiated(_) | TransferEvent::StepRetried(_) => {
@@ -444,6 +490,7 @@ fn evolve_transfer(state: TransferState, event: TransferEvent<'_>) -> TransferSt
                 description: e.description.clone(),
                 run_mode: e.run_mode,
                 failed_attempts: 0,
+                clock_ms: 0,
             }),
             state => state,
         },
@@ -459,6 +506,7 @@ fn evolve_transfer(state: TransferState, event: TransferEvent<'_>) -> TransferSt
             TransferState::Debited(d) => TransferState::CreditRejected {
                 details: fresh_step(d),
                 reason: e.reason.clone(),
+                timed_out: false,
             },
             state => state,
         },
@@ -484,18 +532,28 @@ fn evolve_transfer(state: TransferState, event: TransferEvent<'_>) -> TransferSt
             },
             state => state,
         },
-        TransferEvent::StepRetried(_) => {
+        TransferEvent::StepRetried(e) => {
             let mut state = state;
             if let Some(d) = details_mut(&mut state) {
                 d.failed_attempts += 1;
+                d.clock_ms = e.retry_at_ms;
             }
             state
         }
+        TransferEvent::TimedOut(e) => match state {
+            TransferState::Debited(d) => TransferState::CreditRejected {
+                details: fresh_step(d),
+                reason: e.reason.clone(),
+                timed_out: true,
+            },
+            state => state,
+        },
     }
 }
 
 fn fresh_step(mut d: TransferDetails) -> TransferDetails {
     d.failed_attempts = 0;
+    d.clock_ms = 0;
     d
 }
 
@@ -524,7 +582,8 @@ pub fn ends(event: &Event) -> bool {
             | TransferEvent::Debited(_)
             | TransferEvent::CreditRejected(_)
             | TransferEvent::Reversed(_)
-            | TransferEvent::StepRetried(_) => false,
+            | TransferEvent::StepRetried(_)
+            | TransferEvent::TimedOut(_) => false,
         },
     }
 }
@@ -544,7 +603,9 @@ pub fn accepts(state: &TransferState, event: &Event) -> bool {
             state,
             TransferState::Initiated(_) | TransferState::CreditRejected { .. }
         ),
-        TransferEvent::Completed(_) | TransferEvent::CreditRejected(_) => {
+        TransferEvent::Completed(_)
+        | TransferEvent::CreditRejected(_)
+        | TransferEvent::TimedOut(_) => {
             matches!(state, TransferState::Debited(_))
         }
         TransferEvent::Reversed(_) | TransferEvent::CompensationFailed(_) => {

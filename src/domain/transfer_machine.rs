@@ -22,11 +22,13 @@ pub enum Phase {
     Refunded,
     /// The refund was rejected: needs a person.
     CompensationFailed,
+    /// The credit's retries ran into its deadline: the refund comes next.
+    TimedOut,
 }
 
 impl Phase {
     /// Every phase of a started transfer, in the order the saga can reach them.
-    pub const ALL: [Phase; 7] = [
+    pub const ALL: [Phase; 8] = [
         Phase::Initiated,
         Phase::Debited,
         Phase::CreditRejected,
@@ -34,6 +36,7 @@ impl Phase {
         Phase::Failed,
         Phase::Refunded,
         Phase::CompensationFailed,
+        Phase::TimedOut,
     ];
 
     /// The phase's name as the diagram shows it.
@@ -47,6 +50,7 @@ impl Phase {
             Phase::Failed => "failed, no refund",
             Phase::Refunded => "failed, refunded",
             Phase::CompensationFailed => "compensation failed",
+            Phase::TimedOut => "credit timed out",
         }
     }
 
@@ -54,7 +58,7 @@ impl Phase {
     #[must_use]
     pub fn is_terminal(self) -> bool {
         match self {
-            Phase::Initiated | Phase::Debited | Phase::CreditRejected => false,
+            Phase::Initiated | Phase::Debited | Phase::CreditRejected | Phase::TimedOut => false,
             Phase::Completed | Phase::Failed | Phase::Refunded | Phase::CompensationFailed => true,
         }
     }
@@ -68,7 +72,12 @@ impl TransferState {
             TransferState::NotStarted => return None,
             TransferState::Initiated(_) => Phase::Initiated,
             TransferState::Debited(_) => Phase::Debited,
-            TransferState::CreditRejected { .. } => Phase::CreditRejected,
+            TransferState::CreditRejected {
+                timed_out: false, ..
+            } => Phase::CreditRejected,
+            TransferState::CreditRejected {
+                timed_out: true, ..
+            } => Phase::TimedOut,
             TransferState::Completed(_) => Phase::Completed,
             TransferState::Failed {
                 reversed: false, ..
@@ -130,7 +139,7 @@ pub fn transition_of(before: Phase, event: EventType, after: Phase) -> Option<us
 pub const ENTRY: EventType = EventType::TransferInitiated;
 
 /// Every move of the transfer saga, happy path first.
-pub const TRANSITIONS: [Transition; 9] = [
+pub const TRANSITIONS: [Transition; 13] = [
     Transition {
         from: Phase::Initiated,
         events: &[EventType::TransferDebited],
@@ -176,6 +185,26 @@ pub const TRANSITIONS: [Transition; 9] = [
         events: &[EventType::TransferStepRetried],
         to: Phase::CreditRejected,
     },
+    Transition {
+        from: Phase::Debited,
+        events: &[EventType::TransferTimedOut],
+        to: Phase::TimedOut,
+    },
+    Transition {
+        from: Phase::TimedOut,
+        events: &[EventType::TransferReversed, EventType::TransferFailed],
+        to: Phase::Refunded,
+    },
+    Transition {
+        from: Phase::TimedOut,
+        events: &[EventType::TransferCompensationFailed],
+        to: Phase::CompensationFailed,
+    },
+    Transition {
+        from: Phase::TimedOut,
+        events: &[EventType::TransferStepRetried],
+        to: Phase::TimedOut,
+    },
 ];
 
 #[cfg(test)]
@@ -220,11 +249,12 @@ mod tests {
         commands
     }
 
-    /// Every move the decider can make, found by trying every command in every phase
-    /// it reaches: (phase before, event, phase after), `None` before the start.
+    /// Every move the decider can make, found by trying every command in every state
+    /// it reaches (up to five failed attempts of a step, past the credit's deadline):
+    /// (phase before, event, phase after), `None` before the start.
     fn decider_moves() -> Vec<(Option<Phase>, EventType, Option<Phase>)> {
         let mut moves = Vec::new();
-        let mut seen = vec![None];
+        let mut seen = vec![TransferState::NotStarted];
         let mut queue = vec![TransferState::NotStarted];
         while let Some(state) = queue.pop() {
             for command in every_command() {
@@ -237,8 +267,9 @@ mod tests {
                     now = evolve(now, event);
                     moves.push((before, event.ty(), now.phase()));
                 }
-                if !seen.contains(&now.phase()) {
-                    seen.push(now.phase());
+                let attempts = now.details().map_or(0, |d| d.failed_attempts);
+                if attempts <= 5 && !seen.contains(&now) {
+                    seen.push(now.clone());
                     queue.push(now);
                 }
             }

@@ -41,6 +41,7 @@ pub mod locks;
 pub mod newer;
 pub mod page;
 pub mod preview;
+pub mod retry_axis;
 pub mod route;
 pub mod scenarios;
 pub mod service;

@@ -309,9 +309,10 @@ fn SagaView(
             {wrote.map(|w| view! { <PressWrote wrote=w/> })}
             <MoneyStrip money=Rc::clone(&money) no_links/>
             <SagaDiagram no_links/>
+            <super::retry_axis::RetryAxes/>
             <div class="saga-timeline__lanes">
                 <Lane title="Happy path" spans=main positions=positions.clone() money=Rc::clone(&money) just=Rc::clone(&just) no_links/>
-                <Lane title="Compensation (runs only if the credit is rejected)" spans=compensation positions=positions money=money just=just no_links/>
+                <Lane title="Compensation (runs only if the credit is rejected or times out)" spans=compensation positions=positions money=money just=just no_links/>
             </div>
         </article>
     }

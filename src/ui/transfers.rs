@@ -15,7 +15,7 @@ use super::widgets::{
     clear_error_on_input, clear_if_unchanged, id_cut, FormError, ShowMore, TransferBadge,
     TransfersHead,
 };
-use crate::app::faults::MAX_ATTEMPTS;
+use crate::app::faults::MAX_FAILURES;
 use crate::app::transfer_draft::{self, FaultDraft, TransferDraft};
 use crate::app::views::moments::refusal_words;
 use crate::app::{BankError, CrashPoint, FaultPlan};
@@ -430,7 +430,7 @@ fn FaultFields(
             <summary>"Inject a fault " <span class="faults__active" data-testid="faults-active">{active_faults}</span></summary>
             <p class="hint">
                 "Faults are played by the app, never by the bank's rules: a refused credit makes the saga compensate; "
-                "passing failures are retried, each attempt written as an event (after 5 the step counts as refused); "
+                "passing failures are retried after a backoff wait on the saga's virtual clock, each failed attempt written as an event (the credit gives up when its next retry would start after its 1000 ms deadline, and the saga compensates; the debit and the refund count as refused after 5 attempts); "
                 "a crash stops the page at that point, and after the reload the saga resumes from the log alone."
             </p>
             <label class="choice">
@@ -441,7 +441,7 @@ fn FaultFields(
             <div class="form__row">
                 <label>
                     "Failures before success"
-                    <input name="transient_count" type="number" min="0" max=(MAX_ATTEMPTS - 1).to_string() prop:value=move || transient_count.get()
+                    <input name="transient_count" type="number" min="0" max=MAX_FAILURES.to_string() prop:value=move || transient_count.get()
                         on:input=move |ev| transient_count.set(event_target_value(&ev))/>
                 </label>
                 <label>

@@ -282,7 +282,7 @@ test('a fault applies to one transfer only and is named while folded away; a bad
     await summary.click();
     await fillTransfer(page, { id: 'nine', from: 'alice', to: 'bob', amount: '1' });
     await form.getByRole('button', { name: 'Start transfer' }).click();
-    assert.match(await errorText(page, 'transfer-error', /at most 4/), /Failures before success: at most 4/);
+    assert.match(await errorText(page, 'transfer-error', /at most 8/), /Failures before success: at most 8/);
     assert.equal(await page.getByTestId('transfer-row-nine').count(), 0, 'nothing was started');
     // Typing again clears the message.
     await form.getByLabel('Amount').fill('2');

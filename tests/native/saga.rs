@@ -857,59 +857,127 @@ fn a_debit_that_fails_for_a_passing_reason_is_retried_without_moving_money_early
 }
 
 #[test]
-fn a_step_that_succeeds_on_its_last_allowed_attempt_completes() {
+fn a_debit_that_succeeds_on_its_last_allowed_attempt_completes() {
     let max = sagabank::app::faults::MAX_ATTEMPTS;
     let bank = bank_with(&[("a", "Ann", "100.00"), ("b", "Ben", "0.00")]);
     bank.inject(
         &tid("t1"),
         FaultPlan {
-            transient: Some((SagaStep::Credit, max - 1)),
+            transient: Some((SagaStep::Debit, max - 1)),
             ..FaultPlan::default()
         },
     );
     ok(&bank, transfer("t1", "a", "b", "30.00", ""));
-    let expected: Vec<(SagaStep, u32)> = (1..max).map(|n| (SagaStep::Credit, n)).collect();
+    let expected: Vec<(SagaStep, u32)> = (1..max).map(|n| (SagaStep::Debit, n)).collect();
     assert_eq!(retries(bank.store(), "t1"), expected);
     assert_eq!(transfer_label(&bank, "t1"), "completed");
 }
 
+/// Each retry's virtual time (`retry_at_ms`) of a transfer, in order.
+fn retry_times(store: &MemoryStore, transfer: &str) -> Vec<u64> {
+    stream_events(store, &transfer_stream(transfer))
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::TransferStepRetried(r) => Some(r.retry_at_ms),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
-fn a_step_that_keeps_failing_past_the_attempt_limit_is_compensated() {
-    let max = sagabank::app::faults::MAX_ATTEMPTS;
+fn a_credit_retried_with_backoff_before_its_deadline_completes() {
+    use sagabank::domain::retry::{backoff_ms, DEADLINE_MS};
     let bank = bank_with(&[("a", "Ann", "100.00"), ("b", "Ben", "0.00")]);
     bank.inject(
         &tid("t1"),
         FaultPlan {
-            transient: Some((SagaStep::Credit, max + 3)),
+            transient: Some((SagaStep::Credit, 3)),
             ..FaultPlan::default()
         },
     );
     ok(&bank, transfer("t1", "a", "b", "30.00", ""));
-    let expected: Vec<(SagaStep, u32)> = (1..max).map(|n| (SagaStep::Credit, n)).collect();
-    assert_eq!(
-        retries(bank.store(), "t1"),
-        expected,
-        "{max} attempts in all"
+    let times = retry_times(bank.store(), "t1");
+    // Each retry waits its backoff after the attempt before it, from 0.
+    let mut now = 0;
+    let expected: Vec<u64> = (1..=3)
+        .map(|n| {
+            now += backoff_ms(&tid("t1"), n);
+            now
+        })
+        .collect();
+    assert_eq!(times, expected);
+    assert!(
+        times.windows(2).all(|w| w[1] - w[0] > w[0] / 2),
+        "{times:?}"
     );
-    assert_eq!(transfer_label(&bank, "t1"), "compensated");
-    let events = stream_events(bank.store(), "transfer-t1");
-    let rejection = events
-        .iter()
+    assert!(*times.last().unwrap() <= DEADLINE_MS);
+    assert_eq!(transfer_label(&bank, "t1"), "completed");
+    assert_eq!(balance(&bank, "b"), "30.00");
+}
+
+#[test]
+fn a_credit_still_failing_at_its_deadline_times_out_and_is_compensated() {
+    let bank = bank_with(&[("a", "Ann", "100.00"), ("b", "Ben", "0.00")]);
+    bank.inject(
+        &tid("t1"),
+        FaultPlan {
+            transient: Some((SagaStep::Credit, 9)),
+            ..FaultPlan::default()
+        },
+    );
+    let done = ok(&bank, transfer("t1", "a", "b", "30.00", ""));
+    assert_eq!(
+        types(&done)[2..],
+        [
+            "TransferDebited",
+            "TransferStepRetried",
+            "TransferStepRetried",
+            "TransferStepRetried",
+            "TransferTimedOut",
+            "MoneyDeposited",
+            "TransferReversed",
+            "TransferFailed"
+        ]
+    );
+    let timed_out = stream_events(bank.store(), "transfer-t1")
+        .into_iter()
         .find_map(|e| match e {
-            Event::TransferCreditRejected(r) => Some(r.reason.clone()),
+            Event::TransferTimedOut(t) => Some(t),
             _ => None,
         })
-        .expect("the credit is finally rejected");
+        .expect("the credit gives up");
+    assert_eq!(timed_out.attempts, 4);
+    assert_eq!(timed_out.at_ms, retry_times(bank.store(), "t1")[2]);
     assert!(
-        rejection.contains(&format!("gave up after {max} attempts")),
-        "{rejection}"
+        timed_out.reason.contains("1000 ms deadline"),
+        "{}",
+        timed_out.reason
     );
+    assert_eq!(transfer_label(&bank, "t1"), "compensated");
     assert_eq!(
         movements_of(bank.store(), "t1"),
         [mv("a", "-30.00"), mv("a", "+30.00")]
     );
     assert_eq!(balance(&bank, "a"), "100.00");
     assert_eq!(balance(&bank, "b"), "0.00");
+}
+
+#[test]
+fn the_same_transfer_retries_at_the_same_times_and_another_id_at_others() {
+    let run = |id: &str| {
+        let bank = bank_with(&[("a", "Ann", "100.00"), ("b", "Ben", "0.00")]);
+        bank.inject(
+            &tid(id),
+            FaultPlan {
+                transient: Some((SagaStep::Credit, 3)),
+                ..FaultPlan::default()
+            },
+        );
+        ok(&bank, transfer(id, "a", "b", "30.00", ""));
+        retry_times(bank.store(), id)
+    };
+    assert_eq!(run("t1"), run("t1"));
+    assert_ne!(run("t1"), run("t2"));
 }
 
 #[test]

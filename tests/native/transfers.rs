@@ -9,7 +9,7 @@ use sagabank::domain::events::{
 };
 use sagabank::domain::transfer::{TransferCommand, TransferState};
 use sagabank::domain::RunMode;
-use sagabank::domain::{Event, SagaStep, TransferError};
+use sagabank::domain::{AccountId, Event, Money, SagaStep, TransferError};
 
 use crate::support::transfers::given;
 use crate::support::*;
@@ -667,31 +667,65 @@ fn the_decider_refuses_steps_out_of_order_or_twice() {
 
 #[test]
 fn the_decider_counts_failed_attempts_per_step() {
-    let retried = |attempt| {
+    use sagabank::domain::retry::backoff_ms;
+    let t1 = tid("t1");
+    let retried = |step, attempt, retry_at_ms| {
         Event::TransferStepRetried(TransferStepRetried {
             transfer_id: tid("t1"),
-            step: SagaStep::Debit,
+            step,
             attempt,
             reason: "busy".into(),
+            retry_at_ms,
         })
     };
+    let first = backoff_ms(&t1, 1);
     let mut history = started();
-    history.push(retried(1));
+    history.push(retried(SagaStep::Debit, 1, first));
     given(history.clone())
         .when(TransferCommand::RecordAttemptFailed {
             reason: "busy".into(),
         })
-        .then([retried(2)]);
-    // A completed step starts the count again for the next one.
+        .then([retried(SagaStep::Debit, 2, first + backoff_ms(&t1, 2))]);
+    // A completed step starts the count, and the virtual clock, again for the next one.
     history.push(debited("t1", "a", "b", "30.00"));
     given(history)
         .when(TransferCommand::RecordAttemptFailed {
             reason: "busy".into(),
         })
-        .then([Event::TransferStepRetried(TransferStepRetried {
+        .then([retried(SagaStep::Credit, 1, first)]);
+}
+
+#[test]
+fn the_credit_gives_up_when_its_next_retry_would_start_after_the_deadline() {
+    use sagabank::domain::events::TransferTimedOut;
+    use sagabank::domain::retry::{backoff_ms, DEADLINE_MS};
+    let t1 = tid("t1");
+    let mut history = started();
+    history.push(debited("t1", "a", "b", "30.00"));
+    let mut now = 0;
+    for attempt in 1..=3 {
+        now += backoff_ms(&t1, attempt);
+        history.push(Event::TransferStepRetried(TransferStepRetried {
             transfer_id: tid("t1"),
             step: SagaStep::Credit,
-            attempt: 1,
+            attempt,
             reason: "busy".into(),
+            retry_at_ms: now,
+        }));
+    }
+    assert!(now + backoff_ms(&t1, 4) > DEADLINE_MS);
+    given(history)
+        .when(TransferCommand::RecordAttemptFailed {
+            reason: "busy".into(),
+        })
+        .then([Event::TransferTimedOut(TransferTimedOut {
+            transfer_id: tid("t1"),
+            from_account_id: AccountId::parse("a").unwrap(),
+            to_account_id: AccountId::parse("b").unwrap(),
+            amount: Money::parse("30.00").unwrap(),
+            attempts: 4,
+            at_ms: now,
+            deadline_ms: DEADLINE_MS,
+            reason: format!("gave up after 4 attempts at {now} ms: the next retry would start after the 1000 ms deadline (last failure: busy)"),
         })]);
 }

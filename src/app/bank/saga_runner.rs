@@ -132,22 +132,15 @@ impl<S: EventStore> Bank<S> {
         let result: Result<(), String> = match plan.transient {
             Some((fault_step, failures)) if fault_step == step && failed_attempts < failures => {
                 let reason = format!(
-                    "{step} temporarily unavailable (injected fault, attempt {} of {})",
-                    failed_attempts + 1,
-                    failures + 1
+                    "{step} temporarily unavailable (injected fault: attempt {} of the {failures} set to fail)",
+                    failed_attempts + 1
                 );
-                if failed_attempts + 1 < MAX_ATTEMPTS {
-                    let retry = TransferCommand::RecordAttemptFailed { reason };
-                    return match self.handle_transfer(id, &retry, &causation).await {
-                        Ok(events) => {
-                            written.extend(events);
-                            Ok(StepOutcome::Retried(self.transfer_state(id).await?))
-                        }
-                        Err(BankError::Transfer(TransferError::UnexpectedStep { .. })) => {
-                            Ok(StepOutcome::Advanced(self.transfer_state(id).await?))
-                        }
-                        Err(e) => Err(e),
-                    };
+                // The credit's deadline is the domain's to apply (it may give up and
+                // compensate); the other steps count their attempts.
+                if step == SagaStep::Credit || failed_attempts + 1 < MAX_ATTEMPTS {
+                    return self
+                        .record_failed_attempt(id, step, reason, &causation, written)
+                        .await;
                 }
                 Err(format!("gave up after {MAX_ATTEMPTS} attempts: {reason}"))
             }
@@ -191,6 +184,34 @@ impl<S: EventStore> Bank<S> {
             return Err(BankError::Crashed(CrashPoint::AfterStep(step)));
         }
         Ok(StepOutcome::Advanced(self.transfer_state(id).await?))
+    }
+
+    /// Records a failed attempt of `step`: a retry on the virtual clock, or the credit's
+    /// give-up at its deadline (the domain decides which).
+    async fn record_failed_attempt(
+        &self,
+        id: &TransferId,
+        step: SagaStep,
+        reason: String,
+        causation: &str,
+        written: &mut Vec<Rc<Recorded>>,
+    ) -> Result<StepOutcome, BankError> {
+        let retry = TransferCommand::RecordAttemptFailed { reason };
+        match self.handle_transfer(id, &retry, causation).await {
+            Ok(events) => {
+                written.extend(events);
+                let now = self.transfer_state(id).await?;
+                Ok(if now.pending_step() == Some(step) {
+                    StepOutcome::Retried(now)
+                } else {
+                    StepOutcome::Advanced(now)
+                })
+            }
+            Err(BankError::Transfer(TransferError::UnexpectedStep { .. })) => {
+                Ok(StepOutcome::Advanced(self.transfer_state(id).await?))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Whether the destination already holds this transfer's credit (on fresh state).

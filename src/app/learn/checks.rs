@@ -514,3 +514,44 @@ pub fn compensated_in_fork(facts: &Facts<'_>) -> bool {
 pub fn compared_fork(facts: &Facts<'_>) -> bool {
     refused_by_closed(facts).any(|failed| facts.record.compared.iter().any(|&len| len >= failed))
 }
+
+// Retries and timeouts -------------------------------------------------------------
+
+/// The events of each transfer the learner started since the lesson began (its
+/// `TransferInitiated` among them), in log order.
+fn started_here<'a>(facts: &Facts<'a>) -> impl Iterator<Item = Vec<&'a Rc<Recorded>>> + 'a {
+    let facts = *facts;
+    facts.models.transfers.keys().filter_map(move |t| {
+        let events: Vec<_> = facts
+            .since_start()
+            .filter(|r| r.correlation_id == t.as_str())
+            .collect();
+        events
+            .first()
+            .is_some_and(|r| is(r, EventType::TransferInitiated))
+            .then_some(events)
+    })
+}
+
+/// A transfer started in the lesson whose credit failed for a passing reason, was
+/// retried, and completed (before its deadline, or it would have timed out).
+pub fn retried_within_deadline(facts: &Facts<'_>) -> bool {
+    started_here(facts).any(|events| {
+        let credit_retried = events.iter().any(|r| {
+            matches!(&r.event, Event::TransferStepRetried(e) if e.step == crate::domain::SagaStep::Credit)
+        });
+        credit_retried && events.iter().any(|r| is(r, EventType::TransferCompleted))
+    })
+}
+
+/// A transfer started in the lesson whose credit timed out at its deadline and whose
+/// debit was then refunded.
+pub fn timed_out_and_refunded(facts: &Facts<'_>) -> bool {
+    started_here(facts).any(|events| {
+        let at = |ty: EventType| events.iter().position(|r| is(r, ty));
+        matches!(
+            (at(EventType::TransferTimedOut), at(EventType::TransferReversed)),
+            (Some(a), Some(b)) if a < b
+        )
+    })
+}

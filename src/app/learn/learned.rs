@@ -11,7 +11,7 @@ pub const PRACTICE: &str = "Practice bank: this lesson runs on a bank of its own
 pub const AGAIN: &str = "Your ticks stay. The practice bank is made fresh each time the lesson opens, so you can do the tasks again.";
 
 /// What each lesson showed, by lesson key.
-const LEARNED: [(&str, &str); 11] = [
+const LEARNED: [(&str, &str); 12] = [
     ("facts", "every change is an event, a fact with a stream, a version and a place in the log."),
     ("fold", "a balance is folded from an account's events, and folding fewer of them shows the past."),
     ("rules", "a refused command writes no event: the log stays where it was."),
@@ -23,6 +23,7 @@ const LEARNED: [(&str, &str); 11] = [
     ("concurrency", "an append expects a version; when someone else wrote first, the page reads again and decides again."),
     ("schema", "old events are read through an upcaster, so history written by an older version still folds."),
     ("fork", "any moment of the log can start another history: a fork before a transfer took another path, and the comparison showed where the two banks differ."),
+    ("retries", "a failing step is retried after waits that double, with jitter, on a virtual clock, and a step still failing at its deadline is given up and compensated."),
 ];
 
 /// "Lesson complete: you saw that …" for the lesson `key`.
@@ -39,7 +40,7 @@ pub fn lesson_complete(key: &str) -> String {
 #[must_use]
 pub fn course_complete() -> String {
     format!(
-        "Course complete: all {} lessons done. You have seen events as facts, state as a fold, rules that refuse, read models, a saga and its compensation, a crash and resume, idempotency, optimistic concurrency, schema evolution and another path from a past event, each on a bank in your browser.",
+        "Course complete: all {} lessons done. You have seen events as facts, state as a fold, rules that refuse, read models, a saga and its compensation, a crash and resume, idempotency, optimistic concurrency, schema evolution, another path from a past event, and retries up to a deadline, each on a bank in your browser.",
         LESSONS.len()
     )
 }
@@ -61,6 +62,9 @@ mod tests {
             lesson_complete("rules"),
             "Lesson complete. You saw that a refused command writes no event: the log stays where it was."
         );
-        assert!(course_complete().starts_with("Course complete: all 11 lessons done."));
+        assert!(course_complete().starts_with(&format!(
+            "Course complete: all {} lessons done.",
+            LESSONS.len()
+        )));
     }
 }

@@ -23,7 +23,7 @@ const SAGA_TYPES: &[&str] = &[
 ];
 
 /// Every lesson, in course order; lesson `n` of `#lesson=<n>` is `LESSONS[n - 1]`.
-pub const LESSONS: [Lesson; 11] = [
+pub const LESSONS: [Lesson; 12] = [
     Lesson {
         key: "facts",
         title: "Events are facts",
@@ -391,6 +391,34 @@ pub const LESSONS: [Lesson; 11] = [
         prediction: Prediction {
             question: "In your fork, send 250.00 from alice-123 to the account you closed. What will alice-123's balance be once that transfer ends?",
             kind: Kind::Balance { account: "alice-123" },
+        },
+        tool: None,
+    },
+    Lesson {
+        key: "retries",
+        title: "Retries and timeouts",
+        text: &[
+            "A step can fail for a passing reason: the other side is busy, or its answer is lost on the network. The saga then tries the step again, a [[retry-backoff|retry]], after a wait that doubles each time: 100 ms, then 200, 400, 800 and so on, on the saga's own virtual clock. No real time passes, so every run is the same.",
+            "Each wait gets up to a quarter more, drawn from the transfer id and the attempt: [[jitter]]. Without it, transfers that failed together would all retry at the same instant and could overload the service again.",
+            "Retries cannot go on for ever. The credit has a [[deadline]], 1000 ms after its first attempt: when the next retry would start after it, the saga gives up at once, writes TransferTimedOut and compensates, so the refund puts the money back. Trying a step again is safe only because each leg is idempotent: the transfer id lets a repeated credit find itself already applied.",
+            "In the transfer form, send 20.00 from alice-123 to bob-456 all at once, and under Inject a fault set how many times the credit fails before it succeeds. Beside the saga, a time axis then shows each attempt, its wait and the deadline.",
+        ],
+        start: Start::Scenario("seed-demo"),
+        tasks: &[
+            Task {
+                text: "Send a transfer whose credit fails at least once and still completes before the deadline.",
+                panel: Panel::Transfers,
+                check: c::retried_within_deadline,
+            },
+            Task {
+                text: "Send one whose credit keeps failing until its next retry would start after the deadline: it times out, and alice-123 is refunded.",
+                panel: Panel::Transfers,
+                check: c::timed_out_and_refunded,
+            },
+        ],
+        prediction: Prediction {
+            question: "Send 20.00 from alice-123 to bob-456 all at once, with the credit failing as many times as you choose. Will the transfer complete, or time out and be compensated?",
+            kind: Kind::Ending,
         },
         tool: None,
     },

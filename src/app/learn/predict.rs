@@ -12,6 +12,7 @@ pub use super::record::{Answer, Lock, Predicted};
 use super::record::{LearnerRecord, RefusalKind};
 use super::second_client::is_second_client;
 use crate::app::ReadModels;
+use crate::domain::retry::DEADLINE_MS;
 use crate::domain::{AccountId, Money};
 use crate::store::Recorded;
 
@@ -47,6 +48,9 @@ pub enum Kind {
     Balance { account: &'static str },
     /// The version the action's append to `stream` expects it to be at.
     Version { stream: &'static str },
+    /// How the transfer the action starts ends: completed, or timed out and
+    /// compensated ([`ENDINGS`]).
+    Ending,
 }
 
 /// A lesson's prediction: the question asked before the action, and its kind.
@@ -68,6 +72,28 @@ pub const OUTCOMES: [(&str, &str); 4] = [
         "Refused: the transfer id was used with other details",
     ),
 ];
+
+/// The choices of [`Kind::Ending`]: a key and its words.
+pub const ENDINGS: [(&str, &str); 2] = [
+    (
+        "completed",
+        "It completes: a retry of the credit goes through before the deadline",
+    ),
+    (
+        "compensated",
+        "It times out: the saga gives up at the deadline and refunds the source",
+    ),
+];
+
+/// The choices a kind offers as radio buttons, if it is a choice.
+#[must_use]
+pub fn choices(kind: &Kind) -> Option<&'static [(&'static str, &'static str)]> {
+    match kind {
+        Kind::Refusal => Some(&OUTCOMES),
+        Kind::Ending => Some(&ENDINGS),
+        Kind::Events { .. } | Kind::Balance { .. } | Kind::Version { .. } => None,
+    }
+}
 
 /// What the action did, as the log and the record say.
 #[derive(Debug, Clone, PartialEq)]
@@ -209,6 +235,7 @@ pub fn compare(kind: &Kind, answer: &Answer, acted: &Acted, models: &ReadModels)
             vec![balance_row(account, *c, acted, models)]
         }
         (Kind::Version { stream }, Answer::Version(v)) => vec![version_row(stream, *v, acted)],
+        (_, Answer::Compensated(p)) => vec![ending_row(*p, acted)],
         _ => Vec::new(),
     };
     Comparison { rows }
@@ -388,6 +415,61 @@ fn outcome_row(predicted: Option<RefusalKind>, acted: &Acted) -> Row {
     }
 }
 
+fn ending_words(compensated: bool) -> &'static str {
+    ENDINGS[usize::from(compensated)].1
+}
+
+/// How the transfer the action started ended, as its events say: `Some(true)` timed
+/// out and compensated, `Some(false)` completed, `None` neither (yet).
+fn ending_of(events: &[Rc<Recorded>]) -> Option<bool> {
+    use crate::domain::events::EventType as T;
+    let has = |ty: T| events.iter().any(|r| r.event.ty() == ty);
+    if has(T::TransferTimedOut) && has(T::TransferReversed) {
+        Some(true)
+    } else if has(T::TransferCompleted) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn ending_row(predicted: bool, acted: &Acted) -> Row {
+    let (logged, difference) = match acted {
+        Acted::Wrote(events) => {
+            let retries = events
+                .iter()
+                .filter(|r| matches!(&r.event, crate::domain::Event::TransferStepRetried(_)))
+                .count();
+            match ending_of(events) {
+                Some(false) => (
+                    format!("Completed, after {retries} retries"),
+                    predicted.then(|| format!("It completed: {retries} retries, and the last one started before the {DEADLINE_MS} ms deadline, so the credit went through.")),
+                ),
+                Some(true) => (
+                    format!("Timed out after {retries} retries, then refunded"),
+                    (!predicted).then(|| format!("It timed out: the next retry would have started after the {DEADLINE_MS} ms deadline, so the saga gave up and refunded the source.")),
+                ),
+                None => (
+                    format!("{} events written; the transfer has not ended", events.len()),
+                    Some("Your action did not end a transfer: send it all at once, with the credit failing, to see how it ends.".to_owned()),
+                ),
+            }
+        }
+        Acted::Refused {
+            reason, log_len, ..
+        } => (
+            refused_words(reason, *log_len),
+            Some("It was refused, so no saga ran: send a transfer the rules accept.".to_owned()),
+        ),
+    };
+    Row {
+        label: "How the transfer ends".into(),
+        predicted: ending_words(predicted).into(),
+        logged,
+        difference,
+    }
+}
+
 fn money(cents: i64) -> String {
     Money::from_cents(cents).map_or_else(|| cents.to_string(), |m| m.to_string())
 }
@@ -507,6 +589,11 @@ pub fn answer_from(kind: &Kind, fields: &[String]) -> Result<Answer, String> {
             .parse()
             .map(Answer::Version)
             .map_err(|_| "Write the version as a whole number, such as 4.".into()),
+        Kind::Ending => match one {
+            "completed" => Ok(Answer::Compensated(false)),
+            "compensated" => Ok(Answer::Compensated(true)),
+            _ => Err("Choose whether it completes or times out.".into()),
+        },
     }
 }
 
@@ -524,6 +611,7 @@ pub fn answer_words(kind: &Kind, answer: &Answer) -> String {
         (_, Answer::Outcome(o)) => format!("{}.", outcome_words(*o)),
         (_, Answer::Balance(c)) => format!("Balance: {}.", money(*c)),
         (_, Answer::Version(v)) => format!("Expected version: {v}."),
+        (_, Answer::Compensated(c)) => format!("{}.", ending_words(*c)),
         _ => String::new(),
     }
 }

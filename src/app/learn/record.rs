@@ -288,6 +288,8 @@ pub enum Answer {
     Outcome(Option<RefusalKind>),
     Balance(i64),
     Version(u64),
+    /// How a transfer ends: `true`, timed out and compensated; `false`, completed.
+    Compensated(bool),
 }
 
 /// An answer locked before the action.

@@ -10,6 +10,8 @@
 //! - [`id_cut`]: where a long id is cut in a table (in the middle, both ends shown).
 //! - [`list_window`]: a virtual list's rendered rows, keyboard moves and scrolling.
 //! - [`local_use`]: how full localStorage is, in words.
+//! - [`retry_axis`]: a transfer's retries on a time axis: each attempt, its backoff
+//!   wait, the credit's deadline.
 //! - [`saga_diagram`]: the saga's state diagram for one transfer (generated from the
 //!   domain's state machine), laid out, as of an event or now.
 //! - [`moments`]: a refusal's "0 events written", and what one saga step wrote.
@@ -28,6 +30,7 @@ pub mod id_cut;
 pub mod list_window;
 pub mod local_use;
 pub mod moments;
+pub mod retry_axis;
 pub mod saga_diagram;
 pub mod saga_money;
 pub mod saga_steps;

@@ -104,6 +104,9 @@ fn line(e: &TimelineEntry) -> String {
         TimelineKind::CreditRejected => {
             "the step's record: the account refused, so no effect was written"
         }
+        TimelineKind::TimedOut => {
+            "the step's record: its deadline passed, so the saga gave up and no effect was written"
+        }
         TimelineKind::Completed
         | TimelineKind::Failed
         | TimelineKind::CompensationFailed

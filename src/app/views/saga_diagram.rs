@@ -118,6 +118,7 @@ fn cell(phase: Phase) -> (i32, i32) {
         Phase::CreditRejected => (1, 1),
         Phase::Refunded => (1, 2),
         Phase::CompensationFailed => (1, 3),
+        Phase::TimedOut => (0, 3),
     }
 }
 
@@ -403,6 +404,19 @@ fn arrow(fx: i32, fy: i32, tx: i32, ty: i32) -> (String, (i32, i32, &'static str
             (cx - 6, "end")
         };
         return (d, (x, fy + NODE_H + 16, anchor));
+    }
+    if fx == LEFT && tx == LEFT {
+        // Down the left column past a row (the credit's deadline): left of the boxes,
+        // above the loop of a retry.
+        let (x, y0, y1) = (LEFT - 14, fy + 10, ty + 12);
+        let d = format!("M{fx},{y0} L{x},{y0} L{x},{y1} L{tx},{y1}");
+        return (d, (LEFT + 4, ty - 16, "start"));
+    }
+    if fx < tx && ty < fy {
+        // Up and across to the next column (from the deadline to the refund).
+        let d = format!("M{},{fy} L{tx},{}", fx + NODE_W - 24, ty + NODE_H);
+        // Its label under the first column's box, left of the line.
+        return (d, (LEFT + NODE_W / 2 + 6, ty + NODE_H + 14, "start"));
     }
     let (y0, y1) = (fy + NODE_H / 2 + 8, ty + NODE_H / 2);
     let right = fx + NODE_W;

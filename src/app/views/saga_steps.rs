@@ -80,6 +80,8 @@ struct Facts<'a> {
     /// The debit was refused: nothing moved.
     debit_failed: bool,
     credit_rejected: bool,
+    /// The credit was given up at its deadline (`credit_rejected` is then set too).
+    timed_out: bool,
     refund_failed: bool,
     /// The compensation path is taken, or may still be (until the credit is decided).
     compensation_on: bool,
@@ -128,12 +130,14 @@ impl SpanSpec {
 
 impl Facts<'_> {
     fn of(t: &TransferView) -> Facts<'_> {
-        let credit_rejected = t
-            .timeline
-            .iter()
-            .any(|e| e.kind == TimelineKind::CreditRejected);
+        let timed_out = t.timeline.iter().any(|e| e.kind == TimelineKind::TimedOut);
+        let credit_rejected = timed_out
+            || t.timeline
+                .iter()
+                .any(|e| e.kind == TimelineKind::CreditRejected);
         Facts {
             t,
+            timed_out,
             pending: t.state.pending_step(),
             debit_failed: matches!(
                 t.state,
@@ -172,9 +176,19 @@ impl Facts<'_> {
         let t = self.t;
         t.timeline
             .iter()
-            .find(|e| e.kind == TimelineKind::CreditRejected)
+            .find(|e| {
+                matches!(
+                    e.kind,
+                    TimelineKind::CreditRejected | TimelineKind::TimedOut
+                )
+            })
             .map(|e| {
-                let prefix = format!("credit of {} rejected: ", t.to_account_id);
+                let word = if self.timed_out {
+                    "timed out"
+                } else {
+                    "rejected"
+                };
+                let prefix = format!("credit of {} {word}: ", t.to_account_id);
                 e.summary.strip_prefix(&prefix).unwrap_or(&e.summary)
             })
     }
@@ -182,6 +196,9 @@ impl Facts<'_> {
     /// What the credit did, with the destination's reason when it refused.
     fn credit_explain(&self) -> String {
         match self.credit_refusal() {
+            Some(why) if self.timed_out => format!(
+                "DepositMoney on the destination kept failing, and the saga {why}; nothing was credited."
+            ),
             Some(why) => format!(
                 "DepositMoney on the destination was refused ({why}), so nothing was credited."
             ),
@@ -350,19 +367,25 @@ impl Facts<'_> {
         vec![
             SpanSpec {
                 key: "credit-rejected",
-                title: "Credit rejected".into(),
+                title: if self.timed_out { "Credit timed out" } else { "Credit rejected" }.into(),
                 explain: self.credit_refusal().map_or_else(
                     || {
                         "If the destination refuses the credit, TransferCreditRejected records why."
                             .to_owned()
                     },
                     |why| {
-                        format!(
-                            "The destination refused ({why}): TransferCreditRejected records why."
-                        )
+                        if self.timed_out {
+                            format!("The saga {why}: TransferTimedOut records it.")
+                        } else {
+                            format!(
+                                "The destination refused ({why}): TransferCreditRejected records why."
+                            )
+                        }
                     },
                 ),
-                entries: self.entries(|k| k == TimelineKind::CreditRejected),
+                entries: self.entries(|k| {
+                    matches!(k, TimelineKind::CreditRejected | TimelineKind::TimedOut)
+                }),
                 rejected: false,
                 next: false,
                 on_path: on,
@@ -422,11 +445,15 @@ pub fn describe_state(state: &TransferState) -> String {
         TransferState::Debited(d) => {
             format!("{} debited, the credit is next{retry}", d.from_account_id)
         }
-        TransferState::CreditRejected { details, .. } => {
-            format!(
-                "credit rejected, refunding {}{retry}",
-                details.from_account_id
-            )
+        TransferState::CreditRejected {
+            details, timed_out, ..
+        } => {
+            let credit = if *timed_out {
+                "credit timed out"
+            } else {
+                "credit rejected"
+            };
+            format!("{credit}, refunding {}{retry}", details.from_account_id)
         }
         TransferState::Completed(_) => status.to_string(),
         TransferState::Failed { reversed: true, .. } => format!("{status}: the debit was refunded"),

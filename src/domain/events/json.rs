@@ -48,9 +48,23 @@ impl EventType {
             | EventType::TransferFailed
             | EventType::TransferCompensationFailed => (LEG_WITH_REASON, false),
             EventType::TransferReversed => (&["transfer_id", "from_account_id", "amount"], false),
-            EventType::TransferStepRetried => {
-                (&["transfer_id", "step", "attempt", "reason"], false)
-            }
+            EventType::TransferStepRetried => (
+                &["transfer_id", "step", "attempt", "reason", "retry_at_ms"],
+                false,
+            ),
+            EventType::TransferTimedOut => (
+                &[
+                    "transfer_id",
+                    "from_account_id",
+                    "to_account_id",
+                    "amount",
+                    "attempts",
+                    "at_ms",
+                    "deadline_ms",
+                    "reason",
+                ],
+                false,
+            ),
         }
     }
 }
@@ -74,6 +88,10 @@ pub struct Fields {
     pub run_mode: Option<RunMode>,
     pub step: Option<SagaStep>,
     pub attempt: Option<u32>,
+    pub retry_at_ms: Option<u64>,
+    pub attempts: Option<u32>,
+    pub at_ms: Option<u64>,
+    pub deadline_ms: Option<u64>,
 }
 
 /// A required field's value, or serde's "missing field" error.
@@ -144,6 +162,17 @@ impl EventType {
                 transfer_id: transfer_id(f.transfer_id)?,
                 step: need(f.step, "step")?,
                 attempt: need(f.attempt, "attempt")?,
+                reason: need(f.reason, "reason")?,
+                retry_at_ms: f.retry_at_ms.unwrap_or_default(),
+            }),
+            EventType::TransferTimedOut => Event::TransferTimedOut(TransferTimedOut {
+                transfer_id: transfer_id(f.transfer_id)?,
+                from_account_id: need(f.from_account_id, "from_account_id")?,
+                to_account_id: need(f.to_account_id, "to_account_id")?,
+                amount: need(f.amount, "amount")?,
+                attempts: need(f.attempts, "attempts")?,
+                at_ms: need(f.at_ms, "at_ms")?,
+                deadline_ms: need(f.deadline_ms, "deadline_ms")?,
                 reason: need(f.reason, "reason")?,
             }),
             EventType::TransferDebited => build_leg(Leg::Debited, f)?,

@@ -23,12 +23,14 @@ use super::{AccountId, Money, TransferId};
 /// - 1: the reference's shape (`*_at` fields, numeric amounts), upcast on read;
 /// - 2: this app's shape;
 /// - 3: `TransferInitiated` may carry `run_mode` (schema 2 data reads as is, `auto`).
+/// - 4: `TransferStepRetried` may carry `retry_at_ms` (absent in older data: 0), and
+///   `TransferTimedOut` is new.
 ///
 /// A build that meets a version above its own refuses to read or write that log
 /// (`DecodeError::FutureSchema`) instead of misreading it. A new event comes with a
 /// new version (its line here), so an older build that meets it says a newer version
 /// wrote the log rather than "unknown event type".
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -163,6 +165,32 @@ pub struct TransferStepRetried {
     pub step: SagaStep,
     pub attempt: u32,
     pub reason: String,
+    /// Schema 4: the virtual time (ms since the step's first attempt) of the next
+    /// attempt, after the backoff wait (absent in older data, read as 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub retry_at_ms: u64,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// The credit step gave up: its next retry would have started after the deadline.
+/// The refund of the source comes next, as after a rejected credit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferTimedOut {
+    pub transfer_id: TransferId,
+    pub from_account_id: AccountId,
+    pub to_account_id: AccountId,
+    pub amount: Money,
+    /// The attempts made, all failed.
+    pub attempts: u32,
+    /// The virtual time of the last failure (ms since the step's first attempt).
+    pub at_ms: u64,
+    pub deadline_ms: u64,
+    pub reason: String,
 }
 
 /// Writes, from the one list of events below: [`Event`], [`EventType`],
@@ -235,6 +263,7 @@ events! {
     TransferFailed => "TransferFailed",
     TransferCompensationFailed => "TransferCompensationFailed",
     TransferStepRetried => "TransferStepRetried",
+    TransferTimedOut => "TransferTimedOut",
 }
 
 impl EventType {
@@ -262,7 +291,8 @@ impl EventType {
             EventType::TransferReversed => "The record of the refund: the deposit back into the source, written just before in its stream, counteracted the debit.",
             EventType::TransferFailed => "The transfer ended with no net effect, and this says why: either no money moved, or the debit and its refund both stay in the log and cancel out.",
             EventType::TransferCompensationFailed => "The refund itself was refused: the money is still out of the source and a person must look.",
-            EventType::TransferStepRetried => "A step failed for a passing reason and will be tried again, with no pause when the saga runs by itself; only failed attempts are written, the attempt that works writes the step's own events.",
+            EventType::TransferStepRetried => "A step failed for a passing reason and will be tried again after a backoff wait on the saga's virtual clock (no real pause); only failed attempts are written, the attempt that works writes the step's own events.",
+            EventType::TransferTimedOut => "The credit kept failing and its next retry would have started after the deadline, so the saga gave up: the refund of the source comes next.",
         }
     }
 }
@@ -290,6 +320,7 @@ pub enum TransferEvent<'a> {
     Failed(&'a TransferFailed),
     CompensationFailed(&'a TransferCompensationFailed),
     StepRetried(&'a TransferStepRetried),
+    TimedOut(&'a TransferTimedOut),
 }
 
 /// Whose stream an event is written to, with the event: each decider matches only its
@@ -335,6 +366,7 @@ impl Event {
             Event::TransferFailed(e) => Transfer(T::Failed(e)),
             Event::TransferCompensationFailed(e) => Transfer(T::CompensationFailed(e)),
             Event::TransferStepRetried(e) => Transfer(T::StepRetried(e)),
+            Event::TransferTimedOut(e) => Transfer(T::TimedOut(e)),
         }
     }
 
@@ -422,6 +454,7 @@ impl<'a> TransferEvent<'a> {
             TransferEvent::Failed(e) => &e.transfer_id,
             TransferEvent::CompensationFailed(e) => &e.transfer_id,
             TransferEvent::StepRetried(e) => &e.transfer_id,
+            TransferEvent::TimedOut(e) => &e.transfer_id,
         }
     }
 }

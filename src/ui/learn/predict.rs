@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::open::open;
 use super::state::{course, Learn};
-use crate::app::learn::predict::{self, Comparison, Kind, Stage, OUTCOMES};
+use crate::app::learn::predict::{self, Comparison, Kind, Stage};
 use crate::app::learn::{Lesson, LESSONS};
 use crate::ui::page::use_page;
 use crate::ui::service::{use_bank, BankHandle};
@@ -191,7 +191,8 @@ fn Question(
             })
             .collect_view()
             .into_any(),
-        Kind::Refusal => OUTCOMES
+        Kind::Refusal | Kind::Ending => predict::choices(kind)
+            .unwrap_or_default()
             .iter()
             .map(|(key, words)| view! {
                 <label class="choice">

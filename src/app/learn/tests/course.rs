@@ -25,7 +25,7 @@ fn the_course_has_eleven_lessons_of_one_to_three_tasks_with_unique_keys() {
     }
     assert_eq!(lesson(6).map(|l| l.key), Some("compensation"));
     assert_eq!(lesson(11).map(|l| l.key), Some("fork"));
-    assert!(lesson(0).is_none() && lesson(12).is_none());
+    assert!(lesson(0).is_none() && lesson(LESSONS.len() + 1).is_none());
 }
 
 /// A bank as lesson `l` starts: empty, or its scenario prepared as the page does.

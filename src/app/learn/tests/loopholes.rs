@@ -258,3 +258,46 @@ fn a_comparison_before_the_transfer_ended_does_not_count() {
     then(&fork, &mine, c::compensated_in_fork, true);
     then(&fork, &mine, c::compared_fork, false);
 }
+
+/// Retries and timeouts: a transfer with no failure, a retried debit, a refused
+/// credit's compensation, or the scenario's own retried transfer stepped to its end
+/// are not the learner's retried credit or its time-out.
+#[test]
+fn other_retries_and_compensations_are_not_the_credit_s_deadline() {
+    let (bank, record) = given(SEED);
+    run(
+        &bank,
+        BankCommand::TransferMoney(transfer("plain", "alice-123", "bob-456", "1.00", "")),
+    )
+    .unwrap();
+    send_failing(&bank, "debit", SagaStep::Debit, 2);
+    then(&bank, &record, c::retried_within_deadline, false);
+    bank.inject(
+        &tid("refused"),
+        FaultPlan {
+            reject_credit: true,
+            ..FaultPlan::default()
+        },
+    );
+    run(
+        &bank,
+        BankCommand::TransferMoney(transfer("refused", "alice-123", "bob-456", "1.00", "")),
+    )
+    .unwrap();
+    then(&bank, &record, c::timed_out_and_refunded, false);
+    send_failing(&bank, "real", SagaStep::Credit, 6);
+    then(&bank, &record, c::timed_out_and_refunded, true);
+    then(&bank, &record, c::retried_within_deadline, false);
+
+    // The scenario's stepped transfer, started before the lesson's record began.
+    let (bank, _) = given("[]");
+    let scenario = crate::app::scenario_catalog::find("transient-failure").unwrap();
+    let t = block_on(crate::app::scenario_catalog::prepare(&bank, scenario))
+        .unwrap()
+        .unwrap();
+    let record = LearnerRecord::starting_at(len(&bank));
+    while !bank.read(|m| m.transfers[&t].state.is_terminal()) {
+        block_on(bank.step(&t)).unwrap();
+    }
+    then(&bank, &record, c::retried_within_deadline, false);
+}

@@ -592,3 +592,39 @@ fn try_another_path_fork_before_the_transfer_send_to_a_closed_account_compare() 
     // The lesson's bank is untouched.
     assert_eq!(len(&bank), record.base);
 }
+
+// Retries and timeouts --------------------------------------------------------------
+
+/// Sends `t` (20.00 from alice-123 to bob-456) all at once, its `step` failing
+/// `failures` times, as the transfer form does with that fault.
+fn send_failing(bank: &TestBank, t: &str, step: SagaStep, failures: u32) {
+    bank.inject(
+        &tid(t),
+        FaultPlan {
+            transient: Some((step, failures)),
+            ..FaultPlan::default()
+        },
+    );
+    run(
+        bank,
+        BankCommand::TransferMoney(transfer(t, "alice-123", "bob-456", "20.00", "")),
+    )
+    .unwrap();
+}
+
+#[test]
+fn retries_a_credit_completes_before_its_deadline_and_one_times_out() {
+    let (bank, record) = given(SEED);
+    then(&bank, &record, c::retried_within_deadline, false);
+    then(&bank, &record, c::timed_out_and_refunded, false);
+    send_failing(&bank, "r1", SagaStep::Credit, 3);
+    then(&bank, &record, c::retried_within_deadline, true);
+    then(&bank, &record, c::timed_out_and_refunded, false);
+    send_failing(&bank, "r2", SagaStep::Credit, 4);
+    then(&bank, &record, c::timed_out_and_refunded, true);
+    assert_eq!(
+        bank.read(|m| m.accounts[&id("alice-123")].balance.to_string()),
+        "730.00",
+        "r1 took 20.00, r2 was refunded"
+    );
+}

@@ -368,3 +368,46 @@ fn every_lesson_asks_a_prediction_in_real_event_types_with_plain_form_errors() {
         Ok(Answer::Outcome(Some(RefusalKind::NotActive)))
     );
 }
+
+/// The retries lesson's number, found by its key.
+fn retries_lesson() -> usize {
+    LESSONS.iter().position(|l| l.key == "retries").unwrap() + 1
+}
+
+#[test]
+fn how_a_retried_transfer_ends_is_read_from_the_events_it_wrote() {
+    let n = retries_lesson();
+    assert_eq!(
+        answer_from(&lesson(n).unwrap().prediction.kind, &["compensated".into()]),
+        Ok(Answer::Compensated(true))
+    );
+    assert!(answer_from(&lesson(n).unwrap().prediction.kind, &["accepted".into()]).is_err());
+    let send = |bank: &TestBank, failures: u32| {
+        super::send_failing(bank, "r1", SagaStep::Credit, failures);
+    };
+    // Predicted to complete, but four failures run past the deadline.
+    let (bank, mut record) = given(SEED);
+    lock_now(&bank, &mut record, Answer::Compensated(false));
+    send(&bank, 4);
+    let c = compared(n, &bank, &record);
+    assert!(!c.right());
+    assert_eq!(c.rows[0].logged, "Timed out after 3 retries, then refunded");
+    assert!(differences(&c)[0]
+        .starts_with("It timed out: the next retry would have started after the 1000 ms deadline"));
+    // Predicted to complete, and three failures leave the last retry in time.
+    let (bank, mut record) = given(SEED);
+    lock_now(&bank, &mut record, Answer::Compensated(false));
+    send(&bank, 3);
+    let c = compared(n, &bank, &record);
+    assert!(c.right(), "{c:?}");
+    assert_eq!(c.rows[0].logged, "Completed, after 3 retries");
+    // A refused transfer ends no saga.
+    let (bank, mut record) = given(SEED);
+    lock_now(&bank, &mut record, Answer::Compensated(true));
+    refuse(
+        &bank,
+        &mut record,
+        BankCommand::TransferMoney(transfer("transfer-789", "alice-123", "bob-456", "1.00", "")),
+    );
+    assert!(!compared(n, &bank, &record).right());
+}
