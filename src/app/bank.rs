@@ -26,6 +26,7 @@ use crate::domain::{
 };
 use crate::store::{EventStore, NewEvent, Recorded, StoreError};
 
+mod operator;
 mod saga_runner;
 
 /// Why a command did not go through.

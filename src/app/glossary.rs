@@ -21,7 +21,7 @@ pub struct Term {
 }
 
 /// Every term, in the order a learner meets them.
-pub const GLOSSARY: [Term; 18] = [
+pub const GLOSSARY: [Term; 19] = [
     Term {
         key: "event",
         name: "Event",
@@ -103,7 +103,7 @@ pub const GLOSSARY: [Term; 18] = [
         key: "compensation",
         name: "Compensation",
         definition: "A new action that counteracts an earlier step that already committed, when a later step fails. It erases nothing: the step and its compensation both stay in the log. Others may have seen the first effect in between, and the compensation can itself fail, so that needs handling too.",
-        here: "When a credit is refused, the saga deposits the money back into the source and records TransferReversed; if that refund is refused too, TransferCompensationFailed asks for a person.",
+        here: "When a credit is refused, the saga deposits the money back into the source and records TransferReversed; if that refund is refused too, TransferCompensationFailed asks for a person, whose fix (TransferRefundRetried, with a reason) retries the refund.",
         read_more: "Microsoft Azure Architecture Center, \"Compensating Transaction pattern\"",
     },
     Term {
@@ -147,6 +147,13 @@ pub const GLOSSARY: [Term; 18] = [
         definition: "How long a caller keeps trying before it gives up. Over a network a missing answer cannot be told from a slow one, so only a limit on time ends the wait. After giving up, a saga must undo what it already did, by compensation.",
         here: "The credit gives up when its next retry would start more than 1000 ms after its first attempt: TransferTimedOut is written, then the refund.",
         read_more: "Martin Kleppmann, \"Designing Data-Intensive Applications\" (2017), chapter 8",
+    },
+    Term {
+        key: "isolation",
+        name: "Isolation (and a saga's lack of it)",
+        definition: "Isolation is the I of ACID: others do not see a transaction's work until it commits. A saga commits each step on its own, so others see its work half done and may act on it. Countermeasures make the half-done state visible to the rules, for example a semantic lock: a flag on the record (\"transfer pending\") that other commands check.",
+        here: "While a transfer's money is out, the source's balance, its statement and time travel's total all show it gone. This bank has no semantic lock, so a source emptied by a transfer can be closed before its refund, and the refund is then refused.",
+        read_more: "Chris Richardson, \"Microservices Patterns\" (2018), chapter 4, \"Handling the lack of isolation\"",
     },
 ];
 

@@ -164,9 +164,7 @@ impl Checker {
             }
             // The movement must be exactly the leg the saga would have run: the same
             // account, amount and transfer (or money could appear from nowhere).
-            let expected = transfer
-                .and_then(TransferState::details)
-                .map(|d| saga::leg(leg.1, d));
+            let expected = transfer.and_then(|s| saga::leg_for(leg.1, s));
             if !expected.is_some_and(|expected| same_movement(&expected, &command)) {
                 return Err(format!(
                     "{} does not match the {} of transfer {t} (account or amount differ)",
@@ -181,15 +179,32 @@ impl Checker {
         Ok(())
     }
 
+    /// Refuses an operator's refund into an account of another owner (or none).
+    fn same_owner(&self, source: &AccountId, refund_to: &AccountId) -> Result<(), String> {
+        let owner = |id: &AccountId| {
+            self.accounts
+                .get(id)
+                .and_then(AccountState::holdings)
+                .map(|h| h.owner_name.clone())
+        };
+        match (owner(source), owner(refund_to)) {
+            (Some(a), Some(b)) if a == b => Ok(()),
+            _ => Err(format!(
+                "TransferRefundRetried refunds into {refund_to}, which is not an account of the owner of {source}"
+            )),
+        }
+    }
+
     /// Which saga leg an account movement is, if a transfer caused it.
     fn leg_of(&self, m: &Movement<'_>) -> Option<(TransferId, SagaStep)> {
         let (t, account, deposit) = (m.transfer_id?, m.account_id, m.deposit);
-        let from = self
-            .transfers
-            .get(t)
-            .and_then(|s| s.details())
-            .map(|d| d.from_account_id.clone());
-        let step = match (deposit, from.as_ref() == Some(account)) {
+        let state = self.transfers.get(t);
+        let refund = state.is_some_and(|s| {
+            s.details().is_some_and(|d| &d.from_account_id == account)
+                || (s.pending_step() == Some(SagaStep::Refund)
+                    && s.refund_account() == Some(account))
+        });
+        let step = match (deposit, refund) {
             (false, _) => SagaStep::Debit,
             (true, true) => SagaStep::Refund,
             (true, false) => SagaStep::Credit,
@@ -225,7 +240,13 @@ impl Checker {
                 state.label()
             ));
         }
-        let compensating = matches!(state, TransferState::CreditRejected { .. });
+        let compensating = matches!(
+            state,
+            TransferState::CreditRejected { .. } | TransferState::RefundRetrying { .. }
+        );
+        if let Event::TransferRefundRetried(r) = event {
+            self.same_owner(&r.from_account_id, &r.refund_account_id)?;
+        }
         let failed = matches!(event, Event::TransferFailed(_));
         if compensating && failed && self.reversed.as_ref() != Some(id) {
             return Err(format!(

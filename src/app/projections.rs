@@ -55,6 +55,8 @@ pub enum TimelineKind {
     Retried(SagaStep),
     /// The credit gave up at its deadline.
     TimedOut,
+    /// An operator retried a refused refund.
+    RefundRetried,
 }
 
 /// One event in a transfer's saga timeline.
@@ -334,7 +336,7 @@ impl ReadModels {
         let (kind, summary) = match event.kind() {
             EventKind::Transfer(e) => timeline_entry(e),
             EventKind::Account(e) => match e.movement() {
-                Some(m) => leg_entry(&m, &view.from_account_id),
+                Some(m) => leg_entry(&m, &view.state),
                 // Only a movement names a transfer among an account's events.
                 None => return,
             },
@@ -395,18 +397,31 @@ fn timeline_entry(event: TransferEvent<'_>) -> (TimelineKind, String) {
             TimelineKind::TimedOut,
             format!("credit of {} timed out: {}", e.to_account_id, e.reason),
         ),
+        TransferEvent::RefundRetried(e) => (
+            TimelineKind::RefundRetried,
+            format!(
+                "an operator retried the refund into {}: {}",
+                e.refund_account_id, e.reason
+            ),
+        ),
     }
 }
 
 /// A timeline line for a leg a transfer ran on an account: the debit, the credit, or
-/// the refund (a deposit back into the source).
-fn leg_entry(m: &Movement<'_>, from: &AccountId) -> (TimelineKind, String) {
+/// the refund (a deposit back into the source, or into the account an operator chose),
+/// read from the transfer's `state` before the leg.
+fn leg_entry(m: &Movement<'_>, state: &TransferState) -> (TimelineKind, String) {
+    let refund = state
+        .details()
+        .is_some_and(|d| &d.from_account_id == m.account_id)
+        || (state.pending_step() == Some(SagaStep::Refund)
+            && state.refund_account() == Some(m.account_id));
     if !m.deposit {
         (
             TimelineKind::Leg(SagaStep::Debit),
             format!("{} withdrawn from {}", m.amount, m.account_id),
         )
-    } else if m.account_id == from {
+    } else if refund {
         (
             TimelineKind::Leg(SagaStep::Refund),
             format!("{} paid back to {}", m.amount, m.account_id),

@@ -18,7 +18,7 @@ pub struct Scenario {
 }
 
 /// Every scenario, in the order the bar shows them.
-pub const SCENARIOS: [Scenario; 6] = [
+pub const SCENARIOS: [Scenario; 7] = [
     Scenario {
         key: "seed-demo",
         title: "The seed demo",
@@ -71,6 +71,16 @@ pub const SCENARIOS: [Scenario; 6] = [
         json: include_str!("../../scenarios/account-lifecycle.json"),
         step_last_transfer: None,
     },
+    Scenario {
+        key: "needs-attention",
+        title: "Compensation fails (source closed mid-saga)",
+        json: include_str!("../../scenarios/needs-attention.json"),
+        step_last_transfer: Some(FaultPlan {
+            reject_credit: false,
+            transient: None,
+            crash: None,
+        }),
+    },
 ];
 
 /// The scenario with this key.
@@ -80,8 +90,9 @@ pub fn find(key: &str) -> Option<&'static Scenario> {
 }
 
 /// Runs `scenario`'s commands on `bank` (a fresh one), every saga to its end but the
-/// teaching transfer, which is started step by step with its faults. Returns the
-/// transfer to show: the teaching one, else the first.
+/// teaching transfer (the file's last `TransferMoney`), which is started step by step
+/// with its faults. Commands after it run while its money is out: after its debit,
+/// where it then waits. Returns the transfer to show: the teaching one, else the first.
 ///
 /// # Errors
 /// The scenario file cannot be read, or the teaching transfer cannot start.
@@ -90,23 +101,31 @@ pub async fn prepare<S: EventStore>(
     scenario: &Scenario,
 ) -> Result<Option<TransferId>, String> {
     let mut commands = scenario::parse(scenario.json).map_err(|e| e.to_string())?;
-    let stepped = match &scenario.step_last_transfer {
-        Some(plan) => match commands.pop() {
-            Some(Ok(BankCommand::TransferMoney(t))) => Some((t, plan.clone())),
-            other => {
-                commands.extend(other);
-                None
+    let last = commands
+        .iter()
+        .rposition(|c| matches!(c, Ok(BankCommand::TransferMoney(_))));
+    let (stepped, meanwhile) = match (&scenario.step_last_transfer, last) {
+        (Some(plan), Some(i)) => {
+            let meanwhile = commands.split_off(i + 1);
+            match commands.pop() {
+                Some(Ok(BankCommand::TransferMoney(t))) => (Some((t, plan.clone())), meanwhile),
+                _ => (None, meanwhile),
             }
-        },
-        None => None,
+        }
+        _ => (None, Vec::new()),
     };
     scenario::run(bank, commands).await;
     let mut selected = bank.read(|m| m.transfers.keys().next().cloned());
     if let Some((transfer, plan)) = stepped {
-        selected = Some(transfer.transfer_id.clone());
+        let id = transfer.transfer_id.clone();
+        selected = Some(id.clone());
         bank.start_transfer_with(transfer, plan, RunMode::Step)
             .await
             .map_err(|e| e.to_string())?;
+        if !meanwhile.is_empty() {
+            bank.step(&id).await.map_err(|e| e.to_string())?;
+            scenario::run(bank, meanwhile).await;
+        }
     }
     Ok(selected)
 }

@@ -49,7 +49,8 @@ impl TransferStatus {
             TransferState::NotStarted
             | TransferState::Initiated(_)
             | TransferState::Debited(_)
-            | TransferState::CreditRejected { .. } => TransferStatus::InProgress,
+            | TransferState::CreditRejected { .. }
+            | TransferState::RefundRetrying { .. } => TransferStatus::InProgress,
         }
     }
 

@@ -235,6 +235,7 @@ impl<'de> Visitor<'de> for EventVisitor {
                 "attempts" => put(&mut f.attempts, key, &mut map)?,
                 "at_ms" => put(&mut f.at_ms, key, &mut map)?,
                 "deadline_ms" => put(&mut f.deadline_ms, key, &mut map)?,
+                "refund_account_id" => put(&mut f.refund_account_id, key, &mut map)?,
                 // A field some event declares but this reader does not know yet.
                 other => return Err(de::Error::unknown_field(other, self.fields)),
             }

@@ -47,6 +47,9 @@ fn derived(event_type: &str, data: &str) -> Result<Event, String> {
         EventType::TransferTimedOut => {
             TransferTimedOut::deserialize(d).map(Event::TransferTimedOut)
         }
+        EventType::TransferRefundRetried => {
+            TransferRefundRetried::deserialize(d).map(Event::TransferRefundRetried)
+        }
     };
     let strip = |e: serde_json::Error| {
         let text = e.to_string();
@@ -77,6 +80,7 @@ fn valid(field: &str) -> serde_json::Value {
     match field {
         "account_id" | "from_account_id" => "a-1".into(),
         "to_account_id" => "b-2".into(),
+        "refund_account_id" => "a-3".into(),
         "owner_name" => "Ann".into(),
         "initial_balance" | "final_balance" => "10.00".into(),
         "amount" => "5.50".into(),
@@ -219,5 +223,6 @@ fn the_retry_times_and_the_deadline_give_up_are_written_and_read_back() {
         Ok(Event::TransferStepRetried(r)) => assert_eq!(r.retry_at_ms, 0),
         other => panic!("{other:?}"),
     }
-    assert_eq!(SCHEMA_VERSION, 4);
+    // The virtual clock came with schema 4.
+    const { assert!(SCHEMA_VERSION >= 4) };
 }

@@ -12,8 +12,19 @@ use super::transfer::{TransferCommand, TransferDetails, TransferState};
 #[must_use]
 pub fn next_command(state: &TransferState) -> Option<(SagaStep, AccountCommand)> {
     let step = state.pending_step()?;
-    let details = state.details()?;
-    Some((step, leg(step, details)))
+    Some((step, leg_for(step, state)?))
+}
+
+/// The account command that runs `step` of a transfer in `state`: [`leg`], but a
+/// refund pays into [`TransferState::refund_account`] (an operator may have chosen
+/// another account of the source's owner).
+#[must_use]
+pub fn leg_for(step: SagaStep, state: &TransferState) -> Option<AccountCommand> {
+    let mut command = leg(step, state.details()?);
+    if let (SagaStep::Refund, AccountCommand::DepositMoney(d)) = (step, &mut command) {
+        d.account_id = state.refund_account()?.clone();
+    }
+    Some(command)
 }
 
 /// The account command that runs `step` of a transfer.

@@ -10,8 +10,8 @@ use thiserror::Error;
 
 use super::events::{
     Event, EventKind, TransferCompensationFailed, TransferCompleted, TransferCreditRejected,
-    TransferDebited, TransferEvent, TransferFailed, TransferInitiated, TransferReversed,
-    TransferStepRetried, TransferTimedOut,
+    TransferDebited, TransferEvent, TransferFailed, TransferInitiated, TransferRefundRetried,
+    TransferReversed, TransferStepRetried, TransferTimedOut,
 };
 use super::retry::{self, AfterFailure};
 use super::{AccountId, Decider, Money, RunMode, SagaStep, TransferId};
@@ -47,6 +47,13 @@ pub enum TransferCommand {
         reason: String,
     },
     RecordAttemptFailed {
+        reason: String,
+    },
+    /// An operator's fix of a refused refund: try it again into `refund_to` (the
+    /// source, or another account of its owner: the app checks the owner), because
+    /// of `reason`.
+    RetryRefund {
+        refund_to: AccountId,
         reason: String,
     },
 }
@@ -96,6 +103,12 @@ pub enum TransferState {
         details: TransferDetails,
         reason: String,
     },
+    /// An operator asked for the refund again, into `refund_to`; waiting for it.
+    RefundRetrying {
+        details: TransferDetails,
+        refund_to: AccountId,
+        reason: String,
+    },
 }
 
 impl TransferState {
@@ -108,7 +121,18 @@ impl TransferState {
             | TransferState::Completed(d) => Some(d),
             TransferState::CreditRejected { details, .. }
             | TransferState::Failed { details, .. }
-            | TransferState::CompensationFailed { details, .. } => Some(details),
+            | TransferState::CompensationFailed { details, .. }
+            | TransferState::RefundRetrying { details, .. } => Some(details),
+        }
+    }
+
+    /// The account a refund of this transfer pays into: the source, unless an
+    /// operator retried the refund into another account.
+    #[must_use]
+    pub fn refund_account(&self) -> Option<&AccountId> {
+        match self {
+            TransferState::RefundRetrying { refund_to, .. } => Some(refund_to),
+            other => other.details().map(|d| &d.from_account_id),
         }
     }
 
@@ -118,12 +142,16 @@ impl TransferState {
         match self {
             TransferState::Initiated(_) => Some(SagaStep::Debit),
             TransferState::Debited(_) => Some(SagaStep::Credit),
-            TransferState::CreditRejected { .. } => Some(SagaStep::Refund),
+            TransferState::CreditRejected { .. } | TransferState::RefundRetrying { .. } => {
+                Some(SagaStep::Refund)
+            }
             _ => None,
         }
     }
 
-    /// Completed, failed, or stuck needing attention: nothing more will happen.
+    /// Completed, failed, or stuck needing attention: the saga will do nothing more
+    /// by itself (only an operator's [`TransferCommand::RetryRefund`] moves a transfer
+    /// that needs attention).
     #[must_use]
     pub fn is_terminal(&self) -> bool {
         matches!(
@@ -149,6 +177,7 @@ impl TransferState {
             TransferState::Failed { reversed: true, .. } => "compensated",
             TransferState::Failed { .. } => "failed",
             TransferState::CompensationFailed { .. } => "needs attention",
+            TransferState::RefundRetrying { .. } => "refund retried by an operator",
         }
     }
 }
@@ -172,6 +201,16 @@ pub enum TransferError {
     UnexpectedStep {
         transfer_id: TransferId,
         phase: &'static str,
+    },
+    #[error("an operator's fix needs a reason")]
+    BlankReason,
+    #[error("a refund goes back to the payer, not to the destination {account_id}")]
+    RefundToDestination { account_id: AccountId },
+    /// Checked by the app, which knows the accounts' owners.
+    #[error("{refund_to} is not an account of the owner of {source_account}: a refund goes back to the payer")]
+    OtherOwner {
+        refund_to: AccountId,
+        source_account: AccountId,
     },
 }
 
@@ -292,7 +331,10 @@ fn record_step(
             })])
         }
         (TransferCommand::RecordDebitRejected { reason }, TransferState::Initiated(_)) => {
-            Ok(vec![failed(&format!("debit of {} rejected: {reason}", d.from_account_id))])
+            Ok(vec![failed(&format!(
+                "debit of {} rejected: {reason}",
+                d.from_account_id
+            ))])
         }
         (TransferCommand::RecordCredited, TransferState::Debited(_)) => {
             Ok(vec![Event::TransferCompleted(TransferCompleted {
@@ -303,46 +345,22 @@ fn record_step(
             })])
         }
         (TransferCommand::RecordCreditRejected { reason }, TransferState::Debited(_)) => {
-            Ok(vec![Event::TransferCreditRejected(TransferCreditRejected {
-                transfer_id: d.transfer_id.clone(),
-                from_account_id: d.from_account_id.clone(),
-                to_account_id: d.to_account_id.clone(),
-                amount: d.amount,
-                reason: reason.clone(),
-            })])
+            Ok(vec![Event::TransferCreditRejected(
+                TransferCreditRejected {
+                    transfer_id: d.transfer_id.clone(),
+                    from_account_id: d.from_account_id.clone(),
+                    to_account_id: d.to_account_id.clone(),
+                    amount: d.amount,
+                    reason: reason.clone(),
+                },
+            )])
         }
         (
-            TransferCommand::RecordRefunded,
-            TransferState::CreditRejected {
-                reason, timed_out, ..
-            },
-        ) => Ok(vec![
-            Event::TransferReversed(TransferReversed {
-                transfer_id: d.transfer_id.clone(),
-                from_account_id: d.from_account_id.clone(),
-                amount: d.amount,
-            }),
-            failed(&format!(
-                "credit of {} {}: {reason}; the debit was refunded",
-                d.to_account_id,
-                if *timed_out { "timed out" } else { "rejected" }
-            )),
-        ]),
-        (
-            TransferCommand::RecordRefundRejected { reason: refund },
-            TransferState::CreditRejected { reason: credit, .. },
-        ) => Ok(vec![Event::TransferCompensationFailed(
-            TransferCompensationFailed {
-                transfer_id: d.transfer_id.clone(),
-                from_account_id: d.from_account_id.clone(),
-                to_account_id: d.to_account_id.clone(),
-                amount: d.amount,
-                reason: format!(
-                    "credit of {} rejected: {credit}; refund of {} rejected: {refund}; {} is still debited {}",
-                    d.to_account_id, d.from_account_id, d.from_account_id, d.amount
-                ),
-            },
-        )]),
+            TransferCommand::RecordRefunded
+            | TransferCommand::RecordRefundRejected { .. }
+            | TransferCommand::RetryRefund { .. },
+            _,
+        ) => record_refund(command, state, d).ok_or_else(unexpected)?,
         (TransferCommand::RecordAttemptFailed { reason }, state) => match state.pending_step() {
             Some(step) => Ok(vec![attempt_failed(step, d, reason)]),
             None => Err(unexpected()),
@@ -382,6 +400,117 @@ fn attempt_failed(step: SagaStep, d: &TransferDetails, reason: &str) -> Event {
     }
 }
 
+/// Records the refund's outcome, or an operator's retry of a refused one; `None`
+/// when the transfer's phase does not expect it.
+fn record_refund(
+    command: &TransferCommand,
+    state: &TransferState,
+    d: &TransferDetails,
+) -> Option<Result<Vec<Event>, TransferError>> {
+    let failed = |reason: String| {
+        Event::TransferFailed(TransferFailed {
+            transfer_id: d.transfer_id.clone(),
+            from_account_id: d.from_account_id.clone(),
+            to_account_id: d.to_account_id.clone(),
+            amount: d.amount,
+            reason,
+        })
+    };
+    Some(match (command, state) {
+        (
+            TransferCommand::RecordRefunded,
+            TransferState::CreditRejected {
+                reason, timed_out, ..
+            },
+        ) => Ok(vec![
+            reversed(d),
+            failed(format!(
+                "credit of {} {}: {reason}; the debit was refunded",
+                d.to_account_id,
+                if *timed_out { "timed out" } else { "rejected" }
+            )),
+        ]),
+        (TransferCommand::RecordRefunded, TransferState::RefundRetrying { refund_to, .. }) => {
+            Ok(vec![
+                reversed(d),
+                failed(format!(
+                    "credit of {} rejected; an operator's retry refunded the debit into {refund_to}",
+                    d.to_account_id
+                )),
+            ])
+        }
+        (
+            TransferCommand::RecordRefundRejected { reason: refund },
+            TransferState::CreditRejected { reason: credit, .. },
+        ) => Ok(vec![compensation_failed(
+            d,
+            &format!(
+                "credit of {} rejected: {credit}; refund of {} rejected: {refund}; {} is still debited {}",
+                d.to_account_id, d.from_account_id, d.from_account_id, d.amount
+            ),
+        )]),
+        (
+            TransferCommand::RecordRefundRejected { reason: refund },
+            TransferState::RefundRetrying { refund_to, .. },
+        ) => Ok(vec![compensation_failed(
+            d,
+            &format!(
+                "the operator's retry of the refund into {refund_to} was rejected: {refund}; {} is still debited {}",
+                d.from_account_id, d.amount
+            ),
+        )]),
+        (
+            TransferCommand::RetryRefund { refund_to, reason },
+            TransferState::CompensationFailed { .. },
+        ) => retry_refund(d, refund_to, reason),
+        _ => return None,
+    })
+}
+
+/// The refund's record: the source's debit was counteracted.
+fn reversed(d: &TransferDetails) -> Event {
+    Event::TransferReversed(TransferReversed {
+        transfer_id: d.transfer_id.clone(),
+        from_account_id: d.from_account_id.clone(),
+        amount: d.amount,
+    })
+}
+
+fn compensation_failed(d: &TransferDetails, reason: &str) -> Event {
+    Event::TransferCompensationFailed(TransferCompensationFailed {
+        transfer_id: d.transfer_id.clone(),
+        from_account_id: d.from_account_id.clone(),
+        to_account_id: d.to_account_id.clone(),
+        amount: d.amount,
+        reason: reason.to_owned(),
+    })
+}
+
+/// An operator's retry of a refused refund: it needs a reason, and a refund never
+/// goes on to the destination (that would complete the transfer by the back door).
+fn retry_refund(
+    d: &TransferDetails,
+    refund_to: &AccountId,
+    reason: &str,
+) -> Result<Vec<Event>, TransferError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(TransferError::BlankReason);
+    }
+    if *refund_to == d.to_account_id {
+        return Err(TransferError::RefundToDestination {
+            account_id: refund_to.clone(),
+        });
+    }
+    Ok(vec![Event::TransferRefundRetried(TransferRefundRetried {
+        transfer_id: d.transfer_id.clone(),
+        from_account_id: d.from_account_id.clone(),
+        refund_account_id: refund_to.clone(),
+        amount: d.amount,
+        reason: reason.to_owned(),
+    })])
+}
+
 /// The saga outcome that would have made a transfer write `event` (`compensating`:
 /// the transfer's credit was rejected, so a failure is the refund's). Reasons that the
 /// saga words itself are left empty and not compared (see `app::import`).
@@ -418,6 +547,10 @@ pub fn replay(event: TransferEvent<'_>, compensating: bool) -> TransferCommand {
         TransferEvent::TimedOut(_) => TransferCommand::RecordAttemptFailed {
             reason: no_reason(),
         },
+        TransferEvent::RefundRetried(e) => TransferCommand::RetryRefund {
+            refund_to: e.refund_account_id.clone(),
+            reason: e.reason.clone(),
+        },
     }
 }
 
@@ -436,9 +569,10 @@ pub fn leg_recorded(event: TransferEvent<'_>, compensating: bool) -> Option<(Sag
         }
         TransferEvent::CompensationFailed(_) => Some((SagaStep::Refund, false)),
         // The failure after a refund is written with the refund's TransferReversed.
-        TransferEvent::Failed(_) | TransferEvent::Initiated(_) | TransferEvent::StepRetried(_) => {
-            None
-        }
+        TransferEvent::Failed(_)
+        | TransferEvent::Initiated(_)
+        | TransferEvent::StepRetried(_)
+        | TransferEvent::RefundRetried(_) => None,
     }
 }
 
@@ -518,7 +652,8 @@ fn evolve_transfer(state: TransferState, event: TransferEvent<'_>) -> TransferSt
                 reason: e.reason.clone(),
                 reversed: false,
             },
-            TransferState::CreditRejected { details, .. } => TransferState::Failed {
+            TransferState::CreditRejected { details, .. }
+            | TransferState::RefundRetrying { details, .. } => TransferState::Failed {
                 details: fresh_step(details),
                 reason: e.reason.clone(),
                 reversed: true,
@@ -526,7 +661,8 @@ fn evolve_transfer(state: TransferState, event: TransferEvent<'_>) -> TransferSt
             state => state,
         },
         TransferEvent::CompensationFailed(e) => match state {
-            TransferState::CreditRejected { details, .. } => TransferState::CompensationFailed {
+            TransferState::CreditRejected { details, .. }
+            | TransferState::RefundRetrying { details, .. } => TransferState::CompensationFailed {
                 details: fresh_step(details),
                 reason: e.reason.clone(),
             },
@@ -548,6 +684,14 @@ fn evolve_transfer(state: TransferState, event: TransferEvent<'_>) -> TransferSt
             },
             state => state,
         },
+        TransferEvent::RefundRetried(e) => match state {
+            TransferState::CompensationFailed { details, .. } => TransferState::RefundRetrying {
+                details: fresh_step(details),
+                refund_to: e.refund_account_id.clone(),
+                reason: e.reason.clone(),
+            },
+            state => state,
+        },
     }
 }
 
@@ -565,7 +709,8 @@ fn details_mut(state: &mut TransferState) -> Option<&mut TransferDetails> {
         }
         TransferState::CreditRejected { details, .. }
         | TransferState::Failed { details, .. }
-        | TransferState::CompensationFailed { details, .. } => Some(details),
+        | TransferState::CompensationFailed { details, .. }
+        | TransferState::RefundRetrying { details, .. } => Some(details),
     }
 }
 
@@ -583,7 +728,8 @@ pub fn ends(event: &Event) -> bool {
             | TransferEvent::CreditRejected(_)
             | TransferEvent::Reversed(_)
             | TransferEvent::StepRetried(_)
-            | TransferEvent::TimedOut(_) => false,
+            | TransferEvent::TimedOut(_)
+            | TransferEvent::RefundRetried(_) => false,
         },
     }
 }
@@ -601,16 +747,22 @@ pub fn accepts(state: &TransferState, event: &Event) -> bool {
         TransferEvent::Debited(_) => matches!(state, TransferState::Initiated(_)),
         TransferEvent::Failed(_) => matches!(
             state,
-            TransferState::Initiated(_) | TransferState::CreditRejected { .. }
+            TransferState::Initiated(_)
+                | TransferState::CreditRejected { .. }
+                | TransferState::RefundRetrying { .. }
         ),
         TransferEvent::Completed(_)
         | TransferEvent::CreditRejected(_)
         | TransferEvent::TimedOut(_) => {
             matches!(state, TransferState::Debited(_))
         }
-        TransferEvent::Reversed(_) | TransferEvent::CompensationFailed(_) => {
-            matches!(state, TransferState::CreditRejected { .. })
-        }
+        TransferEvent::Reversed(_) | TransferEvent::CompensationFailed(_) => matches!(
+            state,
+            TransferState::CreditRejected { .. } | TransferState::RefundRetrying { .. }
+        ),
         TransferEvent::StepRetried(_) => state.pending_step().is_some(),
+        TransferEvent::RefundRetried(_) => {
+            matches!(state, TransferState::CompensationFailed { .. })
+        }
     }
 }

@@ -24,11 +24,14 @@ pub enum Phase {
     CompensationFailed,
     /// The credit's retries ran into its deadline: the refund comes next.
     TimedOut,
+    /// An operator retried the refused refund (into the source or another account of
+    /// its owner); the saga's refund step runs again.
+    RefundRetried,
 }
 
 impl Phase {
     /// Every phase of a started transfer, in the order the saga can reach them.
-    pub const ALL: [Phase; 8] = [
+    pub const ALL: [Phase; 9] = [
         Phase::Initiated,
         Phase::Debited,
         Phase::CreditRejected,
@@ -37,6 +40,7 @@ impl Phase {
         Phase::Refunded,
         Phase::CompensationFailed,
         Phase::TimedOut,
+        Phase::RefundRetried,
     ];
 
     /// The phase's name as the diagram shows it.
@@ -51,15 +55,22 @@ impl Phase {
             Phase::Refunded => "failed, refunded",
             Phase::CompensationFailed => "compensation failed",
             Phase::TimedOut => "credit timed out",
+            Phase::RefundRetried => "retried by operator",
         }
     }
 
-    /// Whether the transfer ends here.
+    /// Whether the transfer ends here. A transfer whose compensation failed has not
+    /// ended: the saga stops there, but an operator's retry moves it on.
     #[must_use]
     pub fn is_terminal(self) -> bool {
         match self {
-            Phase::Initiated | Phase::Debited | Phase::CreditRejected | Phase::TimedOut => false,
-            Phase::Completed | Phase::Failed | Phase::Refunded | Phase::CompensationFailed => true,
+            Phase::Initiated
+            | Phase::Debited
+            | Phase::CreditRejected
+            | Phase::TimedOut
+            | Phase::CompensationFailed
+            | Phase::RefundRetried => false,
+            Phase::Completed | Phase::Failed | Phase::Refunded => true,
         }
     }
 }
@@ -84,6 +95,7 @@ impl TransferState {
             } => Phase::Failed,
             TransferState::Failed { reversed: true, .. } => Phase::Refunded,
             TransferState::CompensationFailed { .. } => Phase::CompensationFailed,
+            TransferState::RefundRetrying { .. } => Phase::RefundRetried,
         })
     }
 }
@@ -102,6 +114,13 @@ impl Transition {
     #[must_use]
     pub fn is_happy(&self) -> bool {
         matches!(self.to, Phase::Debited | Phase::Completed) || self.is_retry()
+    }
+
+    /// A person's move, not the saga's: an operator's fix of a transfer that needs
+    /// attention.
+    #[must_use]
+    pub fn is_operator(&self) -> bool {
+        self.events.contains(&EventType::TransferRefundRetried)
     }
 
     /// A retry: a loop on the step it repeats.
@@ -139,7 +158,7 @@ pub fn transition_of(before: Phase, event: EventType, after: Phase) -> Option<us
 pub const ENTRY: EventType = EventType::TransferInitiated;
 
 /// Every move of the transfer saga, happy path first.
-pub const TRANSITIONS: [Transition; 13] = [
+pub const TRANSITIONS: [Transition; 17] = [
     Transition {
         from: Phase::Initiated,
         events: &[EventType::TransferDebited],
@@ -205,6 +224,26 @@ pub const TRANSITIONS: [Transition; 13] = [
         events: &[EventType::TransferStepRetried],
         to: Phase::TimedOut,
     },
+    Transition {
+        from: Phase::CompensationFailed,
+        events: &[EventType::TransferRefundRetried],
+        to: Phase::RefundRetried,
+    },
+    Transition {
+        from: Phase::RefundRetried,
+        events: &[EventType::TransferReversed, EventType::TransferFailed],
+        to: Phase::Refunded,
+    },
+    Transition {
+        from: Phase::RefundRetried,
+        events: &[EventType::TransferCompensationFailed],
+        to: Phase::CompensationFailed,
+    },
+    Transition {
+        from: Phase::RefundRetried,
+        events: &[EventType::TransferStepRetried],
+        to: Phase::RefundRetried,
+    },
 ];
 
 #[cfg(test)]
@@ -232,6 +271,10 @@ mod tests {
             TransferCommand::RecordRefunded,
             TransferCommand::RecordRefundRejected { reason: reason() },
             TransferCommand::RecordAttemptFailed { reason: reason() },
+            TransferCommand::RetryRefund {
+                refund_to: AccountId::parse("a2").unwrap(),
+                reason: "the source is closed".to_owned(),
+            },
         ];
         // A command added to the decider must be added above: this match says so.
         for c in &commands {
@@ -243,7 +286,8 @@ mod tests {
                 | TransferCommand::RecordCreditRejected { .. }
                 | TransferCommand::RecordRefunded
                 | TransferCommand::RecordRefundRejected { .. }
-                | TransferCommand::RecordAttemptFailed { .. } => {}
+                | TransferCommand::RecordAttemptFailed { .. }
+                | TransferCommand::RetryRefund { .. } => {}
             }
         }
         commands
@@ -314,12 +358,23 @@ mod tests {
     }
 
     #[test]
-    fn the_phases_are_listed_once_and_four_of_them_end_the_saga() {
+    fn the_phases_are_listed_once_and_three_of_them_end_the_saga() {
         for (i, p) in Phase::ALL.iter().enumerate() {
             assert!(!Phase::ALL[..i].contains(p), "{p:?} twice");
         }
         let ends: Vec<_> = Phase::ALL.into_iter().filter(|p| p.is_terminal()).collect();
-        assert_eq!(ends.len(), 4);
+        assert_eq!(ends, [Phase::Completed, Phase::Failed, Phase::Refunded]);
         assert!(TRANSITIONS.iter().all(|t| !t.from.is_terminal()));
+    }
+
+    #[test]
+    fn a_transfer_that_needs_attention_leaves_only_by_an_operators_fix() {
+        let out: Vec<_> = TRANSITIONS
+            .iter()
+            .filter(|t| t.from == Phase::CompensationFailed)
+            .collect();
+        assert_eq!(out.len(), 1);
+        assert!(out[0].is_operator() && out[0].to == Phase::RefundRetried);
+        assert_eq!(TRANSITIONS.iter().filter(|t| t.is_operator()).count(), 1);
     }
 }

@@ -6,7 +6,8 @@
 //! - [`service`]: the bank handle in context and the signals components track.
 //! - [`action`]: a command a user sends: busy while it runs, sent once, its error shown.
 //! - [`page`]: the rest of the page's state in context: the selection, the notices.
-//! - [`accounts`], [`transfers`], [`timeline`]: the bank's panels and the saga view.
+//! - [`accounts`], [`transfers`], [`timeline`]: the bank's panels and the saga view;
+//!   [`operator_fix`]: the fix of a transfer that needs attention, in the saga view.
 //! - [`audit`], [`timetravel`]: the event log and the state as of any event.
 //! - [`fork`]: practice forks made at an event, their banner, list and comparison.
 //! - [`snapshot`], [`preview`]: the stored summary and the preview shown while the log loads.
@@ -39,6 +40,7 @@ pub mod lifecycle;
 pub mod links;
 pub mod locks;
 pub mod newer;
+pub mod operator_fix;
 pub mod page;
 pub mod preview;
 pub mod retry_axis;

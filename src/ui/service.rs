@@ -217,4 +217,23 @@ impl BankHandle {
             refusal_words(&e, untrack(|| self.last_position()))
         })
     }
+
+    /// An operator's retry of transfer `id`'s refused refund into `to`, because of
+    /// `reason` (see [`crate::app::Bank::retry_refund`]); errors as for
+    /// [`BankHandle::execute`].
+    ///
+    /// # Errors
+    /// Why the bank refused or failed the fix.
+    pub async fn retry_refund(
+        self,
+        id: crate::domain::TransferId,
+        to: crate::domain::AccountId,
+        reason: String,
+    ) -> Result<crate::app::Executed, String> {
+        let bank = self.bank().ok_or("The bank is not open yet.")?;
+        bank.retry_refund(&id, &to, &reason).await.map_err(|e| {
+            self.note_command_error(&e, None);
+            refusal_words(&e, untrack(|| self.last_position()))
+        })
+    }
 }

@@ -13,12 +13,14 @@ use leptos::prelude::*;
 use super::action::Command;
 use super::crash::crash_and_reload;
 use super::diagram::SagaDiagram;
+use super::operator_fix::OperatorFixForm;
 use super::page::{use_notices, use_selection, Notices, Selection};
 use super::route::{self, Route};
 use super::service::{use_bank, BankHandle, BrowserBank};
 use super::widgets::{focus_node, TransferBadge};
 use crate::app::projections::{TimelineKind, TransferView};
 use crate::app::views::moments::{press_writes, PressWrites};
+use crate::app::views::operator_fix::OperatorFix;
 use crate::app::views::saga_money::{AccountMoney, SagaMoney};
 use crate::app::views::saga_steps::{describe_state, spans, Span, SpanStatus};
 use crate::app::{BankError, StepOutcome};
@@ -50,11 +52,16 @@ pub fn SagaTimeline(
     // The selected transfer and the money beside it, from one read of the models.
     let transfer = move || {
         let id = selection.transfer.get()?;
-        bank.read(|m| Some((m.transfers.get(&id)?.clone(), SagaMoney::of(m, &id)?)))
-            .flatten()
+        bank.read(|m| {
+            let fix = OperatorFix::of(m, &id).filter(|_| !no_links);
+            Some((m.transfers.get(&id)?.clone(), SagaMoney::of(m, &id)?, fix))
+        })
+        .flatten()
     };
     move || match transfer() {
-        Some((transfer, money)) => view! { <SagaView transfer money stepper no_links/> }.into_any(),
+        Some((transfer, money, fix)) => {
+            view! { <SagaView transfer money fix stepper no_links/> }.into_any()
+        }
         None => view! {
             <p class="hint" data-testid="timeline-empty">
                 "Start a transfer, or pick one in the list, to watch its saga here step by step."
@@ -236,6 +243,8 @@ fn SagaView(
     transfer: TransferView,
     /// Its two accounts beside the saga.
     money: SagaMoney,
+    /// What a person can do, when the transfer needs attention.
+    fix: Option<OperatorFix>,
     /// The step controls.
     stepper: Stepper,
     /// Accounts and events as plain text (see [`SagaTimeline`]).
@@ -286,6 +295,7 @@ fn SagaView(
                 {(!t.description.is_empty()).then(|| format!(" · {}", t.description))}
             </p>
             {reason.map(|r| view! { <p class="saga-timeline__reason" data-testid="timeline-reason">{r}</p> })}
+            {fix.map(|fix| view! { <OperatorFixForm fix/> })}
             {paused.then(|| view! {
                 <p class="hint" data-testid="timeline-paused">
                     "Stepped by hand: it waits for Next step or Play, in this tab, in any other, and after a reload."

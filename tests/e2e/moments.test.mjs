@@ -7,6 +7,7 @@
 // phone the drawer keeps to half the screen, folds for "Show me", shows progress
 // folded, and the page's bottom can be reached. Acts by what the page shows.
 
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withApp, VIEWPORTS } from './harness.mjs';
@@ -168,10 +169,10 @@ test('each Next step shows what it wrote (effect, record, two appends), marks it
 
 test('the course complete message, once every lesson is done', async (t) => {
   await withApp(t, async (app) => {
-    const all = Object.fromEntries(
-      ['facts', 'fold', 'rules', 'read-models', 'saga', 'compensation', 'crash', 'idempotency', 'concurrency', 'schema', 'fork', 'retries']
-        .map((k) => [k, [0, 1, 2]]),
-    );
+    // Every lesson's key, counted from the course's source.
+    const source = readFileSync(new URL('../../src/app/learn/lessons.rs', import.meta.url), 'utf8');
+    const keys = [...source.matchAll(/^ {8}key: "([^"]+)",$/gm)].map((m) => m[1]);
+    const all = Object.fromEntries(keys.map((k) => [k, [0, 1, 2]]));
     await app.context.addInitScript((done) => {
       if (!localStorage.getItem('sagabank/learn/progress')) {
         localStorage.setItem('sagabank/learn/progress', JSON.stringify({ done }));

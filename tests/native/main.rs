@@ -5,6 +5,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod accounts;
+mod operator_fix;
 mod projections;
 mod saga;
 mod scenario_files;

@@ -903,7 +903,12 @@ fn check_money(
                     Some(t) => {
                         let view = &models.transfers[t];
                         prop_assert_eq!(view.amount, e.amount, "a leg moves its transfer's amount");
-                        let step = if e.account_id == view.from_account_id {
+                        // A refund pays the source, or the account an operator chose.
+                        let operator = log.iter().any(|r| {
+                            matches!(&r.event, Event::TransferRefundRetried(x)
+                                if &x.transfer_id == t && x.refund_account_id == e.account_id)
+                        });
+                        let step = if e.account_id == view.from_account_id || operator {
                             SagaStep::Refund
                         } else {
                             prop_assert_eq!(&e.account_id, &view.to_account_id);
@@ -972,6 +977,7 @@ fn check_legs(
             } => vec![set(&[])],
             TransferState::Failed { reversed: true, .. } => vec![set(&[Debit, Refund])],
             TransferState::CompensationFailed { .. } => vec![set(&[Debit])],
+            TransferState::RefundRetrying { .. } => vec![set(&[Debit]), set(&[Debit, Refund])],
         };
         prop_assert!(
             allowed.contains(&have),

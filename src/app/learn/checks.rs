@@ -555,3 +555,60 @@ pub fn timed_out_and_refunded(facts: &Facts<'_>) -> bool {
         )
     })
 }
+
+// When compensation fails --------------------------------------------------------------
+
+/// A refund the learner's saga ran was refused: `TransferCompensationFailed` was
+/// written since the lesson began.
+pub fn compensation_failed(facts: &Facts<'_>) -> bool {
+    wrote(facts, EventType::TransferCompensationFailed)
+}
+
+/// A transfer whose refund an operator retried since the lesson began, and which the
+/// retried refund then made whole: `TransferRefundRetried`, then `TransferReversed`
+/// and `TransferFailed`, in its saga. A refund that worked the first time has no
+/// operator's fix.
+fn fixed_by_operator_in<'a>(facts: &Facts<'a>) -> impl Iterator<Item = String> + 'a {
+    sagas(facts).filter_map(|(t, types)| {
+        let at = |ty: EventType| types.iter().rposition(|x| *x == ty);
+        let fixed = matches!(
+            (
+                at(EventType::TransferRefundRetried),
+                at(EventType::TransferReversed),
+                at(EventType::TransferFailed)
+            ),
+            (Some(a), Some(b), Some(c)) if a < b && b < c
+        );
+        fixed.then_some(t)
+    })
+}
+
+/// An operator's retried refund made a transfer that needed attention whole again.
+pub fn fixed_by_operator(facts: &Facts<'_>) -> bool {
+    fixed_by_operator_in(facts).next().is_some()
+}
+
+/// Once an operator's fix made a transfer whole, the learner selected (in time travel
+/// or the audit trail) an event from while its money was out: at or after its debit,
+/// before the refund that paid it back.
+pub fn saw_money_out(facts: &Facts<'_>) -> bool {
+    fixed_by_operator_in(facts).any(|t| {
+        let leg = |debit: bool| {
+            facts.log.iter().rev().find(|r| match &r.event {
+                Event::MoneyWithdrawn(e) if debit => {
+                    e.transfer_id.as_ref().is_some_and(|x| x.as_str() == t)
+                }
+                Event::MoneyDeposited(e) if !debit => {
+                    e.transfer_id.as_ref().is_some_and(|x| x.as_str() == t)
+                }
+                _ => false,
+            })
+        };
+        let (Some(debit), Some(refund)) = (leg(true), leg(false)) else {
+            return false;
+        };
+        facts.record.selections.iter().any(|s| {
+            (debit.position..refund.position).contains(&s.position) && s.log_len >= refund.position
+        })
+    })
+}

@@ -22,8 +22,21 @@ const SAGA_TYPES: &[&str] = &[
     "TransferFailed",
 ];
 
+/// The event types "When compensation fails" offers: a saga's, and its refused refund.
+const REFUND_REFUSED_TYPES: &[&str] = &[
+    "TransferInitiated",
+    "MoneyWithdrawn",
+    "TransferDebited",
+    "MoneyDeposited",
+    "TransferCompleted",
+    "TransferCreditRejected",
+    "TransferReversed",
+    "TransferFailed",
+    "TransferCompensationFailed",
+];
+
 /// Every lesson, in course order; lesson `n` of `#lesson=<n>` is `LESSONS[n - 1]`.
-pub const LESSONS: [Lesson; 12] = [
+pub const LESSONS: [Lesson; 13] = [
     Lesson {
         key: "facts",
         title: "Events are facts",
@@ -419,6 +432,46 @@ pub const LESSONS: [Lesson; 12] = [
         prediction: Prediction {
             question: "Send 20.00 from alice-123 to bob-456 all at once, with the credit failing as many times as you choose. Will the transfer complete, or time out and be compensated?",
             kind: Kind::Ending,
+        },
+        tool: None,
+    },
+    Lesson {
+        key: "compensation-fails",
+        title: "When compensation fails",
+        text: &[
+            "A saga gives up [[isolation]]: each step commits on its own, and everyone sees the work half done (Garcia-Molina and Salem proposed sagas in 1987 so that a long action need not hold its locks until it ends). Here t1 sent alice's whole 40.00 to carol, whose account is closed. After the debit, alice's balance read 0.00, the balance an account must have to be closed, so alice's account was closed while t1's money was out. Nothing stopped it: this bank has no semantic lock (a \u{201c}transfer pending\u{201d} flag that closing would check), one of the countermeasures Chris Richardson lists for this lack of isolation.",
+            "The saga's compensation is a deposit back into alice, and a closed account refuses deposits. The saga cannot counteract its debit, and it does not guess where else the money should go: it writes TransferCompensationFailed and stops. The transfer needs attention. The 40.00 is in no account, and the log says where it went and why it is stuck.",
+            "A person fixes it, with a command and a reason that the log keeps like any other fact. Under Operator's fix in t1's saga, the refund is retried into another active account of the same owner (alice-savings here), or into the source itself if it was only suspended and is active again. TransferRefundRetried records the decision; the saga's refund step then moves the money.",
+        ],
+        start: Start::Scenario("needs-attention"),
+        tasks: &[
+            Task {
+                text: "Press Play (or Next step until t1 stops): the credit to carol is refused, then the refund to alice, and t1 needs attention.",
+                panel: Panel::Timeline,
+                check: c::compensation_failed,
+            },
+            Task {
+                text: "Under Operator's fix, retry the refund into alice-savings with a reason, then press Next step: the refund lands and the money is whole again.",
+                panel: Panel::Timeline,
+                check: c::fixed_by_operator,
+            },
+            Task {
+                text: "Then, in time travel, select an event from while the money was out (after alice's debit, before the refund): the total is 40.00 short, as every reader saw it then.",
+                panel: Panel::TimeTravel,
+                check: c::saw_money_out,
+            },
+        ],
+        prediction: Prediction {
+            question: "Press Play: t1 runs on from its debit, with alice closed. Which events will it write, in order, in which streams?",
+            kind: Kind::Events {
+                types: REFUND_REFUSED_TYPES,
+                streams: &[
+                    stream("account-alice", "account-alice"),
+                    stream("account-carol", "account-carol"),
+                    stream("transfer-t1", "transfer-t1"),
+                ],
+                rows: 5,
+            },
         },
         tool: None,
     },

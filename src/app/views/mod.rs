@@ -15,6 +15,7 @@
 //! - [`saga_diagram`]: the saga's state diagram for one transfer (generated from the
 //!   domain's state machine), laid out, as of an event or now.
 //! - [`moments`]: a refusal's "0 events written", and what one saga step wrote.
+//! - [`operator_fix`]: what a person can do for a transfer that needs attention.
 //! - [`saga_money`]: the two accounts of a transfer beside its saga, and how each
 //!   step changed their balances.
 //! - [`saga_steps`]: the saga timeline's steps and where each stands.
@@ -30,6 +31,7 @@ pub mod id_cut;
 pub mod list_window;
 pub mod local_use;
 pub mod moments;
+pub mod operator_fix;
 pub mod retry_axis;
 pub mod saga_diagram;
 pub mod saga_money;

@@ -101,6 +101,7 @@ fn line(e: &TimelineEntry) -> String {
     let part = match e.kind {
         TimelineKind::Leg(_) => "the step's effect on the account",
         TimelineKind::Retried(_) => "an attempt that failed, recorded; the step is tried again",
+        TimelineKind::RefundRetried => "an operator's fix, recorded; the refund step runs again",
         TimelineKind::CreditRejected => {
             "the step's record: the account refused, so no effect was written"
         }

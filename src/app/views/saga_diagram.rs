@@ -119,6 +119,7 @@ fn cell(phase: Phase) -> (i32, i32) {
         Phase::Refunded => (1, 2),
         Phase::CompensationFailed => (1, 3),
         Phase::TimedOut => (0, 3),
+        Phase::RefundRetried => (0, 4),
     }
 }
 
@@ -152,11 +153,13 @@ impl Diagram {
             .iter()
             .enumerate()
             .map(|(i, t)| edge(t, walk.taken[i].clone(), reach.edge(t, &walk.taken[i])))
-            .collect();
+            .collect::<Vec<Edge>>();
         let rows = Phase::ALL.into_iter().map(|p| cell(p).1).max().unwrap_or(0);
+        // The picture ends below its last row of boxes, or of labels if one is lower.
+        let labels = edges.iter().map(|e| e.label.1 + 12 * e.lines.len() as i32);
         Diagram {
-            width: ROUTE_X + 8,
-            height: TOP + rows * PITCH_Y + NODE_H + 8,
+            width: ROUTE_X + 20,
+            height: labels.fold(TOP + rows * PITCH_Y + NODE_H + 8, i32::max),
             nodes,
             edges,
             entry: (LEFT + NODE_W / 2 + 6, walk.start),
@@ -346,8 +349,10 @@ fn edge(t: &Transition, positions: Vec<u64>, mark: Mark) -> Edge {
             lines,
         )
     } else {
-        let (d, label) = arrow(fx, fy, tx, ty);
-        let lines = label_lines(&events, fy == ty);
+        let operator = operator_arrow(t.from, t.to);
+        let narrow = fy == ty || operator.as_ref().is_some_and(|(_, _, narrow)| *narrow);
+        let (d, label) = operator.map_or_else(|| arrow(fx, fy, tx, ty), |(d, l, _)| (d, l));
+        let lines = label_lines(&events, narrow);
         (
             d,
             label,
@@ -359,7 +364,7 @@ fn edge(t: &Transition, positions: Vec<u64>, mark: Mark) -> Edge {
         lines.push(numbers);
     }
     let mut label = label;
-    if fy == ty && !t.is_retry() {
+    if fy == ty && tx > fx && !t.is_retry() {
         // Every line above the arrow across, the last just clear of it.
         label.1 = fy + NODE_H / 2 - 5 - 12 * (lines.len() as i32 - 1);
     }
@@ -381,6 +386,12 @@ fn label_lines(events: &[&'static str], narrow: bool) -> Vec<String> {
     for (i, name) in events.iter().enumerate() {
         let plus = if i == 0 { "" } else { "+ " };
         match name.strip_prefix("Transfer").filter(|_| narrow) {
+            // A name too wide for the gap is split once more, before its last word.
+            Some(rest) if rest.len() > 16 => {
+                let cut = rest.rfind(char::is_uppercase).unwrap_or(0);
+                let (a, b) = rest.split_at(cut);
+                lines.extend([format!("{plus}Transfer"), a.to_owned(), b.to_owned()]);
+            }
             Some(rest) => lines.extend([format!("{plus}Transfer"), rest.to_owned()]),
             None => lines.push(format!("{plus}{name}")),
         }
@@ -422,6 +433,40 @@ fn arrow(fx: i32, fy: i32, tx: i32, ty: i32) -> (String, (i32, i32, &'static str
     let right = fx + NODE_W;
     let d = format!("M{right},{y0} L{ROUTE_X},{y0} L{ROUTE_X},{y1} L{right},{y1}");
     (d, (ROUTE_X - 6, ty - 34, "end"))
+}
+
+/// The arrows in and out of an operator's retry (the bottom row, below the credit's
+/// deadline), drawn apart from the rest: down from "compensation failed" to it, back
+/// up when the retried refund is refused again, and round the right edge to the
+/// refund. Each with its label and whether the label is split narrow.
+fn operator_arrow(from: Phase, to: Phase) -> Option<(String, (i32, i32, &'static str), bool)> {
+    let (fx, fy) = place(from);
+    let (tx, ty) = place(to);
+    match (from, to) {
+        (Phase::CompensationFailed, Phase::RefundRetried) => Some((
+            format!("M{},{} L{},{ty}", fx + 10, fy + NODE_H, tx + NODE_W - 10),
+            (tx + NODE_W + 40, fy + NODE_H + 26, "end"),
+            false,
+        )),
+        (Phase::RefundRetried, Phase::CompensationFailed) => Some((
+            format!("M{},{} L{},{}", fx + NODE_W, fy + 14, tx + 46, ty + NODE_H),
+            (tx + 4, ty + NODE_H + 38, "start"),
+            true,
+        )),
+        (Phase::RefundRetried, Phase::Refunded) => {
+            let (x, y0, y1) = (ROUTE_X + 12, fy + NODE_H - 10, ty + NODE_H - 12);
+            Some((
+                format!(
+                    "M{},{y0} L{x},{y0} L{x},{y1} L{},{y1}",
+                    fx + NODE_W,
+                    tx + NODE_W
+                ),
+                (x - 6, y0 + 16, "end"),
+                false,
+            ))
+        }
+        _ => None,
+    }
 }
 
 fn key_of(phase: Phase) -> String {

@@ -245,11 +245,22 @@ impl Facts<'_> {
                 "Compensation: DepositMoney back to the source was refused ({why}), so {} is still debited {}.",
                 t.from_account_id, t.amount
             ),
+            None if self.retried_by_operator() => self.with_retries(
+                SagaStep::Refund,
+                "Compensation: DepositMoney back to the source was refused; after an operator's retry, DepositMoney into the account the operator chose.",
+            ),
             None => self.with_retries(
                 SagaStep::Refund,
                 "Compensation: DepositMoney back to the source.",
             ),
         }
+    }
+
+    fn retried_by_operator(&self) -> bool {
+        self.t
+            .timeline
+            .iter()
+            .any(|e| e.kind == TimelineKind::RefundRetried)
     }
 
     /// `what` a step does, and how many of its attempts failed, if any did: the
@@ -335,22 +346,49 @@ impl Facts<'_> {
         .collect()
     }
 
+    /// "Needs attention" and the operator's fix, once a refund was refused: they stay
+    /// in the lane after the fix, with the events that show what happened.
+    fn attention_spans(&self) -> Vec<SpanSpec> {
+        let refused = self.entries(|k| k == TimelineKind::CompensationFailed);
+        if refused.is_empty() {
+            return Vec::new();
+        }
+        let fixes = self.entries(|k| k == TimelineKind::RefundRetried);
+        vec![
+            SpanSpec {
+                key: "needs-attention",
+                title: "Needs attention".into(),
+                explain: "The refund itself was rejected: the source is still debited. The saga stops; a person must step in.".into(),
+                entries: refused,
+                rejected: self.refund_failed,
+                next: false,
+                on_path: true,
+            },
+            SpanSpec {
+                key: "operator-fix",
+                title: "Operator's fix".into(),
+                explain: if fixes.is_empty() {
+                    "An operator retries the refund, with a reason: into the source once it takes money again, or into another account of the same owner.".into()
+                } else {
+                    "TransferRefundRetried: an operator retried the refund, with a reason; the refund step runs again.".into()
+                },
+                entries: fixes,
+                rejected: false,
+                next: false,
+                on_path: true,
+            },
+        ]
+    }
+
     /// The compensation path, without its final "Failed" (see [`Facts::failed_span`]).
     fn compensation_lane(&self) -> Vec<Span> {
         let on = self.compensation_on;
         let reversed = self.entries(|k| k == TimelineKind::Reversed);
+        let attention = self.attention_spans();
         let end = if self.refund_failed {
-            SpanSpec {
-                key: "needs-attention",
-                title: "Needs attention".into(),
-                explain: "The refund itself was rejected: the source is still debited. A person must step in.".into(),
-                entries: self.entries(|k| k == TimelineKind::CompensationFailed),
-                rejected: true,
-                next: false,
-                on_path: true,
-            }
+            None
         } else {
-            SpanSpec {
+            Some(SpanSpec {
                 key: "reversed",
                 title: "Reversed".into(),
                 explain: if reversed.is_empty() {
@@ -362,9 +400,9 @@ impl Facts<'_> {
                 rejected: false,
                 next: false,
                 on_path: on,
-            }
+            })
         };
-        vec![
+        let mut lane = vec![
             SpanSpec {
                 key: "credit-rejected",
                 title: if self.timed_out { "Credit timed out" } else { "Credit rejected" }.into(),
@@ -399,11 +437,10 @@ impl Facts<'_> {
                 next: self.pending == Some(SagaStep::Refund),
                 on_path: on,
             },
-            end,
-        ]
-        .into_iter()
-        .map(SpanSpec::build)
-        .collect()
+        ];
+        lane.extend(attention);
+        lane.extend(end);
+        lane.into_iter().map(SpanSpec::build).collect()
     }
 
     fn failed_span(&self) -> Span {
@@ -459,6 +496,9 @@ pub fn describe_state(state: &TransferState) -> String {
         TransferState::Failed { reversed: true, .. } => format!("{status}: the debit was refunded"),
         TransferState::Failed { reason, .. } => format!("{status}: {reason}"),
         TransferState::CompensationFailed { .. } => format!("{status}: the refund was rejected"),
+        TransferState::RefundRetrying { refund_to, .. } => {
+            format!("an operator retried the refund, refunding {refund_to}{retry}")
+        }
     }
 }
 

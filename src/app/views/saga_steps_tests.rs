@@ -250,3 +250,44 @@ fn a_retried_step_counts_its_failed_attempts() {
     );
     assert_eq!(said, "completed");
 }
+
+#[test]
+fn after_an_operators_fix_the_lane_keeps_the_refusal_and_the_fix_and_ends_reversed() {
+    let (bank, t) = scenario("needs-attention", 0);
+    block_on(bank.run_transfer(&t)).unwrap();
+    let keys = |bank: &Bank<MemoryStore>| {
+        bank.read(|m| {
+            spans(&m.transfers[&t])
+                .1
+                .into_iter()
+                .map(|s| (s.key, s.status.label()))
+                .collect::<Vec<_>>()
+        })
+    };
+    assert_eq!(
+        keys(&bank),
+        [
+            ("credit-rejected", "done"),
+            ("refund", "rejected"),
+            ("needs-attention", "rejected"),
+            ("operator-fix", "to come"),
+            ("failed", "not taken"),
+        ]
+    );
+    let savings = AccountId::parse("alice-savings").unwrap();
+    block_on(bank.retry_refund(&t, &savings, "alice was closed")).unwrap();
+    block_on(bank.run_transfer(&t)).unwrap();
+    assert_eq!(
+        keys(&bank),
+        [
+            ("credit-rejected", "done"),
+            ("refund", "done"),
+            ("needs-attention", "done"),
+            ("operator-fix", "done"),
+            ("reversed", "done"),
+            ("failed", "done"),
+        ]
+    );
+    let e = bank.read(|m| explains(&m.transfers[&t]));
+    assert_eq!(e["refund"], "Compensation: DepositMoney back to the source was refused; after an operator's retry, DepositMoney into the account the operator chose.");
+}

@@ -65,6 +65,16 @@ impl EventType {
                 ],
                 false,
             ),
+            EventType::TransferRefundRetried => (
+                &[
+                    "transfer_id",
+                    "from_account_id",
+                    "refund_account_id",
+                    "amount",
+                    "reason",
+                ],
+                false,
+            ),
         }
     }
 }
@@ -92,6 +102,7 @@ pub struct Fields {
     pub attempts: Option<u32>,
     pub at_ms: Option<u64>,
     pub deadline_ms: Option<u64>,
+    pub refund_account_id: Option<AccountId>,
 }
 
 /// A required field's value, or serde's "missing field" error.
@@ -175,6 +186,7 @@ impl EventType {
                 deadline_ms: need(f.deadline_ms, "deadline_ms")?,
                 reason: need(f.reason, "reason")?,
             }),
+            EventType::TransferRefundRetried => build_refund_retried(f)?,
             EventType::TransferDebited => build_leg(Leg::Debited, f)?,
             EventType::TransferCompleted => build_leg(Leg::Completed, f)?,
             EventType::TransferCreditRejected => build_leg(Leg::CreditRejected, f)?,
@@ -182,6 +194,17 @@ impl EventType {
             EventType::TransferCompensationFailed => build_leg(Leg::CompensationFailed, f)?,
         })
     }
+}
+
+/// An operator's retry of a refund from the fields read, in their declared order.
+fn build_refund_retried<E: serde::de::Error>(f: Fields) -> Result<Event, E> {
+    Ok(Event::TransferRefundRetried(TransferRefundRetried {
+        transfer_id: need(f.transfer_id.flatten(), "transfer_id")?,
+        from_account_id: need(f.from_account_id, "from_account_id")?,
+        refund_account_id: need(f.refund_account_id, "refund_account_id")?,
+        amount: need(f.amount, "amount")?,
+        reason: need(f.reason, "reason")?,
+    }))
 }
 
 /// The five events that share a transfer's legs' fields (with or without a reason).

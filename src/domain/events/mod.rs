@@ -25,12 +25,13 @@ use super::{AccountId, Money, TransferId};
 /// - 3: `TransferInitiated` may carry `run_mode` (schema 2 data reads as is, `auto`).
 /// - 4: `TransferStepRetried` may carry `retry_at_ms` (absent in older data: 0), and
 ///   `TransferTimedOut` is new.
+/// - 5: `TransferRefundRetried`, an operator's retry of a refused refund.
 ///
 /// A build that meets a version above its own refuses to read or write that log
 /// (`DecodeError::FutureSchema`) instead of misreading it. A new event comes with a
 /// new version (its line here), so an older build that meets it says a newer version
 /// wrote the log rather than "unknown event type".
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -193,6 +194,19 @@ pub struct TransferTimedOut {
     pub reason: String,
 }
 
+/// An operator's fix of a refused refund: the refund is tried again, into
+/// `refund_account_id` (the source, once it can take money again, or another account
+/// of its owner), for the reason the operator gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRefundRetried {
+    pub transfer_id: TransferId,
+    pub from_account_id: AccountId,
+    pub refund_account_id: AccountId,
+    pub amount: Money,
+    pub reason: String,
+}
+
 /// Writes, from the one list of events below: [`Event`], [`EventType`],
 /// [`EventType::ALL`], [`EventType::name`], [`Event::TYPES`], [`Event::ty`] and the
 /// envelope's `data`. Each variant holds the struct of the same name.
@@ -264,6 +278,7 @@ events! {
     TransferCompensationFailed => "TransferCompensationFailed",
     TransferStepRetried => "TransferStepRetried",
     TransferTimedOut => "TransferTimedOut",
+    TransferRefundRetried => "TransferRefundRetried",
 }
 
 impl EventType {
@@ -293,6 +308,7 @@ impl EventType {
             EventType::TransferCompensationFailed => "The refund itself was refused: the money is still out of the source and a person must look.",
             EventType::TransferStepRetried => "A step failed for a passing reason and will be tried again after a backoff wait on the saga's virtual clock (no real pause); only failed attempts are written, the attempt that works writes the step's own events.",
             EventType::TransferTimedOut => "The credit kept failing and its next retry would have started after the deadline, so the saga gave up: the refund of the source comes next.",
+            EventType::TransferRefundRetried => "An operator's fix, with the reason they gave: the refused refund is tried again, into the source or another account of the same owner; the saga's refund step runs next.",
         }
     }
 }
@@ -321,6 +337,7 @@ pub enum TransferEvent<'a> {
     CompensationFailed(&'a TransferCompensationFailed),
     StepRetried(&'a TransferStepRetried),
     TimedOut(&'a TransferTimedOut),
+    RefundRetried(&'a TransferRefundRetried),
 }
 
 /// Whose stream an event is written to, with the event: each decider matches only its
@@ -367,6 +384,7 @@ impl Event {
             Event::TransferCompensationFailed(e) => Transfer(T::CompensationFailed(e)),
             Event::TransferStepRetried(e) => Transfer(T::StepRetried(e)),
             Event::TransferTimedOut(e) => Transfer(T::TimedOut(e)),
+            Event::TransferRefundRetried(e) => Transfer(T::RefundRetried(e)),
         }
     }
 
@@ -455,6 +473,7 @@ impl<'a> TransferEvent<'a> {
             TransferEvent::CompensationFailed(e) => &e.transfer_id,
             TransferEvent::StepRetried(e) => &e.transfer_id,
             TransferEvent::TimedOut(e) => &e.transfer_id,
+            TransferEvent::RefundRetried(e) => &e.transfer_id,
         }
     }
 }

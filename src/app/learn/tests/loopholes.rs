@@ -301,3 +301,54 @@ fn other_retries_and_compensations_are_not_the_credit_s_deadline() {
     }
     then(&bank, &record, c::retried_within_deadline, false);
 }
+
+/// "When compensation fails": the lesson's bank, as the page prepares it (t1 waits
+/// after its debit, alice closed meanwhile).
+fn refund_refused_bank() -> (TestBank, LearnerRecord, usize) {
+    let bank = block_on(Bank::open(MemoryStore::new(), Env::fixed("l"))).unwrap();
+    let scenario = crate::app::scenario_catalog::find("needs-attention").unwrap();
+    block_on(crate::app::scenario_catalog::prepare(&bank, scenario)).unwrap();
+    let n = LESSONS
+        .iter()
+        .position(|l| l.key == "compensation-fails")
+        .unwrap()
+        + 1;
+    let record = LearnerRecord::starting_at(len(&bank));
+    (bank, record, n)
+}
+
+/// "When compensation fails": a plain compensation (a refund that works at once) is
+/// neither a refused refund nor an operator's fix, and selecting a moment before any
+/// fix made the money whole does not count as looking back at it.
+#[test]
+fn a_refund_that_works_at_once_is_not_an_operators_fix() {
+    let (bank, mut record, _) = refund_refused_bank();
+    // Another transfer compensated the ordinary way: open, close, send to it.
+    let open = BankCommand::OpenAccount(OpenAccount {
+        account_id: id("dora"),
+        owner_name: "Dora".into(),
+        initial_balance: money("5.00"),
+    });
+    run(&bank, open).unwrap();
+    let t2 = BankCommand::TransferMoney(transfer("t2", "dora", "carol", "5.00", ""));
+    run(&bank, t2).unwrap();
+    then(&bank, &record, c::compensation_failed, false);
+    then(&bank, &record, c::fixed_by_operator, false);
+    // Selecting while t1's money is out, before any fix, does not count either.
+    record.select(len(&bank), len(&bank));
+    then(&bank, &record, c::saw_money_out, false);
+    // The real path: the refund refused, the operator's fix, the refund run.
+    block_on(bank.run_transfer(&tid("t1"))).unwrap();
+    then(&bank, &record, c::compensation_failed, true);
+    then(&bank, &record, c::fixed_by_operator, false);
+    block_on(bank.retry_refund(&tid("t1"), &id("alice-savings"), "alice was closed")).unwrap();
+    then(&bank, &record, c::fixed_by_operator, false);
+    block_on(bank.step(&tid("t1"))).unwrap();
+    then(&bank, &record, c::fixed_by_operator, true);
+    // A selection made before the fix, or of a moment after the refund, is not it.
+    then(&bank, &record, c::saw_money_out, false);
+    record.select(len(&bank), len(&bank));
+    then(&bank, &record, c::saw_money_out, false);
+    record.select(position_of(&bank, "TransferCompensationFailed"), len(&bank));
+    then(&bank, &record, c::saw_money_out, true);
+}

@@ -411,3 +411,47 @@ fn how_a_retried_transfer_ends_is_read_from_the_events_it_wrote() {
     );
     assert!(!compared(n, &bank, &record).right());
 }
+
+/// "When compensation fails": the usual compensation predicted (a refund, then
+/// TransferReversed and TransferFailed) is marked wrong by the log, which holds the
+/// refused refund; the right prediction matches it row by row.
+#[test]
+fn the_refused_refund_is_compared_with_the_compensation_the_learner_expected() {
+    let n = LESSONS
+        .iter()
+        .position(|l| l.key == "compensation-fails")
+        .unwrap()
+        + 1;
+    let play = |answer: Vec<Predicted>| {
+        let bank = block_on(Bank::open(
+            crate::store::MemoryStore::new(),
+            Env::fixed("l"),
+        ))
+        .unwrap();
+        let scenario = crate::app::scenario_catalog::find("needs-attention").unwrap();
+        block_on(crate::app::scenario_catalog::prepare(&bank, scenario)).unwrap();
+        let mut record = LearnerRecord::starting_at(len(&bank));
+        lock_now(&bank, &mut record, Answer::Events(answer));
+        // Play: one press runs t1 on until it stops.
+        block_on(bank.run_transfer(&tid("t1"))).unwrap();
+        compared(n, &bank, &record)
+    };
+    let right = play(vec![
+        ev("TransferCreditRejected", "transfer-t1"),
+        ev("TransferCompensationFailed", "transfer-t1"),
+    ]);
+    assert!(right.right(), "{right:?}");
+    let usual = play(vec![
+        ev("TransferCreditRejected", "transfer-t1"),
+        ev("MoneyDeposited", "account-alice"),
+        ev("TransferReversed", "transfer-t1"),
+        ev("TransferFailed", "transfer-t1"),
+    ]);
+    assert!(!usual.right());
+    assert!(
+        usual.rows[1]
+            .logged
+            .starts_with("TransferCompensationFailed in transfer-t1"),
+        "{usual:?}"
+    );
+}

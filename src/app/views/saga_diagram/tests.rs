@@ -187,6 +187,7 @@ fn every_move_of_every_scenario_is_in_the_table_and_the_diagram_follows_it() {
         "initiated-failed-no-refund",
         "credit-rejected-failed-refunded",
         "debited-retry",
+        "credit-rejected-compensation-failed",
     ] {
         let i = d.edges.iter().position(|e| e.key == key).unwrap();
         assert!(seen.contains(&i), "{key} is never taken by a scenario");
@@ -215,4 +216,68 @@ fn the_svg_draws_every_box_and_links_only_the_arrows_taken() {
     let embedded = d.svg(false, None);
     assert_eq!(embedded.matches("role=\"link\"").count(), 0);
     assert!(!embedded.contains("data-position"));
+}
+
+#[test]
+fn a_transfer_that_needs_attention_shows_the_operators_fix_ahead_and_then_takes_it() {
+    let bank = block_on(Bank::open(MemoryStore::new(), Env::fixed("v"))).unwrap();
+    let scenario = crate::app::scenario_catalog::find("needs-attention").unwrap();
+    let id = block_on(prepare(&bank, scenario)).unwrap().unwrap();
+    block_on(bank.run_transfer(&id)).unwrap();
+    let d = bank.read(|m| Diagram::of(&m.transfers[&id], None));
+    assert_eq!(d.current, Some(Phase::CompensationFailed));
+    let fix = edge(&d, "compensation-failed-retried-by-operator");
+    assert_eq!(fix.mark, Mark::Branch);
+    assert_eq!(fix.events, ["TransferRefundRetried"]);
+    assert_eq!(node(&d, Phase::RefundRetried), Mark::Branch);
+    assert_eq!(
+        d.words()[2],
+        "Can go next to: retried by operator (TransferRefundRetried)."
+    );
+    let from = d
+        .nodes
+        .iter()
+        .find(|n| n.phase == Phase::CompensationFailed)
+        .unwrap();
+    let to = d
+        .nodes
+        .iter()
+        .find(|n| n.phase == Phase::RefundRetried)
+        .unwrap();
+    // Down from the bottom of "compensation failed" to the top of the retry's box,
+    // its label between the two rows.
+    assert!(
+        fix.d
+            .starts_with(&format!("M{},{}", from.x + 10, from.y + from.h)),
+        "{}",
+        fix.d
+    );
+    assert!(fix.d.ends_with(&format!(",{}", to.y)), "{}", fix.d);
+    assert!(fix.label.1 > from.y + from.h && fix.label.1 < to.y);
+
+    let savings = crate::domain::AccountId::parse("alice-savings").unwrap();
+    block_on(bank.retry_refund(&id, &savings, "alice was closed")).unwrap();
+    block_on(bank.run_transfer(&id)).unwrap();
+    let d = bank.read(|m| Diagram::of(&m.transfers[&id], None));
+    assert_eq!(d.current, Some(Phase::Refunded));
+    let path: Vec<_> = d.path.iter().map(|(p, _)| *p).collect();
+    assert_eq!(
+        path,
+        [
+            Phase::Initiated,
+            Phase::Debited,
+            Phase::CreditRejected,
+            Phase::CompensationFailed,
+            Phase::RefundRetried,
+            Phase::Refunded
+        ]
+    );
+    assert_eq!(
+        edge(&d, "compensation-failed-retried-by-operator").mark,
+        Mark::Taken
+    );
+    assert_eq!(
+        edge(&d, "retried-by-operator-failed-refunded").mark,
+        Mark::Taken
+    );
 }
