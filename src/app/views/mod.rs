@@ -4,6 +4,8 @@
 //! - [`as_of`]: the words that say which moment a view shows ("now", "as of #N").
 //! - [`audit_filter`]: which events of the log pass the audit trail's filters, and
 //!   its free-text search index.
+//! - [`causation`]: one transfer's events as a chain of causes, back to the command
+//!   that began it.
 //! - [`compare`]: a bank and its practice fork side by side from the fork point:
 //!   both histories and where their read models differ.
 //! - [`event_details`]: the audit trail's selected event, its cause and effects.
@@ -23,6 +25,7 @@
 
 pub mod as_of;
 pub mod audit_filter;
+pub mod causation;
 pub mod compare;
 pub mod event_details;
 #[cfg(test)]
