@@ -8,6 +8,7 @@
 //! - [`page`]: the rest of the page's state in context: the selection, the notices.
 //! - [`accounts`], [`transfers`], [`timeline`]: the bank's panels and the saga view;
 //!   [`operator_fix`]: the fix of a transfer that needs attention, in the saga view.
+//!   [`causation`]: the chain of causes drawn under the saga view.
 //! - [`audit`], [`timetravel`]: the event log and the state as of any event.
 //! - [`fork`]: practice forks made at an event, their banner, list and comparison.
 //! - [`snapshot`], [`preview`]: the stored summary and the preview shown while the log loads.
@@ -28,6 +29,7 @@ pub mod accounts;
 pub mod action;
 pub mod audit;
 pub mod boot;
+pub mod causation;
 pub mod crash;
 pub mod diagram;
 pub mod embed;

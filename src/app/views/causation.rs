@@ -17,6 +17,8 @@ pub enum By {
     Saga(&'static str),
     /// The same command as its cause, which wrote both in one append.
     SameCommand,
+    /// A command an operator sent (`RetryRefund`), not the saga.
+    Operator(&'static str),
 }
 
 /// One event of the chain.
@@ -43,16 +45,18 @@ impl Node {
             By::Request => "TransferMoney: the request that began it".to_owned(),
             By::Saga(command) => format!("{command}: a command the saga issued"),
             By::SameCommand => "written by the same command, just after".to_owned(),
+            By::Operator(command) => format!("{command}: a command an operator sent"),
         }
     }
 
     /// The node in one sentence, for the ordered list: the event, where, and its cause.
     #[must_use]
     pub fn sentence(&self) -> String {
-        let cause = self.cause.map_or_else(
-            || "the TransferMoney command".to_owned(),
-            |p| format!("event #{p}"),
-        );
+        let cause = match (self.cause, &self.by) {
+            (Some(p), _) => format!("event #{p}"),
+            (None, By::Operator(command)) => format!("the operator's {command} command"),
+            (None, _) => "the TransferMoney command".to_owned(),
+        };
         format!(
             "#{} {} in {}, caused by {cause}",
             self.position, self.event_type, self.stream
@@ -152,6 +156,7 @@ fn by(t: &TransferView, e: &TimelineEntry) -> By {
     };
     By::Saga(match e.kind {
         TimelineKind::Initiated => return By::Request,
+        TimelineKind::RefundRetried => return By::Operator("RetryRefund"),
         TimelineKind::Leg(step) => leg(step),
         TimelineKind::Debited => "RecordDebited",
         TimelineKind::CreditRejected => "RecordCreditRejected",
@@ -159,7 +164,7 @@ fn by(t: &TransferView, e: &TimelineEntry) -> By {
         TimelineKind::Reversed => "RecordRefunded",
         TimelineKind::Failed => "RecordDebitRejected",
         TimelineKind::CompensationFailed => "RecordRefundRejected",
-        TimelineKind::Retried(_) => "RecordAttemptFailed",
+        TimelineKind::Retried(_) | TimelineKind::TimedOut => "RecordAttemptFailed",
     })
 }
 
