@@ -21,6 +21,9 @@ pub fn CausationChain(
     transfer: TransferView,
 ) -> impl IntoView {
     let chain = Causation::of(&transfer);
+    let (bank, selected) = (use_bank(), use_selection().position);
+    let course = use_context::<Learn>();
+    let db = move || bank.db_name.get_untracked();
     view! {
         <section class="causation" aria-labelledby="causation-title" data-testid="causation">
             <h4 id="causation-title">"How its steps caused each other"</h4>
@@ -35,36 +38,38 @@ pub fn CausationChain(
                         <span class="muted">" · not stored: commands are not events"</span>
                     </span>
                 </li>
-                {chain.nodes.into_iter().map(|n| view! { <Link node=n/> }).collect_view()}
+                {chain.nodes.into_iter().map(|n| link(n, selected, course, db)).collect_view()}
             </ol>
         </section>
     }
+    .into_any()
 }
 
-/// One event of the chain, with the link into it.
-#[component]
-fn Link(
-    /// The event.
+/// One event of the chain, with the link into it: selecting it selects the event
+/// (`selected`), and notes it for a lesson being taken (`course`, on the bank `db`).
+fn link(
     node: Node,
-) -> impl IntoView {
-    let (bank, selected) = (use_bank(), use_selection().position);
-    let course = use_context::<Learn>();
+    selected: RwSignal<Option<u64>>,
+    course: Option<Learn>,
+    db: impl Fn() -> String + 'static,
+) -> AnyView {
     let position = node.position;
     let note = move |_| {
         if let Some(course) = course {
-            course.note(&bank.db_name.get_untracked(), |r| r.trace(position));
+            course.note(&db(), |r| r.trace(position));
         }
     };
     let cause = node
         .cause
         .map_or_else(|| "the command".to_owned(), |p| format!("#{p}"));
+    let is_selected = move || selected.get() == Some(position);
     view! {
         <li class="causation__step" class:causation__step--account=!node.coordinator>
             <p class="causation__by"><span aria-hidden="true">"↓ "</span>{node.link_words()}</p>
             <a
                 class="causation__node"
-                class:event--selected=move || selected.get() == Some(position)
-                aria-current=move || (selected.get() == Some(position)).then_some("true")
+                class:event--selected=is_selected
+                aria-current=move || is_selected().then_some("true")
                 href=route::href(&Route::Event(position))
                 on:click=note
             >
@@ -74,4 +79,5 @@ fn Link(
             </a>
         </li>
     }
+    .into_any()
 }

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { withApp, VIEWPORTS } from './harness.mjs';
 import {
   BANK, openAccount, waitBalance, fillTransfer, waitTransferStatus, waitDetails, sidewaysOverflow,
-  elementScreenshot,
+  elementScreenshot, loadScenario,
 } from './bank.mjs';
 import { assertNoSeriousViolations } from './axe.mjs';
 
@@ -109,3 +109,22 @@ for (const [width, viewport] of [[375, VIEWPORTS.mobile], [1280, VIEWPORTS.deskt
     }, { ...BANK, viewport });
   });
 }
+
+test('a compensated transfer has the longer chain: the refused credit, the refund, and TransferFailed by the same command', async (t) => {
+  await withApp(t, async (app) => {
+    const page = await app.open();
+    await loadScenario(page, 'compensation');
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await chain(page).getByRole('link', { name: /TransferFailed/ }).waitFor();
+    const items = (await chain(page).getByRole('listitem').allTextContents()).map((s) => s.replace(/\s+/g, ' ').trim());
+    assert.equal(items.length, 8, 'the command and seven events');
+    const order = items.slice(1).map((s) => /#\d+ (\w+)/.exec(s)[1]);
+    assert.deepEqual(order, [
+      'TransferInitiated', 'MoneyWithdrawn', 'TransferDebited', 'TransferCreditRejected', 'MoneyDeposited',
+      'TransferReversed', 'TransferFailed',
+    ]);
+    assert.match(items[4], /RecordCreditRejected: a command the saga issued/);
+    assert.match(items[7], /written by the same command, just after/);
+    await elementScreenshot(t, chain(page), 'causation-compensated-1280');
+  }, BANK);
+});
