@@ -21,6 +21,7 @@
 //! - [`saga_money`]: the two accounts of a transfer beside its saga, and how each
 //!   step changed their balances.
 //! - [`saga_steps`]: the saga timeline's steps and where each stands.
+//! - [`spec`]: given / when / then in the page, run against the account's decider.
 //! - [`time_travel`]: the bank as of event N of the log, and what event N changed.
 
 pub mod as_of;
@@ -39,4 +40,5 @@ pub mod retry_axis;
 pub mod saga_diagram;
 pub mod saga_money;
 pub mod saga_steps;
+pub mod spec;
 pub mod time_travel;
