@@ -21,7 +21,7 @@ pub struct Term {
 }
 
 /// Every term, in the order a learner meets them.
-pub const GLOSSARY: [Term; 19] = [
+pub const GLOSSARY: [Term; 21] = [
     Term {
         key: "event",
         name: "Event",
@@ -96,7 +96,7 @@ pub const GLOSSARY: [Term; 19] = [
         key: "correlation-id",
         name: "Correlation and causation ids",
         definition: "Two ids carried with each event (in this app, in its envelope). The correlation id is shared by every event of one business operation; the causation id names the command or event that directly caused this one. Together they tell why an event exists.",
-        here: "Every event of a transfer has the transfer id as its correlation id; the audit trail's details link to an event's cause.",
+        here: "Every event of a transfer has the transfer id as its correlation id; the audit trail's details link to an event's cause, and the causation chain under a saga timeline draws every cause of one transfer.",
         read_more: "Kurrent (EventStoreDB) documentation, \"Event metadata\" ($correlationId, $causationId)",
     },
     Term {
@@ -154,6 +154,20 @@ pub const GLOSSARY: [Term; 19] = [
         definition: "Isolation is the I of ACID: others do not see a transaction's work until it commits. A saga commits each step on its own, so others see its work half done and may act on it. Countermeasures make the half-done state visible to the rules, for example a semantic lock: a flag on the record (\"transfer pending\") that other commands check.",
         here: "While a transfer's money is out, the source's balance, its statement and time travel's total all show it gone. This bank has no semantic lock, so a source emptied by a transfer can be closed before its refund, and the refund is then refused.",
         read_more: "Chris Richardson, \"Microservices Patterns\" (2018), chapter 4, \"Handling the lack of isolation\"",
+    },
+    Term {
+        key: "orchestration",
+        name: "Orchestration",
+        definition: "A way to coordinate a saga: one orchestrator tells each participant which step to run, and hears back how it went. The saga's logic and state live in one place, which makes it easy to follow and to change. The participants need not know each other.",
+        here: "A transfer orchestrates its saga: it issues WithdrawMoney and DepositMoney to the accounts and records each outcome in its own stream; the causation chain under the saga timeline shows every link passing through it.",
+        read_more: "Chris Richardson, \"Pattern: Saga\" (microservices.io)",
+    },
+    Term {
+        key: "choreography",
+        name: "Choreography",
+        definition: "A way to coordinate a saga without a coordinator: each participant reacts to the events the others publish, runs its own step, and publishes its own events. Nothing holds the saga as a whole, so its course is spread over the participants and harder to follow.",
+        here: "This app does not use it: its transfers are orchestrated. In a choreographed transfer, the destination would react to the source's MoneyWithdrawn directly.",
+        read_more: "Chris Richardson, \"Pattern: Saga\" (microservices.io)",
     },
 ];
 

@@ -8,10 +8,12 @@
 //! - [`page`]: the rest of the page's state in context: the selection, the notices.
 //! - [`accounts`], [`transfers`], [`timeline`]: the bank's panels and the saga view;
 //!   [`operator_fix`]: the fix of a transfer that needs attention, in the saga view.
+//!   [`causation`]: the chain of causes drawn under the saga view.
 //! - [`audit`], [`timetravel`]: the event log and the state as of any event.
 //! - [`fork`]: practice forks made at an event, their banner, list and comparison.
 //! - [`snapshot`], [`preview`]: the stored summary and the preview shown while the log loads.
 //! - [`scenarios`]: one-click teaching scenarios and reset.
+//! - [`spec`]: given / when / then, a spec of an account's rules run in the page.
 //! - [`newer`]: the page shown when a newer build of sagabank wrote the bank.
 //! - [`storage`]: asking the browser to keep the data, and how much room it takes.
 //! - [`route`]: the page's address (the one module that touches `location`);
@@ -28,6 +30,7 @@ pub mod accounts;
 pub mod action;
 pub mod audit;
 pub mod boot;
+pub mod causation;
 pub mod crash;
 pub mod diagram;
 pub mod embed;
@@ -50,6 +53,7 @@ pub mod service;
 pub mod share;
 pub mod shell;
 pub mod snapshot;
+pub mod spec;
 pub mod storage;
 pub mod timeline;
 pub mod timetravel;
@@ -240,6 +244,7 @@ fn Bank() -> impl IntoView {
             <audit::AuditPanel/>
             <timetravel::TimeTravelPanel/>
             <fork::ForksPanel/>
+            <spec::SpecPanel/>
         </main>
         <p class="visually-hidden" aria-live="polite" data-testid="announcer">
             {move || notices.announcement.get()}

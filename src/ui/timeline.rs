@@ -11,6 +11,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::action::Command;
+use super::causation::CausationChain;
 use super::crash::crash_and_reload;
 use super::diagram::SagaDiagram;
 use super::operator_fix::OperatorFixForm;
@@ -324,6 +325,7 @@ fn SagaView(
                 <Lane title="Happy path" spans=main positions=positions.clone() money=Rc::clone(&money) just=Rc::clone(&just) no_links/>
                 <Lane title="Compensation (runs only if the credit is rejected or times out)" spans=compensation positions=positions money=money just=just no_links/>
             </div>
+            {(!no_links).then(|| view! { <CausationChain transfer=t.clone()/> })}
         </article>
     }
 }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use super::record::RefusalKind;
 use super::second_client::is_second_client;
 use super::Facts;
+use crate::app::views::causation::Causation;
 use crate::domain::events::EventType;
 use crate::domain::transfer;
 use crate::domain::Event;
@@ -610,5 +611,36 @@ pub fn saw_money_out(facts: &Facts<'_>) -> bool {
         facts.record.selections.iter().any(|s| {
             (debit.position..refund.position).contains(&s.position) && s.log_len >= refund.position
         })
+    })
+}
+
+// How steps cause each other ------------------------------------------------------
+
+/// The transfer the causation lesson follows.
+const TRACED: &str = "t1";
+
+/// Transfer t1 completed during the lesson (by Play, by steps, however it ran).
+pub fn traced_transfer_completed(facts: &Facts<'_>) -> bool {
+    facts
+        .since_start()
+        .any(|r| r.correlation_id == TRACED && is(r, EventType::TransferCompleted))
+}
+
+/// The learner followed a transfer's chain in its causation view, link by link, from
+/// its `TransferCompleted` (written during the lesson) back to the event its command
+/// wrote. Selections elsewhere (the audit trail's list, the time-travel slider) do not
+/// count: stepping back through the log passes the same events whenever nothing else
+/// was written between the saga's steps.
+pub fn followed_chain_back(facts: &Facts<'_>) -> bool {
+    let traced = &facts.record.traced;
+    facts.models.transfers.values().any(|t| {
+        let chain = Causation::of(t);
+        chain
+            .completed()
+            .filter(|&p| p > facts.record.base)
+            .is_some_and(|p| {
+                let back = chain.back_from(p);
+                traced.windows(back.len()).any(|w| w == back.as_slice())
+            })
     })
 }

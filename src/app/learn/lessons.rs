@@ -36,7 +36,7 @@ const REFUND_REFUSED_TYPES: &[&str] = &[
 ];
 
 /// Every lesson, in course order; lesson `n` of `#lesson=<n>` is `LESSONS[n - 1]`.
-pub const LESSONS: [Lesson; 13] = [
+pub const LESSONS: [Lesson; 14] = [
     Lesson {
         key: "facts",
         title: "Events are facts",
@@ -472,6 +472,34 @@ pub const LESSONS: [Lesson; 13] = [
                 ],
                 rows: 5,
             },
+        },
+        tool: None,
+    },
+    Lesson {
+        key: "causation",
+        title: "How steps cause each other",
+        text: &[
+            "Every event carries two ids beside its data. The correlation id names the operation it belongs to, here the transfer. The causation id names what directly caused it: an earlier event or, for the transfer's first event, the command that began it. Commands are not stored, so that id is all the log keeps of the command.",
+            "This saga is [[orchestration|orchestrated]]: the transfer is a coordinator that reads its own stream and issues each next command (WithdrawMoney, then DepositMoney), and it records each account's answer in its own stream. Chris Richardson's saga pattern (microservices.io) names the other way [[choreography]]: no coordinator, each service reacts to the events of the others and publishes its own. In the paper that named sagas (Garcia-Molina and Salem, 1987), a saga is a sequence of transactions, each with a compensating transaction, and the database system itself runs them.",
+            "Positions say in which order events were written; causation ids say why each was written. Under the saga timeline, \u{201c}How its steps caused each other\u{201d} draws t1's events with the command that wrote each: every link passes through the transfer's stream, the mark of orchestration. An event another command wrote between two steps sits between them in the log, but not in the chain.",
+            "t1 sends 30.00 from alice to bob, stepped by hand: it waits after TransferInitiated. Run it to its end, then follow its chain back.",
+        ],
+        start: Start::Scenario("happy-transfer"),
+        tasks: &[
+            Task {
+                text: "Run t1 to its end (Play, or Next step press by press).",
+                panel: Panel::Timeline,
+                check: c::traced_transfer_completed,
+            },
+            Task {
+                text: "In t1's causation chain, under its saga timeline, select TransferCompleted, then the event that caused it, and so on, one link at a time, back to TransferInitiated, the event the command wrote.",
+                panel: Panel::Timeline,
+                check: c::followed_chain_back,
+            },
+        ],
+        prediction: Prediction {
+            question: "Press Play: t1 runs to its end. Following causation ids, how many links lead from its TransferCompleted back to the TransferMoney command that began it? The last link is TransferInitiated's, which names the command.",
+            kind: Kind::Links { transfer: "t1" },
         },
         tool: None,
     },

@@ -11,9 +11,10 @@ use std::rc::Rc;
 pub use super::record::{Answer, Lock, Predicted};
 use super::record::{LearnerRecord, RefusalKind};
 use super::second_client::is_second_client;
+use crate::app::views::causation::Causation;
 use crate::app::ReadModels;
 use crate::domain::retry::DEADLINE_MS;
-use crate::domain::{AccountId, Money};
+use crate::domain::{AccountId, Money, TransferId};
 use crate::store::Recorded;
 
 /// A stream the learner may pick: its words, and the streams it names (exact, or
@@ -51,6 +52,9 @@ pub enum Kind {
     /// How the transfer the action starts ends: completed, or timed out and
     /// compensated ([`ENDINGS`]).
     Ending,
+    /// How many causation ids lead from `transfer`'s `TransferCompleted` back to the
+    /// command that began it.
+    Links { transfer: &'static str },
 }
 
 /// A lesson's prediction: the question asked before the action, and its kind.
@@ -91,7 +95,9 @@ pub fn choices(kind: &Kind) -> Option<&'static [(&'static str, &'static str)]> {
     match kind {
         Kind::Refusal => Some(&OUTCOMES),
         Kind::Ending => Some(&ENDINGS),
-        Kind::Events { .. } | Kind::Balance { .. } | Kind::Version { .. } => None,
+        Kind::Events { .. } | Kind::Balance { .. } | Kind::Version { .. } | Kind::Links { .. } => {
+            None
+        }
     }
 }
 
@@ -236,6 +242,9 @@ pub fn compare(kind: &Kind, answer: &Answer, acted: &Acted, models: &ReadModels)
         }
         (Kind::Version { stream }, Answer::Version(v)) => vec![version_row(stream, *v, acted)],
         (_, Answer::Compensated(p)) => vec![ending_row(*p, acted)],
+        (Kind::Links { transfer }, Answer::Links(n)) => {
+            vec![links_row(transfer, *n, acted, models)]
+        }
         _ => Vec::new(),
     };
     Comparison { rows }
@@ -543,6 +552,49 @@ fn version_row(stream: &str, predicted: u64, acted: &Acted) -> Row {
     }
 }
 
+fn links_row(transfer: &str, predicted: u64, acted: &Acted, models: &ReadModels) -> Row {
+    let completed = match acted {
+        Acted::Wrote(events) => events
+            .iter()
+            .find(|r| r.correlation_id == transfer && r.event_type() == "TransferCompleted"),
+        Acted::Refused { .. } => None,
+    };
+    let chain = TransferId::parse(transfer)
+        .ok()
+        .and_then(|t| models.transfers.get(&t))
+        .map(Causation::of);
+    let (logged, difference) = match (completed, chain) {
+        (Some(r), Some(chain)) => {
+            let back = chain.back_from(r.position);
+            let n = back.len() as u64;
+            let mut path: Vec<String> = back
+                .iter()
+                .filter_map(|p| chain.nodes.iter().find(|node| node.position == *p))
+                .map(|node| format!("{} (#{})", node.event_type, node.position))
+                .collect();
+            path.push("TransferMoney, the command".to_owned());
+            (
+                format!("{n}: {}", path.join(" \u{2190} ")),
+                (n != predicted).then(|| format!(
+                    "{n} links, not {predicted}: each event's causation id names one event before it, and TransferInitiated's names the command; an event another command wrote in between is not on the way."
+                )),
+            )
+        }
+        _ => (
+            format!("{transfer} did not complete in this action"),
+            Some(format!(
+                "The action wrote no TransferCompleted for {transfer}, so there is no chain to count from it."
+            )),
+        ),
+    };
+    Row {
+        label: format!("Links from {transfer}'s TransferCompleted back to its command"),
+        predicted: predicted.to_string(),
+        logged,
+        difference,
+    }
+}
+
 /// The learner's answer from the form's fields: for [`Kind::Events`], each row's
 /// event type and stream (empty when the row is left blank); otherwise one field.
 ///
@@ -594,6 +646,10 @@ pub fn answer_from(kind: &Kind, fields: &[String]) -> Result<Answer, String> {
             "compensated" => Ok(Answer::Compensated(true)),
             _ => Err("Choose whether it completes or times out.".into()),
         },
+        Kind::Links { .. } => one
+            .parse()
+            .map(Answer::Links)
+            .map_err(|_| "Write the number of links as a whole number, such as 3.".into()),
     }
 }
 
@@ -612,6 +668,7 @@ pub fn answer_words(kind: &Kind, answer: &Answer) -> String {
         (_, Answer::Balance(c)) => format!("Balance: {}.", money(*c)),
         (_, Answer::Version(v)) => format!("Expected version: {v}."),
         (_, Answer::Compensated(c)) => format!("{}.", ending_words(*c)),
+        (_, Answer::Links(n)) => format!("Links back to the command: {n}."),
         _ => String::new(),
     }
 }

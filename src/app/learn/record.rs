@@ -133,6 +133,8 @@ pub struct LearnerRecord {
     pub fork: Option<Forked>,
     /// Each time Compare was shown with this fork: the fork's log length then.
     pub compared: Vec<u64>,
+    /// Events selected in a transfer's causation chain (its links only), in order.
+    pub traced: Vec<u64>,
 }
 
 /// Where a fork made during a lesson came from.
@@ -194,6 +196,13 @@ impl LearnerRecord {
         let selection = Selection { position, log_len };
         if self.selections.last() != Some(&selection) {
             self.selections.push(selection);
+        }
+    }
+
+    /// Notes an event selected in a causation chain, unless it repeats the last one.
+    pub fn trace(&mut self, position: u64) {
+        if self.traced.last() != Some(&position) {
+            self.traced.push(position);
         }
     }
 
@@ -290,6 +299,8 @@ pub enum Answer {
     Version(u64),
     /// How a transfer ends: `true`, timed out and compensated; `false`, completed.
     Compensated(bool),
+    /// Links from a `TransferCompleted` back to its command.
+    Links(u64),
 }
 
 /// An answer locked before the action.

@@ -4,6 +4,8 @@
 //! - [`as_of`]: the words that say which moment a view shows ("now", "as of #N").
 //! - [`audit_filter`]: which events of the log pass the audit trail's filters, and
 //!   its free-text search index.
+//! - [`causation`]: one transfer's events as a chain of causes, back to the command
+//!   that began it.
 //! - [`compare`]: a bank and its practice fork side by side from the fork point:
 //!   both histories and where their read models differ.
 //! - [`event_details`]: the audit trail's selected event, its cause and effects.
@@ -19,10 +21,12 @@
 //! - [`saga_money`]: the two accounts of a transfer beside its saga, and how each
 //!   step changed their balances.
 //! - [`saga_steps`]: the saga timeline's steps and where each stands.
+//! - [`spec`]: given / when / then in the page, run against the account's decider.
 //! - [`time_travel`]: the bank as of event N of the log, and what event N changed.
 
 pub mod as_of;
 pub mod audit_filter;
+pub mod causation;
 pub mod compare;
 pub mod event_details;
 #[cfg(test)]
@@ -36,4 +40,5 @@ pub mod retry_axis;
 pub mod saga_diagram;
 pub mod saga_money;
 pub mod saga_steps;
+pub mod spec;
 pub mod time_travel;

@@ -81,7 +81,7 @@ fn DetailsBody(
                 <code>{d.correlation_id.clone()}</code>
                 " — the transfer: "
                 <a href=route::href(&Route::Transfer(transfer)) data-testid="audit-correlation-link">
-                    "open its saga timeline"
+                    "open its saga timeline and causation chain"
                 </a>
                 " · "
                 <button

@@ -214,6 +214,12 @@ fn Question(
             </label>
         }
         .into_any(),
+        Kind::Links { transfer } => view! {
+            <label class="learn__predict-row">{format!("Links from {transfer}'s TransferCompleted back to its command")}
+                <input type="text" inputmode="numeric" autocomplete="off" on:input=set(0)/>
+            </label>
+        }
+        .into_any(),
     };
     view! {
         <form class="learn__question" on:submit=submit novalidate>

@@ -4,6 +4,7 @@
 
 use futures::executor::block_on;
 
+use super::tasks::loaded;
 use super::*;
 use crate::domain::account::OpenAccount;
 
@@ -351,4 +352,64 @@ fn a_refund_that_works_at_once_is_not_an_operators_fix() {
     then(&bank, &record, c::saw_money_out, false);
     record.select(position_of(&bank, "TransferCompensationFailed"), len(&bank));
     then(&bank, &record, c::saw_money_out, true);
+}
+
+/// How steps cause each other: stepping back through the log with the time-travel
+/// slider (or the audit trail's arrow keys) passes t1's events in the chain's order
+/// when nothing was written between its steps; only the chain's own links count.
+#[test]
+fn scrubbing_back_through_the_log_is_not_following_the_chain() {
+    let (bank, mut record) = loaded("happy-transfer");
+    block_on(bank.run_transfer(&tid("t1"))).unwrap();
+    let n = len(&bank);
+    for p in (record.base..=n).rev() {
+        record.select(p, n);
+    }
+    then(&bank, &record, c::followed_chain_back, false);
+}
+
+/// How steps cause each other: the chain walked forwards, with a link skipped, or
+/// stopping short of the command's event, is not the chain followed back.
+#[test]
+fn a_chain_followed_forwards_or_with_a_gap_or_cut_short_does_not_count() {
+    let (bank, record) = loaded("happy-transfer");
+    block_on(bank.run_transfer(&tid("t1"))).unwrap();
+    let back = bank.read(|m| {
+        let chain = crate::app::views::causation::Causation::of(&m.transfers[&tid("t1")]);
+        chain.back_from(chain.completed().unwrap())
+    });
+    let walks: [Vec<u64>; 3] = [
+        back.iter().rev().copied().collect(),
+        [&back[..2], &back[3..]].concat(),
+        back[..4].to_vec(),
+    ];
+    for walk in walks {
+        let mut r = record.clone();
+        for p in walk {
+            r.trace(p);
+        }
+        then(&bank, &r, c::followed_chain_back, false);
+    }
+}
+
+/// How steps cause each other: a chain that ended before the lesson (the scenario's)
+/// is not the learner's, and a transfer other than t1 completing is not t1's.
+#[test]
+fn the_scenario_s_own_chains_and_another_transfer_do_not_count() {
+    let (bank, mut record) = loaded("seed-demo");
+    let back = bank.read(|m| {
+        let t = m.transfers.values().next().unwrap();
+        let chain = crate::app::views::causation::Causation::of(t);
+        chain.back_from(chain.completed().unwrap())
+    });
+    for p in back {
+        record.trace(p);
+    }
+    then(&bank, &record, c::followed_chain_back, false);
+    run(
+        &bank,
+        BankCommand::TransferMoney(transfer("t9", "alice-123", "bob-456", "1.00", "")),
+    )
+    .unwrap();
+    then(&bank, &record, c::traced_transfer_completed, false);
 }

@@ -455,3 +455,42 @@ fn the_refused_refund_is_compared_with_the_compensation_the_learner_expected() {
         "{usual:?}"
     );
 }
+
+#[test]
+fn the_links_back_are_counted_on_the_chain_the_action_completed() {
+    let n = LESSONS.iter().position(|l| l.key == "causation").unwrap() + 1;
+    let (bank, mut record) = stepped(HAPPY);
+    lock_now(&bank, &mut record, Answer::Links(4));
+    assert!(matches!(stage_of(n, &bank, &record), Stage::Locked(_)));
+    block_on(bank.run_transfer(&tid("t1"))).unwrap();
+    let c = compared(n, &bank, &record);
+    assert_eq!(
+        differences(&c),
+        ["5 links, not 4: each event's causation id names one event before it, and TransferInitiated's names the command; an event another command wrote in between is not on the way."]
+    );
+    assert!(
+        c.rows[0]
+            .logged
+            .starts_with("5: TransferCompleted (#7) \u{2190} MoneyDeposited (#6)"),
+        "{}",
+        c.rows[0].logged
+    );
+    record.prediction.as_mut().unwrap().answer = Answer::Links(5);
+    assert!(compared(n, &bank, &record).right());
+    assert_eq!(
+        answer_from(&Kind::Links { transfer: "t1" }, &[" 5 ".to_owned()]),
+        Ok(Answer::Links(5))
+    );
+    assert!(answer_from(&Kind::Links { transfer: "t1" }, &["five".to_owned()]).is_err());
+}
+
+#[test]
+fn a_first_step_alone_writes_no_completion_to_count_links_from() {
+    let n = LESSONS.iter().position(|l| l.key == "causation").unwrap() + 1;
+    let (bank, mut record) = stepped(HAPPY);
+    lock_now(&bank, &mut record, Answer::Links(5));
+    block_on(bank.step(&tid("t1"))).unwrap();
+    let c = compared(n, &bank, &record);
+    assert!(!c.right());
+    assert_eq!(c.rows[0].logged, "t1 did not complete in this action");
+}

@@ -13,7 +13,7 @@ use crate::app::scenario_catalog;
 
 /// A bank loaded with the page's scenario `key`, as the scenario bar loads it; the
 /// lesson's record starts where it left the log.
-fn loaded(key: &str) -> (TestBank, LearnerRecord) {
+pub(super) fn loaded(key: &str) -> (TestBank, LearnerRecord) {
     let bank = block_on(Bank::open(MemoryStore::new(), Env::fixed("l"))).unwrap();
     let scenario = scenario_catalog::find(key).unwrap();
     block_on(scenario_catalog::prepare(&bank, scenario)).unwrap();
@@ -124,4 +124,49 @@ fn travelling_to_when_dave_was_suspended_shows_his_status_is_folded_too() {
     then(&bank, &record, c::travelled_to_suspended, false);
     record.select(suspended, n);
     then(&bank, &record, c::travelled_to_suspended, true);
+}
+
+// How steps cause each other -------------------------------------------------------
+
+/// The positions of t1's chain from its TransferCompleted back, as the causation
+/// view lists them.
+fn chain_back(bank: &TestBank) -> Vec<u64> {
+    bank.read(|m| {
+        let chain = crate::app::views::causation::Causation::of(&m.transfers[&tid("t1")]);
+        chain.back_from(chain.completed().unwrap())
+    })
+}
+
+#[test]
+fn following_t1_s_chain_back_link_by_link_from_its_completion_ticks_the_tasks() {
+    let (bank, mut record) = loaded("happy-transfer");
+    then(&bank, &record, c::traced_transfer_completed, false);
+    block_on(bank.run_transfer(&tid("t1"))).unwrap();
+    then(&bank, &record, c::traced_transfer_completed, true);
+    let back = chain_back(&bank);
+    assert_eq!(
+        back.len(),
+        5,
+        "Completed, Deposited, Debited, Withdrawn, Initiated"
+    );
+    for &p in &back[..4] {
+        record.trace(p);
+    }
+    then(&bank, &record, c::followed_chain_back, false);
+    record.trace(back[4]);
+    then(&bank, &record, c::followed_chain_back, true);
+}
+
+#[test]
+fn the_chain_may_be_followed_after_other_clicks_in_it_and_with_a_repeated_click() {
+    let (bank, mut record) = loaded("happy-transfer");
+    block_on(bank.run_transfer(&tid("t1"))).unwrap();
+    let back = chain_back(&bank);
+    record.trace(back[2]);
+    record.trace(back[0]);
+    record.trace(back[0]);
+    for &p in &back[1..] {
+        record.trace(p);
+    }
+    then(&bank, &record, c::followed_chain_back, true);
 }
