@@ -4,7 +4,8 @@
 //! 100.00 to random active accounts, 10,000 transfers of 0.50 to 50.00 (10% to a
 //! closed account, so they compensate), then a rebuild of every read model from the
 //! serialized JSON log. Also the cost of one command at 10 and at 10,000 events of
-//! history on one account. Prints the median of `RUNS` runs (env `BENCH_RUNS`, default 3).
+//! history on one account, and loading one account of 10,000 events with and without a
+//! snapshot. Prints the median of `RUNS` runs (env `BENCH_RUNS`, default 3).
 //! Runs on the memory store; the browser stores are measured in the browser.
 
 use std::rc::Rc;
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use sagabank::app::{Bank, Env, ReadModels};
 use sagabank::domain::account::{CloseAccount, DepositMoney, OpenAccount};
-use sagabank::domain::{BankCommand, Money, TransferId, TransferMoney};
+use sagabank::domain::{AccountId, BankCommand, Money, TransferId, TransferMoney};
 use sagabank::store::{EventStore, MemoryStore, Recorded};
 
 #[path = "../tests/workload/mod.rs"]
@@ -30,6 +31,9 @@ struct Figures {
     rebuilt_events: usize,
     cost_at_10: Duration,
     cost_at_10k: Duration,
+    load_folded: Duration,
+    load_snapshot: Duration,
+    load_how: (String, String),
 }
 
 /// How many accounts the workload opens; those from `CLOSED_FROM` on are closed.
@@ -73,6 +77,7 @@ async fn run_once() -> Figures {
     );
 
     let (cost_at_10, cost_at_10k) = cost_of_one_command().await;
+    let (load_folded, load_snapshot, load_how) = load_one_account().await;
 
     Figures {
         opens,
@@ -85,6 +90,9 @@ async fn run_once() -> Figures {
         rebuilt_events: lines.len(),
         cost_at_10,
         cost_at_10k,
+        load_folded,
+        load_snapshot,
+        load_how,
     }
 }
 
@@ -165,6 +173,40 @@ async fn cost_of_one_command() -> (Duration, Duration) {
     (cost_at_10, cost_at_10k)
 }
 
+/// Loading one account with 10,000 events from the store: the mean time of a load
+/// that folds every event, and of one from a snapshot (taken every 64 events, so at
+/// v9,984, plus 16 events), with how each loaded.
+async fn load_one_account() -> (Duration, Duration, (String, String)) {
+    let bank = Bank::open(MemoryStore::new(), Env::fixed("s"))
+        .await
+        .expect("opens");
+    let open_long = BankCommand::OpenAccount(OpenAccount {
+        account_id: account(0),
+        owner_name: "Long".into(),
+        initial_balance: Money::ZERO,
+    });
+    bank.execute(open_long).await.expect("opens");
+    bank.set_snapshot_every(Some(64));
+    deposit_cents(&bank, 9_999).await;
+    let id = account(0);
+    let (with, with_how) = mean_load(&bank, &id, 2_000).await;
+    assert_eq!(bank.delete_snapshots().await, Ok(1));
+    let (without, without_how) = mean_load(&bank, &id, 100).await;
+    (without, with, (without_how, with_how))
+}
+
+/// Loads account `id` `n` times; returns the mean time of one load, and how it loaded.
+async fn mean_load(bank: &Bank<MemoryStore>, id: &AccountId, n: u32) -> (Duration, String) {
+    let start = Instant::now();
+    let mut how = String::new();
+    for _ in 0..n {
+        let loaded = bank.load_account(id).await.expect("loads");
+        assert_eq!(loaded.version, 10_000);
+        how = loaded.how();
+    }
+    (start.elapsed() / n, how)
+}
+
 /// Deposits 0.01 into account 0 `n` times; returns the mean time of one.
 async fn deposit_cents(bank: &Bank<MemoryStore>, n: u32) -> Duration {
     let start = Instant::now();
@@ -230,5 +272,11 @@ fn main() {
     println!(
         "  one deposit at 10,000 events of history: {:>8.2} µs",
         med(&|f| f.cost_at_10k.as_secs_f64() * 1e6)
+    );
+    let folded = med(&|f| f.load_folded.as_secs_f64() * 1e6);
+    let snapshot = med(&|f| f.load_snapshot.as_secs_f64() * 1e6);
+    println!(
+        "  load one account of 10,000 events:  {:>9.2} µs without a snapshot ({})   {:>7.2} µs with one ({})   {:.0}× faster",
+        folded, f0.load_how.0, snapshot, f0.load_how.1, folded / snapshot
     );
 }

@@ -16,8 +16,8 @@
 //! - `--release`: the app ships in the release profile (a debug build is much slower).
 //! - `--include-ignored`: runs the ignored functions. (wasm-bindgen-test-runner 0.2.130
 //!   accepts `--ignored` too but then runs nothing.) Add a name to run one of them:
-//!   `append_latency`, `cold_start_10k`, `cold_start_100k`, `fork_100k`, `compare_100k`
-//!   or `diagram_redraw_100k`.
+//!   `append_latency`, `cold_start_10k`, `cold_start_100k`, `fork_100k`, `compare_100k`,
+//!   `diagram_redraw_100k` or `snapshots_100k`.
 //! - `--nocapture`: without it the runner prints nothing of a test that passes.
 //! - `WASM_BINDGEN_TEST_TIMEOUT` (seconds, default 20) covers the whole run, fills
 //!   included; the three together take about a minute.
@@ -81,10 +81,11 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 /// Opens a bank on `store`, opens the accounts, then times each of the deposits
 /// (`Bank::execute`, so decide + append + fold into the read models). Prints the
 /// percentiles and checks every deposit landed.
-async fn command_latency<S: EventStore>(label: &str, store: S) {
+async fn command_latency<S: EventStore>(label: &str, store: S, snapshot_every: Option<u64>) {
     let bank = Bank::open(store, Env::fixed("lat"))
         .await
         .expect("bank opens");
+    bank.set_snapshot_every(snapshot_every);
     let initial = cents(100_000);
     for i in 0..LATENCY_ACCOUNTS {
         bank.execute(open_account(i, initial)).await.expect("opens");
@@ -132,20 +133,25 @@ async fn command_latency<S: EventStore>(label: &str, store: S) {
 #[wasm_bindgen_test]
 #[ignore = "benchmark: run with --include-ignored (see the top of this file)"]
 async fn append_latency() {
-    command_latency("memory", MemoryStore::new()).await;
+    command_latency("memory", MemoryStore::new(), None).await;
 
-    let name = fresh_name("latency-idb");
-    let store = IndexedDbStore::open(&name).await.expect("opens IndexedDB");
-    command_latency("IndexedDB", store.clone()).await;
-    store.close();
-    drop(store);
-    IndexedDbStore::delete_database(&name)
-        .await
-        .expect("deletes the database");
+    for (label, every) in [
+        ("IndexedDB", None),
+        ("IndexedDB, snapshot every 10", Some(10)),
+    ] {
+        let name = fresh_name("latency-idb");
+        let store = IndexedDbStore::open(&name).await.expect("opens IndexedDB");
+        command_latency(label, store.clone(), every).await;
+        store.close();
+        drop(store);
+        IndexedDbStore::delete_database(&name)
+            .await
+            .expect("deletes the database");
+    }
 
     let name = fresh_name("latency-local");
     let store = LocalStorageStore::open(&name).expect("opens localStorage");
-    command_latency("localStorage", store).await;
+    command_latency("localStorage", store, None).await;
     LocalStorageStore::delete(&name).expect("deletes the log");
 }
 
@@ -927,4 +933,81 @@ async fn diagram_redraw_100k() {
             .join(" / "),
         times.iter().copied().fold(0.0, f64::max)
     );
+}
+
+// ---------------------------------------------------------------------------------
+// Account snapshots (issue 23 item 6)
+// ---------------------------------------------------------------------------------
+
+/// The mean time of loading account `id` from the store, over `n` loads, and how it
+/// loaded.
+async fn mean_load(
+    bank: &Bank<IndexedDbStore>,
+    id: &sagabank::domain::AccountId,
+    n: u32,
+) -> (f64, String) {
+    let t0 = now();
+    let mut how = String::new();
+    for _ in 0..n {
+        how = bank.load_account(id).await.expect("loads").how();
+    }
+    ((now() - t0) / f64::from(n), how)
+}
+
+/// Snapshots on, 100,000 events in IndexedDB: a snapshot of every account stored
+/// (as "snapshot every N events" leaves them), then the cold start (a new connection,
+/// the whole log read and folded into the read models: snapshots do not shorten it,
+/// the read models need every event), and loading the busiest account with and
+/// without its snapshot.
+#[wasm_bindgen_test]
+#[ignore = "benchmark: run with --include-ignored (see the top of this file)"]
+async fn snapshots_100k() {
+    let n = 100_000;
+    let events = realistic_log(n).await;
+    let name = fresh_name("snapshots-100k");
+    let bank = stored_bank(&name, &events).await;
+    let ids: Vec<_> = bank.read(|m| m.accounts.keys().cloned().collect());
+    let t0 = now();
+    for id in &ids {
+        bank.snapshot_account(id).await.expect("stores a snapshot");
+    }
+    console_log!(
+        "snapshots, IndexedDB {n} events: {} account snapshots stored in {:.0} ms",
+        ids.len(),
+        now() - t0
+    );
+    let busiest = bank
+        .read(|m| {
+            m.accounts
+                .values()
+                .max_by_key(|a| a.version)
+                .map(|a| (a.account_id.clone(), a.version))
+        })
+        .expect("accounts");
+    drop(bank);
+    let mut opens = Vec::new();
+    let mut last = None;
+    for _ in 0..3 {
+        let t0 = now();
+        let store = IndexedDbStore::open(&name).await.expect("opens");
+        let bank = Bank::open(store, Env::fixed("cold")).await.expect("opens");
+        bank.set_snapshot_every(Some(50));
+        opens.push(now() - t0);
+        last = Some(bank);
+    }
+    let bank = last.expect("three opens");
+    let (with, with_how) = mean_load(&bank, &busiest.0, 20).await;
+    assert_eq!(bank.delete_snapshots().await.expect("deletes"), ids.len());
+    let (without, without_how) = mean_load(&bank, &busiest.0, 20).await;
+    console_log!(
+        "snapshots, IndexedDB {n} events, snapshots on: cold start to the read models {} ms; \
+         loading the busiest account ({} events): {without:.1} ms without a snapshot \
+         ({without_how}), {with:.1} ms with one ({with_how})",
+        list(&opens),
+        busiest.1,
+    );
+    drop(bank);
+    IndexedDbStore::delete_database(&name)
+        .await
+        .expect("deletes the database");
 }

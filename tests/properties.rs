@@ -415,3 +415,52 @@ proptest! {
         world.finish()?;
     }
 }
+
+/// Runs `ops` (account commands, and transfers between accounts) on one bank taking a
+/// snapshot every `every` events; returns it.
+fn bank_after(every: u64, ops: &[(u8, usize, i64, usize)]) -> Bank<MemoryStore> {
+    let bank = block_on(Bank::open(MemoryStore::new(), Env::fixed("s"))).unwrap();
+    bank.set_snapshot_every(Some(every));
+    for (n, &(command, account, cents, to)) in ops.iter().enumerate() {
+        let command = if command < 6 {
+            BankCommand::from(account_command(command, account, cents))
+        } else {
+            BankCommand::TransferMoney(TransferMoney {
+                transfer_id: TransferId::parse(&format!("t-{n}")).unwrap(),
+                from_account_id: account_id(account),
+                to_account_id: account_id(to),
+                amount: money(cents.max(1)),
+                description: String::new(),
+            })
+        };
+        // Rejections are fine: they write nothing.
+        let _ = block_on(bank.execute(command));
+    }
+    bank
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases().min(1_000), ..ProptestConfig::default() })]
+
+    /// Whatever the history and N: loading from a snapshot gives the very state a fold
+    /// of every event gives, and deleting every snapshot changes no balance.
+    #[test]
+    fn snapshots_change_no_state_and_deleting_them_changes_no_balance(
+        every in 1u64..12,
+        ops in proptest::collection::vec((0u8..8, 0usize..ACCOUNTS, -500i64..20_000, 0usize..ACCOUNTS), 1..60)
+    ) {
+        let bank = bank_after(every, &ops);
+        let ids: Vec<AccountId> = (0..ACCOUNTS).map(account_id).collect();
+        let with: Vec<_> = ids.iter().map(|id| block_on(bank.load_account(id)).unwrap()).collect();
+        block_on(bank.delete_snapshots()).unwrap();
+        for (id, loaded) in ids.iter().zip(&with) {
+            let without = block_on(bank.load_account(id)).unwrap();
+            prop_assert_eq!(without.snapshot_at, None);
+            prop_assert_eq!(&loaded.state, &without.state);
+            prop_assert_eq!(loaded.version, without.version);
+            prop_assert_eq!(loaded.snapshot_at.is_some(), loaded.version >= every);
+            let shown = bank.read(|m| m.accounts.get(id).map(|a| a.balance));
+            prop_assert_eq!(shown.unwrap_or(Money::ZERO), without.state.balance());
+        }
+    }
+}

@@ -3,6 +3,7 @@
 //! [`AccountRepository`] that loads one from its stream and saves what is pending
 //! with optimistic concurrency. The rules themselves stay in `domain::account`.
 
+use super::account_snapshots::load_account;
 use super::env::Env;
 use crate::domain::account::{
     self, AccountCommand, AccountState, CloseAccount, DepositMoney, OpenAccount, ReactivateAccount,
@@ -111,21 +112,21 @@ impl<S: EventStore> AccountRepository<S> {
         AccountRepository { store, env }
     }
 
-    /// Rebuilds an account from its events; "account X not found" if it has none.
+    /// Rebuilds an account from its events (from its snapshot and the events after
+    /// it, if it has one to trust); "account X not found" if it has none.
     pub async fn load(&self, account_id: &AccountId) -> Result<Account, RepositoryError> {
-        let events = self.store.read_stream(&account_id.stream(), 1).await?;
-        if events.is_empty() {
+        let loaded = load_account(&self.store, account_id).await?;
+        if loaded.version == 0 {
             return Err(AccountError::NotFound {
                 account_id: account_id.clone(),
             }
             .into());
         }
-        let mut account = Account::default();
-        for recorded in &events {
-            account.state = account::evolve(std::mem::take(&mut account.state), &recorded.event);
-            account.version = recorded.version;
-        }
-        Ok(account)
+        Ok(Account {
+            state: loaded.state,
+            version: loaded.version,
+            pending: Vec::new(),
+        })
     }
 
     /// Appends the pending events, if the stream has not moved since the account was

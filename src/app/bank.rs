@@ -14,6 +14,7 @@ use std::rc::Rc;
 use futures::future::LocalBoxFuture;
 use thiserror::Error;
 
+use super::account_snapshots::{self, AccountLoad};
 use super::env::Env;
 use super::faults::{CrashPoint, FaultPlan};
 use super::projections::ReadModels;
@@ -128,6 +129,8 @@ pub struct Bank<S: EventStore> {
     conflicts: RefCell<Vec<Conflict>>,
     /// A write to make just before this bank's next append to a stream.
     interleave: RefCell<Option<Interleave>>,
+    /// Take an account snapshot every this many events of its stream (`None`: off).
+    snapshot_every: std::cell::Cell<Option<u64>>,
 }
 
 impl<S: EventStore> Bank<S> {
@@ -141,6 +144,7 @@ impl<S: EventStore> Bank<S> {
             listeners: RefCell::new(Vec::new()),
             conflicts: RefCell::new(Vec::new()),
             interleave: RefCell::new(None),
+            snapshot_every: std::cell::Cell::new(None),
         };
         bank.catch_up().await?;
         Ok(bank)
@@ -165,6 +169,7 @@ impl<S: EventStore> Bank<S> {
             listeners: RefCell::new(Vec::new()),
             conflicts: RefCell::new(Vec::new()),
             interleave: RefCell::new(None),
+            snapshot_every: std::cell::Cell::new(None),
         };
         bank.absorb(log);
         bank.catch_up().await?;
@@ -199,6 +204,52 @@ impl<S: EventStore> Bank<S> {
         write: impl FnOnce() -> LocalBoxFuture<'static, ()> + 'static,
     ) {
         *self.interleave.borrow_mut() = Some((stream.to_owned(), Box::new(write)));
+    }
+
+    /// Takes an account snapshot every `every` events of its stream (`None` or 0:
+    /// never), from the next append on. Off by default.
+    pub fn set_snapshot_every(&self, every: Option<u64>) {
+        self.snapshot_every.set(every.filter(|&n| n > 0));
+    }
+
+    /// How often account snapshots are taken (`None`: never).
+    #[must_use]
+    pub fn snapshot_every(&self) -> Option<u64> {
+        self.snapshot_every.get()
+    }
+
+    /// Stores a snapshot of account `id` as this bank has folded it now; returns its
+    /// version (`None` if the account has no events).
+    ///
+    /// # Errors
+    /// The store refused the snapshot.
+    pub async fn snapshot_account(&self, id: &AccountId) -> Result<Option<u64>, StoreError> {
+        let snapshot = self.inner.borrow().accounts.get(id).map(|loaded| {
+            account_snapshots::snapshot_of(id, &loaded.state, loaded.version, &loaded.last_event_id)
+        });
+        let Some(snapshot) = snapshot else {
+            return Ok(None);
+        };
+        let version = snapshot.version;
+        self.store.save_snapshot(snapshot).await?;
+        Ok(Some(version))
+    }
+
+    /// Loads account `id` from the store as a repository would: from its snapshot and
+    /// the events after it if there is one to trust, else from every event.
+    ///
+    /// # Errors
+    /// The log cannot be read.
+    pub async fn load_account(&self, id: &AccountId) -> Result<AccountLoad, StoreError> {
+        account_snapshots::load_account(&self.store, id).await
+    }
+
+    /// Deletes every snapshot; returns how many there were. No balance changes.
+    ///
+    /// # Errors
+    /// The store could not delete them.
+    pub async fn delete_snapshots(&self) -> Result<usize, StoreError> {
+        self.store.delete_snapshots().await
     }
 
     /// Reads the read models.
@@ -385,7 +436,19 @@ impl<S: EventStore> Bank<S> {
             correlation,
             causation,
         };
-        self.decide_and_append::<Account>(at, true, stamped).await
+        let events = self.decide_and_append::<Account>(at, true, stamped).await?;
+        if let Some(first) = events.first() {
+            let before = first.version - 1;
+            if account_snapshots::due(
+                self.snapshot_every.get(),
+                before,
+                before + events.len() as u64,
+            ) {
+                // A cache: failing to write one costs the next load time, nothing else.
+                let _ = self.snapshot_account(command.account_id()).await;
+            }
+        }
+        Ok(events)
     }
 
     /// Decides and appends a transfer command, with the same conflict handling.

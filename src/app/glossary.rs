@@ -21,7 +21,7 @@ pub struct Term {
 }
 
 /// Every term, in the order a learner meets them.
-pub const GLOSSARY: [Term; 21] = [
+pub const GLOSSARY: [Term; 22] = [
     Term {
         key: "event",
         name: "Event",
@@ -61,7 +61,7 @@ pub const GLOSSARY: [Term; 21] = [
         key: "snapshot",
         name: "Snapshot",
         definition: "State folded up to some event and saved, so that loading starts from it and folds only the later events. It is a cache: it can be deleted and made again from the log, and must be discarded when the fold's code changes.",
-        here: "A bank kept in IndexedDB saves a summary of its read models beside the log to show a first screen quickly; the bank itself always starts from the log.",
+        here: "An account's card can take snapshots (Snapshot every N events, Take a snapshot now) and says how it loaded: \u{201c}snapshot at v40 + 3 events\u{201d} or \u{201c}43 events folded\u{201d}; Delete all snapshots changes no balance. A bank kept in IndexedDB also saves a summary of its read models beside the log to show a first screen quickly; the bank itself always starts from the log.",
         read_more: "Greg Young, \"CQRS Documents\" (2010), on snapshots",
     },
     Term {
@@ -168,6 +168,13 @@ pub const GLOSSARY: [Term; 21] = [
         definition: "A way to coordinate a saga without a coordinator: each participant reacts to the events the others publish, runs its own step, and publishes its own events. Nothing holds the saga as a whole, so its course is spread over the participants and harder to follow.",
         here: "This app does not use it: its transfers are orchestrated. In a choreographed transfer, the destination would react to the source's MoneyWithdrawn directly.",
         read_more: "Chris Richardson, \"Pattern: Saga\" (microservices.io)",
+    },
+    Term {
+        key: "source-of-truth",
+        name: "Source of truth",
+        definition: "The one record every other is derived from. In event sourcing it is the log of events: read models, snapshots and other copies are caches made from it, which can be deleted and made again; when a cache and the log disagree, the log wins.",
+        here: "Snapshots (on an account's card), the read models (rebuilt in lesson 4) and IndexedDB's chunks are all derived from the log; deleting them changes no balance.",
+        read_more: "Vaughn Vernon, \"Implementing Domain-Driven Design\" (2013), appendix A on event sourcing and snapshots",
     },
 ];
 

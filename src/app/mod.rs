@@ -7,6 +7,7 @@
 //! in native tests and on IndexedDB in the browser. It knows nothing of the UI.
 
 pub mod account_draft;
+pub mod account_snapshots;
 pub mod aggregate;
 pub mod bank;
 pub mod env;

@@ -122,8 +122,10 @@ impl std::fmt::Display for AccountStatus {
     }
 }
 
-/// What an opened account holds, whatever its phase.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// What an opened account holds, whatever its phase. Serializable for snapshots
+/// (`app::account_snapshots`), whose shape version is `SNAPSHOT_FORMAT` there: change
+/// this shape, raise that.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Holdings {
     pub account_id: Option<AccountId>,
     pub owner_name: String,
@@ -135,7 +137,7 @@ pub struct Holdings {
 }
 
 /// An account's lifecycle phase, with what it holds.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum AccountState {
     #[default]
     NotOpened,

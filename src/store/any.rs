@@ -18,7 +18,7 @@ use super::idb::IndexedDbStore;
 pub use super::js::RawRecord;
 use super::js::{js_position, js_text};
 use super::local::LocalStorageStore;
-use super::{EventStore, MemoryStore, NewEvent, Recorded, StoreError};
+use super::{EventStore, MemoryStore, NewEvent, Recorded, StoreError, StreamSnapshot};
 
 /// Which adapter backs a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -178,6 +178,30 @@ impl EventStore for AnyStore {
             AnyStore::Memory(s) => s.restore(events).await,
             AnyStore::IndexedDb(s) => s.restore(events).await,
             AnyStore::LocalStorage(s) => s.restore(events).await,
+        }
+    }
+
+    async fn save_snapshot(&self, snapshot: StreamSnapshot) -> Result<(), StoreError> {
+        match self {
+            AnyStore::Memory(s) => s.save_snapshot(snapshot).await,
+            AnyStore::IndexedDb(s) => s.save_snapshot(snapshot).await,
+            AnyStore::LocalStorage(s) => s.save_snapshot(snapshot).await,
+        }
+    }
+
+    async fn load_snapshot(&self, stream: &str) -> Result<Option<StreamSnapshot>, StoreError> {
+        match self {
+            AnyStore::Memory(s) => s.load_snapshot(stream).await,
+            AnyStore::IndexedDb(s) => s.load_snapshot(stream).await,
+            AnyStore::LocalStorage(s) => s.load_snapshot(stream).await,
+        }
+    }
+
+    async fn delete_snapshots(&self) -> Result<usize, StoreError> {
+        match self {
+            AnyStore::Memory(s) => s.delete_snapshots().await,
+            AnyStore::IndexedDb(s) => s.delete_snapshots().await,
+            AnyStore::LocalStorage(s) => s.delete_snapshots().await,
         }
     }
 }

@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::rc::Rc;
 
-use super::{EventStore, NewEvent, Recorded, StoreError};
+use super::{EventStore, NewEvent, Recorded, StoreError, StreamSnapshot};
 use crate::domain::events::{AccountOpened, MoneyDeposited};
 use crate::domain::{AccountId, Event, Money};
 
@@ -77,7 +77,58 @@ where
     two_handles_racing_on_one_stream_one_wins(&a, &b).await?;
     let ((from, _), (to, _)) = (fresh_pair().await, fresh_pair().await);
     a_copied_prefix_lands_as_recorded_and_goes_on(&from, &to).await?;
+    let (a, b) = fresh_pair().await;
+    snapshots_are_kept_beside_the_log_and_deleted_apart(&a, &b).await?;
     Ok(())
+}
+
+/// A sample snapshot of `stream` at `version`, its state `state`.
+#[must_use]
+pub fn sample_snapshot(stream: &str, version: u64, state: &str) -> StreamSnapshot {
+    StreamSnapshot {
+        stream: stream.to_owned(),
+        version,
+        event_id: format!("e-{version}"),
+        format: 1,
+        schema: 1,
+        state: state.to_owned(),
+    }
+}
+
+/// Snapshots: the latest per stream, visible to a second handle, never mixed into the
+/// log; deleting them all leaves every event.
+pub async fn snapshots_are_kept_beside_the_log_and_deleted_apart<S: EventStore>(
+    a: &S,
+    b: &S,
+) -> Result<(), String> {
+    let stream = "account-a";
+    let events = vec![sample_event("a", 0), sample_event("a", 1)];
+    ok("append", a.append(stream, 0, events)).await?;
+    let first = sample_snapshot(stream, 1, "{\"first\":1}");
+    let second = sample_snapshot(stream, 2, "{\"second\":\"é ✓\"}");
+    ok("save", a.save_snapshot(first)).await?;
+    ok("save again", a.save_snapshot(second.clone())).await?;
+    let read = ok("load", b.load_snapshot(stream)).await?;
+    check(
+        read.as_ref() == Some(&second),
+        "the latest snapshot comes back as saved",
+    )?;
+    let other = ok("load another", b.load_snapshot("account-b")).await?;
+    check(other.is_none(), "a stream without a snapshot has none")?;
+    let log = ok("read all", b.read_all(1)).await?;
+    check(
+        positions(&log) == [1, 2],
+        "snapshots are not events of the log",
+    )?;
+    let deleted = ok("delete", b.delete_snapshots()).await?;
+    check(deleted == 1, "deleting counts the snapshots deleted")?;
+    let gone = ok("load after delete", a.load_snapshot(stream)).await?;
+    check(gone.is_none(), "deleted snapshots are gone")?;
+    let log = ok("read all after delete", a.read_all(1)).await?;
+    check(
+        positions(&log) == [1, 2],
+        "deleting snapshots leaves every event",
+    )
 }
 
 /// Versions are 1-based and gap-free per stream; positions global and gap-free.

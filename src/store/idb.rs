@@ -22,6 +22,10 @@
 //! [`StoreError::Corrupt`] naming the position and the reason (a newer schema version
 //! is [`StoreError::NewerVersion`]). Nothing is ever skipped or deleted on read.
 //!
+//! Account snapshots live apart, in a database of their own (`<name>~snapshots`,
+//! `idb/snapshots.rs`), so this layout and [`DB_VERSION`] are unchanged by them; deleting
+//! the database deletes that one too.
+//!
 //! # Chunks
 //!
 //! See [`chunks`]: the events are the truth; chunks are a cache.
@@ -60,9 +64,10 @@ use super::checks::{check_continues, StreamCheck};
 use super::idb_skew::{open_failure, UpgradeWatch};
 use super::js::{js_position, js_text, RawRecord};
 use super::skew::{connection_closed, unreadable_line, REFUSED};
-use super::{EventStore, NewEvent, Recorded, StoreError};
+use super::{EventStore, NewEvent, Recorded, StoreError, StreamSnapshot};
 
 mod chunks;
+mod snapshots;
 mod tx;
 
 use tx::TxDone;
@@ -171,15 +176,17 @@ impl IndexedDbStore {
         Ok(store)
     }
 
-    /// Deletes the database `name` and everything in it. Other connections on it (in
-    /// this tab or others) close themselves first.
+    /// Deletes the database `name` and everything in it, and its snapshot database
+    /// ([`snapshots`]). Other connections on it (in this tab or others) close
+    /// themselves first.
     pub async fn delete_database(name: &str) -> Result<(), StoreError> {
         let factory = Factory::new().map_err(|e| failed("IndexedDB is not available", &e))?;
         factory
             .delete(name)
             .map_err(|e| failed(&format!("cannot delete the IndexedDB database {name}"), &e))?
             .await
-            .map_err(|e| failed(&format!("cannot delete the IndexedDB database {name}"), &e))
+            .map_err(|e| failed(&format!("cannot delete the IndexedDB database {name}"), &e))?;
+        Self::delete_snapshot_database(&factory, name).await
     }
 
     /// The database name this store was opened with.
@@ -407,6 +414,18 @@ impl EventStore for IndexedDbStore {
     /// (the first one follows the last stored position) and be in order without gaps,
     /// as [`crate::app::import::parse_log`] checks; a stream version stored twice fails
     /// the whole call (the stream index is unique) and nothing is written.
+    async fn save_snapshot(&self, snapshot: StreamSnapshot) -> Result<(), StoreError> {
+        self.put_snapshot(snapshot).await
+    }
+
+    async fn load_snapshot(&self, stream: &str) -> Result<Option<StreamSnapshot>, StoreError> {
+        self.get_snapshot(stream).await
+    }
+
+    async fn delete_snapshots(&self) -> Result<usize, StoreError> {
+        self.clear_snapshots().await
+    }
+
     async fn restore(&self, events: &[Recorded]) -> Result<(), StoreError> {
         if events.is_empty() {
             return Ok(());

@@ -55,7 +55,7 @@ use web_sys::{DomException, Storage};
 use super::checks::LogCheck;
 use super::js::{js_text, RawRecord};
 use super::skew::{check_local_layout, unreadable_line, LOCAL_LAYOUT};
-use super::{EventStore, NewEvent, Recorded, StoreError};
+use super::{EventStore, NewEvent, Recorded, StoreError, StreamSnapshot};
 
 /// An event log in localStorage. Cloning gives another handle sharing this one's
 /// cache; open the name again for an independent handle (as another tab would have).
@@ -125,15 +125,19 @@ impl LocalStorageStore {
             .map_err(|e| storage_error(&format!("cannot remove {key}"), &e))
     }
 
-    /// Removes every key of the log named `name`, for good.
+    /// Removes every key of the log named `name`, and its snapshots, for good.
     pub fn delete(name: &str) -> Result<(), StoreError> {
         let storage = local_storage()?;
-        for key in keys_under(&storage, &Self::prefix(name))? {
-            storage
-                .remove_item(&key)
-                .map_err(|e| storage_error(&format!("cannot remove {key}"), &e))?;
-        }
-        Ok(())
+        remove_keys_under(&storage, &Self::prefix(name))?;
+        remove_keys_under(&storage, &Self::snapshot_prefix(name)).map(|_| ())
+    }
+
+    /// The key prefix of the snapshots of the log named `name`:
+    /// `sagabank-snapshots/<name>/`, outside the log's own prefix (where any other key
+    /// counts as foreign data).
+    #[must_use]
+    pub fn snapshot_prefix(name: &str) -> String {
+        format!("sagabank-snapshots/{name}/")
     }
 
     /// The name this store was opened with.
@@ -473,6 +477,40 @@ impl EventStore for LocalStorageStore {
     async fn restore(&self, events: &[Recorded]) -> Result<(), StoreError> {
         super::restore::restore_by_append(self, events).await
     }
+
+    async fn save_snapshot(&self, snapshot: StreamSnapshot) -> Result<(), StoreError> {
+        let key = format!(
+            "{}{}",
+            Self::snapshot_prefix(&self.inner.name),
+            snapshot.stream
+        );
+        self.inner
+            .storage
+            .set_item(&key, &snapshot.to_text())
+            .map_err(|e| storage_error(&format!("cannot write {key}"), &e))
+    }
+
+    async fn load_snapshot(&self, stream: &str) -> Result<Option<StreamSnapshot>, StoreError> {
+        let key = format!("{}{stream}", Self::snapshot_prefix(&self.inner.name));
+        // Unreadable text is no snapshot: the reader folds the whole stream.
+        Ok(self.get(&key)?.and_then(|t| StreamSnapshot::from_text(&t)))
+    }
+
+    async fn delete_snapshots(&self) -> Result<usize, StoreError> {
+        let prefix = Self::snapshot_prefix(&self.inner.name);
+        remove_keys_under(&self.inner.storage, &prefix)
+    }
+}
+
+/// Removes every key that starts with `prefix`; returns how many there were.
+fn remove_keys_under(storage: &Storage, prefix: &str) -> Result<usize, StoreError> {
+    let keys = keys_under(storage, prefix)?;
+    for key in &keys {
+        storage
+            .remove_item(key)
+            .map_err(|e| storage_error(&format!("cannot remove {key}"), &e))?;
+    }
+    Ok(keys.len())
 }
 
 fn local_storage() -> Result<Storage, StoreError> {

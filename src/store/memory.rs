@@ -11,13 +11,15 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::skew::check_schema;
-use super::{EventStore, NewEvent, Recorded, StoreError};
+use super::{EventStore, NewEvent, Recorded, StoreError, StreamSnapshot};
 
 #[derive(Default)]
 struct Log {
     events: Vec<Rc<Recorded>>,
     /// Positions (0-based indexes into `events`) of each stream's events, in order.
     streams: HashMap<String, Vec<usize>>,
+    /// The latest snapshot of each stream (a cache, not part of the log).
+    snapshots: HashMap<String, StreamSnapshot>,
 }
 
 /// A log held in memory. Cloning gives another handle on the same log.
@@ -158,5 +160,22 @@ impl EventStore for MemoryStore {
 
     async fn restore(&self, events: &[Recorded]) -> Result<(), StoreError> {
         super::restore::restore_by_append(self, events).await
+    }
+
+    async fn save_snapshot(&self, snapshot: StreamSnapshot) -> Result<(), StoreError> {
+        let mut log = self.log.borrow_mut();
+        log.snapshots.insert(snapshot.stream.clone(), snapshot);
+        Ok(())
+    }
+
+    async fn load_snapshot(&self, stream: &str) -> Result<Option<StreamSnapshot>, StoreError> {
+        Ok(self.log.borrow().snapshots.get(stream).cloned())
+    }
+
+    async fn delete_snapshots(&self) -> Result<usize, StoreError> {
+        let mut log = self.log.borrow_mut();
+        let count = log.snapshots.len();
+        log.snapshots.clear();
+        Ok(count)
     }
 }

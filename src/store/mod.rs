@@ -22,6 +22,7 @@ pub mod local;
 pub mod memory;
 pub mod restore;
 pub mod skew;
+pub mod snapshots;
 
 use std::rc::Rc;
 
@@ -29,6 +30,7 @@ use thiserror::Error;
 
 pub use envelope::{NewEvent, Recorded};
 pub use memory::MemoryStore;
+pub use snapshots::StreamSnapshot;
 
 /// Why the store refused or failed an operation.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -96,4 +98,23 @@ pub trait EventStore {
     /// stream ([`restore::restore_by_append`]); IndexedDB writes it in one transaction.
     /// (No default body: one would make this module and `restore` use each other.)
     async fn restore(&self, events: &[Recorded]) -> Result<(), StoreError>;
+
+    /// Keeps `snapshot` as its stream's latest ([`snapshots`]: a cache beside the log,
+    /// never part of it). A store that keeps none ignores it.
+    async fn save_snapshot(&self, snapshot: StreamSnapshot) -> Result<(), StoreError> {
+        let _ = snapshot;
+        Ok(())
+    }
+
+    /// The latest snapshot kept for `stream`, if any, unchecked: its reader decides
+    /// whether to trust it.
+    async fn load_snapshot(&self, stream: &str) -> Result<Option<StreamSnapshot>, StoreError> {
+        let _ = stream;
+        Ok(None)
+    }
+
+    /// Drops every snapshot; returns how many there were. The log is untouched.
+    async fn delete_snapshots(&self) -> Result<usize, StoreError> {
+        Ok(0)
+    }
 }

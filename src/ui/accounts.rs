@@ -4,6 +4,7 @@
 use leptos::html;
 use leptos::prelude::*;
 
+use super::account_load::LoadFromStorage;
 use super::action::Command;
 use super::page::{use_notices, use_selection};
 use super::route::{self, Route};
@@ -256,6 +257,7 @@ fn AccountCard(
                 <strong data-testid="detail-balance">{balance}</strong>
                 <span class="muted">{move || format!(" · version {}", version())}</span>
             </p>
+            <LoadFromStorage id=id.clone() version=Signal::derive(version)/>
             <MoneyForm id=id.clone() command=command/>
             <p class="hint" data-testid="status-hint">{move || status_hint(status.get())}</p>
             <StatusActions id=id.clone() command=command/>

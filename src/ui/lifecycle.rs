@@ -382,6 +382,7 @@ async fn adopt(page: Page, bank: BrowserBank, db_name: &str) {
     page.persistence
         .with_value(|persistence| persistence.watch(&bank, replacing));
     reopen_when_deleted(handle, &bank, db_name);
+    bank.set_snapshot_every(super::account_load::stored_every());
     handle.install(bank, db_name);
     super::snapshot::keep(handle);
     let Some(bank) = handle.bank() else {

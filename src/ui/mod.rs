@@ -26,6 +26,7 @@
 //! - [`shell`]: the static shell of `index.html`; every mode mounts through [`shell::mount`],
 //!   which takes it away once the mode shows something of its own.
 
+mod account_load;
 pub mod accounts;
 pub mod action;
 pub mod audit;

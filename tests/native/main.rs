@@ -10,6 +10,7 @@ mod projections;
 mod saga;
 mod scenario_files;
 mod skew;
+mod snapshots;
 mod store_contract;
 mod summary;
 mod support;

@@ -163,3 +163,40 @@ fn every_kind_of_event_survives_the_json_line_format() {
     let reopened = crate::support::bank_on(&imported, "import");
     assert_eq!(reopened.models(), bank.models());
 }
+
+/// A store that keeps no snapshots (the trait's default methods).
+#[derive(Clone, Default)]
+struct KeepsNoSnapshots(MemoryStore);
+
+impl EventStore for KeepsNoSnapshots {
+    async fn append(
+        &self,
+        stream: &str,
+        expected_version: u64,
+        events: Vec<NewEvent>,
+    ) -> Result<Vec<Rc<Recorded>>, StoreError> {
+        self.0.append(stream, expected_version, events).await
+    }
+
+    async fn read_stream(&self, stream: &str, from: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
+        self.0.read_stream(stream, from).await
+    }
+
+    async fn read_all(&self, from: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
+        self.0.read_all(from).await
+    }
+
+    async fn restore(&self, events: &[Recorded]) -> Result<(), StoreError> {
+        sagabank::store::restore::restore_by_append(self, events).await
+    }
+}
+
+#[test]
+fn a_store_that_keeps_no_snapshots_fails_the_contract() {
+    let result = block_on(run_all(|| async {
+        let s = KeepsNoSnapshots::default();
+        (s.clone(), s)
+    }));
+    let error = result.expect_err("a store dropping snapshots must fail");
+    assert!(error.contains("latest snapshot"), "{error}");
+}

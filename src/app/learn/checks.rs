@@ -644,3 +644,59 @@ pub fn followed_chain_back(facts: &Facts<'_>) -> bool {
             })
     })
 }
+// Snapshots ----------------------------------------------------------------------
+
+/// The card loaded an account from a snapshot (one the learner took: the lesson's
+/// bank starts with none).
+pub fn loaded_from_snapshot(facts: &Facts<'_>) -> bool {
+    facts.record.loads.iter().any(|l| l.snapshot_at.is_some())
+}
+
+/// After a load from a snapshot, every snapshot was deleted and the same account,
+/// at the same version, then loaded from every event with the same balance.
+pub fn deleted_snapshots_same_balance(facts: &Facts<'_>) -> bool {
+    deletion_after_snapshot(facts).is_some()
+}
+
+/// The first deletion that satisfies [`deleted_snapshots_same_balance`]: the account
+/// reloaded, and the index of that reload in the record's loads.
+fn deletion_after_snapshot<'a>(facts: &Facts<'a>) -> Option<(&'a str, usize)> {
+    let loads = &facts.record.loads;
+    facts.record.snapshots_deleted.iter().find_map(|&d| {
+        let (before, after) = loads.split_at(d.min(loads.len()));
+        before
+            .iter()
+            .filter(|l| l.snapshot_at.is_some())
+            .find_map(|was| {
+                after
+                    .iter()
+                    .position(|now| {
+                        now.account == was.account
+                            && now.version == was.version
+                            && now.snapshot_at.is_none()
+                            && now.balance == was.balance
+                    })
+                    .map(|i| (was.account.as_str(), d + i))
+            })
+    })
+}
+
+/// After [`deleted_snapshots_same_balance`], the learner deposited into that account
+/// and its card loaded it again with the deposit.
+pub fn deposited_after_deleting(facts: &Facts<'_>) -> bool {
+    let Some((account, reloaded)) = deletion_after_snapshot(facts) else {
+        return false;
+    };
+    let deposits: Vec<u64> = facts
+        .since_start()
+        .filter_map(|r| match &r.event {
+            Event::MoneyDeposited(e) if e.account_id.as_str() == account => Some(r.version),
+            _ => None,
+        })
+        .collect();
+    let loads = &facts.record.loads[reloaded..];
+    let after = loads[0].version;
+    deposits
+        .iter()
+        .any(|&v| v > after && loads.iter().any(|l| l.account == account && l.version >= v))
+}

@@ -11,7 +11,7 @@ pub const PRACTICE: &str = "Practice bank: this lesson runs on a bank of its own
 pub const AGAIN: &str = "Your ticks stay. The practice bank is made fresh each time the lesson opens, so you can do the tasks again.";
 
 /// What each lesson showed, by lesson key.
-const LEARNED: [(&str, &str); 14] = [
+const LEARNED: [(&str, &str); 15] = [
     ("facts", "every change is an event, a fact with a stream, a version and a place in the log."),
     ("fold", "a balance is folded from an account's events, and folding fewer of them shows the past."),
     ("rules", "a refused command writes no event: the log stays where it was."),
@@ -26,6 +26,7 @@ const LEARNED: [(&str, &str); 14] = [
     ("retries", "a failing step is retried after waits that double, with jitter, on a virtual clock, and a step still failing at its deadline is given up and compensated."),
     ("compensation-fails", "a compensation can itself be refused: the saga stops and says so, an operator's fix with a reason makes the money whole, and while the money was out every reader saw it gone."),
     ("causation", "each event names its cause, so a transfer's chain leads back from TransferCompleted to the command that began it, every link through the coordinator's stream."),
+    ("snapshots", "a snapshot is a cache derived from the log: loading started from it and folded only later events, and deleting every snapshot changed no balance."),
 ];
 
 /// "Lesson complete: you saw that …" for the lesson `key`.

@@ -36,7 +36,7 @@ const REFUND_REFUSED_TYPES: &[&str] = &[
 ];
 
 /// Every lesson, in course order; lesson `n` of `#lesson=<n>` is `LESSONS[n - 1]`.
-pub const LESSONS: [Lesson; 14] = [
+pub const LESSONS: [Lesson; 15] = [
     Lesson {
         key: "facts",
         title: "Events are facts",
@@ -500,6 +500,37 @@ pub const LESSONS: [Lesson; 14] = [
         prediction: Prediction {
             question: "Press Play: t1 runs to its end. Following causation ids, how many links lead from its TransferCompleted back to the TransferMoney command that began it? The last link is TransferInitiated's, which names the command.",
             kind: Kind::Links { transfer: "t1" },
+        },
+        tool: None,
+    },
+    Lesson {
+        key: "snapshots",
+        title: "Snapshots",
+        text: &[
+            "To load an account, the bank folds its events from the first. On a long stream that takes time, so a snapshot (state saved at some event) can be kept beside the log: loading starts from it and folds only the events after it. The account's card says which it did: \u{201c}snapshot at v40 + 3 events\u{201d}, or \u{201c}43 events folded\u{201d} without one.",
+            "A snapshot is a cache derived from the log, never the [[source-of-truth|source of truth]]: it can be deleted and taken again from the events at any time. One written by another version of the code, or damaged, is ignored and the whole stream folded, because a fold's code can change while the events cannot. \u{201c}Snapshot every N events\u{201d} on the card takes them as the bank writes; it is off unless you set it.",
+        ],
+        start: Start::Scenario("seed-demo"),
+        tasks: &[
+            Task {
+                text: "Select alice-123 and press Take a snapshot now: its card says it loaded from a snapshot.",
+                panel: Panel::Accounts,
+                check: c::loaded_from_snapshot,
+            },
+            Task {
+                text: "Press Delete all snapshots: the card folds every event again, and the balance stays the same.",
+                panel: Panel::Accounts,
+                check: c::deleted_snapshots_same_balance,
+            },
+            Task {
+                text: "Deposit 10.00 into alice-123: its card loads it again, with your deposit.",
+                panel: Panel::Accounts,
+                check: c::deposited_after_deleting,
+            },
+        ],
+        prediction: Prediction {
+            question: "Take a snapshot of alice-123, delete every snapshot, then deposit 10.00 into alice-123. What will its balance be after your deposit?",
+            kind: Kind::Balance { account: "alice-123" },
         },
         tool: None,
     },

@@ -135,6 +135,39 @@ pub struct LearnerRecord {
     pub compared: Vec<u64>,
     /// Events selected in a transfer's causation chain (its links only), in order.
     pub traced: Vec<u64>,
+    /// Each time an account's card said how it loaded from storage.
+    pub loads: Vec<LoadSeen>,
+    /// Each press of Delete all snapshots: how many loads had been noted then.
+    pub snapshots_deleted: Vec<usize>,
+}
+
+/// What an account's card said about loading it from storage
+/// ([`crate::app::account_snapshots`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadSeen {
+    pub account: String,
+    /// The stream version loaded.
+    pub version: u64,
+    /// The snapshot it started from, if one.
+    pub snapshot_at: Option<u64>,
+    /// Events folded (after the snapshot, if one).
+    pub folded: u64,
+    /// The balance loaded, in cents.
+    pub balance: i64,
+}
+
+impl LoadSeen {
+    /// What the card of `account` said, having loaded it as `load`.
+    #[must_use]
+    pub fn of(account: &str, load: &crate::app::account_snapshots::AccountLoad) -> LoadSeen {
+        LoadSeen {
+            account: account.to_owned(),
+            version: load.version,
+            snapshot_at: load.snapshot_at,
+            folded: load.folded,
+            balance: load.state.balance().cents(),
+        }
+    }
 }
 
 /// Where a fork made during a lesson came from.

@@ -19,6 +19,7 @@ use crate::store::{EventStore, MemoryStore};
 mod course;
 mod loopholes;
 mod predict;
+mod snapshots;
 mod tasks;
 
 /// The conflicts the bank met, as the page notes them.
