@@ -686,7 +686,7 @@ async fn fork_100k() {
             .expect("deletes the fork");
     }
     console_log!(
-        "fork at N = {N} (IndexedDB): fresh database + every event written + bank opened = {} ms \
+        "fork at N = {N} (IndexedDB): fresh database + every event written (as chunks) + bank opened = {} ms \
          (target <= 2000 ms); the fork's cold start afterwards {} ms",
         list(&forks),
         list(&reloads),
@@ -700,8 +700,9 @@ async fn fork_100k() {
 
 /// Where a fork's time goes, step by step, with the same calls `fork_bank` makes:
 /// cloning the prefix, encoding the JSON lines alone, `restore` (the lines encoded
-/// again, the `add`s queued, the commit awaited), waiting for the chunk write that
-/// `restore` leaves committing, and opening the bank (read back + fold).
+/// again into chunks, the chunks and the prefix record added, the commit awaited), a
+/// second connection's check that the chunks are there, and opening the bank (read
+/// back + fold).
 async fn fork_profile(base: &Bank<IndexedDbStore>, n: usize) {
     let prefix = base.read(|m| m.audit.clone());
     let name = fresh_name("fork-profile");
@@ -726,73 +727,18 @@ async fn fork_profile(base: &Bank<IndexedDbStore>, n: usize) {
     assert_eq!(bank.read(|m| m.last_position), n as u64);
     console_log!(
         "fork profile, N = {n}: database opened {open:.1} ms, prefix cloned {clone:.1} ms, \
-         lines encoded alone {encode:.1} ms ({encoded} bytes), restore (encode + adds + commit) \
-         {restore:.1} ms, chunk write committed {chunks:.1} ms later, bank opened (read + \
-         fold) {bank_open:.1} ms"
+         lines encoded alone {encode:.1} ms ({encoded} bytes), restore (encode + chunks + \
+         commit) {restore:.1} ms, chunks seen by another connection {chunks:.1} ms later, \
+         bank opened (read + fold) {bank_open:.1} ms"
     );
     drop(bank);
     IndexedDbStore::delete_database(&name)
         .await
         .expect("deletes the profile fork");
-    raw_write_profile(&prefix[..n]).await;
 }
 
-/// The raw IndexedDB cost of the fork's write, outside the store: the same records
-/// built as JS objects, queued as `add`s in one transaction, and the commit awaited,
-/// into the store's schema and (for comparison) into an `events` store with no index.
-async fn raw_write_profile(prefix: &[Rc<Recorded>]) {
-    for indexed in [true, false] {
-        let name = fresh_name("fork-raw");
-        if indexed {
-            IndexedDbStore::open(&name).await.expect("opens").close();
-        }
-        let mut request = idb::Factory::new()
-            .expect("factory")
-            .open(&name, None)
-            .expect("open request");
-        request.on_upgrade_needed(|event| {
-            let db = idb::DatabaseEvent::database(&event).expect("db");
-            let mut params = idb::ObjectStoreParams::new();
-            params.key_path(Some(idb::KeyPath::new_single("position")));
-            db.create_object_store(EVENTS_STORE, params)
-                .expect("creates");
-        });
-        let db = request.await.expect("opens");
-        let t0 = now();
-        let values: Vec<wasm_bindgen::JsValue> = prefix.iter().map(|e| idb_record(e)).collect();
-        let build = now() - t0;
-        let t0 = now();
-        let tx = db
-            .transaction(&[EVENTS_STORE], idb::TransactionMode::ReadWrite)
-            .expect("transaction");
-        let store = tx.object_store(EVENTS_STORE).expect("events store");
-        for value in &values {
-            drop(store.add(value, None).expect("adds"));
-        }
-        let queue = now() - t0;
-        let t0 = now();
-        assert!(tx.await.expect("commits").is_committed());
-        let commit = now() - t0;
-        db.close();
-        console_log!(
-            "raw write of {} records ({}): values built {build:.1} ms, adds queued \
-             {queue:.1} ms, commit awaited {commit:.1} ms",
-            prefix.len(),
-            if indexed {
-                "with the stream index"
-            } else {
-                "no index"
-            },
-        );
-        IndexedDbStore::delete_database(&name)
-            .await
-            .expect("deletes");
-    }
-}
-
-/// Waits until the chunk write `restore` left committing has committed: a readonly
-/// transaction on `chunks` in a second connection ([`idb_chunk_count`]) starts only
-/// after it.
+/// Checks from a second connection that `restore` wrote the fork's chunks (a readonly
+/// transaction on `chunks`, [`idb_chunk_count`], starts only after the write).
 async fn chunks_committed(name: &str) {
     assert!(idb_chunk_count(name).await > 0, "the chunks were written");
 }

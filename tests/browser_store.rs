@@ -783,6 +783,53 @@ async fn indexeddb_a_copy_into_an_empty_log_is_kept_as_chunks_and_goes_on() {
     );
 }
 
+/// A practice fork holds its own copy: deleting its base (a reset) and writing another
+/// log under the base's name (an import) change nothing in it; it goes on from its
+/// copied versions, survives a reopen, and can be deleted.
+#[wasm_bindgen_test]
+async fn indexeddb_a_fork_keeps_its_copy_whatever_happens_to_its_base() {
+    use sagabank::app::{fork::fork_bank, Env};
+    let base_name = fresh_name("idb-fork-base");
+    let base = IndexedDbStore::open_with_chunk(&base_name, C)
+        .await
+        .unwrap();
+    base.restore(&plain(&log_of(12 * C / 5))).await.unwrap();
+    let log = base.read_all(1).await.unwrap();
+    let at = C as usize + 7;
+    let fork_name = fresh_name("idb-fork");
+    let store = IndexedDbStore::open_with_chunk(&fork_name, C)
+        .await
+        .unwrap();
+    let fork = fork_bank(store.clone(), Env::fixed("f"), &log[..at])
+        .await
+        .unwrap();
+    assert_eq!(fork.read(|m| m.last_position), at as u64);
+    drop(fork);
+    drop(base);
+    IndexedDbStore::delete_database(&base_name).await.unwrap();
+    let other = IndexedDbStore::open_with_chunk(&base_name, C)
+        .await
+        .unwrap();
+    other.restore(&plain(&log_of(5))).await.unwrap();
+    // Position `at` is version 5 of stream s{(at-1) % 12}; s0 stands at version 5.
+    let next = store
+        .append("account-s0", 5, vec![sample_event("s0", 5)])
+        .await
+        .unwrap();
+    assert_eq!((next[0].position, next[0].version), (at as u64 + 1, 6));
+    let reopened = IndexedDbStore::open_with_chunk(&fork_name, C)
+        .await
+        .unwrap();
+    let read = reopened.read_all(1).await.unwrap();
+    assert!(plain(&read[..at]) == plain(&log[..at]));
+    assert_eq!(read[at], next[0]);
+    drop((store, reopened));
+    IndexedDbStore::delete_database(&fork_name).await.unwrap();
+    let gone = IndexedDbStore::open(&fork_name).await.unwrap();
+    assert!(gone.read_all(1).await.unwrap().is_empty());
+    assert_eq!(idb_chunks(&fork_name).await.len(), 0);
+}
+
 #[wasm_bindgen_test]
 async fn indexeddb_a_damaged_chunk_of_copied_events_is_reported_not_skipped() {
     let name = fresh_name("idb-prefix-damage");
