@@ -2,7 +2,7 @@
 //! records, so a cold start reads a few large strings rather than one object per
 //! event (the layout is in the parent module's `# Layout`).
 //!
-//! The events are the truth; chunks are a cache. `read_all` reads every chunk (one
+//! The events are the truth; chunks are a cache (except a copied prefix's). `read_all` reads every chunk (one
 //! `getAll`; they are few), uses those that cover the positions wanted, and reads the
 //! event records of any gap between them and after the last one, all in one
 //! transaction, then checks the whole run with the same [`LogCheck`]. A chunk that does
@@ -11,7 +11,9 @@
 //! After a `read_all(1)` that read [`CHUNK`] or more event records past the last chunk
 //! (a cold start), the full chunks of those records, read and checked, are written in
 //! one transaction of their own, best effort (`add`, so none is ever replaced). Appends,
-//! `read_stream` and [`IndexedDbStore::raw_records`] use the events only.
+//! `read_stream` and [`IndexedDbStore::raw_records`] use the events only, and the
+//! chunks of a copied prefix ([`super::prefix`]), which are not a cache: a gap in them
+//! or one that cannot be read is damage.
 
 use std::future::IntoFuture;
 use std::rc::Rc;
