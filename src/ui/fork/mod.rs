@@ -114,7 +114,14 @@ impl ForkState {
                 if page.bank.db_name.get_untracked() != db
                     && lifecycle::delete_database(page.bank, &db).await.is_ok()
                 {
-                    self.change(|l| l.remove(&db));
+                    let gone = self.change(|l| l.remove(&db)).flatten();
+                    // Its comparison goes too.
+                    if gone.is_some_and(|f| {
+                        self.shown
+                            .with_untracked(|s| s.as_ref().is_some_and(|(n, _)| *n == f.name))
+                    }) {
+                        self.shown.set(None);
+                    }
                 }
             }
         });
