@@ -5,7 +5,7 @@
 //!
 //! The prefix is positions `1..=last`, held in the chunks store by chunks that cover
 //! it exactly, plus one record keyed `"prefix"` (a string key, after every chunk's
-//! number): `{first: "prefix", last, streams}`, where `streams` is the JSON object of
+//! number): `{first: "prefix", last, streams}`, where `streams` is an object holding
 //! each stream's version at `last`. Both are written in one transaction, with `add`,
 //! so a prefix lands whole or not at all and is never replaced. Unlike the cache
 //! chunks, these chunks are the truth: one that cannot be read is
@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use ::idb::{KeyRange, ObjectStore, Query};
-use js_sys::{Object, Reflect};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
 
 use super::{failed, IndexedDbStore};
@@ -66,25 +66,36 @@ impl Prefix {
         };
         let field = |name: &str| Reflect::get(value, &name.into()).unwrap_or(JsValue::UNDEFINED);
         let last = js_position(&field("last")).ok_or_else(|| damaged("no last position"))?;
-        let streams = field("streams")
-            .as_string()
-            .ok_or_else(|| damaged("no stream versions"))?;
-        let versions: HashMap<String, u64> =
-            serde_json::from_str(&streams).map_err(|_| damaged("unreadable stream versions"))?;
+        let streams = field("streams");
+        if !streams.is_object() {
+            return Err(damaged("no stream versions"));
+        }
+        let mut versions = HashMap::new();
+        for entry in Object::entries(&Object::from(streams)).iter() {
+            let entry = Array::from(&entry);
+            let (Some(stream), Some(version)) =
+                (entry.get(0).as_string(), js_position(&entry.get(1)))
+            else {
+                return Err(damaged("unreadable stream versions"));
+            };
+            versions.insert(stream, version);
+        }
         Ok(Prefix { last, versions })
     }
 
     /// The record as stored.
     fn value(&self) -> JsValue {
         let object = Object::new();
+        let streams = Object::new();
+        for (stream, &version) in &self.versions {
+            #[allow(clippy::cast_precision_loss)]
+            let _ = Reflect::set(&streams, &stream.into(), &JsValue::from_f64(version as f64));
+        }
         #[allow(clippy::cast_precision_loss)]
         let fields = [
             ("first", JsValue::from_str(PREFIX_KEY)),
             ("last", JsValue::from_f64(self.last as f64)),
-            (
-                "streams",
-                JsValue::from_str(&serde_json::to_string(&self.versions).unwrap_or_default()),
-            ),
+            ("streams", streams.into()),
         ];
         for (key, value) in fields {
             let _ = Reflect::set(&object, &key.into(), &value);
