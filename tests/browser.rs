@@ -495,3 +495,73 @@ fn storage_sizes_are_formatted_in_binary_units_with_integers() {
         "700 bytes used"
     );
 }
+
+// ---------------------------------------------------------------------------------
+// The saga's state diagram keeps keyboard focus when another tab steps
+
+/// Keyboard focus on a state of the diagram stays on that state when another tab
+/// steps the saga: the step reaches this tab as a notice, the bank catches up, and the
+/// diagram's markup is replaced (its state moves on; the focused box is the one it
+/// started in).
+#[wasm_bindgen_test]
+async fn the_diagram_keeps_focus_on_its_state_when_another_tab_steps() {
+    use leptos::prelude::*;
+    use sagabank::app::FaultPlan;
+    use sagabank::domain::{RunMode, TransferId, TransferMoney};
+    use sagabank::store::any::ChangeNotifier;
+    use sagabank::ui::{diagram::SagaDiagram, page::Page, service::BankHandle};
+    let name = browser_support::fresh_name("test", "diagram-focus");
+    let other = tab_on(&name, "other").await;
+    for id in ["ann", "ben"] {
+        other.execute(open_account(id)).await.expect("opened");
+    }
+    let t = TransferId::parse("t").expect("an id");
+    let command = TransferMoney {
+        transfer_id: t.clone(),
+        from_account_id: AccountId::parse("ann").expect("an id"),
+        to_account_id: AccountId::parse("ben").expect("an id"),
+        amount: Money::parse("1.00").expect("money"),
+        description: String::new(),
+    };
+    other
+        .start_transfer_with(command, FaultPlan::default(), RunMode::Step)
+        .await
+        .expect("started");
+    let shown = tab_on(&name, "shown").await;
+    let (db, selected) = (name.clone(), t.clone());
+    let root = mount_fresh(move || {
+        let handle = BankHandle::new();
+        let page = Page::provide(handle);
+        handle.install(shown, &db);
+        page.selection.transfer.set(Some(selected));
+        view! { <SagaDiagram/> }
+    });
+    let node = wait_for(&root, "[data-phase][data-mark='current']").await;
+    let phase = node.get_attribute("data-phase").expect("a phase");
+    let focus: Function = Reflect::get(&node, &"focus".into())
+        .expect("focus")
+        .unchecked_into();
+    focus.call0(&node).expect("focuses");
+    let focused = || {
+        document()
+            .active_element()
+            .and_then(|e| e.get_attribute("data-phase"))
+    };
+    assert_eq!(focused(), Some(phase.clone()), "the state has focus");
+
+    let notifier = ChangeNotifier::new(&name).expect("a channel");
+    let before = other.read(|m| m.last_position);
+    other.step(&t).await.expect("a step runs");
+    let after = other.read(|m| m.last_position);
+    assert!(after > before, "the other tab stepped");
+    notifier.post(after);
+    until("the diagram shows the step", || {
+        root.query_selector("[data-phase][data-mark='current']")
+            .ok()
+            .flatten()
+            .and_then(|n| n.get_attribute("data-phase"))
+            .is_some_and(|p| p != phase)
+    })
+    .await;
+    assert_eq!(focused(), Some(phase), "focus stays on the same state");
+}

@@ -12,7 +12,9 @@ use js_sys::{Object, Reflect};
 use sagabank::domain::{Event, Money, SCHEMA_VERSION};
 use sagabank::store::any::{AnyStore, ChangeNotifier, Notice, StoreKind};
 use sagabank::store::contract::{self, sample_event};
-use sagabank::store::idb::{error_from_dom, IndexedDbStore, CHUNKS_STORE, EVENTS_STORE};
+use sagabank::store::idb::{
+    error_from_dom, IndexedDbStore, CHUNKS_STORE, DB_VERSION, EVENTS_STORE,
+};
 use sagabank::store::local::LocalStorageStore;
 use sagabank::store::{EventStore, MemoryStore, Recorded, StoreError};
 use wasm_bindgen::closure::Closure;
@@ -654,7 +656,7 @@ async fn indexeddb_a_version_1_database_upgrades_and_keeps_its_events() {
         .unwrap()
         .await
         .unwrap();
-    assert_eq!(db.version().unwrap(), 2);
+    assert_eq!(db.version().unwrap(), DB_VERSION);
     assert!(db.store_names().iter().any(|s| s == CHUNKS_STORE));
     db.close();
     assert!(idb_chunks(&name).await.is_empty());
@@ -675,6 +677,243 @@ async fn indexeddb_a_version_1_database_upgrades_and_keeps_its_events() {
         (next[0].position, next[0].version),
         (6 * C / 5 + 1, C / 10 + 1)
     );
+}
+
+/// How many event records database `name` holds.
+async fn idb_event_count(name: &str) -> u32 {
+    let db = idb::Factory::new()
+        .unwrap()
+        .open(name, None)
+        .unwrap()
+        .await
+        .unwrap();
+    let tx = db
+        .transaction(&[EVENTS_STORE], idb::TransactionMode::ReadOnly)
+        .unwrap();
+    let count = tx
+        .object_store(EVENTS_STORE)
+        .unwrap()
+        .count(None)
+        .unwrap()
+        .await
+        .unwrap();
+    db.close();
+    count
+}
+
+/// The events of `stream` in `log` from version `from`.
+fn stream_of(log: &[Rc<Recorded>], stream: &str, from: u64) -> Vec<Recorded> {
+    log.iter()
+        .filter(|e| e.stream == stream && e.version >= from)
+        .map(|e| Recorded::clone(e))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_a_copy_into_an_empty_log_is_kept_as_chunks_and_goes_on() {
+    let name = fresh_name("idb-prefix");
+    let store = IndexedDbStore::open_with_chunk(&name, C).await.unwrap();
+    let expected = log_of(12 * C / 5);
+    store.restore(&plain(&expected)).await.unwrap();
+    // No event record: chunks of C, C and C/5 events, and the prefix record.
+    assert_eq!(idb_event_count(&name).await, 0);
+    let chunks = idb_chunks(&name).await;
+    let ranges: Vec<(&str, &str)> = chunks
+        .iter()
+        .map(|c| (c.0.as_str(), c.1.as_str()))
+        .collect();
+    assert_eq!(
+        ranges,
+        [
+            ("1", "50"),
+            ("51", "100"),
+            ("101", "120"),
+            ("\"prefix\"", "120")
+        ]
+    );
+    assert_reads(&store, &expected).await;
+    let other = IndexedDbStore::open_with_chunk(&name, C).await.unwrap();
+    assert_reads(&other, &expected).await;
+    for from in [0, 1, 4, C / 5, C / 5 + 1] {
+        let read = other.read_stream("account-s3", from).await.unwrap();
+        assert!(plain(&read) == stream_of(&expected, "account-s3", from));
+    }
+    // Each stream knows its version at the copy, on both connections.
+    let stale = other
+        .append("account-s0", C / 5 - 1, vec![sample_event("s0", 8)])
+        .await;
+    assert!(
+        matches!(stale, Err(StoreError::Conflict { actual, .. }) if actual == C / 5),
+        "{stale:?}"
+    );
+    let next = store
+        .append("account-s0", C / 5, vec![sample_event("s0", 10)])
+        .await
+        .unwrap();
+    assert_eq!(
+        (next[0].position, next[0].version),
+        (12 * C / 5 + 1, C / 5 + 1)
+    );
+    let late = other
+        .append("account-s0", C / 5, vec![sample_event("s0", 10)])
+        .await;
+    assert!(
+        matches!(late, Err(StoreError::Conflict { actual, .. }) if actual == C / 5 + 1),
+        "{late:?}"
+    );
+    let new = other
+        .append("account-new", 0, vec![sample_event("new", 0)])
+        .await
+        .unwrap();
+    assert_eq!((new[0].position, new[0].version), (12 * C / 5 + 2, 1));
+    let s0 = other.read_stream("account-s0", 1).await.unwrap();
+    assert_eq!(s0.len() as u64, C / 5 + 1);
+    assert_eq!(s0[s0.len() - 1], next[0]);
+    // A second copy onto it is refused, writing nothing; the whole log reads back.
+    assert!(store.restore(&plain(&expected)).await.is_err());
+    let all = IndexedDbStore::open_with_chunk(&name, C).await.unwrap();
+    let read = all.read_all(1).await.unwrap();
+    assert_eq!(read.len() as u64, 12 * C / 5 + 2);
+    assert!(plain(&read[..expected.len()]) == plain(&expected));
+    let raw = all.raw_records().await.unwrap();
+    assert_eq!(raw.len() as u64, 12 * C / 5 + 2);
+    assert_eq!(
+        (raw[0].key.as_str(), raw[0].value.clone()),
+        ("1", expected[0].to_json_line())
+    );
+}
+
+/// A practice fork holds its own copy: deleting its base (a reset) and writing another
+/// log under the base's name (an import) change nothing in it; it goes on from its
+/// copied versions, survives a reopen, and can be deleted.
+#[wasm_bindgen_test]
+async fn indexeddb_a_fork_keeps_its_copy_whatever_happens_to_its_base() {
+    use sagabank::app::{fork::fork_bank, Env};
+    let base_name = fresh_name("idb-fork-base");
+    let base = IndexedDbStore::open_with_chunk(&base_name, C)
+        .await
+        .unwrap();
+    base.restore(&plain(&log_of(12 * C / 5))).await.unwrap();
+    let log = base.read_all(1).await.unwrap();
+    let at = C as usize + 7;
+    let fork_name = fresh_name("idb-fork");
+    let store = IndexedDbStore::open_with_chunk(&fork_name, C)
+        .await
+        .unwrap();
+    let fork = fork_bank(store.clone(), Env::fixed("f"), &log[..at])
+        .await
+        .unwrap();
+    assert_eq!(fork.read(|m| m.last_position), at as u64);
+    drop(fork);
+    drop(base);
+    IndexedDbStore::delete_database(&base_name).await.unwrap();
+    let other = IndexedDbStore::open_with_chunk(&base_name, C)
+        .await
+        .unwrap();
+    other.restore(&plain(&log_of(5))).await.unwrap();
+    // Position `at` is version 5 of stream s{(at-1) % 12}; s0 stands at version 5.
+    let next = store
+        .append("account-s0", 5, vec![sample_event("s0", 5)])
+        .await
+        .unwrap();
+    assert_eq!((next[0].position, next[0].version), (at as u64 + 1, 6));
+    let reopened = IndexedDbStore::open_with_chunk(&fork_name, C)
+        .await
+        .unwrap();
+    let read = reopened.read_all(1).await.unwrap();
+    assert!(plain(&read[..at]) == plain(&log[..at]));
+    assert_eq!(read[at], next[0]);
+    drop((store, reopened));
+    IndexedDbStore::delete_database(&fork_name).await.unwrap();
+    let gone = IndexedDbStore::open(&fork_name).await.unwrap();
+    assert!(gone.read_all(1).await.unwrap().is_empty());
+    assert_eq!(idb_chunks(&fork_name).await.len(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_a_damaged_chunk_of_copied_events_is_reported_not_skipped() {
+    let name = fresh_name("idb-prefix-damage");
+    let store = IndexedDbStore::open_with_chunk(&name, C).await.unwrap();
+    let expected = log_of(12 * C / 5);
+    store.restore(&plain(&expected)).await.unwrap();
+    idb_put_chunk(&name, f(C + 1), f(2 * C), "garbage\n{").await;
+    let fresh = IndexedDbStore::open_with_chunk(&name, C).await.unwrap();
+    let message = corrupt_message(fresh.read_all(1).await);
+    assert!(
+        message.contains(&format!("position {}", C + 1)),
+        "{message}"
+    );
+    assert!(matches!(
+        fresh.read_stream("account-s0", 1).await,
+        Err(StoreError::Corrupt(_))
+    ));
+    // Reads before the damage still work; the raw download keeps every chunk.
+    assert_eq!(
+        fresh.read_all(2 * C + 1).await.unwrap().len() as u64,
+        2 * C / 5
+    );
+    let raw = fresh.raw_records().await.unwrap();
+    let stored: Vec<&str> = raw.iter().map(|r| r.value.as_str()).collect();
+    assert!(stored.contains(&"garbage") && stored.contains(&"{"));
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_a_version_2_database_opens_and_reads_as_before() {
+    let name = fresh_name("idb-v2");
+    // The layout of database version 2: `events` and its index, and `chunks`.
+    let mut request = idb::Factory::new().unwrap().open(&name, Some(2)).unwrap();
+    request.on_upgrade_needed(|event| {
+        use idb::DatabaseEvent;
+        let db = event.database().unwrap();
+        let mut params = idb::ObjectStoreParams::new();
+        params.key_path(Some(idb::KeyPath::new_single("position")));
+        let store = db.create_object_store(EVENTS_STORE, params).unwrap();
+        let mut unique = idb::IndexParams::new();
+        unique.unique(true);
+        store
+            .create_index(
+                "stream_version",
+                idb::KeyPath::new_array(["stream", "version"]),
+                Some(unique),
+            )
+            .unwrap();
+        let mut params = idb::ObjectStoreParams::new();
+        params.key_path(Some(idb::KeyPath::new_single("first")));
+        db.create_object_store(CHUNKS_STORE, params).unwrap();
+    });
+    request.await.unwrap().close();
+    let expected = log_of(6 * C / 5);
+    idb_put_many(&name, &expected).await;
+    idb_put_chunk(&name, 1.0.into(), f(C), &lines_of(&expected[..C as usize])).await;
+
+    let store = IndexedDbStore::open_with_chunk(&name, C).await.unwrap();
+    assert_reads(&store, &expected).await;
+    assert_eq!(idb_chunks(&name).await.len(), 1);
+    assert_eq!(
+        plain(&store.read_stream("account-s1", 1).await.unwrap()),
+        stream_of(&expected, "account-s1", 1)
+    );
+    let next = store
+        .append("account-s0", C / 10, vec![sample_event("s0", 5)])
+        .await
+        .unwrap();
+    assert_eq!(
+        (next[0].position, next[0].version),
+        (6 * C / 5 + 1, C / 10 + 1)
+    );
+    assert_eq!(idb_event_count(&name).await as u64, 6 * C / 5 + 1);
+    assert_eq!(
+        store.raw_records().await.unwrap().len() as u64,
+        6 * C / 5 + 1
+    );
+    let db = idb::Factory::new()
+        .unwrap()
+        .open(&name, None)
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(db.version().unwrap(), DB_VERSION);
+    db.close();
 }
 
 // ---------------------------------------------------------------------------------
@@ -1133,8 +1372,8 @@ async fn restore_writes_an_imported_log_as_recorded_on_every_kind() {
     }
 }
 
-/// A fork's bulk copy into an empty IndexedDB log also writes the copy's full chunks
-/// (positions 1-2 and 3-4 of five, in chunks of 2) before anything reads it, so its
+/// A fork's bulk copy into an empty IndexedDB log is kept as chunks (positions 1-2,
+/// 3-4 and 5 of five, in chunks of 2) and the record of the copied prefix, so its
 /// first read goes through them; and it keeps the store contract for a copy.
 #[wasm_bindgen_test]
 async fn indexeddb_a_copy_into_an_empty_log_writes_its_chunks_too() {
@@ -1164,7 +1403,7 @@ async fn indexeddb_a_copy_into_an_empty_log_writes_its_chunks_too() {
         .collect();
     assert_eq!(
         ranges,
-        [("1", "2"), ("3", "4")],
+        [("1", "2"), ("3", "4"), ("5", "5"), ("\"prefix\"", "5")],
         "written by the copy itself"
     );
     let back = to.read_all(1).await.unwrap();

@@ -127,6 +127,46 @@ impl Forks {
     }
 }
 
+/// What the banner over a fork says of it: a copy of the first events of the bank it
+/// came from, named truly: the learner's own bank, or the lesson's bank when it was
+/// forked inside a lesson (`lesson_db`, the lesson's database, is its base).
+#[must_use]
+pub fn banner(fork: &Fork, lesson_db: Option<&str>) -> String {
+    let (base, own) = if lesson_db == Some(fork.base.as_str()) {
+        ("the lesson's bank", "the lesson's bank")
+    } else {
+        ("your bank", "your own bank")
+    };
+    format!(
+        "A copy of the first {} events of {base}, to try another path from there. What you \
+         do here stays here: {own} is untouched.",
+        fork.at
+    )
+}
+
+/// What the page says once a fork of the bank in `base` is shown.
+#[must_use]
+pub fn made(name: &str, at: u64, base: &str, lesson_db: Option<&str>) -> String {
+    let of = if lesson_db == Some(base) {
+        "the lesson's bank"
+    } else {
+        "your bank"
+    };
+    format!("You are in the practice bank {name}: events 1 to {at} of {of}, which is untouched.")
+}
+
+/// The forks a lesson made that ended with it: those in `before` (the databases of
+/// the forks of the lesson's bank, as the lesson last knew them) that are no longer
+/// in `now` (the lesson was left, or opened again on a fresh bank).
+#[must_use]
+pub fn ended(before: &[String], now: &[String]) -> Vec<String> {
+    before
+        .iter()
+        .filter(|db| !now.contains(db))
+        .cloned()
+        .collect()
+}
+
 /// Writes `prefix` (the first events of another log, in order) into the empty
 /// `store` in one bulk write ([`EventStore::restore`]) and opens a bank on it, folding
 /// the events written from memory rather than reading them back
@@ -190,6 +230,35 @@ mod tests {
         assert_eq!(forks.find("a"), None);
         assert_eq!(Forks::parse("not a fork\n"), Forks::default());
         assert!(check_name("a\tb").unwrap_err().contains("tabs"));
+    }
+
+    #[test]
+    fn the_banner_names_the_lesson_s_bank_when_the_fork_was_made_in_a_lesson() {
+        let f = fork("f", "idb");
+        let own = banner(&f, None);
+        assert!(own.contains("first 2 events of your bank"), "{own}");
+        assert!(own.contains("your own bank is untouched"), "{own}");
+        assert_eq!(banner(&f, Some("lesson-db")), own, "another lesson's bank");
+        let lesson = banner(&f, Some("sagabank"));
+        assert!(
+            lesson.contains("first 2 events of the lesson's bank"),
+            "{lesson}"
+        );
+        assert!(
+            lesson.contains("the lesson's bank is untouched"),
+            "{lesson}"
+        );
+        assert!(!lesson.contains("your"), "{lesson}");
+        assert!(made("F", 2, "sagabank", Some("sagabank")).contains("of the lesson's bank"));
+        assert!(made("F", 2, "sagabank", None).contains("of your bank"));
+    }
+
+    #[test]
+    fn the_forks_of_an_ended_lesson_are_those_it_no_longer_lists() {
+        let dbs = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(ended(&dbs(&["a", "b"]), &dbs(&[])), dbs(&["a", "b"]));
+        assert_eq!(ended(&dbs(&["a"]), &dbs(&["a", "b"])), dbs(&[]));
+        assert_eq!(ended(&dbs(&[]), &dbs(&["a"])), dbs(&[]));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! # Layout
 //!
 //! One database per log (the name given to [`IndexedDbStore::open`]), at database
-//! version 2, with two object stores. `events`, the log itself:
+//! version 3, with two object stores. `events`, the log itself:
 //!
 //! - key: the global position (in-line key path `position`), 1-based and gap-free;
 //! - value: `{position, stream, version, line}` where `line` is the event's JSON line
@@ -16,6 +16,13 @@
 //! cold start reads a few large strings rather than one object per event. A chunk is
 //! `{first, last, lines}`, keyed by `first`: the stored lines of positions
 //! `first..=last` joined by `'\n'`, [`CHUNK`] events each.
+//!
+//! Version 3 adds no store but one more kind of record in `chunks`: a log written
+//! whole into an empty database (a fork, an import) is kept as chunks only, with a
+//! `"prefix"` record naming where they end and each stream's version there (see
+//! [`prefix`]). Those chunks are the log, not a cache. Version 2 databases have no
+//! such record and are read as before; the version is raised so that an older build
+//! says "reload" instead of reading a log whose first events it cannot see.
 //!
 //! Every read goes through [`Recorded::from_json_line`], so older schema versions are
 //! upcast, and is checked against its key and the index fields; anything unreadable is
@@ -48,6 +55,7 @@
 //! after a delete and [`StoreError::NewerVersion`] after an upgrade, as does opening a
 //! database above [`DB_VERSION`]. A refused `indexedDB.open`: [`super::skew::open_refused`].
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::future::IntoFuture;
 use std::rc::Rc;
@@ -68,13 +76,16 @@ use super::{EventStore, NewEvent, Recorded, StoreError, StreamSnapshot};
 
 mod chunks;
 mod snapshots;
+pub mod prefix;
 mod tx;
 
+use prefix::{prefix_lines, prefix_stream, raw_lines, Prefix};
 use tx::TxDone;
 
 /// The IndexedDB schema version of the database (not the events' schema version):
-/// 1 had `events` only; 2 adds `chunks`.
-pub const DB_VERSION: u32 = 2;
+/// 1 had `events` only; 2 adds `chunks`; 3 may keep a copied prefix in `chunks`
+/// ([`prefix`]).
+pub const DB_VERSION: u32 = 3;
 /// The object store holding the events.
 pub const EVENTS_STORE: &str = "events";
 /// The object store holding chunks: derived copies of runs of the log (a cache).
@@ -100,6 +111,8 @@ struct Inner {
     chunk: u64,
     /// Whether another connection upgraded the database since.
     upgrade: UpgradeWatch,
+    /// The copied prefix, once seen ([`prefix`]): it never changes once written.
+    prefix: RefCell<Option<Rc<Prefix>>>,
 }
 
 impl Drop for Inner {
@@ -170,6 +183,7 @@ impl IndexedDbStore {
                 raw,
                 chunk: chunk.max(1),
                 upgrade,
+                prefix: RefCell::new(None),
             }),
         };
         store.check_schema(name)?;
@@ -210,7 +224,7 @@ impl IndexedDbStore {
     /// Every stored record as it is, readable or not, in position order: for
     /// "download the raw data" when the log cannot be read.
     pub async fn raw_records(&self) -> Result<Vec<RawRecord>, StoreError> {
-        let (_tx, store) = self.begin(TransactionMode::ReadOnly)?;
+        let (_tx, store, chunks) = self.begin(TransactionMode::ReadOnly)?;
         let keys = store
             .get_all_keys(None, None)
             .map_err(|e| failed("read the keys", &e))?
@@ -219,19 +233,62 @@ impl IndexedDbStore {
             .get_all(None, None)
             .map_err(|e| failed("read the records", &e))?
             .into_future();
+        let mut out = match chunks {
+            Some(chunks) => self.raw_copied(&chunks).await,
+            None => Vec::new(),
+        };
         let keys = keys.await.map_err(|e| failed("read the keys", &e))?;
         let values = values.await.map_err(|e| failed("read the records", &e))?;
-        Ok(keys
-            .iter()
-            .zip(&values)
-            .map(|(key, value)| RawRecord {
+        out.extend(keys.iter().zip(&values).map(|(key, value)| {
+            RawRecord {
                 key: js_position(key).map_or_else(|| js_text(key), |p| p.to_string()),
                 value: Reflect::get(value, &"line".into())
                     .ok()
                     .and_then(|line| line.as_string())
                     .unwrap_or_else(|| js_text(value)),
+            }
+        }));
+        Ok(out)
+    }
+
+    /// The copied prefix's lines as raw records, one per position; if they cannot be
+    /// read as a prefix, every chunk as it is stored.
+    async fn raw_copied(&self, chunks: &ObjectStore) -> Vec<RawRecord> {
+        let lines = match self.prefix_in(Some(chunks)).await {
+            Ok(None) => return Vec::new(),
+            Ok(Some(prefix)) => prefix_lines(chunks, &prefix).await.ok(),
+            Err(_) => None,
+        };
+        if let Some(lines) = lines {
+            return raw_lines(lines)
+                .into_iter()
+                .map(|(position, value)| RawRecord {
+                    key: position.to_string(),
+                    value,
+                })
+                .collect();
+        }
+        let Ok(request) = prefix::all_chunks().and_then(|range| {
+            chunks
+                .get_all(Some(range), None)
+                .map_err(|e| failed("read the chunks", &e))
+        }) else {
+            return Vec::new();
+        };
+        let values = request.await.unwrap_or_default();
+        let field = |v: &JsValue, name: &str| Reflect::get(v, &name.into()).ok();
+        values
+            .iter()
+            .map(|v| RawRecord {
+                key: format!(
+                    "chunk {}",
+                    field(v, "first").map_or_else(|| "?".into(), |f| js_text(&f))
+                ),
+                value: field(v, "lines")
+                    .and_then(|l| l.as_string())
+                    .unwrap_or_else(|| js_text(v)),
             })
-            .collect())
+            .collect()
     }
 
     fn check_schema(&self, name: &str) -> Result<(), StoreError> {
@@ -244,7 +301,7 @@ impl IndexedDbStore {
         if !self.inner.raw.object_store_names().contains(EVENTS_STORE) {
             return Err(not_ours());
         }
-        let (_tx, store) = self.begin(TransactionMode::ReadOnly)?;
+        let (_tx, store, _) = self.begin(TransactionMode::ReadOnly)?;
         if store.index_names().iter().any(|i| i == STREAM_INDEX) {
             Ok(())
         } else {
@@ -252,24 +309,45 @@ impl IndexedDbStore {
         }
     }
 
+    /// A transaction over the events and, when the database has it, the chunks (where
+    /// a copied prefix lives).
     fn begin(
         &self,
         mode: TransactionMode,
-    ) -> Result<(::idb::Transaction, ObjectStore), StoreError> {
+    ) -> Result<(::idb::Transaction, ObjectStore, Option<ObjectStore>), StoreError> {
         self.inner.upgrade.check()?;
+        let with_chunks = self.inner.raw.object_store_names().contains(CHUNKS_STORE);
+        let names: &[&str] = if with_chunks {
+            &[EVENTS_STORE, CHUNKS_STORE]
+        } else {
+            &[EVENTS_STORE]
+        };
         let tx = self
             .inner
             .db
-            .transaction(&[EVENTS_STORE], mode)
+            .transaction(names, mode)
             .map_err(|e| failed("cannot start an IndexedDB transaction", &e))?;
         let store = tx
             .object_store(EVENTS_STORE)
             .map_err(|e| failed("cannot open the events store", &e))?;
-        Ok((tx, store))
+        let chunks = if with_chunks {
+            Some(
+                tx.object_store(CHUNKS_STORE)
+                    .map_err(|e| failed("cannot open the chunks store", &e))?,
+            )
+        } else {
+            None
+        };
+        Ok((tx, store, chunks))
     }
 
-    /// The last version of `stream` (0 if it has none), read in `store`'s transaction.
-    async fn last_version(store: &ObjectStore, stream: &str) -> Result<u64, StoreError> {
+    /// The last version of `stream` (0 if it has none), read in `store`'s transaction:
+    /// its last event record's, else its version in the copied `prefix`.
+    async fn last_version(
+        store: &ObjectStore,
+        stream: &str,
+        prefix: Option<&Prefix>,
+    ) -> Result<u64, StoreError> {
         let index = store
             .index(STREAM_INDEX)
             .map_err(|e| failed("cannot open the stream index", &e))?;
@@ -278,7 +356,9 @@ impl IndexedDbStore {
             .map_err(|e| failed("cannot read the stream's version", &e))?
             .await
             .map_err(|e| failed("cannot read the stream's version", &e))?;
-        let Some(cursor) = cursor else { return Ok(0) };
+        let Some(cursor) = cursor else {
+            return Ok(prefix.map_or(0, |p| p.version(stream)));
+        };
         let key = cursor
             .key()
             .map_err(|e| failed("cannot read the stream's version", &e))?;
@@ -293,8 +373,9 @@ impl IndexedDbStore {
 
     /// The version `stream` has now, in a transaction of its own.
     async fn current_version(&self, stream: &str) -> Result<u64, StoreError> {
-        let (_tx, store) = self.begin(TransactionMode::ReadOnly)?;
-        Self::last_version(&store, stream).await
+        let (_tx, store, chunks) = self.begin(TransactionMode::ReadOnly)?;
+        let prefix = self.prefix_in(chunks.as_ref()).await?;
+        Self::last_version(&store, stream, prefix.as_deref()).await
     }
 
     /// The position of the last stored event (0 for an empty log).
@@ -315,19 +396,21 @@ impl EventStore for IndexedDbStore {
         expected_version: u64,
         events: Vec<NewEvent>,
     ) -> Result<Vec<Rc<Recorded>>, StoreError> {
-        let (tx, store) = self.begin(TransactionMode::ReadWrite)?;
+        let (tx, store, chunks) = self.begin(TransactionMode::ReadWrite)?;
         let done = TxDone::watch(store.transaction().into());
-        // Both reads are queued at once; the transaction stays active between them.
+        // The reads are queued at once; the transaction stays active between them.
         let last_position = store
             .open_key_cursor(None, Some(CursorDirection::Prev))
             .map_err(|e| failed("cannot read the last position", &e))?
             .into_future();
-        let current = Self::last_version(&store, stream).await?;
+        let prefix = self.prefix_in(chunks.as_ref()).await?;
+        let current = Self::last_version(&store, stream, prefix.as_deref()).await?;
         let last_position = position_at(
             last_position
                 .await
                 .map_err(|e| failed("cannot read the last position", &e))?,
-        )?;
+        )?
+        .max(prefix.map_or(0, |p| p.last));
         if current != expected_version {
             let _ = tx.abort();
             return Err(StoreError::Conflict {
@@ -384,24 +467,35 @@ impl EventStore for IndexedDbStore {
         stream: &str,
         from_version: u64,
     ) -> Result<Vec<Rc<Recorded>>, StoreError> {
-        let (_tx, store) = self.begin(TransactionMode::ReadOnly)?;
+        let (_tx, store, chunks) = self.begin(TransactionMode::ReadOnly)?;
         let index = store
             .index(STREAM_INDEX)
             .map_err(|e| failed("cannot open the stream index", &e))?;
+        let from = from_version.max(1);
         let values = index
-            .get_all(Some(stream_range(stream, from_version.max(1))?), None)
+            .get_all(Some(stream_range(stream, from)?), None)
             .map_err(|e| failed("cannot read the stream", &e))?
+            .into_future();
+        let mut check = StreamCheck::new(stream, from_version);
+        let mut out = Vec::new();
+        let prefix = self.prefix_in(chunks.as_ref()).await?;
+        if let (Some(prefix), Some(chunks)) = (prefix, &chunks) {
+            if prefix.version(stream) >= from {
+                for event in prefix_stream(chunks, &prefix, stream, from).await? {
+                    check.check(&event, || at(event.position))?;
+                    out.push(Rc::new(event));
+                }
+            }
+        }
+        let values = values
             .await
             .map_err(|e| failed("cannot read the stream", &e))?;
-        let mut check = StreamCheck::new(stream, from_version);
-        values
-            .iter()
-            .map(|value| {
-                let (event, _) = decode(value)?;
-                check.check(&event, || at(event.position))?;
-                Ok(Rc::new(event))
-            })
-            .collect()
+        for value in &values {
+            let (event, _) = decode(value)?;
+            check.check(&event, || at(event.position))?;
+            out.push(Rc::new(event));
+        }
+        Ok(out)
     }
 
     async fn read_all(&self, from_position: u64) -> Result<Vec<Rc<Recorded>>, StoreError> {
@@ -430,49 +524,34 @@ impl EventStore for IndexedDbStore {
         if events.is_empty() {
             return Ok(());
         }
-        let (tx, store) = self.begin(TransactionMode::ReadWrite)?;
+        let (tx, store, chunks) = self.begin(TransactionMode::ReadWrite)?;
         let done = TxDone::watch(store.transaction().into());
-        let last = Self::last_position(&store).await?;
-        if let Err(e) = check_continues(events, last) {
+        let prefix = self.prefix_in(chunks.as_ref()).await?;
+        let last = Self::last_position(&store)
+            .await?
+            .max(prefix.as_ref().map_or(0, |p| p.last));
+        if let Err(e) = Self::check_restore(&store, prefix.as_deref(), events, last).await {
             let _ = tx.abort();
             return Err(e);
         }
-        // Each stream must go on from its stored version, without gaps. An empty log
-        // has no streams: nothing to look up (a fork of 100,000 events has tens of
-        // thousands of streams).
-        let mut next_version: HashMap<&str, u64> = HashMap::new();
-        for r in events {
-            let expected = match next_version.get(r.stream.as_str()) {
-                Some(&v) => v,
-                None if last == 0 => 1,
-                None => Self::last_version(&store, &r.stream).await? + 1,
-            };
-            if r.version != expected {
-                let _ = tx.abort();
-                return Err(StoreError::Discontinuous(format!(
-                    "event {} is version {} of {}, which needs version {expected} next",
-                    r.position, r.version, r.stream
-                )));
-            }
-            next_version.insert(&r.stream, expected + 1);
-        }
-        // Into an empty log, the full chunks are written too (after the commit), so the
-        // first read of a long copy reads a few chunks, not every record.
-        let mut lines = Vec::new();
-        for recorded in events {
-            let line = JsValue::from_str(&recorded.to_json_line());
-            if let Err(e) = store.add(&record_value(recorded, &line), None) {
+        // Into an empty log, a copied prefix: chunks only ([`prefix`]). Else records.
+        let written = match &chunks {
+            Some(chunks) if last == 0 => self.write_prefix(chunks, events).map(Some),
+            _ => add_events(&store, events).map(|()| None),
+        };
+        let written = match written {
+            Ok(written) => written,
+            Err(e) => {
                 let _ = store.transaction().abort();
-                return Err(failed("cannot store an event", &e));
+                return Err(e);
             }
-            if last == 0 {
-                lines.push(line);
-            }
-        }
+        };
         drop(tx);
         match done.wait().await {
             Ok(()) => {
-                self.write_chunks(1, &lines);
+                if let Some(prefix) = written {
+                    self.keep_prefix(prefix);
+                }
                 Ok(())
             }
             Err(Some(e)) => Err(error_from_dom("the events were not stored", &e)),
@@ -481,6 +560,48 @@ impl EventStore for IndexedDbStore {
             )),
         }
     }
+}
+
+impl IndexedDbStore {
+    /// Checks that `events` continue a log whose last position is `last`, and each
+    /// stream its stored version, without gaps.
+    async fn check_restore(
+        store: &ObjectStore,
+        prefix: Option<&Prefix>,
+        events: &[Recorded],
+        last: u64,
+    ) -> Result<(), StoreError> {
+        check_continues(events, last)?;
+        // An empty log has no streams: nothing to look up (a fork of 100,000 events
+        // has tens of thousands of streams).
+        let mut next_version: HashMap<&str, u64> = HashMap::new();
+        for r in events {
+            let expected = match next_version.get(r.stream.as_str()) {
+                Some(&v) => v,
+                None if last == 0 => 1,
+                None => Self::last_version(store, &r.stream, prefix).await? + 1,
+            };
+            if r.version != expected {
+                return Err(StoreError::Discontinuous(format!(
+                    "event {} is version {} of {}, which needs version {expected} next",
+                    r.position, r.version, r.stream
+                )));
+            }
+            next_version.insert(&r.stream, expected + 1);
+        }
+        Ok(())
+    }
+}
+
+/// Queues one `add` per event (no callbacks: a failed add aborts the transaction).
+fn add_events(store: &ObjectStore, events: &[Recorded]) -> Result<(), StoreError> {
+    for recorded in events {
+        let line = JsValue::from_str(&recorded.to_json_line());
+        store
+            .add(&record_value(recorded, &line), None)
+            .map_err(|e| failed("cannot store an event", &e))?;
+    }
+    Ok(())
 }
 
 /// The stored value of one event.

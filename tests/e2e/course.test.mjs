@@ -435,6 +435,9 @@ test('lesson 11: fork before transfer-789, send it to a closed account in the fo
     await page.getByRole('button', { name: 'Try another path from here', exact: true }).click();
     const banner = page.getByRole('region', { name: /^Practice bank: / });
     await banner.waitFor();
+    // Made inside the lesson, the fork is a copy of the lesson's bank, not the learner's.
+    assert.match(await banner.textContent(), /first 2 events of the lesson's bank.*the lesson's bank is untouched/);
+    assert.doesNotMatch(await banner.textContent(), /your/i);
     await tasksDone(page, 1, 3);
     // In the fork: a closed account, and the 250.00 sent to it instead.
     await openAccount(page, 'carol-777', 'Carol', '0.00');
@@ -457,6 +460,16 @@ test('lesson 11: fork before transfer-789, send it to a closed account in the fo
     await balanceIs(page, 'alice-123', '750.00');
     await panel(page).getByRole('heading', { level: 2, name: 'Try another path' }).waitFor();
     await tasksDone(page, 3, 3);
+    // The lesson ends: the fork it made goes with it, its database and its entry.
+    const forks = () => page.evaluate(() => localStorage.getItem('sagabank/forks') ?? '');
+    const forkDb = (await forks()).split('\t')[0];
+    assert.ok(forkDb, 'the fork is listed during the lesson');
+    const databases = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+    assert.ok((await databases()).includes(forkDb), 'its database is there during the lesson');
+    await page.getByTestId('learn-leave').click();
+    await page.waitForFunction((db) => !(localStorage.getItem('sagabank/forks') ?? '').includes(db), forkDb);
+    assert.ok(!(await databases()).includes(forkDb), 'its database is deleted');
+    assert.equal(await page.getByText('Fork at event 2').count(), 0, 'no fork is listed');
   }, BANK);
 });
 

@@ -2,7 +2,7 @@
 //! records, so a cold start reads a few large strings rather than one object per
 //! event (the layout is in the parent module's `# Layout`).
 //!
-//! The events are the truth; chunks are a cache. `read_all` reads every chunk (one
+//! The events are the truth; chunks are a cache (except a copied prefix's). `read_all` reads every chunk (one
 //! `getAll`; they are few), uses those that cover the positions wanted, and reads the
 //! event records of any gap between them and after the last one, all in one
 //! transaction, then checks the whole run with the same [`LogCheck`]. A chunk that does
@@ -11,7 +11,9 @@
 //! After a `read_all(1)` that read [`CHUNK`] or more event records past the last chunk
 //! (a cold start), the full chunks of those records, read and checked, are written in
 //! one transaction of their own, best effort (`add`, so none is ever replaced). Appends,
-//! `read_stream` and [`IndexedDbStore::raw_records`] use the events only.
+//! `read_stream` and [`IndexedDbStore::raw_records`] use the events only, and the
+//! chunks of a copied prefix ([`super::prefix`]), which are not a cache: a gap in them
+//! or one that cannot be read is damage.
 
 use std::future::IntoFuture;
 use std::rc::Rc;
@@ -21,7 +23,8 @@ use futures::future::LocalBoxFuture;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
 
-use super::{at, decode, failed, IndexedDbStore, CHUNK, CHUNKS_STORE, EVENTS_STORE};
+use super::prefix::{all_chunks, prefix_damaged};
+use super::{at, decode, failed, IndexedDbStore, CHUNK, CHUNKS_STORE};
 use crate::store::checks::LogCheck;
 use crate::store::js::js_position;
 use crate::store::Recorded;
@@ -37,36 +40,30 @@ impl IndexedDbStore {
         let from = from_position.max(1);
         if !self.inner.raw.object_store_names().contains(CHUNKS_STORE) {
             // A database this connection found without chunks: the events alone.
-            let (_tx, store) = self.begin(TransactionMode::ReadOnly)?;
+            let (_tx, store, _) = self.begin(TransactionMode::ReadOnly)?;
             let mut check = LogCheck::new(from_position);
             let mut out = Vec::new();
             let request = events_request(&store, from, None)?;
             append_part(Part::Events(request), &mut check, &mut out).await?;
             return Ok(out);
         }
-        self.inner.upgrade.check()?;
-        let tx = self
-            .inner
-            .db
-            .transaction(&[EVENTS_STORE, CHUNKS_STORE], TransactionMode::ReadOnly)
-            .map_err(|e| failed("cannot start an IndexedDB transaction", &e))?;
-        let events = tx
-            .object_store(EVENTS_STORE)
-            .map_err(|e| failed("cannot open the events store", &e))?;
-        let chunks = tx
-            .object_store(CHUNKS_STORE)
-            .map_err(|e| failed("cannot open the chunks store", &e))?;
+        let (tx, events, Some(chunks)) = self.begin(TransactionMode::ReadOnly)? else {
+            return Err(StoreError::Unavailable(
+                "the chunks store went missing".into(),
+            ));
+        };
+        let copied = self.prefix_in(Some(&chunks)).await?.map_or(0, |p| p.last);
         // Chunks are few: read them all. Any that cannot be read is left out, and its
-        // range comes from the events.
+        // range comes from the events (unless it holds copied events: see [`prefix`]).
         let stored = chunks
-            .get_all(None, None)
+            .get_all(Some(all_chunks()?), None)
             .map_err(|e| failed("cannot read the chunks", &e))?
             .await
             .unwrap_or_default();
 
-        let (plan, tail_from) = plan_reads(&events, &stored, from)?;
+        let (plan, tail_from) = plan_reads(&events, &stored, from, copied)?;
         let tail = events_request(&events, tail_from, None)?;
-        let parts = decode_chunks(&events, plan)?;
+        let parts = decode_chunks(&events, plan, copied)?;
 
         let mut check = LogCheck::new(from_position);
         let mut out = Vec::new();
@@ -147,10 +144,13 @@ enum Part<'a> {
 /// The reads of the log from `from`, in position order: chunks where they cover it,
 /// event records in the gaps; and where the events after the last chunk start. Every
 /// event read is queued now, so IndexedDB reads them while the chunks are decoded.
+/// Positions up to `copied` (a copied prefix) have no event records: a gap there is
+/// damage.
 fn plan_reads<'a>(
     events: &ObjectStore,
     stored: &'a [JsValue],
     from: u64,
+    copied: u64,
 ) -> Result<(Vec<Part<'a>>, u64), StoreError> {
     let mut plan = Vec::new();
     let mut next = from;
@@ -162,6 +162,9 @@ fn plan_reads<'a>(
             continue;
         }
         if chunk.first > next {
+            if next <= copied {
+                return Err(prefix_damaged(next));
+            }
             plan.push(Part::Events(events_request(
                 events,
                 next,
@@ -171,14 +174,19 @@ fn plan_reads<'a>(
         plan.push(Part::Chunk(chunk, next));
         next = chunk.last + 1;
     }
+    if next <= copied {
+        return Err(prefix_damaged(next));
+    }
     Ok((plan, next))
 }
 
 /// Decodes the planned chunks; one that cannot be read as it is gives way to the
-/// events of its range.
+/// events of its range, unless it holds copied events (up to `copied`), which have no
+/// records: then it is damage.
 fn decode_chunks<'a>(
     events: &ObjectStore,
     plan: Vec<Part<'a>>,
+    copied: u64,
 ) -> Result<Vec<Part<'a>>, StoreError> {
     plan.into_iter()
         .map(|part| {
@@ -188,6 +196,7 @@ fn decode_chunks<'a>(
                         decoded.retain(|e| e.position >= skip_below);
                         Part::Decoded(decoded)
                     }
+                    None if chunk.first <= copied => return Err(prefix_damaged(chunk.first)),
                     None => Part::Events(events_request(events, skip_below, Some(chunk.last))?),
                 },
                 other => other,

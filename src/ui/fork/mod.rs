@@ -19,7 +19,7 @@ use super::learn::state::Learn;
 use super::lifecycle;
 use super::page::Page;
 use super::route::{self, Route};
-use crate::app::fork::{default_name, Fork, Forks};
+use crate::app::fork::{self, default_name, ended, Fork, Forks};
 use crate::app::learn::record::transfer_after;
 use crate::app::views::compare::Comparison;
 
@@ -63,6 +63,20 @@ pub fn provide(page: Page) -> ForkState {
         shown: RwSignal::new(None),
         learn: use_context::<Learn>(),
     };
+    if let Some(learn) = state.learn {
+        // The forks a lesson made end with it (it is left, or opened again afresh).
+        Effect::new(move |before: Option<Vec<String>>| {
+            let now: Vec<String> = learn.session.with(|s| {
+                s.as_ref()
+                    .map(|s| s.forks.iter().map(|(db, _)| db.clone()).collect())
+                    .unwrap_or_default()
+            });
+            if let Some(before) = before {
+                state.forget(ended(&before, &now));
+            }
+            now
+        });
+    }
     provide_context(state);
     state
 }
@@ -79,6 +93,38 @@ impl ForkState {
     pub fn current(self) -> Option<Fork> {
         let db = self.page.bank.db_name.get();
         self.list.with(|l| l.find(&db).cloned())
+    }
+
+    /// The lesson's database, if a lesson is being taken (tracked).
+    #[must_use]
+    pub fn lesson_db(self) -> Option<String> {
+        self.learn
+            .and_then(|l| l.session.with(|s| s.as_ref().map(|s| s.db.clone())))
+    }
+
+    /// Deletes the forks in databases `dbs`, and their entries, in the background;
+    /// one that is shown, or cannot be deleted now, stays listed.
+    fn forget(self, dbs: Vec<String>) {
+        if dbs.is_empty() {
+            return;
+        }
+        let page = self.page;
+        leptos::task::spawn_local(async move {
+            for db in dbs {
+                if page.bank.db_name.get_untracked() != db
+                    && lifecycle::delete_database(page.bank, &db).await.is_ok()
+                {
+                    let gone = self.change(|l| l.remove(&db)).flatten();
+                    // Its comparison goes too.
+                    if gone.is_some_and(|f| {
+                        self.shown
+                            .with_untracked(|s| s.as_ref().is_some_and(|(n, _)| *n == f.name))
+                    }) {
+                        self.shown.set(None);
+                    }
+                }
+            }
+        });
     }
 
     /// Changes the list and keeps it (`None`: the page is gone).
@@ -114,6 +160,7 @@ impl ForkState {
                 l.forked(&base, &db, before, n);
             }
             let name = default_name(n);
+            let base_of_fork = base.clone();
             self.change(|l| {
                 l.add(Fork {
                     db,
@@ -125,9 +172,12 @@ impl ForkState {
             });
             self.shown.set(None);
             route::replace(&Route::Home);
-            page.notices.announce(format!(
-                "You are in the practice bank {name}: events 1 to {n} of your bank. Your bank is untouched."
-            ));
+            let lesson_db = self.learn.and_then(|l| {
+                l.session
+                    .with_untracked(|s| s.as_ref().map(|s| s.db.clone()))
+            });
+            page.notices
+                .announce(fork::made(&name, n, &base_of_fork, lesson_db.as_deref()));
             super::widgets::focus_first(&["#fork-banner-title"]);
             Ok(())
         });

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::compare::CompareView;
 use super::use_forks;
-use crate::app::fork::Fork;
+use crate::app::fork::{banner, Fork};
 use crate::ui::action::Command;
 
 /// Over a practice bank: which bank this is, that the learner's own is untouched, and
@@ -14,6 +14,7 @@ use crate::ui::action::Command;
 #[component]
 pub fn ForkBanner() -> impl IntoView {
     let forks = use_forks();
+    let lesson_db = move || forks.lesson_db();
     move || {
         forks.current().map(|fork| {
             let (back, compare) = (fork.base.clone(), fork.clone());
@@ -21,8 +22,7 @@ pub fn ForkBanner() -> impl IntoView {
                 <section class="banner banner--fork" aria-labelledby="fork-banner-title">
                     <h2 id="fork-banner-title" tabindex="-1">"Practice bank: " {fork.name.clone()}</h2>
                     <p>
-                        {format!("A copy of the first {} events of your bank, to try another path from there. ", fork.at)}
-                        "What you do here stays here: your own bank is untouched."
+                        {banner(&fork, lesson_db().as_deref())}
                     </p>
                     <div class="actions">
                         <button class="button" type="button" aria-disabled=forks.command.busy()
