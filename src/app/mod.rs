@@ -9,6 +9,7 @@
 pub mod account_draft;
 pub mod aggregate;
 pub mod bank;
+pub mod delivery;
 pub mod env;
 pub mod faults;
 pub mod fork;
@@ -27,6 +28,7 @@ pub mod transfer_status;
 pub mod views;
 
 pub use bank::{Bank, BankError, Conflict, Executed, StepOutcome};
+pub use delivery::Delivery;
 pub use env::Env;
 pub use faults::{CrashPoint, FaultPlan};
 pub use locks::{LocalLocks, LockGuard, Locks};

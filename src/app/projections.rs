@@ -158,10 +158,11 @@ impl ReadModels {
             .collect()
     }
 
-    /// Folds one event. Events must come in global order, each once; others are ignored.
-    pub fn apply(&mut self, recorded: &Rc<Recorded>) {
+    /// Folds one event. Events must come in global order, each once; others (a
+    /// repeated delivery, a gap) are ignored. True when it was folded.
+    pub fn apply(&mut self, recorded: &Rc<Recorded>) -> bool {
         if recorded.position != self.last_position + 1 {
-            return;
+            return false;
         }
         self.last_position = recorded.position;
         self.audit.push(Rc::clone(recorded));
@@ -174,6 +175,7 @@ impl ReadModels {
         if let Some(transfer_id) = event.transfer_id() {
             self.transfer_event(recorded, transfer_id);
         }
+        true
     }
 
     /// Folds an account's event into its view and statement.
