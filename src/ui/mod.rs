@@ -29,6 +29,7 @@ pub mod action;
 pub mod audit;
 pub mod boot;
 pub mod crash;
+pub mod delivery;
 pub mod diagram;
 pub mod embed;
 pub mod files;
