@@ -21,7 +21,7 @@ pub struct Term {
 }
 
 /// Every term, in the order a learner meets them.
-pub const GLOSSARY: [Term; 19] = [
+pub const GLOSSARY: [Term; 22] = [
     Term {
         key: "event",
         name: "Event",
@@ -82,7 +82,7 @@ pub const GLOSSARY: [Term; 19] = [
         key: "eventual-consistency",
         name: "Eventual consistency",
         definition: "Parts of a system that agree after a delay, not at every instant. A read model agrees with the log once it has caught up; a saga's accounts agree with its transfer once its last step has run. Until then a reader may see an in-between state.",
-        here: "Mid-transfer, the money has left the source and not yet reached the destination, and every reader sees that; another tab shows new events once it has caught up.",
+        here: "Mid-transfer, the money has left the source and not yet reached the destination, and every reader sees that; another tab shows new events once it has caught up. The Read models box can pause delivery, so the statement lags the log on purpose.",
         read_more: "Microsoft Azure Architecture Center, \"Data Consistency Primer\"",
     },
     Term {
@@ -154,6 +154,27 @@ pub const GLOSSARY: [Term; 19] = [
         definition: "Isolation is the I of ACID: others do not see a transaction's work until it commits. A saga commits each step on its own, so others see its work half done and may act on it. Countermeasures make the half-done state visible to the rules, for example a semantic lock: a flag on the record (\"transfer pending\") that other commands check.",
         here: "While a transfer's money is out, the source's balance, its statement and time travel's total all show it gone. This bank has no semantic lock, so a source emptied by a transfer can be closed before its refund, and the refund is then refused.",
         read_more: "Chris Richardson, \"Microservices Patterns\" (2018), chapter 4, \"Handling the lack of isolation\"",
+    },
+    Term {
+        key: "read-your-writes",
+        name: "Read-your-writes",
+        definition: "A promise that whoever made a write sees it in their later reads, even when the read side lags. One way: the write returns its position in the log, and the read waits until the read model has reached that position (or reads from the log itself).",
+        here: "A deposit returns its log position; Read my last write, in the Read models box, waits until the statement has reached it and says whether it waited.",
+        read_more: "Martin Kleppmann, \"Designing Data-Intensive Applications\" (2017), chapter 5",
+    },
+    Term {
+        key: "at-least-once",
+        name: "At-least-once delivery",
+        definition: "A message or event is delivered again until its receipt is recorded, so none is lost, but a crash between doing the work and recording it makes it arrive twice. The receiver must then be idempotent. Exactly-once processing is at-least-once delivery plus an idempotent receiver.",
+        here: "The Read models box can deliver each event twice; a saga step that crashed before its record runs again after the reload.",
+        read_more: "Martin Kleppmann, \"Designing Data-Intensive Applications\" (2017), chapter 11",
+    },
+    Term {
+        key: "idempotent",
+        name: "Idempotent",
+        definition: "An operation is idempotent when doing it twice has the same effect as doing it once. A handler becomes idempotent by remembering what it already applied: the last position a projection folded, or the id of the operation an account already recorded.",
+        here: "The read models ignore an event whose position they have already applied; an account leg carries its transfer id, so a leg run again writes nothing.",
+        read_more: "Pat Helland, \"Idempotence Is Not a Medical Condition\" (ACM Queue, 2012)",
     },
 ];
 

@@ -14,6 +14,14 @@ use crate::app::{Bank, BankError, Delivery, Env, ReadModels};
 use crate::domain::BankCommand;
 use crate::store::any::{AnyStore, ChangeNotifier, Notice, StoreKind};
 
+/// Where delivery stands, for the course's notes (see [`BankHandle::delivery_state`]).
+pub struct DeliveryState {
+    pub log: u64,
+    pub shown: u64,
+    pub waited: Option<crate::app::delivery::Waited>,
+    pub ignored: Vec<u64>,
+}
+
 /// The bank the page runs on.
 pub type BrowserBank = Bank<AnyStore>;
 
@@ -161,6 +169,23 @@ impl BankHandle {
         self.delivered.track();
         let delivery = self.delivery;
         self.read(|log| delivery.with_value(|d| d.view(log)))
+    }
+
+    /// The log's position, the read models' (as delivered), the last read of the
+    /// page's write that had to wait, and the positions whose second delivery the
+    /// read models ignored (tracked).
+    #[must_use]
+    pub fn delivery_state(&self) -> Option<DeliveryState> {
+        self.delivered.track();
+        let delivery = self.delivery;
+        self.read(|log| {
+            delivery.with_value(|d| DeliveryState {
+                log: log.last_position,
+                shown: d.position(log),
+                waited: d.waited(),
+                ignored: d.ignored().to_vec(),
+            })
+        })
     }
 
     /// Changes the delivery (pause, resume, deliver next, deliver twice, wait for a

@@ -208,6 +208,12 @@ fn Question(
             </label>
         }
         .into_any(),
+        Kind::Shown { account } => view! {
+            <label class="learn__predict-row">{format!("Balance the statement of {account} shows")}
+                <input type="text" inputmode="decimal" autocomplete="off" on:input=set(0)/>
+            </label>
+        }
+        .into_any(),
         Kind::Version { stream } => view! {
             <label class="learn__predict-row">{format!("Expected version of {stream}")}
                 <input type="text" inputmode="numeric" autocomplete="off" on:input=set(0)/>
