@@ -11,7 +11,7 @@ use crate::app::delivery::{DeliveryView, TwiceRow};
 
 /// The control, near the balances and statements it governs.
 #[component]
-pub fn DeliveryControl() -> impl IntoView {
+pub fn DeliveryControl() -> AnyView {
     let bank = use_bank();
     let view = Memo::new(move |_| bank.delivery_view());
     let get = move |f: fn(&DeliveryView) -> bool| view.with(|v| v.as_ref().is_some_and(f));
@@ -56,6 +56,7 @@ pub fn DeliveryControl() -> impl IntoView {
             {move || view.with(|v| v.as_ref().filter(|v| v.twice).map(|v| twice_table(&v.twice_rows, v.ignored.clone())))}
         </div>
     }
+    .into_any()
 }
 
 /// Each account as the naive projection (counts every delivery) and the read models
