@@ -21,7 +21,7 @@ pub struct Term {
 }
 
 /// Every term, in the order a learner meets them.
-pub const GLOSSARY: [Term; 22] = [
+pub const GLOSSARY: [Term; 25] = [
     Term {
         key: "event",
         name: "Event",
@@ -82,7 +82,7 @@ pub const GLOSSARY: [Term; 22] = [
         key: "eventual-consistency",
         name: "Eventual consistency",
         definition: "Parts of a system that agree after a delay, not at every instant. A read model agrees with the log once it has caught up; a saga's accounts agree with its transfer once its last step has run. Until then a reader may see an in-between state.",
-        here: "Mid-transfer, the money has left the source and not yet reached the destination, and every reader sees that; another tab shows new events once it has caught up.",
+        here: "Mid-transfer, the money has left the source and not yet reached the destination, and every reader sees that; another tab shows new events once it has caught up. The Read models box can pause delivery, so the statement lags the log on purpose.",
         read_more: "Microsoft Azure Architecture Center, \"Data Consistency Primer\"",
     },
     Term {
@@ -126,6 +126,27 @@ pub const GLOSSARY: [Term; 22] = [
         definition: "A function that turns an event stored in an older shape into today's shape as it is read, so the rest of the code knows only today's events. The stored event stays as it was. An upcaster must not drop information silently.",
         here: "Events of schema 1 are upcast: amounts written as numbers become decimals, and the time inside the data becomes the event's recorded time.",
         read_more: "Greg Young, \"Versioning in an Event Sourced System\" (2017)",
+    },
+    Term {
+        key: "read-your-writes",
+        name: "Read-your-writes",
+        definition: "A promise that whoever made a write sees it in their later reads, even when the read side lags. One way: the write returns its position in the log, and the read waits until the read model has reached that position (or reads from the log itself).",
+        here: "A deposit returns its log position; Read my last write, in the Read models box, waits until the statement has reached it and says whether it waited.",
+        read_more: "Martin Kleppmann, \"Designing Data-Intensive Applications\" (2017), chapter 5",
+    },
+    Term {
+        key: "at-least-once",
+        name: "At-least-once delivery",
+        definition: "A message or event is delivered again until its receipt is recorded, so none is lost, but a crash between doing the work and recording it makes it arrive twice. The receiver must then be idempotent. Exactly-once processing is at-least-once delivery plus an idempotent receiver.",
+        here: "The Read models box can deliver each event twice; a saga step that crashed before its record runs again after the reload.",
+        read_more: "Martin Kleppmann, \"Designing Data-Intensive Applications\" (2017), chapter 11",
+    },
+    Term {
+        key: "idempotent",
+        name: "Idempotent",
+        definition: "An operation is idempotent when doing it twice has the same effect as doing it once. A handler becomes idempotent by remembering what it already applied: the last position a projection folded, or the id of the operation an account already recorded.",
+        here: "The read models ignore an event whose position they have already applied; an account leg carries its transfer id, so a leg run again writes nothing.",
+        read_more: "Pat Helland, \"Idempotence Is Not a Medical Condition\" (ACM Queue, 2012)",
     },
     Term {
         key: "retry-backoff",

@@ -10,6 +10,7 @@ pub mod account_draft;
 pub mod account_snapshots;
 pub mod aggregate;
 pub mod bank;
+pub mod delivery;
 pub mod env;
 pub mod faults;
 pub mod fork;
@@ -28,6 +29,7 @@ pub mod transfer_status;
 pub mod views;
 
 pub use bank::{Bank, BankError, Conflict, Executed, StepOutcome};
+pub use delivery::Delivery;
 pub use env::Env;
 pub use faults::{CrashPoint, FaultPlan};
 pub use locks::{LocalLocks, LockGuard, Locks};

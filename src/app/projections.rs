@@ -158,10 +158,11 @@ impl ReadModels {
             .collect()
     }
 
-    /// Folds one event. Events must come in global order, each once; others are ignored.
-    pub fn apply(&mut self, recorded: &Rc<Recorded>) {
+    /// Folds one event. Events must come in global order, each once; others (a
+    /// repeated delivery, a gap) are ignored. True when it was folded.
+    pub fn apply(&mut self, recorded: &Rc<Recorded>) -> bool {
         if recorded.position != self.last_position + 1 {
-            return;
+            return false;
         }
         self.last_position = recorded.position;
         self.audit.push(Rc::clone(recorded));
@@ -174,6 +175,7 @@ impl ReadModels {
         if let Some(transfer_id) = event.transfer_id() {
             self.transfer_event(recorded, transfer_id);
         }
+        true
     }
 
     /// Folds an account's event into its view and statement.
@@ -333,7 +335,7 @@ impl ReadModels {
         let Some(view) = self.transfers.get_mut(transfer_id) else {
             return;
         };
-        let (kind, summary) = match event.kind() {
+        let (kind, mut summary) = match event.kind() {
             EventKind::Transfer(e) => timeline_entry(e),
             EventKind::Account(e) => match e.movement() {
                 Some(m) => leg_entry(&m, &view.state),
@@ -343,6 +345,9 @@ impl ReadModels {
         };
         if recorded.stream.starts_with("transfer-") {
             view.state = transfer::evolve(std::mem::take(&mut view.state), event);
+        }
+        if let Some(words) = absorbed_leg(&view.timeline, kind, &recorded.causation_id) {
+            summary.push_str(&words);
         }
         view.timeline.push(TimelineEntry {
             kind,
@@ -356,6 +361,29 @@ impl ReadModels {
             summary,
         });
     }
+}
+
+/// For a step's record whose leg ran again (after a restart) and wrote nothing,
+/// because the account already held it: what the timeline adds to the record's line.
+/// A leg that wrote causes its record; a leg absorbed by its idempotency wrote
+/// nothing, so the record is caused by the transfer's previous event instead.
+fn absorbed_leg(timeline: &[TimelineEntry], kind: TimelineKind, cause: &str) -> Option<String> {
+    let step = match kind {
+        TimelineKind::Debited => SagaStep::Debit,
+        TimelineKind::Completed => SagaStep::Credit,
+        TimelineKind::Reversed => SagaStep::Refund,
+        _ => return None,
+    };
+    let leg = timeline
+        .iter()
+        .rev()
+        .find(|e| e.kind == TimelineKind::Leg(step))?;
+    (leg.event_id != cause).then(|| {
+        format!(
+            "; {step} already applied at #{} (the leg ran again and wrote nothing), not applied twice",
+            leg.position
+        )
+    })
 }
 
 /// A timeline line for one of a transfer's own events.

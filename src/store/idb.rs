@@ -75,8 +75,8 @@ use super::skew::{connection_closed, unreadable_line, REFUSED};
 use super::{EventStore, NewEvent, Recorded, StoreError, StreamSnapshot};
 
 mod chunks;
-mod snapshots;
 pub mod prefix;
+mod snapshots;
 mod tx;
 
 use prefix::{prefix_lines, prefix_stream, raw_lines, Prefix};

@@ -27,6 +27,7 @@ pub fn AccountsPanel() -> impl IntoView {
         <section class="panel panel--accounts" aria-labelledby="accounts-title">
             <h2 id="accounts-title" tabindex="-1">"Accounts"</h2>
             <OpenAccountForm/>
+            <super::delivery::DeliveryControl/>
             <AccountList/>
             <AccountDetail/>
         </section>
@@ -123,11 +124,11 @@ fn AccountList() -> impl IntoView {
     let selected = use_selection().account;
     let at = use_selection().position;
     let limit = RwSignal::new(PAGE);
-    let total = Signal::derive(move || bank.read(|m| m.accounts.len()).unwrap_or(0));
+    let total = Signal::derive(move || bank.read_shown(|m| m.accounts.len()).unwrap_or(0));
     let shown = Signal::derive(move || total.get().min(limit.get()));
     // Only what a row shows: cloning whole statements would grow with the history.
     let accounts = move || {
-        bank.read(|m| {
+        bank.read_shown(|m| {
             m.accounts
                 .values()
                 .take(limit.get())
@@ -193,7 +194,7 @@ fn AccountDetail() -> impl IntoView {
     // what is typed in its forms survives updates from this tab or others.
     let shown = Memo::new(move |_| {
         let id = selected.get()?;
-        bank.read(|m| m.accounts.contains_key(&id))
+        bank.read_shown(|m| m.accounts.contains_key(&id))
             .unwrap_or(false)
             .then_some(id)
     });
@@ -220,7 +221,7 @@ fn AccountCard(
         let id = id.clone();
         // The card's header only: the statement reads its own lines.
         Memo::new(move |_| {
-            bank.read(|m| {
+            bank.read_shown(|m| {
                 m.accounts.get(&id).map(|a| Header {
                     owner_name: a.owner_name.clone(),
                     status: a.status,
@@ -395,7 +396,7 @@ fn Statement(
     let total = {
         let id = id.clone();
         Signal::derive(move || {
-            bank.read(|m| m.accounts.get(&id).map_or(0, |a| a.statement.len()))
+            bank.read_shown(|m| m.accounts.get(&id).map_or(0, |a| a.statement.len()))
                 .unwrap_or(0)
         })
     };
@@ -406,7 +407,7 @@ fn Statement(
     };
     // The newest lines first, and only as many as are shown.
     let lines = move || {
-        bank.read(|m| {
+        bank.read_shown(|m| {
             m.accounts.get(&id).map(|a| {
                 a.statement
                     .iter()

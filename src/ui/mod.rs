@@ -33,6 +33,7 @@ pub mod audit;
 pub mod boot;
 pub mod causation;
 pub mod crash;
+pub mod delivery;
 pub mod diagram;
 pub mod embed;
 pub mod files;

@@ -8,10 +8,19 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use crate::app::delivery::DeliveryView;
 use crate::app::views::moments::refusal_words;
-use crate::app::{Bank, BankError, Env, ReadModels};
+use crate::app::{Bank, BankError, Delivery, Env, ReadModels};
 use crate::domain::BankCommand;
 use crate::store::any::{AnyStore, ChangeNotifier, Notice, StoreKind};
+
+/// Where delivery stands, for the course's notes (see [`BankHandle::delivery_state`]).
+pub struct DeliveryState {
+    pub log: u64,
+    pub shown: u64,
+    pub waited: Option<crate::app::delivery::Waited>,
+    pub ignored: Vec<u64>,
+}
 
 /// The bank the page runs on.
 pub type BrowserBank = Bank<AnyStore>;
@@ -43,6 +52,10 @@ pub struct BankHandle {
     pub reopened: RwSignal<Option<String>>,
     /// Told of each command the rules refused (the course notes them).
     on_refusal: StoredValue<Option<RefusalListener>, LocalStorage>,
+    /// How the log's events reach the read models the page shows (live by default).
+    delivery: StoredValue<Delivery, LocalStorage>,
+    /// Bumped whenever the delivery changes what the page's read models show.
+    delivered: RwSignal<u64>,
 }
 
 impl BankHandle {
@@ -60,6 +73,8 @@ impl BankHandle {
             newer_version: RwSignal::new(None),
             reopened: RwSignal::new(None),
             on_refusal: StoredValue::new_local(None),
+            delivery: StoredValue::new_local(Delivery::live()),
+            delivered: RwSignal::new(0),
         }
     }
 
@@ -69,7 +84,9 @@ impl BankHandle {
     pub fn install(&self, bank: BrowserBank, db_name: &str) {
         let tick = self.tick;
         let notifier = self.notifier;
+        let handle = *self;
         bank.subscribe(move |events| {
+            handle.deliver(events);
             if let Some(last) = events.last() {
                 tick.set(last.position);
                 notifier.with_value(|n| {
@@ -118,6 +135,9 @@ impl BankHandle {
         let position = bank.read(|m| m.last_position);
         self.boot_position.set(position);
         self.bank.set_value(Some(Rc::new(bank)));
+        // A new bank starts live: its read models are its log's.
+        self.delivery.set_value(Delivery::live());
+        self.delivered.update(|n| *n += 1);
         // `set` notifies even when the position is unchanged: a new bank is news.
         self.tick.set(position);
     }
@@ -133,6 +153,62 @@ impl BankHandle {
         self.tick.track();
         self.bank
             .with_value(|bank| bank.as_ref().map(|b| b.read(f)))
+    }
+
+    /// Reads the read models the page shows (balances, statements, transfers), as far
+    /// as delivery has brought them: the bank's own when live. Tracked.
+    pub fn read_shown<R>(&self, f: impl FnOnce(&ReadModels) -> R) -> Option<R> {
+        self.delivered.track();
+        let delivery = self.delivery;
+        self.read(|log| delivery.with_value(|d| f(d.models(log))))
+    }
+
+    /// What the delivery control shows (tracked).
+    #[must_use]
+    pub fn delivery_view(&self) -> Option<DeliveryView> {
+        self.delivered.track();
+        let delivery = self.delivery;
+        self.read(|log| delivery.with_value(|d| d.view(log)))
+    }
+
+    /// The log's position, the read models' (as delivered), the last read of the
+    /// page's write that had to wait, and the positions whose second delivery the
+    /// read models ignored (tracked).
+    #[must_use]
+    pub fn delivery_state(&self) -> Option<DeliveryState> {
+        self.delivered.track();
+        let delivery = self.delivery;
+        self.read(|log| {
+            delivery.with_value(|d| DeliveryState {
+                log: log.last_position,
+                shown: d.position(log),
+                waited: d.waited(),
+                ignored: d.ignored().to_vec(),
+            })
+        })
+    }
+
+    /// Changes the delivery (pause, resume, deliver next, deliver twice, wait for a
+    /// write) against the bank's log; returns what `f` says.
+    pub fn with_delivery<R>(&self, f: impl FnOnce(&mut Delivery, &ReadModels) -> R) -> Option<R> {
+        let bank = self.bank()?;
+        let out = bank.read(|log| {
+            let mut out = None;
+            self.delivery.update_value(|d| out = Some(f(d, log)));
+            out
+        });
+        self.delivered.update(|n| *n += 1);
+        out
+    }
+
+    /// Passes the bank's new events to the delivery (nothing to do when live).
+    fn deliver(&self, events: &[std::rc::Rc<crate::store::Recorded>]) {
+        let live = self
+            .delivery
+            .with_value(|d| !d.is_paused() && !d.is_twice());
+        if !live {
+            self.with_delivery(|d, log| d.appended(events, log));
+        }
     }
 
     fn last_position_untracked(&self) -> u64 {
@@ -212,10 +288,16 @@ impl BankHandle {
     ) -> Result<crate::app::Executed, String> {
         let bank = self.bank().ok_or("The bank is not open yet.")?;
         let about = command.clone();
-        bank.execute(command).await.map_err(|e| {
+        let executed = bank.execute(command).await.map_err(|e| {
             self.note_command_error(&e, Some(&about));
             refusal_words(&e, untrack(|| self.last_position()))
-        })
+        })?;
+        // Read-your-writes: the command's log position, for a read that waits for it.
+        if let Some(last) = executed.events.last() {
+            let position = last.position;
+            self.delivery.update_value(|d| d.wrote(position));
+        }
+        Ok(executed)
     }
 
     /// An operator's retry of transfer `id`'s refused refund into `to`, because of

@@ -501,11 +501,11 @@ fn TransferList() -> impl IntoView {
     let bank = use_bank();
     let (selection, notices) = (use_selection(), use_notices());
     let limit = RwSignal::new(PAGE);
-    let total = Signal::derive(move || bank.read(|m| m.transfers.len()).unwrap_or(0));
+    let total = Signal::derive(move || bank.read_shown(|m| m.transfers.len()).unwrap_or(0));
     let shown = Signal::derive(move || total.get().min(limit.get()));
     // The newest first, and only as many as are shown (timelines are not copied).
     let rows = move || {
-        bank.read(|m| {
+        bank.read_shown(|m| {
             m.transfer_order
                 .iter()
                 .rev()

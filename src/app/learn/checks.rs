@@ -700,3 +700,40 @@ pub fn deposited_after_deleting(facts: &Facts<'_>) -> bool {
         .iter()
         .any(|&v| v > after && loads.iter().any(|l| l.account == account && l.version >= v))
 }
+
+// Stale reads ----------------------------------------------------------------------
+
+/// The learner's plain deposits since the lesson began that the page showed stale:
+/// it showed read models behind the deposit while the log held it.
+fn stale_deposits<'a>(facts: &Facts<'a>) -> impl Iterator<Item = u64> + 'a {
+    let lags = &facts.record.lags;
+    facts
+        .since_start()
+        .filter(|r| plain_deposit(r))
+        .map(|r| r.position)
+        .filter(move |&p| lags.iter().any(|l| l.shown < p && p <= l.log))
+}
+
+/// The learner deposited while delivery was paused: the page showed a statement
+/// behind the deposit, a stale read.
+pub fn saw_stale_read(facts: &Facts<'_>) -> bool {
+    stale_deposits(facts).next().is_some()
+}
+
+/// A read of that stale deposit waited (it began behind it) and was answered once
+/// the read models reached its position: read-your-writes.
+pub fn read_waited_for_write(facts: &Facts<'_>) -> bool {
+    let waits = &facts.record.waits;
+    stale_deposits(facts).any(|p| waits.iter().any(|w| w.position == p && w.from < p))
+}
+
+// At least once ---------------------------------------------------------------------
+
+/// A plain deposit of the learner's was delivered twice to the read models, and they
+/// ignored the repeat (deliver-twice was on when it was written).
+pub fn ignored_duplicate_deposit(facts: &Facts<'_>) -> bool {
+    let duplicates = &facts.record.duplicates;
+    facts
+        .since_start()
+        .any(|r| plain_deposit(r) && duplicates.contains(&r.position))
+}

@@ -11,7 +11,7 @@ pub const PRACTICE: &str = "Practice bank: this lesson runs on a bank of its own
 pub const AGAIN: &str = "Your ticks stay. The practice bank is made fresh each time the lesson opens, so you can do the tasks again.";
 
 /// What each lesson showed, by lesson key.
-const LEARNED: [(&str, &str); 15] = [
+const LEARNED: [(&str, &str); 17] = [
     ("facts", "every change is an event, a fact with a stream, a version and a place in the log."),
     ("fold", "a balance is folded from an account's events, and folding fewer of them shows the past."),
     ("rules", "a refused command writes no event: the log stays where it was."),
@@ -23,6 +23,8 @@ const LEARNED: [(&str, &str); 15] = [
     ("concurrency", "an append expects a version; when someone else wrote first, the page reads again and decides again."),
     ("schema", "old events are read through an upcaster, so history written by an older version still folds."),
     ("fork", "any moment of the log can start another history: a fork before a transfer took another path, and the comparison showed where the two banks differ."),
+    ("stale", "a read model can lag its log, so a read shows an older state; a read that waits for its write's position sees the write."),
+    ("at-least-once", "a step redone after a crash, or an event delivered twice, changes nothing when its handler is idempotent: it remembers what it already applied."),
     ("retries", "a failing step is retried after waits that double, with jitter, on a virtual clock, and a step still failing at its deadline is given up and compensated."),
     ("compensation-fails", "a compensation can itself be refused: the saga stops and says so, an operator's fix with a reason makes the money whole, and while the money was out every reader saw it gone."),
     ("causation", "each event names its cause, so a transfer's chain leads back from TransferCompleted to the command that began it, every link through the coordinator's stream."),
@@ -43,7 +45,7 @@ pub fn lesson_complete(key: &str) -> String {
 #[must_use]
 pub fn course_complete() -> String {
     format!(
-        "Course complete: all {} lessons done. You have seen events as facts, state as a fold, rules that refuse, read models, a saga and its compensation, a crash and resume, idempotency, optimistic concurrency, schema evolution, another path from a past event, retries up to a deadline, a compensation that fails, and how steps cause each other, each on a bank in your browser.",
+        "Course complete: all {} lessons done. You have seen events as facts, state as a fold, rules that refuse, read models, a saga and its compensation, a crash and resume, idempotency, optimistic concurrency, schema evolution, another path from a past event, stale reads, at-least-once delivery, retries up to a deadline, a compensation that fails, how steps cause each other, and snapshots, each on a bank in your browser.",
         LESSONS.len()
     )
 }

@@ -36,7 +36,7 @@ const REFUND_REFUSED_TYPES: &[&str] = &[
 ];
 
 /// Every lesson, in course order; lesson `n` of `#lesson=<n>` is `LESSONS[n - 1]`.
-pub const LESSONS: [Lesson; 15] = [
+pub const LESSONS: [Lesson; 17] = [
     Lesson {
         key: "facts",
         title: "Events are facts",
@@ -403,6 +403,65 @@ pub const LESSONS: [Lesson; 15] = [
         ],
         prediction: Prediction {
             question: "In your fork, send 250.00 from alice-123 to the account you closed. What will alice-123's balance be once that transfer ends?",
+            kind: Kind::Balance { account: "alice-123" },
+        },
+        tool: None,
+    },
+    Lesson {
+        key: "stale",
+        title: "Stale reads",
+        text: &[
+            "A read model is folded after the events are written, so it can lag behind the log: the log already holds your deposit while the statement does not show it yet. That is eventual consistency: the two agree once the read model has caught up. A read in between is a stale read.",
+            "Here the lag is yours to set: the Read models box above the accounts can pause delivery (events then wait, and are delivered one at a time by hand), and it always says where the log and the statement stand.",
+            "A page that must show its own write uses [[read-your-writes]]: the command returns the log position it wrote, and the read waits until the read model has reached that position. Read my last write does that, and says how long the statement was behind.",
+        ],
+        start: Start::Scenario("seed-demo"),
+        tasks: &[
+            Task {
+                text: "Press Pause delivery in the Read models box, then deposit 10.00 into alice-123: the statement still shows the old balance.",
+                panel: Panel::Accounts,
+                check: c::saw_stale_read,
+            },
+            Task {
+                text: "Press Read my last write: the read waits for your deposit's position. Press Deliver next event until it is answered.",
+                panel: Panel::Accounts,
+                check: c::read_waited_for_write,
+            },
+        ],
+        prediction: Prediction {
+            question: "Pause delivery, then deposit 10.00 into alice-123. What balance will alice-123's statement show right after your deposit?",
+            kind: Kind::Shown { account: "alice-123" },
+        },
+        tool: None,
+    },
+    Lesson {
+        key: "at-least-once",
+        title: "At least once",
+        text: &[
+            "A step that crashes after its effect and before its record is run again after the restart: nothing recorded that it was done. Work that is redone until its record is written is delivered [[at-least-once|at least once]], never lost, sometimes twice.",
+            "Twice is harmless only for a handler that is [[idempotent]]: doing it again changes nothing. Here each account leg carries its transfer id, so a debit run again finds itself already applied, writes nothing, and the saga timeline says so on the step's record.",
+            "Read models meet the same thing: a delivery may come twice. With Deliver each event twice on, the Read models box shows a naive projection that adds every delivery beside the read models, which remember the last position they applied and ignore the repeat.",
+        ],
+        start: Start::Scenario("seed-demo"),
+        tasks: &[
+            Task {
+                text: "In the transfer form, send 50.00 from alice-123 to bob-456 all at once, with the crash \u{201c}after the debit, before it is recorded\u{201d} under Inject a fault; the page reloads.",
+                panel: Panel::Transfers,
+                check: c::reloaded_mid_saga,
+            },
+            Task {
+                text: "After the reload the saga resumes: in its timeline, read that the debit was already applied and not applied twice.",
+                panel: Panel::Timeline,
+                check: c::resumed_after_reload,
+            },
+            Task {
+                text: "Tick Deliver each event twice in the Read models box, then deposit into alice-123: the naive projection counts it twice, the read models once.",
+                panel: Panel::Accounts,
+                check: c::ignored_duplicate_deposit,
+            },
+        ],
+        prediction: Prediction {
+            question: "Send 50.00 from alice-123 to bob-456 with the crash after the debit, before it is recorded. The debit step will run again after the reload. What will alice-123's balance be: does it drop once or twice?",
             kind: Kind::Balance { account: "alice-123" },
         },
         tool: None,

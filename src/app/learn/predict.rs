@@ -55,6 +55,9 @@ pub enum Kind {
     /// How many causation ids lead from `transfer`'s `TransferCompleted` back to the
     /// command that began it.
     Links { transfer: &'static str },
+    /// The balance `account`'s statement shows right after the action: the read
+    /// models' balance, which lags the log while delivery is paused.
+    Shown { account: &'static str },
 }
 
 /// A lesson's prediction: the question asked before the action, and its kind.
@@ -95,9 +98,11 @@ pub fn choices(kind: &Kind) -> Option<&'static [(&'static str, &'static str)]> {
     match kind {
         Kind::Refusal => Some(&OUTCOMES),
         Kind::Ending => Some(&ENDINGS),
-        Kind::Events { .. } | Kind::Balance { .. } | Kind::Version { .. } | Kind::Links { .. } => {
-            None
-        }
+        Kind::Events { .. }
+        | Kind::Balance { .. }
+        | Kind::Version { .. }
+        | Kind::Links { .. }
+        | Kind::Shown { .. } => None,
     }
 }
 
@@ -511,6 +516,52 @@ fn balance_row(account: &str, predicted: i64, acted: &Acted, models: &ReadModels
     }
 }
 
+/// What `account`'s statement showed right after the action: the read models as far
+/// as delivery had brought them (the first lag the page noted once the action was
+/// written), or the log itself when they were up to date.
+fn shown_row(
+    account: &str,
+    predicted: i64,
+    acted: &Acted,
+    record: &LearnerRecord,
+    models: &ReadModels,
+) -> Row {
+    let end = match acted {
+        Acted::Wrote(events) => events.last().map(|r| r.position),
+        Acted::Refused { log_len, .. } => Some(*log_len),
+    };
+    let end = end.unwrap_or(models.last_position);
+    let shown = record
+        .lags
+        .iter()
+        .find(|l| l.log >= end)
+        .map_or(end, |l| l.shown.min(end));
+    let at = |n: u64| {
+        AccountId::parse(account)
+            .ok()
+            .and_then(|id| models.as_of(n).accounts.get(&id).map(|a| a.balance.cents()))
+    };
+    let (balance, folded) = (at(shown), at(end));
+    let logged = balance.map_or_else(
+        || "no such account".into(),
+        |b| format!("{} (statement at #{shown}, log at #{end})", money(b)),
+    );
+    let difference = (balance != Some(predicted)).then(|| {
+        let why = if shown < end {
+            format!("delivery had brought the read models only to #{shown}, so your write at #{end} was not in them yet: a stale read, while the log already folds {account} to {}", folded.map_or_else(|| "nothing".into(), money))
+        } else {
+            "the read models were up to date with the log".into()
+        };
+        format!("The statement showed {}, not {}: {why}.", balance.map_or_else(|| "no such account".into(), money), money(predicted))
+    });
+    Row {
+        label: format!("Statement of {account}"),
+        predicted: money(predicted),
+        logged,
+        difference,
+    }
+}
+
 fn version_row(stream: &str, predicted: u64, acted: &Acted) -> Row {
     let first = match acted {
         Acted::Wrote(events) => events.iter().find(|r| r.stream == stream),
@@ -634,7 +685,7 @@ pub fn answer_from(kind: &Kind, fields: &[String]) -> Result<Answer, String> {
             "IdReused" => Ok(Answer::Outcome(Some(RefusalKind::IdReused))),
             _ => Err("Choose accepted, or the rule that refuses it.".into()),
         },
-        Kind::Balance { .. } => Money::parse(one)
+        Kind::Balance { .. } | Kind::Shown { .. } => Money::parse(one)
             .map(|m| Answer::Balance(m.cents()))
             .map_err(|_| "Write the balance as an amount, such as 1010.00.".into()),
         Kind::Version { .. } => one
@@ -706,7 +757,12 @@ pub fn stage(prediction: &Prediction, record: &LearnerRecord, models: &ReadModel
         None => Stage::Locked(words),
         Some(acted) => Stage::Compared(
             words,
-            compare(&prediction.kind, &lock.answer, &acted, models),
+            match (&prediction.kind, &lock.answer) {
+                (Kind::Shown { account }, Answer::Balance(c)) => Comparison {
+                    rows: vec![shown_row(account, *c, &acted, record, models)],
+                },
+                (kind, answer) => compare(kind, answer, &acted, models),
+            },
         ),
     }
 }

@@ -139,6 +139,12 @@ pub struct LearnerRecord {
     pub loads: Vec<LoadSeen>,
     /// Each press of Delete all snapshots: how many loads had been noted then.
     pub snapshots_deleted: Vec<usize>,
+    /// Each time the page showed read models behind the log (delivery paused).
+    pub lags: Vec<Lag>,
+    /// Each read that waited for the page's write and was answered.
+    pub waits: Vec<WaitedRead>,
+    /// Positions delivered twice to the read models, which ignored the repeat.
+    pub duplicates: Vec<u64>,
 }
 
 /// What an account's card said about loading it from storage
@@ -168,6 +174,21 @@ impl LoadSeen {
             balance: load.state.balance().cents(),
         }
     }
+}
+
+/// The page showed read models that had reached `shown` while the log was at `log`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lag {
+    pub log: u64,
+    pub shown: u64,
+}
+
+/// A read of the page's write at `position`: it began with the read models at
+/// `from`, behind it, and was answered once they reached it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitedRead {
+    pub position: u64,
+    pub from: u64,
 }
 
 /// Where a fork made during a lesson came from.
@@ -222,6 +243,40 @@ impl LearnerRecord {
             fork: Some(Forked { at, before }),
             ..LearnerRecord::starting_at(at)
         }
+    }
+
+    /// Notes that the page showed read models at `shown` while the log was at `log`,
+    /// if they were behind and this is news. True when noted.
+    pub fn lag(&mut self, log: u64, shown: u64) -> bool {
+        let lag = Lag { log, shown };
+        let news = shown < log && self.lags.last() != Some(&lag);
+        if news {
+            self.lags.push(lag);
+        }
+        news
+    }
+
+    /// Notes a read that waited from `from` for the write at `position` and was
+    /// answered, if it waited and is not noted yet. True when noted.
+    pub fn waited(&mut self, position: u64, from: u64) -> bool {
+        let read = WaitedRead { position, from };
+        let news = from < position && !self.waits.contains(&read);
+        if news {
+            self.waits.push(read);
+        }
+        news
+    }
+
+    /// Notes the positions the read models ignored a second delivery of; true when
+    /// one is news.
+    pub fn duplicated(&mut self, positions: &[u64]) -> bool {
+        let before = self.duplicates.len();
+        for p in positions {
+            if !self.duplicates.contains(p) {
+                self.duplicates.push(*p);
+            }
+        }
+        self.duplicates.len() > before
     }
 
     /// Notes a selection, unless it repeats the last one.

@@ -202,12 +202,19 @@ fn Question(
             })
             .collect_view()
             .into_any(),
-        Kind::Balance { account } => view! {
-            <label class="learn__predict-row">{format!("Balance of {account}")}
-                <input type="text" inputmode="decimal" autocomplete="off" on:input=set(0)/>
-            </label>
+        Kind::Balance { account } | Kind::Shown { account } => {
+            let label = if matches!(kind, Kind::Shown { .. }) {
+                format!("Balance the statement of {account} shows")
+            } else {
+                format!("Balance of {account}")
+            };
+            view! {
+                <label class="learn__predict-row">{label}
+                    <input type="text" inputmode="decimal" autocomplete="off" on:input=set(0)/>
+                </label>
+            }
+            .into_any()
         }
-        .into_any(),
         Kind::Version { stream } => view! {
             <label class="learn__predict-row">{format!("Expected version of {stream}")}
                 <input type="text" inputmode="numeric" autocomplete="off" on:input=set(0)/>

@@ -18,6 +18,7 @@ pub fn watch(handle: BankHandle, selection: Selection, learn: Learn) {
     follow_bank(handle, learn);
     note_selections(handle, selection, learn);
     note_conflicts(handle, learn);
+    note_delivery(handle, learn);
     follow_actions(handle, learn);
     tick(handle, learn);
     Effect::new(move |_| {
@@ -115,6 +116,35 @@ fn note_conflicts(handle: BankHandle, learn: Learn) {
             learn.note(&db, |r| r.conflicts.extend_from_slice(&met[before..]));
         }
         seen.set_value((db, met.len()));
+    });
+}
+
+/// Each time the page's read models show less than the log (delivery paused), each
+/// read of the page's write that waited and was answered, and each second delivery
+/// the read models ignored.
+fn note_delivery(handle: BankHandle, learn: Learn) {
+    Effect::new(move |_| {
+        let Some(state) = handle.delivery_state() else {
+            return;
+        };
+        let db = handle.db_name.get();
+        let answered = state.waited.filter(|w| w.done);
+        let note = |r: &mut LearnerRecord| {
+            let lag = r.lag(state.log, state.shown);
+            let waited = answered.is_some_and(|w| r.waited(w.position, w.from));
+            lag | waited | r.duplicated(&state.ignored)
+        };
+        // Noted only when news: a note wakes every check.
+        let news = learn.session.with_untracked(|s| {
+            s.as_ref()
+                .and_then(|s| s.record_in(&db))
+                .is_some_and(|r| note(&mut r.clone()))
+        });
+        if news {
+            learn.note(&db, |r| {
+                note(r);
+            });
+        }
     });
 }
 

@@ -16,10 +16,12 @@ use crate::domain::account::{DepositMoney, SuspendAccount, WithdrawMoney};
 use crate::domain::{AccountId, BankCommand, Money, RunMode, SagaStep, TransferId, TransferMoney};
 use crate::store::{EventStore, MemoryStore};
 
+mod at_least_once;
 mod course;
 mod loopholes;
 mod predict;
 mod snapshots;
+mod stale;
 mod tasks;
 
 /// The conflicts the bank met, as the page notes them.
