@@ -489,7 +489,7 @@ pub const LESSONS: [Lesson; 17] = [
             },
         ],
         prediction: Prediction {
-            question: "Send 20.00 from alice-123 to bob-456 all at once, with the credit failing as many times as you choose. Will the transfer complete, or time out and be compensated?",
+            question: "Send 20.00 from alice-123 to bob-456 all at once, with the credit failing as many times as you choose: decide that number first. With it, will the transfer complete, or time out and be compensated?",
             kind: Kind::Ending,
         },
         tool: None,
