@@ -582,7 +582,7 @@ pub const LESSONS: [Lesson; 17] = [
                 check: c::deleted_snapshots_same_balance,
             },
             Task {
-                text: "Deposit 10.00 into alice-123: its card loads it again, with your deposit.",
+                text: "Deposit 10.00 into alice-123: its card loads the account again, your deposit in its balance.",
                 panel: Panel::Accounts,
                 check: c::deposited_after_deleting,
             },
