@@ -473,7 +473,7 @@ pub const LESSONS: [Lesson; 17] = [
             "A step can fail for a passing reason: the other side is busy, or its answer is lost on the network. The saga then tries the step again, a [[retry-backoff|retry]], after a wait that doubles each time: 100 ms, then 200, 400, 800 and so on, on the saga's own virtual clock. No real time passes, so every run is the same.",
             "Each wait gets up to a quarter more, drawn from the transfer id and the attempt: [[jitter]]. Without it, transfers that failed together would all retry at the same instant and could overload the service again.",
             "Retries cannot go on for ever. The credit has a [[deadline]], 1000 ms after its first attempt: when the next retry would start after it, the saga gives up at once, writes TransferTimedOut and compensates, so the refund puts the money back. Trying a step again is safe only because each leg is idempotent: the transfer id lets a repeated credit find itself already applied.",
-            "In the transfer form, send 20.00 from alice-123 to bob-456 all at once, and under Inject a fault set how many times the credit fails before it succeeds. Beside the saga, a time axis then shows each attempt, its wait and the deadline.",
+            "In the transfer form, send 20.00 from alice-123 to bob-456 all at once, and under Inject a fault set how many times the credit fails before it succeeds. Beside the saga, a time axis then shows each attempt and its wait, and the deadline once the saga gives up.",
         ],
         start: Start::Scenario("seed-demo"),
         tasks: &[
@@ -489,7 +489,7 @@ pub const LESSONS: [Lesson; 17] = [
             },
         ],
         prediction: Prediction {
-            question: "Send 20.00 from alice-123 to bob-456 all at once, with the credit failing as many times as you choose. Will the transfer complete, or time out and be compensated?",
+            question: "Send 20.00 from alice-123 to bob-456 all at once, with the credit failing as many times as you choose: decide that number first. With it, will the transfer complete, or time out and be compensated?",
             kind: Kind::Ending,
         },
         tool: None,
@@ -582,7 +582,7 @@ pub const LESSONS: [Lesson; 17] = [
                 check: c::deleted_snapshots_same_balance,
             },
             Task {
-                text: "Deposit 10.00 into alice-123: its card loads it again, with your deposit.",
+                text: "Deposit 10.00 into alice-123: its card loads the account again, your deposit in its balance.",
                 panel: Panel::Accounts,
                 check: c::deposited_after_deleting,
             },
