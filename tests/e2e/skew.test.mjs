@@ -101,13 +101,20 @@ test('a newer build upgrading the database stops a running tab instead of fallin
     await newer.evaluate(
       (db) =>
         new Promise((resolve, reject) => {
+          // One version above the database's own, whatever this build's layout is.
           // Succeeds only once the old tab has closed its connection.
-          const open = indexedDB.open(db, 3);
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            open.result.close();
-            new BroadcastChannel(`sagabank-changes/${db}`).postMessage(2);
-            resolve();
+          const current = indexedDB.open(db);
+          current.onerror = () => reject(current.error);
+          current.onsuccess = () => {
+            const version = current.result.version;
+            current.result.close();
+            const open = indexedDB.open(db, version + 1);
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              open.result.close();
+              new BroadcastChannel(`sagabank-changes/${db}`).postMessage(2);
+              resolve();
+            };
           };
         }),
       db,
@@ -135,9 +142,16 @@ test('a tab that becomes visible again notices a newer build\'s upgrade nobody t
     await newer.evaluate(
       (db) =>
         new Promise((resolve, reject) => {
-          const open = indexedDB.open(db, 3);
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => { open.result.close(); resolve(); };
+          // One version above the database's own, whatever this build's layout is.
+          const current = indexedDB.open(db);
+          current.onerror = () => reject(current.error);
+          current.onsuccess = () => {
+            const version = current.result.version;
+            current.result.close();
+            const open = indexedDB.open(db, version + 1);
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => { open.result.close(); resolve(); };
+          };
         }),
       db,
     );
