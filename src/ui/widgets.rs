@@ -203,7 +203,8 @@ pub fn Brand() -> impl IntoView {
 /// shortened with an ellipsis, the last characters always show (see
 /// [`id_cut::split`]), so two ids stay apart. The whole id is its title (on hover), its
 /// accessible name (a visually hidden copy: Chromium would name the two visible parts
-/// "transfer -789", with a space) and shows whole while its row has the focus. A link
+/// "transfer -789", with a space) and shows whole while its row has the keyboard's
+/// focus (not a mouse's: an id growing under the pointer would lose the click). A link
 /// to `href`, or text when `None`. (A function, not a component: it is small.)
 pub fn id_cut(id: String, href: Option<String>) -> AnyView {
     let (head, tail) = id_cut::split(&id);

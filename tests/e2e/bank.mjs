@@ -29,6 +29,20 @@ export async function balance(page, id) {
   return (await page.getByTestId(`account-row-${id}`).getByTestId('balance').textContent()).trim();
 }
 
+/** Presses `locator` as a person does: the pointer goes to its centre, the button goes
+ * down, the page draws two frames (a person's press lasts that long and more), and it
+ * comes up at the same place. Playwright's click sends down and up back to back, so it
+ * misses a page that moves the target between them; a person's release lands wherever
+ * the target went. */
+export async function personClick(page, locator) {
+  await locator.scrollIntoViewIfNeeded();
+  const box = await locator.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.mouse.up();
+}
+
 /** Opens an account's detail card through its link. */
 export async function selectAccount(page, id) {
   await page.getByTestId('account-list').getByRole('link', { name: id, exact: true }).click();

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { withApp, VIEWPORTS, SCREENSHOTS } from './harness.mjs';
-import { BANK, openAccount, waitBalance, selectAccount, fillTransfer, nextStep, sidewaysOverflow } from './bank.mjs';
+import { BANK, openAccount, waitBalance, selectAccount, fillTransfer, nextStep, sidewaysOverflow, personClick } from './bank.mjs';
 import { assertNoSeriousViolations } from './axe.mjs';
 
 const TITLE = 'When compensation fails';
@@ -91,25 +91,16 @@ test('lesson "When compensation fails": predict the refused refund, fix it as an
   }, BANK);
 });
 
-/** Waits two animation frames: a link's click scrolls its target into view in the
- * next frame (src/ui/links.rs), and a press aimed before that scroll would miss. */
-async function settled(page) {
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-}
-
-/** Opens account `id` by its link and closes it, saying yes to its question. At
- * 1280 px, once a saga is shown beside the card, the first press of Close account
- * sometimes opens no question (cause not found; a person pressing again gets it):
- * pressed again, at most twice more, until the question shows. */
+/** Opens account `id` by its link and closes it, saying yes to its question: each
+ * pressed once, as a person presses. (The first press of Close account was once lost
+ * at 1280 px: the list's id, shown whole while its link held the focus, shrank back
+ * as the press moved the focus, and the button jumped away under the pointer.) */
 async function closeAccount(page, id) {
   await selectAccount(page, id);
-  await settled(page);
+  await personClick(page, page.getByRole('button', { name: 'Close account' }));
   const sure = page.getByRole('button', { name: 'Close for good' });
-  for (let i = 0; i < 3 && !(await sure.isVisible()); i += 1) {
-    await page.getByRole('button', { name: 'Close account' }).click();
-    await settled(page);
-  }
-  await sure.click();
+  await sure.waitFor();
+  await personClick(page, sure);
   await sure.waitFor({ state: 'hidden' });
 }
 
@@ -142,7 +133,9 @@ async function needingAttention(page, ids) {
   await fix(page).waitFor();
 }
 
-for (const [name, viewport, scheme] of [['1280', VIEWPORTS.desktop, 'light'], ['375-dark', VIEWPORTS.mobile, 'dark']]) {
+// 1280 px in a tall window: the accounts list and the card's buttons are on screen at
+// once, as at a desk (where a press on Close account was lost, see closeAccount).
+for (const [name, viewport, scheme] of [['1280', { width: 1280, height: 1400 }, 'light'], ['375-dark', VIEWPORTS.mobile, 'dark']]) {
   test(`the operator's fix outside the course with 64-character ids, ${name}`, async (t) => {
     await withApp(t, async (app) => {
       const page = await app.open();
