@@ -156,7 +156,7 @@ for (const [name, viewport, scheme] of [['1280', { width: 1280, height: 1400 }, 
       await screenshot(page, `compfail-fix-${name}`, fix(page));
       // A fix without a reason is refused where it was made, and nothing is written.
       await fix(page).getByRole('button', { name: 'Retry the refund' }).click();
-      await fix(page).getByRole('alert').getByText(/an operator's fix needs a reason/).waitFor();
+      await fix(page).getByRole('alert').getByText(/Give a reason: the log keeps it with the fix/).waitFor();
       await fix(page).getByLabel(/Reason/).fill('source closed mid-transfer');
       await fix(page).getByRole('button', { name: 'Retry the refund' }).click();
       await fix(page).waitFor({ state: 'detached' });
