@@ -28,7 +28,7 @@ async function openLesson(app) {
 }
 
 async function tasksDone(page, k, of) {
-  await panel(page).getByText(`${k} of ${of} tasks done`).waitFor();
+  await panel(page).getByText(`${k} of ${of} ${of === 1 ? 'task' : 'tasks'} done`).waitFor();
 }
 
 /** Saves what the screen shows now (not the whole page) with `locator` scrolled into

@@ -155,3 +155,21 @@ fn what_just_happened_names_the_account_a_refund_went_into() {
         "{failed}"
     );
 }
+
+/// The overview and the panel count tasks in words: one task is "task", never
+/// "1 tasks".
+#[test]
+fn a_lessons_state_counts_one_task_in_the_singular() {
+    use crate::app::learn::record::tasks_done;
+    let mut p = Progress::default();
+    assert_eq!(p.state("one", 1), "0 of 1 task");
+    assert_eq!(p.state("three", 3), "0 of 3 tasks");
+    p.tick("three", 0);
+    p.predicted("three", false);
+    assert_eq!(p.state("three", 3), "1 of 3 tasks · prediction missed");
+    p.tick("one", 0);
+    p.predicted("one", true);
+    assert_eq!(p.state("one", 1), "done · prediction right");
+    assert_eq!(tasks_done(0, 1), "0 of 1 task done");
+    assert_eq!(tasks_done(1, 2), "1 of 2 tasks done");
+}
