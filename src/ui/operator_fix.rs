@@ -8,9 +8,8 @@ use wasm_bindgen::JsCast;
 use super::action::Command;
 use super::page::use_notices;
 use super::service::use_bank;
-use super::widgets::clear_error_on_input;
-use crate::app::views::operator_fix::OperatorFix;
-use crate::domain::AccountId;
+use super::widgets::{clear_error_on_input, FormError};
+use crate::app::views::operator_fix::{fix_draft, OperatorFix};
 
 /// The fix of one transfer that needs attention: what the money is doing, and (when
 /// an account can take the refund) the form that retries it.
@@ -31,10 +30,12 @@ pub fn OperatorFixForm(
         if command.running() {
             return;
         }
-        let Ok(account) = AccountId::parse(&to.get_untracked()) else {
-            return error.set(Some("Choose the account the refund goes into.".into()));
+        // Checked here: a refusal is shown beside the fields, which keep what was typed.
+        let (account, why) = match fix_draft(&to.get_untracked(), &reason.get_untracked()) {
+            Ok(draft) => draft,
+            Err(e) => return error.set(Some(e)),
         };
-        let (id, why) = (id.clone(), reason.get_untracked());
+        let id = id.clone();
         command.run(async move {
             bank.retry_refund(id.clone(), account.clone(), why).await?;
             notices.announce(format!("{id}: the refund is retried into {account}"));
@@ -63,6 +64,7 @@ pub fn OperatorFixForm(
                     prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
             </label>
             <button class="button" type="submit" aria-disabled=command.busy()>"Retry the refund"</button>
+            <FormError error=error test_id="operator-fix-error"/>
         </form>
     });
     view! {
@@ -70,7 +72,6 @@ pub fn OperatorFixForm(
             <h4 id="operator-fix-title">"Operator's fix"</h4>
             {fix.words.into_iter().map(|w| view! { <p>{w}</p> }).collect_view()}
             {form}
-            <p class="form-error" role="alert" hidden=move || error.get().is_none()>{move || error.get().unwrap_or_default()}</p>
         </section>
     }
     .into_any()

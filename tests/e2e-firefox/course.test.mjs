@@ -51,7 +51,7 @@ async function lessonAt(app, n) {
 /** Waits until the lesson panel says all `of` tasks are done, each task's words say
  * "(done)", and the comparison is still shown; returns the comparison's text. */
 async function finished(page, of) {
-  await find(page, (of) => [...document.querySelectorAll('aside p')].find((p) => p.textContent.includes(`${of} of ${of} tasks done`)) ?? null, of);
+  await find(page, (of) => [...document.querySelectorAll('aside p')].find((p) => p.textContent.includes(`${of} of ${of} ${of === 1 ? 'task' : 'tasks'} done`)) ?? null, of);
   const tasks = await page.evaluate(() => {
     const title = [...document.querySelectorAll('aside h3')].find((h) => h.textContent.trim() === 'Your tasks');
     return [...(document.querySelector(`ol[aria-labelledby="${title?.id}"]`)?.children ?? [])].map((li) => li.textContent);

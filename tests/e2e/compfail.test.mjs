@@ -28,7 +28,7 @@ async function openLesson(app) {
 }
 
 async function tasksDone(page, k, of) {
-  await panel(page).getByText(`${k} of ${of} tasks done`).waitFor();
+  await panel(page).getByText(`${k} of ${of} ${of === 1 ? 'task' : 'tasks'} done`).waitFor();
 }
 
 /** Saves what the screen shows now (not the whole page) with `locator` scrolled into
@@ -156,7 +156,13 @@ for (const [name, viewport, scheme] of [['1280', { width: 1280, height: 1400 }, 
       await screenshot(page, `compfail-fix-${name}`, fix(page));
       // A fix without a reason is refused where it was made, and nothing is written.
       await fix(page).getByRole('button', { name: 'Retry the refund' }).click();
-      await fix(page).getByRole('alert').getByText(/an operator's fix needs a reason/).waitFor();
+      const refused = fix(page).getByRole('alert').getByText(/Give a reason: the log keeps it with the fix/);
+      await refused.waitFor();
+      // Beside the fields, inside the fix and the screen; the choice is kept.
+      const said = await refused.boundingBox();
+      assert.ok(said.x >= 0 && said.x + said.width <= viewport.width + 1, `the message inside: ${JSON.stringify(said)}`);
+      assert.equal(await choice.inputValue(), ids.savings);
+      await screenshot(page, `compfail-fix-refused-${name}`, fix(page));
       await fix(page).getByLabel(/Reason/).fill('source closed mid-transfer');
       await fix(page).getByRole('button', { name: 'Retry the refund' }).click();
       await fix(page).waitFor({ state: 'detached' });

@@ -32,7 +32,7 @@ async function lessonAt(app, n, title) {
 
 /** Waits until `k` of the lesson's tasks are done, as its kicker says. */
 async function tasksDone(page, k, of) {
-  await panel(page).getByText(`${k} of ${of} tasks done`).waitFor();
+  await panel(page).getByText(`${k} of ${of} ${of === 1 ? 'task' : 'tasks'} done`).waitFor();
 }
 
 /** The end of a lesson: the panel says all `of` tasks are done (the kicker, and each
@@ -62,7 +62,7 @@ async function loadFromBar(page, title, account) {
  * position, "Event n of m", moves on) and the button is enabled again, until the panel
  * says `k` of `of` tasks are done. */
 async function stepUntilDone(page, k, of) {
-  const done = panel(page).getByText(`${k} of ${of} tasks done`);
+  const done = panel(page).getByText(`${k} of ${of} ${of === 1 ? 'task' : 'tasks'} done`);
   const next = page.getByRole('button', { name: 'Next step', exact: true, disabled: false });
   const where = page.getByRole('status').filter({ hasText: /^Event \d+ of \d+$/ });
   for (;;) {

@@ -24,7 +24,7 @@ async function openByTitle(app, title) {
 }
 
 async function tasksDone(page, k, of) {
-  await panel(page).getByText(`${k} of ${of} tasks done`).waitFor();
+  await panel(page).getByText(`${k} of ${of} ${of === 1 ? 'task' : 'tasks'} done`).waitFor();
 }
 
 async function selectAccount(page, id) {

@@ -646,14 +646,21 @@ pub fn followed_chain_back(facts: &Facts<'_>) -> bool {
 }
 // Snapshots ----------------------------------------------------------------------
 
-/// The card loaded an account from a snapshot (one the learner took: the lesson's
-/// bank starts with none).
+/// The card loaded alice-123, the lesson's account, from a snapshot (one the
+/// learner took: the lesson's bank starts with none).
 pub fn loaded_from_snapshot(facts: &Facts<'_>) -> bool {
-    facts.record.loads.iter().any(|l| l.snapshot_at.is_some())
+    facts
+        .record
+        .loads
+        .iter()
+        .any(|l| l.account == SNAPSHOT_ACCOUNT && l.snapshot_at.is_some())
 }
 
-/// After a load from a snapshot, every snapshot was deleted and the same account,
-/// at the same version, then loaded from every event with the same balance.
+/// The account the snapshots lesson names: its checks look at no other.
+const SNAPSHOT_ACCOUNT: &str = "alice-123";
+
+/// After a load of alice-123 from a snapshot, every snapshot was deleted and
+/// alice-123, at the same version, then loaded from every event with the same balance.
 pub fn deleted_snapshots_same_balance(facts: &Facts<'_>) -> bool {
     deletion_after_snapshot(facts).is_some()
 }
@@ -666,7 +673,7 @@ fn deletion_after_snapshot<'a>(facts: &Facts<'a>) -> Option<(&'a str, usize)> {
         let (before, after) = loads.split_at(d.min(loads.len()));
         before
             .iter()
-            .filter(|l| l.snapshot_at.is_some())
+            .filter(|l| l.account == SNAPSHOT_ACCOUNT && l.snapshot_at.is_some())
             .find_map(|was| {
                 after
                     .iter()

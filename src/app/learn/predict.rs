@@ -88,7 +88,7 @@ pub const ENDINGS: [(&str, &str); 2] = [
     ),
     (
         "compensated",
-        "It times out: the saga gives up at the deadline and refunds the source",
+        "It times out: the saga gives up as soon as the next retry would start after the deadline, and refunds the source",
     ),
 ];
 

@@ -368,6 +368,35 @@ impl Progress {
         self.done.clear();
         self.predictions.clear();
     }
+
+    /// Where a lesson of `tasks` stands, as the course overview says it: "done" or
+    /// "1 of 3 tasks", then how its prediction went, if it was compared.
+    #[must_use]
+    pub fn state(&self, lesson: &str, tasks: usize) -> String {
+        let done = self.count(lesson, tasks);
+        let ticks = if done == tasks {
+            "done".to_owned()
+        } else {
+            tasks_of(done, tasks)
+        };
+        match self.predictions.get(lesson) {
+            Some(true) => format!("{ticks} · prediction right"),
+            Some(false) => format!("{ticks} · prediction missed"),
+            None => ticks,
+        }
+    }
+}
+
+/// "0 of 1 task", "1 of 3 tasks".
+fn tasks_of(done: usize, tasks: usize) -> String {
+    let noun = if tasks == 1 { "task" } else { "tasks" };
+    format!("{done} of {tasks} {noun}")
+}
+
+/// "0 of 1 task done", "1 of 3 tasks done": the lesson panel's count.
+#[must_use]
+pub fn tasks_done(done: usize, tasks: usize) -> String {
+    format!("{} done", tasks_of(done, tasks))
 }
 
 /// One predicted event: its type and the stream choice (its `stream` pattern).

@@ -127,7 +127,7 @@ fn ended(written: &[&TimelineEntry]) -> Option<String> {
     if has(TimelineKind::Completed) {
         Some("TransferCompleted: this press also ended the saga; the transfer is completed.".into())
     } else if has(TimelineKind::Failed) && has(TimelineKind::Reversed) {
-        Some("TransferFailed after TransferReversed: this press also ended the saga. The transfer failed; the refund counteracted the debit, and both movements stay in the log.".into())
+        Some("TransferFailed after TransferReversed: this press also ended the saga. The transfer failed; the refund paid the amount back to the payer, and both movements stay in the log.".into())
     } else if has(TimelineKind::Failed) {
         Some("TransferFailed: this press also ended the saga; the transfer failed.".into())
     } else if has(TimelineKind::CompensationFailed) {

@@ -61,6 +61,24 @@ impl OperatorFix {
     }
 }
 
+/// The fix as typed: the account chosen and the reason, checked before it is sent so
+/// that bad input gets its message beside the form and nothing typed is lost.
+///
+/// # Errors
+/// No account chosen, or no reason given (spaces alone are none), in words.
+pub fn fix_draft(choice: &str, reason: &str) -> Result<(AccountId, String), String> {
+    let account =
+        AccountId::parse(choice).map_err(|_| "Choose the account the refund goes into.")?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(
+            "Give a reason: the log keeps it with the fix, e.g. Source closed; refund to savings."
+                .into(),
+        );
+    }
+    Ok((account, reason.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use futures::executor::block_on;
@@ -142,5 +160,19 @@ mod tests {
         block_on(bank.execute(BankCommand::ReactivateAccount(reactivate))).unwrap();
         let fix = bank.read(|m| OperatorFix::of(m, &id)).unwrap();
         assert_eq!(fix.choices, [acct("zed")]);
+    }
+
+    #[test]
+    fn a_fix_without_a_reason_or_an_account_is_refused_in_words() {
+        let blank = fix_draft("alice-savings", "   ").unwrap_err();
+        assert!(blank.starts_with("Give a reason"), "{blank}");
+        assert_eq!(
+            fix_draft("", "closed").unwrap_err(),
+            "Choose the account the refund goes into."
+        );
+        assert_eq!(
+            fix_draft("alice-savings", "  closed "),
+            Ok((acct("alice-savings"), "closed".to_owned()))
+        );
     }
 }

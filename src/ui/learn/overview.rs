@@ -21,17 +21,7 @@ pub fn Overview() -> impl IntoView {
             <ol class="learn__lessons">
                 {LESSONS.iter().enumerate().map(|(i, l)| {
                     let n = i + 1;
-                    let count = move || learn.progress.with(|p| p.count(l.key, l.tasks.len()));
-                    let state = move || {
-                        let c = count();
-                        let tasks = if c == l.tasks.len() { "done".to_owned() } else { format!("{c} of {} tasks", l.tasks.len()) };
-                        let predicted = learn.progress.with(|p| p.predictions.get(l.key).copied());
-                        match predicted {
-                            Some(true) => format!("{tasks} · prediction right"),
-                            Some(false) => format!("{tasks} · prediction missed"),
-                            None => tasks,
-                        }
-                    };
+                    let state = move || learn.progress.with(|p| p.state(l.key, l.tasks.len()));
                     view! {
                         <li class:learn__lesson--current=move || current() == Some(n)>
                             <button class="learn__lesson" type="button" data-testid=format!("learn-lesson-{n}")

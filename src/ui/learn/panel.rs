@@ -13,6 +13,7 @@ use super::state::course;
 use super::tools::LessonTools;
 use super::watch::show;
 use crate::app::learn::learned::{course_complete, lesson_complete, AGAIN, PRACTICE};
+use crate::app::learn::record::tasks_done;
 use crate::app::learn::{lesson, Lesson, LESSONS};
 use crate::ui::glossary::LinkedText;
 use crate::ui::page::use_page;
@@ -45,7 +46,7 @@ pub fn LessonPanel() -> impl IntoView {
             <div id="learn-body" class="learn__body" hidden=move || !learn.open.get()>
                 <p class="learn__kicker" data-testid="learn-kicker">
                     {move || format!("Lesson {} of {total}", n.get())} " · "
-                    {move || format!("{} of {} tasks done", done(), tasks())}
+                    {move || tasks_done(done(), tasks())}
                 </p>
                 <p class="learn__practice" data-testid="learn-practice">{PRACTICE}</p>
                 <h2 id="learn-title" tabindex="-1">{move || current().map_or("", |l| l.title)}</h2>

@@ -111,3 +111,65 @@ fn what_just_happened_explains_each_event_of_the_last_action() {
         "each type has its own sentence"
     );
 }
+
+/// The refund's events are explained as what happened: into the source, the debit is
+/// counteracted; into another account of the owner (an operator's fix), that account
+/// is named and the source stays debited.
+#[test]
+fn what_just_happened_names_the_account_a_refund_went_into() {
+    use crate::app::scenario_catalog::{find, prepare};
+    use crate::domain::AccountId;
+    let why_of = |bank: &TestBank, before: u64, ty: &str| -> String {
+        let explained = what_happened(&bank.models().audit, before);
+        explained
+            .into_iter()
+            .find(|e| e.event_type == ty)
+            .map(|e| e.why.to_string())
+            .unwrap_or_else(|| panic!("no {ty}"))
+    };
+    let open = || block_on(Bank::open(MemoryStore::new(), Env::fixed("o"))).unwrap();
+    let bank = open();
+    let id = block_on(prepare(&bank, find("compensation").unwrap()))
+        .unwrap()
+        .unwrap();
+    block_on(bank.run_transfer(&id)).unwrap();
+    for ty in [EventType::TransferReversed, EventType::TransferFailed] {
+        assert_eq!(why_of(&bank, 0, ty.name()), ty.why(), "into the source");
+    }
+    let bank = open();
+    let id = block_on(prepare(&bank, find("needs-attention").unwrap()))
+        .unwrap()
+        .unwrap();
+    block_on(bank.run_transfer(&id)).unwrap();
+    let savings = AccountId::parse("alice-savings").unwrap();
+    block_on(bank.retry_refund(&id, &savings, "alice was closed")).unwrap();
+    block_on(bank.run_transfer(&id)).unwrap();
+    let reversed = why_of(&bank, 0, "TransferReversed");
+    assert!(
+        reversed.contains("into alice-savings") && reversed.contains("alice stays debited"),
+        "{reversed}"
+    );
+    let failed = why_of(&bank, 0, "TransferFailed");
+    assert!(
+        failed.contains("alice-savings") && !failed.contains("cancel out"),
+        "{failed}"
+    );
+}
+
+/// The overview and the panel count tasks in words: one task is "task", never
+/// "1 tasks".
+#[test]
+fn a_lessons_state_counts_one_task_in_the_singular() {
+    use crate::app::learn::record::tasks_done;
+    let mut p = Progress::default();
+    assert_eq!(p.state("one", 1), "0 of 1 task");
+    assert_eq!(p.state("three", 3), "0 of 3 tasks");
+    p.tick("three", 0);
+    p.predicted("three", false);
+    assert_eq!(p.state("three", 3), "1 of 3 tasks · prediction missed");
+    p.tick("one", 0);
+    p.predicted("one", true);
+    assert_eq!(p.state("one", 1), "done · prediction right");
+    assert_eq!(tasks_done(0, 1), "0 of 1 task done");
+    assert_eq!(tasks_done(1, 2), "1 of 2 tasks done");
+}

@@ -412,6 +412,22 @@ fn how_a_retried_transfer_ends_is_read_from_the_events_it_wrote() {
     assert!(!compared(n, &bank, &record).right());
 }
 
+/// The timeout's option says when the saga really gives up: not at the deadline, but
+/// as soon as its next retry would start after it.
+#[test]
+fn the_timeout_option_says_the_saga_gives_up_when_the_next_retry_would_be_late() {
+    let n = retries_lesson();
+    let (bank, mut record) = given(SEED);
+    lock_now(&bank, &mut record, Answer::Compensated(true));
+    super::send_failing(&bank, "r1", SagaStep::Credit, 4);
+    let c = compared(n, &bank, &record);
+    assert!(c.right(), "{c:?}");
+    assert_eq!(
+        c.rows[0].predicted,
+        "It times out: the saga gives up as soon as the next retry would start after the deadline, and refunds the source"
+    );
+}
+
 /// "When compensation fails": the usual compensation predicted (a refund, then
 /// TransferReversed and TransferFailed) is marked wrong by the log, which holds the
 /// refused refund; the right prediction matches it row by row.

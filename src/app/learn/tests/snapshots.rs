@@ -98,3 +98,39 @@ fn a_deposit_before_deleting_or_elsewhere_does_not_count() {
     card(&bank, &mut record, "alice-123");
     then(&bank, &record, c::deposited_after_deleting, true);
 }
+
+/// The lesson's account is alice-123: a snapshot, a deletion and a deposit on
+/// another account tick nothing.
+#[test]
+fn the_sequence_on_another_account_ticks_nothing() {
+    let (bank, mut record) = given(SEED);
+    snapshot(&bank, "bob-456");
+    card(&bank, &mut record, "bob-456");
+    then(&bank, &record, c::loaded_from_snapshot, false);
+    delete_all(&bank, &mut record);
+    card(&bank, &mut record, "bob-456");
+    then(&bank, &record, c::deleted_snapshots_same_balance, false);
+    run(&bank, deposit("bob-456", "10.00")).unwrap();
+    card(&bank, &mut record, "bob-456");
+    then(&bank, &record, c::deposited_after_deleting, false);
+}
+
+/// After a snapshot and a deletion seen on another account, the right sequence on
+/// alice-123 still ticks every task: the learner is never stuck.
+#[test]
+fn the_right_sequence_after_a_detour_on_another_account_ticks_every_task() {
+    let (bank, mut record) = given(SEED);
+    snapshot(&bank, "bob-456");
+    card(&bank, &mut record, "bob-456");
+    delete_all(&bank, &mut record);
+    card(&bank, &mut record, "bob-456");
+    snapshot(&bank, "alice-123");
+    card(&bank, &mut record, "alice-123");
+    then(&bank, &record, c::loaded_from_snapshot, true);
+    delete_all(&bank, &mut record);
+    card(&bank, &mut record, "alice-123");
+    then(&bank, &record, c::deleted_snapshots_same_balance, true);
+    run(&bank, deposit("alice-123", "10.00")).unwrap();
+    card(&bank, &mut record, "alice-123");
+    then(&bank, &record, c::deposited_after_deleting, true);
+}
