@@ -65,22 +65,26 @@ use ::idb::{
     ObjectStoreParams, Query, TransactionMode,
 };
 use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{DomException, IdbDatabase};
+use wasm_bindgen::JsValue;
+use web_sys::IdbDatabase;
 
 use super::checks::{check_continues, StreamCheck};
 use super::idb_skew::{open_failure, UpgradeWatch};
 use super::js::{js_position, js_text, RawRecord};
-use super::skew::{connection_closed, unreadable_line, REFUSED};
+use super::skew::{unreadable_line, REFUSED};
 use super::{EventStore, NewEvent, Recorded, StoreError, StreamSnapshot};
 
 mod chunks;
+mod fail;
 pub mod prefix;
 mod snapshots;
 mod tx;
 
 use prefix::{prefix_lines, prefix_stream, raw_lines, Prefix};
 use tx::TxDone;
+
+pub use fail::error_from_dom;
+use fail::{at, dom_exception, failed};
 
 /// The IndexedDB schema version of the database (not the events' schema version):
 /// 1 had `events` only; 2 adds `chunks`; 3 may keep a copied prefix in `chunks`
@@ -673,11 +677,6 @@ fn position_at(cursor: Option<::idb::KeyCursor>) -> Result<u64, StoreError> {
     })
 }
 
-/// Where an event record is, for messages.
-fn at(position: u64) -> String {
-    format!("event at position {position}")
-}
-
 /// The index keys `[stream, from_version] ..= [stream, +inf]`.
 fn stream_range(stream: &str, from_version: u64) -> Result<Query, StoreError> {
     #[allow(clippy::cast_precision_loss)]
@@ -686,46 +685,4 @@ fn stream_range(stream: &str, from_version: u64) -> Result<Query, StoreError> {
     KeyRange::bound(&lower, &upper, Some(false), Some(false))
         .map(Query::KeyRange)
         .map_err(|e| failed("bad stream range", &e))
-}
-
-/// What an IndexedDB failure on an open connection means to the app.
-/// `QuotaExceededError` is [`StoreError::QuotaExceeded`]; a closed connection
-/// (`InvalidStateError`) and everything else is [`StoreError::Unavailable`].
-#[must_use]
-pub fn error_from_dom(what: &str, e: &DomException) -> StoreError {
-    match e.name().as_str() {
-        "QuotaExceededError" => StoreError::QuotaExceeded(format!("{what}: {}", e.message())),
-        "InvalidStateError" => connection_closed(what, &e.message()),
-        name => StoreError::Unavailable(format!("{what}: {name}: {}", e.message())),
-    }
-}
-
-/// The DOMException inside an `idb` error, if any.
-fn dom_exception(e: &::idb::Error) -> Option<DomException> {
-    use ::idb::Error as E;
-    match e {
-        E::DomException(d) => Some(d.clone()),
-        E::AddFailed(v)
-        | E::CountFailed(v)
-        | E::GetAllFailed(v)
-        | E::GetAllKeysFailed(v)
-        | E::GetFailed(v)
-        | E::IndexedDbDeleteFailed(v)
-        | E::IndexedDbNotFound(v)
-        | E::IndexedDbOpenFailed(v)
-        | E::IndexNotFound(v)
-        | E::ObjectStoreNotFound(v)
-        | E::OpenCursorFailed(v)
-        | E::OpenKeyCursorFailed(v)
-        | E::TransactionOpenFailed(v)
-        | E::UpdateFailed(v) => v.dyn_ref::<DomException>().cloned(),
-        _ => None,
-    }
-}
-
-fn failed(what: &str, e: &::idb::Error) -> StoreError {
-    match dom_exception(e) {
-        Some(d) => error_from_dom(what, &d),
-        None => StoreError::Unavailable(format!("{what}: {e}")),
-    }
 }

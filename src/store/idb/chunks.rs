@@ -23,8 +23,9 @@ use futures::future::LocalBoxFuture;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
 
-use super::prefix::{all_chunks, prefix_damaged};
-use super::{at, decode, failed, IndexedDbStore, CHUNK, CHUNKS_STORE};
+use super::fail::{at, failed};
+use super::prefix::{all_chunks, prefix_damaged, Prefix, PREFIX_KEY};
+use super::{decode, IndexedDbStore, CHUNK, CHUNKS_STORE};
 use crate::store::checks::LogCheck;
 use crate::store::js::js_position;
 use crate::store::Recorded;
@@ -306,5 +307,78 @@ impl IndexedDbStore {
         }
         // Not awaited: it commits on its own, and later transactions on the chunks
         // store wait for it.
+    }
+}
+
+impl IndexedDbStore {
+    /// The database's copied prefix, if it has one, read in `chunks`'s transaction
+    /// (`None` when the database has no chunks store). Once found it is kept: a
+    /// prefix is written once, into an empty log, and never changes.
+    pub(super) async fn prefix_in(
+        &self,
+        chunks: Option<&ObjectStore>,
+    ) -> Result<Option<Rc<Prefix>>, StoreError> {
+        if let Some(known) = self.inner.prefix.borrow().clone() {
+            return Ok(Some(known));
+        }
+        let Some(chunks) = chunks else {
+            return Ok(None);
+        };
+        let value = chunks
+            .get(JsValue::from_str(PREFIX_KEY))
+            .map_err(|e| failed("cannot read the copied events' record", &e))?
+            .await
+            .map_err(|e| failed("cannot read the copied events' record", &e))?;
+        let Some(value) = value else { return Ok(None) };
+        let prefix = Rc::new(Prefix::read(&value)?);
+        *self.inner.prefix.borrow_mut() = Some(Rc::clone(&prefix));
+        Ok(Some(prefix))
+    }
+
+    /// Queues the write of `events` (a whole log from position 1, checked) as a
+    /// prefix into `chunks`: its chunks and its record. Returns the prefix, to keep
+    /// once the transaction commits.
+    pub(super) fn write_prefix(
+        &self,
+        chunks: &ObjectStore,
+        events: &[Recorded],
+    ) -> Result<Prefix, StoreError> {
+        #[allow(clippy::cast_possible_truncation)]
+        let size = self.inner.chunk as usize;
+        for group in events.chunks(size) {
+            let mut lines = String::new();
+            for (i, r) in group.iter().enumerate() {
+                if i > 0 {
+                    lines.push('\n');
+                }
+                lines.push_str(&r.to_json_line());
+            }
+            let object = Object::new();
+            #[allow(clippy::cast_precision_loss)]
+            let fields = [
+                ("first", JsValue::from_f64(group[0].position as f64)),
+                (
+                    "last",
+                    JsValue::from_f64(group[group.len() - 1].position as f64),
+                ),
+                ("lines", JsValue::from_str(&lines)),
+            ];
+            for (key, value) in fields {
+                let _ = Reflect::set(&object, &key.into(), &value);
+            }
+            chunks
+                .add(&object.into(), None)
+                .map_err(|e| failed("cannot store the copied events", &e))?;
+        }
+        let prefix = Prefix::of(events);
+        chunks
+            .add(&prefix.value(), None)
+            .map_err(|e| failed("cannot store the copied events", &e))?;
+        Ok(prefix)
+    }
+
+    /// Keeps `prefix` as this database's, once its transaction has committed.
+    pub(super) fn keep_prefix(&self, prefix: Prefix) {
+        *self.inner.prefix.borrow_mut() = Some(Rc::new(prefix));
     }
 }

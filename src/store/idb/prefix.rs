@@ -18,13 +18,12 @@
 //! [`EventStore::restore`]: crate::store::EventStore::restore
 
 use std::collections::HashMap;
-use std::rc::Rc;
 
 use ::idb::{KeyRange, ObjectStore, Query};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
 
-use super::{failed, IndexedDbStore};
+use super::fail::{at, failed};
 use crate::store::js::{js_position, js_text};
 use crate::store::{Recorded, StoreError};
 
@@ -45,7 +44,7 @@ impl Prefix {
     }
 
     /// The prefix of `events` (a whole log from position 1, checked).
-    fn of(events: &[Recorded]) -> Prefix {
+    pub(super) fn of(events: &[Recorded]) -> Prefix {
         let mut versions = HashMap::new();
         for r in events {
             versions.insert(r.stream.clone(), r.version);
@@ -57,7 +56,7 @@ impl Prefix {
     }
 
     /// Reads the stored record back.
-    fn read(value: &JsValue) -> Result<Prefix, StoreError> {
+    pub(super) fn read(value: &JsValue) -> Result<Prefix, StoreError> {
         let damaged = |why: &str| {
             StoreError::Corrupt(format!(
                 "the record of the copied events is damaged ({why}): {}",
@@ -84,7 +83,7 @@ impl Prefix {
     }
 
     /// The record as stored.
-    fn value(&self) -> JsValue {
+    pub(super) fn value(&self) -> JsValue {
         let object = Object::new();
         let streams = Object::new();
         for (stream, &version) in &self.versions {
@@ -120,79 +119,6 @@ fn chunk_range(last: f64) -> Result<Query, StoreError> {
 /// Every chunk (numeric keys only), for the reads that plan over chunks.
 pub(super) fn all_chunks() -> Result<Query, StoreError> {
     chunk_range(f64::INFINITY)
-}
-
-impl IndexedDbStore {
-    /// The database's copied prefix, if it has one, read in `chunks`'s transaction
-    /// (`None` when the database has no chunks store). Once found it is kept: a
-    /// prefix is written once, into an empty log, and never changes.
-    pub(super) async fn prefix_in(
-        &self,
-        chunks: Option<&ObjectStore>,
-    ) -> Result<Option<Rc<Prefix>>, StoreError> {
-        if let Some(known) = self.inner.prefix.borrow().clone() {
-            return Ok(Some(known));
-        }
-        let Some(chunks) = chunks else {
-            return Ok(None);
-        };
-        let value = chunks
-            .get(JsValue::from_str(PREFIX_KEY))
-            .map_err(|e| failed("cannot read the copied events' record", &e))?
-            .await
-            .map_err(|e| failed("cannot read the copied events' record", &e))?;
-        let Some(value) = value else { return Ok(None) };
-        let prefix = Rc::new(Prefix::read(&value)?);
-        *self.inner.prefix.borrow_mut() = Some(Rc::clone(&prefix));
-        Ok(Some(prefix))
-    }
-
-    /// Queues the write of `events` (a whole log from position 1, checked) as a
-    /// prefix into `chunks`: its chunks and its record. Returns the prefix, to keep
-    /// once the transaction commits.
-    pub(super) fn write_prefix(
-        &self,
-        chunks: &ObjectStore,
-        events: &[Recorded],
-    ) -> Result<Prefix, StoreError> {
-        #[allow(clippy::cast_possible_truncation)]
-        let size = self.inner.chunk as usize;
-        for group in events.chunks(size) {
-            let mut lines = String::new();
-            for (i, r) in group.iter().enumerate() {
-                if i > 0 {
-                    lines.push('\n');
-                }
-                lines.push_str(&r.to_json_line());
-            }
-            let object = Object::new();
-            #[allow(clippy::cast_precision_loss)]
-            let fields = [
-                ("first", JsValue::from_f64(group[0].position as f64)),
-                (
-                    "last",
-                    JsValue::from_f64(group[group.len() - 1].position as f64),
-                ),
-                ("lines", JsValue::from_str(&lines)),
-            ];
-            for (key, value) in fields {
-                let _ = Reflect::set(&object, &key.into(), &value);
-            }
-            chunks
-                .add(&object.into(), None)
-                .map_err(|e| failed("cannot store the copied events", &e))?;
-        }
-        let prefix = Prefix::of(events);
-        chunks
-            .add(&prefix.value(), None)
-            .map_err(|e| failed("cannot store the copied events", &e))?;
-        Ok(prefix)
-    }
-
-    /// Keeps `prefix` as this database's, once its transaction has committed.
-    pub(super) fn keep_prefix(&self, prefix: Prefix) {
-        *self.inner.prefix.borrow_mut() = Some(Rc::new(prefix));
-    }
 }
 
 /// The lines of the prefix's chunks, in order, checked to cover `1..=prefix.last`
@@ -255,7 +181,7 @@ pub(super) async fn prefix_stream(
                 continue;
             }
             let event = Recorded::from_json_line(line)
-                .map_err(|e| crate::store::skew::unreadable_line(&super::at(position), e))?;
+                .map_err(|e| crate::store::skew::unreadable_line(&at(position), e))?;
             if event.position != position {
                 return Err(prefix_damaged(first));
             }
