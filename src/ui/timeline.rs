@@ -318,12 +318,16 @@ fn SagaView(
             </div>
             <p class="form-error" role="alert" hidden=move || error.get().is_none()>{move || error.get().unwrap_or_default()}</p>
             {wrote.map(|w| view! { <PressWrote wrote=w/> })}
-            <MoneyStrip money=Rc::clone(&money) no_links/>
-            <SagaDiagram no_links/>
-            <super::retry_axis::RetryAxes/>
-            <div class="saga-timeline__lanes">
-                <Lane title="Happy path" spans=main positions=positions.clone() money=Rc::clone(&money) just=Rc::clone(&just) no_links/>
-                <Lane title="Compensation (runs only if the credit is rejected or times out)" spans=compensation positions=positions money=money just=just no_links/>
+            // The balances stay pinned while the diagram and the steps scroll by, and
+            // no further: the causation chain below is not covered by them.
+            <div class="saga-timeline__pinned">
+                <MoneyStrip money=Rc::clone(&money) no_links/>
+                <SagaDiagram no_links/>
+                <super::retry_axis::RetryAxes/>
+                <div class="saga-timeline__lanes">
+                    <Lane title="Happy path" spans=main positions=positions.clone() money=Rc::clone(&money) just=Rc::clone(&just) no_links/>
+                    <Lane title="Compensation (runs only if the credit is rejected or times out)" spans=compensation positions=positions money=money just=just no_links/>
+                </div>
             </div>
             {(!no_links).then(|| view! { <CausationChain transfer=t.clone()/> })}
         </article>

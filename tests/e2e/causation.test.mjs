@@ -35,6 +35,14 @@ async function followBack(page, keys = false) {
     const position = Number(/^#(\d+)/.exec(text)[1]);
     if (keys) {
       await link.focus();
+      // Focus not obscured: nothing pinned (the saga's balances) covers the focused
+      // link, whose middle is what the page shows at that point.
+      const covered = await link.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const top = document.elementFromPoint(r.x + r.width / 2, r.y + Math.min(r.height / 2, 8));
+        return top && !el.contains(top) ? top.closest('[data-testid]')?.dataset.testid ?? top.tagName : null;
+      });
+      assert.equal(covered, null, `${text} is not covered when focused`);
       await page.keyboard.press('Enter');
     } else {
       await link.click();
