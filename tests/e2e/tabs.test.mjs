@@ -62,7 +62,13 @@ test('a second tab opened mid-step leaves the first tab\'s transfer paused, and 
     await nextStep(b);
     await waitSpan(a, 'credit', 'rejected');
     // Both press Next step on the same view: one runs the refund, the other finds it done.
-    await Promise.all([a, b].map((p) => p.getByTestId('next-step').click()));
+    // Both buttons are enabled first, then pressed at once: with a click that waits
+    // for its button to be enabled, the tab that comes second could find the saga
+    // already ended (its button disabled) and wait for ever.
+    for (const page of [a, b]) {
+      await page.waitForFunction(() => document.querySelector('[data-testid="next-step"]')?.disabled === false);
+    }
+    await Promise.all([a, b].map((p) => p.getByTestId('next-step').evaluate((button) => button.click())));
     for (const page of [a, b]) await waitSpan(page, 'refund', 'done');
     await waitTransferStatus(a, transfer, 'compensated');
     // Counted in the saga's steps (the box of what the last press wrote lists it too).
