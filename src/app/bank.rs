@@ -14,7 +14,7 @@ use std::rc::Rc;
 use futures::future::LocalBoxFuture;
 use thiserror::Error;
 
-use super::account_snapshots::{self, AccountLoad};
+use super::account_snapshots;
 use super::env::Env;
 use super::faults::{CrashPoint, FaultPlan};
 use super::projections::ReadModels;
@@ -29,6 +29,7 @@ use crate::store::{EventStore, NewEvent, Recorded, StoreError};
 
 mod operator;
 mod saga_runner;
+mod snapshots;
 
 /// Why a command did not go through.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -204,52 +205,6 @@ impl<S: EventStore> Bank<S> {
         write: impl FnOnce() -> LocalBoxFuture<'static, ()> + 'static,
     ) {
         *self.interleave.borrow_mut() = Some((stream.to_owned(), Box::new(write)));
-    }
-
-    /// Takes an account snapshot every `every` events of its stream (`None` or 0:
-    /// never), from the next append on. Off by default.
-    pub fn set_snapshot_every(&self, every: Option<u64>) {
-        self.snapshot_every.set(every.filter(|&n| n > 0));
-    }
-
-    /// How often account snapshots are taken (`None`: never).
-    #[must_use]
-    pub fn snapshot_every(&self) -> Option<u64> {
-        self.snapshot_every.get()
-    }
-
-    /// Stores a snapshot of account `id` as this bank has folded it now; returns its
-    /// version (`None` if the account has no events).
-    ///
-    /// # Errors
-    /// The store refused the snapshot.
-    pub async fn snapshot_account(&self, id: &AccountId) -> Result<Option<u64>, StoreError> {
-        let snapshot = self.inner.borrow().accounts.get(id).map(|loaded| {
-            account_snapshots::snapshot_of(id, &loaded.state, loaded.version, &loaded.last_event_id)
-        });
-        let Some(snapshot) = snapshot else {
-            return Ok(None);
-        };
-        let version = snapshot.version;
-        self.store.save_snapshot(snapshot).await?;
-        Ok(Some(version))
-    }
-
-    /// Loads account `id` from the store as a repository would: from its snapshot and
-    /// the events after it if there is one to trust, else from every event.
-    ///
-    /// # Errors
-    /// The log cannot be read.
-    pub async fn load_account(&self, id: &AccountId) -> Result<AccountLoad, StoreError> {
-        account_snapshots::load_account(&self.store, id).await
-    }
-
-    /// Deletes every snapshot; returns how many there were. No balance changes.
-    ///
-    /// # Errors
-    /// The store could not delete them.
-    pub async fn delete_snapshots(&self) -> Result<usize, StoreError> {
-        self.store.delete_snapshots().await
     }
 
     /// Reads the read models.

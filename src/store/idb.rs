@@ -56,32 +56,35 @@
 //! database above [`DB_VERSION`]. A refused `indexedDB.open`: [`super::skew::open_refused`].
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::future::IntoFuture;
 use std::rc::Rc;
 
 use ::idb::{
-    CursorDirection, Database, DatabaseEvent, Factory, IndexParams, KeyPath, KeyRange, ObjectStore,
-    ObjectStoreParams, Query, TransactionMode,
+    CursorDirection, Database, DatabaseEvent, Factory, IndexParams, KeyPath, ObjectStore,
+    ObjectStoreParams, TransactionMode,
 };
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Reflect};
 use wasm_bindgen::JsValue;
 use web_sys::IdbDatabase;
 
-use super::checks::{check_continues, StreamCheck};
+use super::checks::StreamCheck;
 use super::idb_skew::{open_failure, UpgradeWatch};
 use super::js::{js_position, js_text, RawRecord};
-use super::skew::{unreadable_line, REFUSED};
+use super::skew::REFUSED;
 use super::{EventStore, NewEvent, Recorded, StoreError, StreamSnapshot};
 
 mod chunks;
 mod fail;
 pub mod prefix;
+mod records;
+mod restore;
 mod snapshots;
 mod tx;
 
 use prefix::{prefix_lines, prefix_stream, raw_lines, Prefix};
 use tx::TxDone;
+
+use records::{add_events, decode, position_at, record_value, stream_range};
 
 pub use fail::error_from_dom;
 use fail::{at, dom_exception, failed};
@@ -564,125 +567,4 @@ impl EventStore for IndexedDbStore {
             )),
         }
     }
-}
-
-impl IndexedDbStore {
-    /// Checks that `events` continue a log whose last position is `last`, and each
-    /// stream its stored version, without gaps.
-    async fn check_restore(
-        store: &ObjectStore,
-        prefix: Option<&Prefix>,
-        events: &[Recorded],
-        last: u64,
-    ) -> Result<(), StoreError> {
-        check_continues(events, last)?;
-        // An empty log has no streams: nothing to look up (a fork of 100,000 events
-        // has tens of thousands of streams).
-        let mut next_version: HashMap<&str, u64> = HashMap::new();
-        for r in events {
-            let expected = match next_version.get(r.stream.as_str()) {
-                Some(&v) => v,
-                None if last == 0 => 1,
-                None => Self::last_version(store, &r.stream, prefix).await? + 1,
-            };
-            if r.version != expected {
-                return Err(StoreError::Discontinuous(format!(
-                    "event {} is version {} of {}, which needs version {expected} next",
-                    r.position, r.version, r.stream
-                )));
-            }
-            next_version.insert(&r.stream, expected + 1);
-        }
-        Ok(())
-    }
-}
-
-/// Queues one `add` per event (no callbacks: a failed add aborts the transaction).
-fn add_events(store: &ObjectStore, events: &[Recorded]) -> Result<(), StoreError> {
-    for recorded in events {
-        let line = JsValue::from_str(&recorded.to_json_line());
-        store
-            .add(&record_value(recorded, &line), None)
-            .map_err(|e| failed("cannot store an event", &e))?;
-    }
-    Ok(())
-}
-
-/// The stored value of one event.
-fn record_value(recorded: &Recorded, line: &JsValue) -> JsValue {
-    let object = Object::new();
-    #[allow(clippy::cast_precision_loss)]
-    let fields = [
-        ("position", JsValue::from_f64(recorded.position as f64)),
-        ("stream", JsValue::from_str(&recorded.stream)),
-        ("version", JsValue::from_f64(recorded.version as f64)),
-        ("line", line.clone()),
-    ];
-    for (key, value) in fields {
-        // Setting a property on a fresh plain object cannot fail.
-        let _ = Reflect::set(&object, &key.into(), &value);
-    }
-    object.into()
-}
-
-/// Reads one stored value back, checking it against its key and index fields.
-/// Returns the event and its line (the JS string).
-fn decode(value: &JsValue) -> Result<(Recorded, JsValue), StoreError> {
-    let field = |name: &str| Reflect::get(value, &name.into()).unwrap_or(JsValue::UNDEFINED);
-    let Some(position) = js_position(&field("position")) else {
-        return Err(StoreError::Corrupt(format!(
-            "a stored record has no valid position: {}",
-            js_text(value)
-        )));
-    };
-    let line_js = field("line");
-    let Some(line) = line_js.as_string() else {
-        return Err(StoreError::Corrupt(format!(
-            "{}: the record holds no event line: {}",
-            at(position),
-            js_text(value)
-        )));
-    };
-    let event = Recorded::from_json_line(&line).map_err(|e| unreadable_line(&at(position), e))?;
-    let stream = field("stream").as_string();
-    let version = js_position(&field("version"));
-    if event.position != position
-        || stream.as_deref() != Some(event.stream.as_str())
-        || version != Some(event.version)
-    {
-        return Err(StoreError::Corrupt(format!(
-            "{}: its envelope (position {}, stream {}, version {}) disagrees with where it \
-             is filed (stream {}, version {})",
-            at(position),
-            event.position,
-            event.stream,
-            event.version,
-            stream.as_deref().unwrap_or("?"),
-            version.map_or_else(|| "?".into(), |v| v.to_string()),
-        )));
-    }
-    Ok((event, line_js))
-}
-
-/// The position a key cursor on the events stands at (0 with no cursor: an empty log).
-fn position_at(cursor: Option<::idb::KeyCursor>) -> Result<u64, StoreError> {
-    let Some(cursor) = cursor else {
-        return Ok(0);
-    };
-    let key = cursor
-        .key()
-        .map_err(|e| failed("cannot read the last position", &e))?;
-    js_position(&key).ok_or_else(|| {
-        StoreError::Corrupt(format!("a record has an invalid key: {}", js_text(&key)))
-    })
-}
-
-/// The index keys `[stream, from_version] ..= [stream, +inf]`.
-fn stream_range(stream: &str, from_version: u64) -> Result<Query, StoreError> {
-    #[allow(clippy::cast_precision_loss)]
-    let lower = Array::of2(&stream.into(), &JsValue::from_f64(from_version as f64));
-    let upper = Array::of2(&stream.into(), &JsValue::from_f64(f64::INFINITY));
-    KeyRange::bound(&lower, &upper, Some(false), Some(false))
-        .map(Query::KeyRange)
-        .map_err(|e| failed("bad stream range", &e))
 }

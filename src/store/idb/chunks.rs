@@ -25,7 +25,8 @@ use wasm_bindgen::JsValue;
 
 use super::fail::{at, failed};
 use super::prefix::{all_chunks, prefix_damaged, Prefix, PREFIX_KEY};
-use super::{decode, IndexedDbStore, CHUNK, CHUNKS_STORE};
+use super::records::decode;
+use super::{IndexedDbStore, CHUNK, CHUNKS_STORE};
 use crate::store::checks::LogCheck;
 use crate::store::js::js_position;
 use crate::store::Recorded;
