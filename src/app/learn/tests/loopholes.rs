@@ -4,6 +4,7 @@
 
 use futures::executor::block_on;
 
+use super::later_lessons::{fork_at, send_to, shut};
 use super::tasks::loaded;
 use super::*;
 use crate::domain::account::OpenAccount;
