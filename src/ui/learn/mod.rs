@@ -86,8 +86,28 @@ pub fn Course() -> impl IntoView {
     let taking = Memo::new(move |_| learn.session.with(Option::is_some));
     view! {
         {move || (learn.welcome.get() && !taking.get()).then(|| view! { <welcome::Welcome/> })}
-        {move || taking.get().then(|| view! { <panel::LessonPanel/> })}
+        {move || taking.get().then(lesson_panel)}
     }
+}
+
+/// The lesson panel. In a split build (`cfg(sagabank_split)`, see `build.rs`) its code
+/// is in its own wasm chunk, fetched the first time a lesson is opened; the panel
+/// appears when the chunk has arrived.
+#[cfg(sagabank_split)]
+fn lesson_panel() -> impl IntoView {
+    Suspend::new(async { split_panel().await })
+}
+
+#[cfg(not(sagabank_split))]
+fn lesson_panel() -> impl IntoView {
+    view! { <panel::LessonPanel/> }
+}
+
+/// The lesson panel, built by the code of the `course` chunk.
+#[cfg(sagabank_split)]
+#[leptos::wasm_split::wasm_split(course, wasm_split_path = ::leptos::wasm_split)]
+fn split_panel() -> AnyView {
+    view! { <panel::LessonPanel/> }.into_any()
 }
 
 /// The header's way into the course (after the welcome was dismissed): opens the
