@@ -1,14 +1,13 @@
 // The split build (SAGABANK_SPLIT=1 scripts/publish --no-size, issue 24): the course
 // panel's code is a chunk of its own, fetched the first time a lesson opens, never by
-// the first screen. Skipped on an unsplit build (no __wasm_split.js in dist/).
+// the first screen. Skipped on an unsplit build (no __wasm_split-<hash>.js in dist/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
 import { withApp, DIST } from './harness.mjs';
 import { BANK, openAccount, waitBalance } from './bank.mjs';
 
-const split = fs.existsSync(path.join(DIST, '__wasm_split.js'));
+const split = fs.readdirSync(DIST).some((f) => /^__wasm_split-[0-9a-f]+\.js$/.test(f));
 const chunk = (requests) => requests.filter((p) => /split_course[^/]*\.wasm$/.test(p));
 
 test('the first screen works without the course chunk; opening a lesson fetches it once', { skip: !split && 'not a split build' }, async (t) => {
