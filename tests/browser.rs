@@ -565,3 +565,78 @@ async fn the_diagram_keeps_focus_on_its_state_when_another_tab_steps() {
     .await;
     assert_eq!(focused(), Some(phase), "focus stays on the same state");
 }
+
+mod lazy_part {
+    //! `ui::lazy::Lazy`: a part whose code loads on demand, with a loader that fails
+    //! once, as a chunk does when the connection drops (issue 24).
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use leptos::prelude::*;
+    use sagabank::ui::lazy::{ChunkFailed, Lazy, Loaded, Start};
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::*;
+
+    use super::{mount_fresh, wait_for};
+
+    static CALLS: AtomicU32 = AtomicU32::new(0);
+
+    /// Fails on its first call, then gives the part.
+    fn flaky() -> std::future::Ready<Loaded> {
+        let call = CALLS.fetch_add(1, Ordering::SeqCst);
+        std::future::ready(if call == 0 {
+            Err(ChunkFailed)
+        } else {
+            Ok(view! { <p class="the-part">"the part"</p> }.into_any())
+        })
+    }
+
+    fn frame(line: AnyView) -> AnyView {
+        view! { <section class="the-frame">{line}</section> }.into_any()
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_part_that_fails_to_load_says_so_in_its_frame_and_loads_on_try_again() {
+        let root = mount_fresh(|| {
+            view! { <Lazy what="the part" frame=frame load=flaky start=Start::Idle/> }
+        });
+        // Until the browser is idle: the loading line, in the part's frame.
+        let line = root
+            .query_selector(".the-frame [data-testid=lazy-loading]")
+            .expect("a valid selector")
+            .expect("the loading line before the load starts");
+        assert_eq!(line.text_content().as_deref(), Some("Loading the part…"));
+        assert_eq!(
+            CALLS.load(Ordering::SeqCst),
+            0,
+            "nothing loaded before idle"
+        );
+
+        let failed = wait_for(&root, ".the-frame [data-testid=lazy-failed]").await;
+        let text = failed.text_content().unwrap_or_default();
+        assert!(text.starts_with("Could not load the part: "), "{text}");
+        assert!(root
+            .query_selector(".the-part")
+            .expect("a valid selector")
+            .is_none());
+
+        let retry: web_sys::HtmlElement = failed
+            .query_selector("[data-testid=lazy-retry]")
+            .expect("a valid selector")
+            .expect("a Try again button")
+            .unchecked_into();
+        assert_eq!(retry.text_content().as_deref(), Some("Try again"));
+        retry.click();
+        wait_for(&root, ".the-part").await;
+        assert!(
+            root.query_selector(".the-frame")
+                .expect("a valid selector")
+                .is_none(),
+            "the frame gave way to the part"
+        );
+        assert_eq!(
+            CALLS.load(Ordering::SeqCst),
+            2,
+            "one failed load, one retry"
+        );
+    }
+}

@@ -68,10 +68,19 @@ fn notice(link_notice: RwSignal<Option<String>>, text: String) {
 }
 
 /// Scrolls the element `selector` names into view once it is rendered, unless it is
-/// in view already.
+/// in view already. The element may be in a part whose code is still loading
+/// ([`super::lazy`]): it is looked for again at each frame, for up to 20 s.
 fn scroll_to(selector: &'static str) {
+    scroll_when_rendered(selector, 20 * 60);
+}
+
+/// [`scroll_to`], looking for the element for at most `frames` more frames.
+fn scroll_when_rendered(selector: &'static str, frames: u32) {
     request_animation_frame(move || {
         let Ok(Some(element)) = document().query_selector(selector) else {
+            if frames > 0 {
+                scroll_when_rendered(selector, frames - 1);
+            }
             return;
         };
         let rect = element.get_bounding_client_rect();

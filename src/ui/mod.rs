@@ -20,6 +20,7 @@
 //!   [`links`]: what the page does with a link.
 //! - [`files`], [`widgets`]: downloads, small shared pieces.
 //! - [`keyboard`]: the keyboard map in the header.
+//! - [`lazy`]: the parts whose code loads on demand, their loading and failure lines.
 //! - [`share`]: a bank as a link (`#log=…`): copying one, and opening one.
 //! - [`embed`]: `?embed=saga`, one transfer's saga for an `<iframe>`, on its own memory store.
 //! - [`learn`]: the course: the welcome, the lesson panel, each lesson on its own database.
@@ -40,6 +41,7 @@ pub mod files;
 pub mod fork;
 pub mod glossary;
 pub mod keyboard;
+pub mod lazy;
 pub mod learn;
 pub mod lifecycle;
 pub mod links;
@@ -67,7 +69,9 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::app::projections::Summary;
+use crate::split_view;
 use crate::store::any::StoreKind;
+use lazy::{Lazy, Start};
 use lifecycle::BootFailure;
 use page::{use_notices, use_page, Page};
 use service::{use_bank, BankHandle};
@@ -243,15 +247,61 @@ fn Bank() -> impl IntoView {
         <main class="layout">
             <accounts::AccountsPanel/>
             <transfers::TransfersPanel/>
-            <audit::AuditPanel/>
-            <timetravel::TimeTravelPanel/>
-            <fork::ForksPanel/>
-            <spec::SpecPanel/>
+            <Lazy what="the audit trail" frame=audit_frame load=audit_panel start=Start::Idle/>
+            <Lazy what="time travel" frame=timetravel_frame load=timetravel_panel start=Start::Idle/>
+            <Lazy what="the practice forks" frame=forks_frame load=forks_panel start=Start::Idle/>
+            <Lazy what="given / when / then" frame=spec_frame load=spec_panel start=Start::Idle/>
         </main>
         <p class="visually-hidden" aria-live="polite" data-testid="announcer">
             {move || notices.announcement.get()}
         </p>
     }
+}
+
+// The panels below the first screen, each loaded from a chunk of its own once the
+// browser is idle (issue 24, `lazy`); time travel and the forks made in it share one.
+split_view!(fn audit_panel() in audit => view! { <audit::AuditPanel/> });
+split_view!(fn timetravel_panel() in history => view! { <timetravel::TimeTravelPanel/> });
+split_view!(fn forks_panel() in history => view! { <fork::ForksPanel/> });
+split_view!(fn spec_panel() in spec => view! { <spec::SpecPanel/> });
+
+/// The audit trail's frame while its code loads: its panel and heading.
+fn audit_frame(line: AnyView) -> AnyView {
+    view! {
+        <section class="panel panel--audit audit lazy" aria-labelledby="audit-title">
+            <h2 id="audit-title">"Audit trail"</h2>
+            {line}
+        </section>
+    }
+    .into_any()
+}
+
+/// Time travel's frame while its code loads: its panel and heading.
+fn timetravel_frame(line: AnyView) -> AnyView {
+    view! {
+        <section class="panel panel--timetravel timetravel lazy" aria-labelledby="timetravel-title">
+            <h2 id="timetravel-title">"Time travel"</h2>
+            {line}
+        </section>
+    }
+    .into_any()
+}
+
+/// The forks' frame while their code loads: hidden, like the panel with no fork (a
+/// failure shows on time travel's frame, which shares the chunk).
+fn forks_frame(line: AnyView) -> AnyView {
+    view! { <section class="panel panel--forks forks" hidden>{line}</section> }.into_any()
+}
+
+/// Given / when / then's frame while its code loads: its panel and heading.
+fn spec_frame(line: AnyView) -> AnyView {
+    view! {
+        <section class="panel spec lazy" aria-labelledby="spec-title">
+            <h2 id="spec-title">"Given / when / then"</h2>
+            {line}
+        </section>
+    }
+    .into_any()
 }
 
 /// Says that another tab on this bank's database moved to another one (a scenario, an

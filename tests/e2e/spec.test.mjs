@@ -17,7 +17,8 @@ for (const [width, viewport, scheme] of [[1280, VIEWPORTS.desktop, 'light'], [37
       const page = await app.open();
       await page.emulateMedia({ colorScheme: scheme });
       const p = panel(page);
-      await p.scrollIntoViewIfNeeded();
+      // The panel's code arrives after the first screen (src/ui/lazy.rs): its button says it is here.
+      await p.getByRole('button', { name: 'Run the spec' }).scrollIntoViewIfNeeded();
       await p.getByRole('button', { name: 'Run the spec' }).click();
       await verdict(page).getByText('Pass: expected refused: not enough money; the decider: refused: insufficient balance: 6.00 < 7.00.').waitFor();
       await p.getByLabel('Then').selectOption({ label: 'MoneyWithdrawn is written' });

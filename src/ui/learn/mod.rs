@@ -29,6 +29,8 @@ use crate::app::learn::record::StepPress;
 use crate::app::views::moments::unwritten;
 use crate::app::BankError;
 use crate::domain::{BankCommand, TransferId};
+use crate::split_view;
+use crate::ui::lazy::{Lazy, Start};
 use crate::ui::page::{use_page, use_selection};
 use crate::ui::service::{use_bank, BankHandle};
 
@@ -90,24 +92,17 @@ pub fn Course() -> impl IntoView {
     }
 }
 
-/// The lesson panel. In a split build (`cfg(sagabank_split)`, see `build.rs`) its code
-/// is in its own wasm chunk, fetched the first time a lesson is opened; the panel
-/// appears when the chunk has arrived.
-#[cfg(sagabank_split)]
+/// The lesson panel, from the `course` chunk (issue 24, [`crate::ui::lazy`]): fetched
+/// the first time a lesson is opened, with a loading line in the drawer meanwhile.
 fn lesson_panel() -> impl IntoView {
-    Suspend::new(async { split_panel().await })
+    view! { <Lazy what="the lesson" frame=lesson_frame load=split_panel start=Start::Now/> }
 }
 
-#[cfg(not(sagabank_split))]
-fn lesson_panel() -> impl IntoView {
-    view! { <panel::LessonPanel/> }
-}
+split_view!(fn split_panel() in course => view! { <panel::LessonPanel/> });
 
-/// The lesson panel, built by the code of the `course` chunk.
-#[cfg(sagabank_split)]
-#[leptos::wasm_split::wasm_split(course, wasm_split_path = ::leptos::wasm_split)]
-fn split_panel() -> AnyView {
-    view! { <panel::LessonPanel/> }.into_any()
+/// The lesson drawer while its code loads, at its final place and size.
+fn lesson_frame(line: AnyView) -> AnyView {
+    view! { <aside class="learn learn--open lazy" aria-label="Lesson">{line}</aside> }.into_any()
 }
 
 /// The header's way into the course (after the welcome was dismissed): opens the
