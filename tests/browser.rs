@@ -572,7 +572,7 @@ mod lazy_part {
     use std::sync::atomic::{AtomicU32, Ordering};
 
     use leptos::prelude::*;
-    use sagabank::ui::lazy::{ChunkFailed, Lazy, Loaded, Start};
+    use sagabank::ui::lazy::{ChunkFailed, Lazy, Loaded, Part, Start};
     use wasm_bindgen::JsCast;
     use wasm_bindgen_test::*;
 
@@ -586,7 +586,9 @@ mod lazy_part {
         std::future::ready(if call == 0 {
             Err(ChunkFailed)
         } else {
-            Ok(view! { <p class="the-part">"the part"</p> }.into_any())
+            Ok(Part::new(|| {
+                view! { <p class="the-part">"the part"</p> }.into_any()
+            }))
         })
     }
 
@@ -637,6 +639,94 @@ mod lazy_part {
             CALLS.load(Ordering::SeqCst),
             2,
             "one failed load, one retry"
+        );
+    }
+
+    static GONE_CALLS: AtomicU32 = AtomicU32::new(0);
+
+    fn counted() -> std::future::Ready<Loaded> {
+        GONE_CALLS.fetch_add(1, Ordering::SeqCst);
+        std::future::ready(Ok(Part::new(|| view! { <p>"never shown"</p> }.into_any())))
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_part_gone_before_the_browser_is_idle_is_not_loaded_and_nothing_breaks() {
+        let shown = RwSignal::new(true);
+        let root = mount_fresh(move || {
+            move || {
+                shown.get().then(|| {
+                    view! { <Lazy what="the part" frame=frame load=counted start=Start::Idle/> }
+                })
+            }
+        });
+        assert!(root
+            .query_selector("[data-testid=lazy-loading]")
+            .expect("a valid selector")
+            .is_some());
+        // A new bank re-renders the page: the part goes before its idle callback runs.
+        shown.set(false);
+        // Idle callbacks run in the order they were asked for: once this one has run,
+        // the part's has too.
+        let (tx, rx) = futures::channel::oneshot::channel::<()>();
+        let tx = std::cell::Cell::new(Some(tx));
+        leptos::prelude::request_idle_callback(move || {
+            if let Some(tx) = tx.take() {
+                let _ = tx.send(());
+            }
+        });
+        rx.await.expect("the idle callback ran");
+        assert_eq!(
+            GONE_CALLS.load(Ordering::SeqCst),
+            0,
+            "a part that is gone is not loaded"
+        );
+        assert!(root
+            .query_selector("[data-testid^=lazy]")
+            .expect("a valid selector")
+            .is_none());
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_chunk_that_arrives_after_its_place_is_gone_builds_nothing() {
+        use std::sync::{Arc, Mutex};
+        let (arrive, arrived) = futures::channel::oneshot::channel::<()>();
+        let arrived = Arc::new(Mutex::new(Some(arrived)));
+        let shown = RwSignal::new(true);
+        let root = mount_fresh(move || {
+            move || {
+                shown.get().then(|| {
+                    // Owned by this place: gone with it, as a panel's state is.
+                    let owned = RwSignal::new("the late part");
+                    let arrived = Arc::clone(&arrived);
+                    let load = move || {
+                        let arrived = arrived.lock().expect("not poisoned").take();
+                        async move {
+                            if let Some(arrived) = arrived {
+                                let _ = arrived.await;
+                            }
+                            Ok(Part::new(move || {
+                                view! { <p class="late">{owned.get()}</p> }.into_any()
+                            }))
+                        }
+                    };
+                    view! { <Lazy what="the part" frame=frame load start=Start::Now/> }
+                })
+            }
+        });
+        wait_for(&root, "[data-testid=lazy-loading]").await;
+        // A new bank re-renders the page while the chunk is on its way.
+        shown.set(false);
+        arrive.send(()).expect("the load is waiting");
+        // One turn of the event loop: the load's future has run on.
+        super::sleep(0).await;
+        assert!(root
+            .query_selector(".late")
+            .expect("a valid selector")
+            .is_none());
+        assert_eq!(
+            root.inner_html()
+                .trim_matches(|c: char| c == '<' || c == '>' || c == '!' || c == '-'),
+            ""
         );
     }
 }

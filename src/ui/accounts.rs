@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::account_load::LoadFromStorage;
 use super::action::Command;
+use super::lazy::{Lazy, Start};
 use super::page::{use_notices, use_selection};
 use super::route::{self, Route};
 use super::service::use_bank;
@@ -19,6 +20,7 @@ use crate::app::account_draft::{
 use crate::app::projections::StatementLine;
 use crate::app::views::as_of;
 use crate::domain::{AccountId, AccountStatus, BankCommand, Money};
+use crate::split_view;
 
 /// Accounts: the open form, the list, the selected account.
 #[component]
@@ -200,13 +202,27 @@ fn AccountDetail() -> impl IntoView {
     });
     move || {
         match shown.get() {
-        Some(id) => view! { <AccountCard id=id/> }.into_any(),
+        Some(id) => {
+            let load = move || account_card(id.clone());
+            view! { <Lazy what="the account" frame=card_frame load start=Start::Now/> }.into_any()
+        }
         None => view! {
             <p class="hint">"Select an account to deposit, withdraw, change its status and read its statement."</p>
         }
         .into_any(),
     }
     }
+}
+
+split_view!(
+    /// The account card, from the `selected` chunk (see `timeline::saga_view`, which
+    /// fetches it once the first screen is idle).
+    fn account_card(id: AccountId) in selected => view! { <AccountCard id/> }
+);
+
+/// The account card's place while its code loads.
+fn card_frame(line: AnyView) -> AnyView {
+    view! { <div class="card-frame">{line}</div> }.into_any()
 }
 
 /// The selected account: its header, the money form, the status actions and its

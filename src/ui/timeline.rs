@@ -14,6 +14,7 @@ use super::action::Command;
 use super::causation::CausationChain;
 use super::crash::crash_and_reload;
 use super::diagram::SagaDiagram;
+use super::lazy::{preload_when_idle, Lazy, Start};
 use super::operator_fix::OperatorFixForm;
 use super::page::{use_notices, use_selection, Notices, Selection};
 use super::route::{self, Route};
@@ -26,6 +27,7 @@ use crate::app::views::saga_money::{AccountMoney, SagaMoney};
 use crate::app::views::saga_steps::{describe_state, spans, Span, SpanStatus};
 use crate::app::{BankError, StepOutcome};
 use crate::domain::TransferId;
+use crate::split_view;
 
 /// Waits `ms` milliseconds.
 async fn sleep(ms: u32) {
@@ -50,26 +52,55 @@ pub fn SagaTimeline(
     let bank = use_bank();
     let selection = use_selection();
     let stepper = Stepper::new(bank, selection, use_notices());
-    // The selected transfer and the money beside it, from one read of the models.
-    let transfer = move || {
-        let id = selection.transfer.get()?;
-        bank.read(|m| {
-            let fix = OperatorFix::of(m, &id).filter(|_| !no_links);
-            Some((m.transfers.get(&id)?.clone(), SagaMoney::of(m, &id)?, fix))
-        })
-        .flatten()
-    };
-    move || match transfer() {
-        Some((transfer, money, fix)) => {
-            view! { <SagaView transfer money fix stepper no_links/> }.into_any()
+    // The saga view's code is a chunk of its own (issue 24): fetched once the first
+    // screen is idle, so the first transfer selected shows at once.
+    preload_when_idle(preload_selected);
+    // Whether a saga is shown; its code is asked for when this turns true, and the
+    // view it gives follows the transfer from then on.
+    let shown = Memo::new(move |_| shown_transfer(bank, selection, no_links).is_some());
+    move || {
+        if shown.get() {
+            let load = move || saga_body(stepper, no_links);
+            view! { <Lazy what="the saga" frame=saga_frame load start=Start::Now/> }.into_any()
+        } else {
+            view! {
+                <p class="hint" data-testid="timeline-empty">
+                    "Start a transfer, or pick one in the list, to watch its saga here step by step."
+                </p>
+            }
+            .into_any()
         }
-        None => view! {
-            <p class="hint" data-testid="timeline-empty">
-                "Start a transfer, or pick one in the list, to watch its saga here step by step."
-            </p>
-        }
-        .into_any(),
     }
+}
+
+/// The selected transfer, the money beside it and the operator's fix when it needs
+/// one, from one read of the models; `None` when no transfer is selected.
+fn shown_transfer(
+    bank: BankHandle,
+    selection: Selection,
+    no_links: bool,
+) -> Option<(TransferView, SagaMoney, Option<OperatorFix>)> {
+    let id = selection.transfer.get()?;
+    bank.read(|m| {
+        let fix = OperatorFix::of(m, &id).filter(|_| !no_links);
+        Some((m.transfers.get(&id)?.clone(), SagaMoney::of(m, &id)?, fix))
+    })
+    .flatten()
+}
+
+split_view!(
+    /// The saga of the selected transfer, from the `selected` chunk (what a selection
+    /// shows: the saga and the account card).
+    fn saga_body(stepper: Stepper, no_links: bool) in selected, preload preload_selected
+        => move || {
+            shown_transfer(stepper.bank, stepper.selection, no_links)
+                .map(|(transfer, money, fix)| view! { <SagaView transfer money fix stepper no_links/> })
+        }
+);
+
+/// The saga's place while its code loads.
+fn saga_frame(line: AnyView) -> AnyView {
+    view! { <div class="saga-frame">{line}</div> }.into_any()
 }
 
 /// The step controls' state, and what they do: one step, play and pause, the delay.
