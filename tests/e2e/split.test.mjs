@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { withApp, DIST } from './harness.mjs';
+import { withApp, DIST, VIEWPORTS } from './harness.mjs';
 import { BANK, openAccount, waitBalance } from './bank.mjs';
 
 const files = fs.readdirSync(DIST);
@@ -99,15 +99,18 @@ test('while a chunk is on its way its panel shows a loading line in its frame, a
   }, BANK);
 });
 
-test('a chunk that cannot be fetched says so, the bank goes on working, and Try again loads it', { skip }, async (t) => {
+for (const [name, viewport, scheme] of [['1280', VIEWPORTS.desktop, 'light'], ['375-dark', VIEWPORTS.mobile, 'dark']]) {
+test(`a chunk that cannot be fetched says so, the bank goes on working, and Try again loads it, ${name}`, { skip }, async (t) => {
   await withApp(t, async (app) => {
     let refuse = true;
     await app.context.route(/\/split_(audit|course)-[0-9a-f]+\.wasm$/, (route) =>
       refuse ? route.abort('failed') : route.continue());
     const page = await app.open();
+    await page.emulateMedia({ colorScheme: scheme });
     const failed = page.getByTestId('lazy-failed').filter({ hasText: 'Could not load the audit trail' });
     await failed.waitFor();
-    await app.screenshot(page, 'split-audit-failed');
+    await failed.scrollIntoViewIfNeeded();
+    await app.screenshot(page, `split-audit-failed-${name}`);
     // The rest of the bank works meanwhile.
     await openAccount(page, 'split-3', 'Split Three', '7.00');
     await waitBalance(page, 'split-3', '7.00');
@@ -121,10 +124,11 @@ test('a chunk that cannot be fetched says so, the bank goes on working, and Try 
     await page.getByTestId('welcome-start').click();
     const lesson = page.getByTestId('lazy-failed').filter({ hasText: 'Could not load the lesson' });
     await lesson.waitFor();
-    await app.screenshot(page, 'split-course-failed');
+    await app.screenshot(page, `split-course-failed-${name}`);
     refuse = false;
     await lesson.getByTestId('lazy-retry').click();
     await page.getByTestId('learn-kicker').filter({ hasText: /^Lesson 1 of / }).waitFor();
     assert.equal(await page.getByTestId('lazy-failed').count(), 0, 'no failure line left');
-  }, { ...BANK, allowErrors: FAILED_FETCH });
+  }, { ...BANK, viewport, allowErrors: FAILED_FETCH });
 });
+}
