@@ -1,5 +1,6 @@
 //! Build switch for the split release (issue 24): with `SAGABANK_SPLIT=1` on a wasm32
-//! build, the course panel becomes a split point (`cfg(sagabank_split)`) and the linker
+//! build, the parts declared with `split_view!` (src/ui/lazy.rs) become split points
+//! (`cfg(sagabank_split)`) and the linker
 //! keeps its relocations (`--emit-relocs`), which `wasm-split-cli` needs to cut the wasm
 //! into a main module and lazily loaded chunks (`scripts/split-wasm`, Trunk's post_build
 //! hook). Any other build is the usual single module. Only this crate is rebuilt when

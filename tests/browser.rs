@@ -685,48 +685,4 @@ mod lazy_part {
             .expect("a valid selector")
             .is_none());
     }
-
-    #[wasm_bindgen_test]
-    async fn a_chunk_that_arrives_after_its_place_is_gone_builds_nothing() {
-        use std::sync::{Arc, Mutex};
-        let (arrive, arrived) = futures::channel::oneshot::channel::<()>();
-        let arrived = Arc::new(Mutex::new(Some(arrived)));
-        let shown = RwSignal::new(true);
-        let root = mount_fresh(move || {
-            move || {
-                shown.get().then(|| {
-                    // Owned by this place: gone with it, as a panel's state is.
-                    let owned = RwSignal::new("the late part");
-                    let arrived = Arc::clone(&arrived);
-                    let load = move || {
-                        let arrived = arrived.lock().expect("not poisoned").take();
-                        async move {
-                            if let Some(arrived) = arrived {
-                                let _ = arrived.await;
-                            }
-                            Ok(Part::new(move || {
-                                view! { <p class="late">{owned.get()}</p> }.into_any()
-                            }))
-                        }
-                    };
-                    view! { <Lazy what="the part" frame=frame load start=Start::Now/> }
-                })
-            }
-        });
-        wait_for(&root, "[data-testid=lazy-loading]").await;
-        // A new bank re-renders the page while the chunk is on its way.
-        shown.set(false);
-        arrive.send(()).expect("the load is waiting");
-        // One turn of the event loop: the load's future has run on.
-        super::sleep(0).await;
-        assert!(root
-            .query_selector(".late")
-            .expect("a valid selector")
-            .is_none());
-        assert_eq!(
-            root.inner_html()
-                .trim_matches(|c: char| c == '<' || c == '>' || c == '!' || c == '-'),
-            ""
-        );
-    }
 }

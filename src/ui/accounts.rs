@@ -215,8 +215,8 @@ fn AccountDetail() -> impl IntoView {
 }
 
 split_view!(
-    /// The account card, from the `selected` chunk (see `timeline::saga_view`, which
-    /// fetches it once the first screen is idle).
+    /// The account card, from the `selected` chunk (see `timeline::saga_body`, whose
+    /// `preload_selected` fetches it once the first screen is idle).
     fn account_card(id: AccountId) in selected => view! { <AccountCard id/> }
 );
 

@@ -3,7 +3,8 @@
 //! `scripts/split-wasm`) each part's code is a wasm chunk of its own, fetched the first
 //! time the part is shown, so the first screen downloads less. In any other build (the
 //! debug `trunk serve`, the browser tests) the same code is in the one module and
-//! "loading" it resolves at once.
+//! "loading" it resolves as soon as it is asked for (a part that starts when the
+//! browser is idle still waits for that).
 //!
 //! - [`split_view!`] declares a part: an async function that loads its chunk and
 //!   returns what builds its view ([`Part`]), or [`ChunkFailed`] when the chunk cannot
@@ -145,7 +146,9 @@ where
         let Some(future) = load.try_with_value(|load| load()) else {
             return;
         };
-        state.try_set(State::Loading);
+        if state.get_untracked() == State::Failed {
+            state.set(State::Loading);
+        }
         let arrive = move |loaded: Loaded| match loaded {
             Ok(arrived) => {
                 if part.try_set_value(Some(arrived)).is_none() {
@@ -156,7 +159,7 @@ where
                 state.try_set(State::Failed);
             }
         };
-        // A chunk already here (or a build without chunks) is shown at once.
+        // A chunk already here (or a build without chunks): shown as soon as asked for.
         let mut future = Box::pin(future);
         match (&mut future).now_or_never() {
             Some(loaded) => arrive(loaded),
@@ -170,7 +173,7 @@ where
     let loading = move || {
         frame(
             view! {
-                <p class="lazy__line" role="status" data-testid="lazy-loading">
+                <p class="lazy__line lazy__line--loading" role="status" data-testid="lazy-loading">
                     "Loading " {what} "…"
                 </p>
             }
@@ -183,7 +186,7 @@ where
                 <div class="lazy__line lazy__line--failed" role="alert" data-testid="lazy-failed">
                     <p>
                         "Could not load " {what}
-                        ": the connection may be down. Your bank is untouched."
+                        ": the connection may be down. Nothing was changed."
                     </p>
                     <button type="button" class="button" data-testid="lazy-retry"
                         on:click=move |_| fetch()>
@@ -197,10 +200,11 @@ where
     move || match state.get() {
         State::Loading => loading(),
         State::Failed => failed(),
+        // Built untracked: what the part reads is its own, not this closure's.
         State::Ready => part
             .try_update_value(Option::take)
             .flatten()
-            .map_or_else(|| ().into_any(), Part::build),
+            .map_or_else(|| ().into_any(), |part| untrack(|| part.build())),
     }
 }
 

@@ -248,8 +248,7 @@ fn Bank() -> impl IntoView {
             <accounts::AccountsPanel/>
             <transfers::TransfersPanel/>
             <Lazy what="the audit trail" frame=audit_frame load=audit_panel start=Start::Idle/>
-            <Lazy what="time travel" frame=timetravel_frame load=timetravel_panel start=Start::Idle/>
-            <Lazy what="the practice forks" frame=forks_frame load=forks_panel start=Start::Idle/>
+            <Lazy what="time travel" frame=timetravel_frame load=history_panels start=Start::Idle/>
             <Lazy what="given / when / then" frame=spec_frame load=spec_panel start=Start::Idle/>
         </main>
         <p class="visually-hidden" aria-live="polite" data-testid="announcer">
@@ -258,11 +257,10 @@ fn Bank() -> impl IntoView {
     }
 }
 
-// The panels below the first screen, each loaded from a chunk of its own once the
-// browser is idle (issue 24, `lazy`); time travel and the forks made in it share one.
+// The panels lower on the page, each loaded from a chunk of its own once the browser
+// is idle (issue 24, `lazy`); time travel and the forks made in it are one part.
 split_view!(fn audit_panel() in audit => view! { <audit::AuditPanel/> });
-split_view!(fn timetravel_panel() in history => view! { <timetravel::TimeTravelPanel/> });
-split_view!(fn forks_panel() in history => view! { <fork::ForksPanel/> });
+split_view!(fn history_panels() in history => view! { <timetravel::TimeTravelPanel/> <fork::ForksPanel/> });
 split_view!(fn spec_panel() in spec => view! { <spec::SpecPanel/> });
 
 /// The audit trail's frame while its code loads: its panel and heading.
@@ -285,12 +283,6 @@ fn timetravel_frame(line: AnyView) -> AnyView {
         </section>
     }
     .into_any()
-}
-
-/// The forks' frame while their code loads: hidden, like the panel with no fork (a
-/// failure shows on time travel's frame, which shares the chunk).
-fn forks_frame(line: AnyView) -> AnyView {
-    view! { <section class="panel panel--forks forks" hidden>{line}</section> }.into_any()
 }
 
 /// Given / when / then's frame while its code loads: its panel and heading.

@@ -295,13 +295,14 @@ where
 /// of the next frames until the focus lands there.
 fn focus_when(find: impl Fn(bool) -> Option<web_sys::HtmlElement> + 'static) {
     let focused_at_call = document().active_element();
-    focus_attempt(Rc::new(find), focused_at_call, 20);
+    focus_attempt(Rc::new(find), focused_at_call, 20, 20 * 60);
 }
 
 fn focus_attempt(
     find: Rc<dyn Fn(bool) -> Option<web_sys::HtmlElement>>,
     focused_at_call: Option<web_sys::Element>,
     frames_left: u32,
+    loading_frames_left: u32,
 ) {
     request_animation_frame(move || {
         let document = document();
@@ -312,15 +313,32 @@ fn focus_attempt(
         if now.is_some() && now != body && now != focused_at_call {
             return;
         }
-        let landed = find(frames_left == 0).is_some_and(|element| {
+        // A part whose code is still on its way (`super::lazy`) may hold the element:
+        // the search goes on while one loads, for up to 20 s more, before settling.
+        let waiting = frames_left == 0 && loading_frames_left > 0 && part_loading(&document);
+        let landed = find(frames_left == 0 && !waiting).is_some_and(|element| {
             let _ = element.focus();
             // A hidden element takes no focus: it may be shown on a later frame.
             document.active_element().as_ref() == Some(element.as_ref())
         });
-        if !landed && frames_left > 0 {
-            focus_attempt(find, focused_at_call, frames_left - 1);
+        if landed {
+            return;
+        }
+        if frames_left > 0 {
+            focus_attempt(find, focused_at_call, frames_left - 1, loading_frames_left);
+        } else if waiting {
+            focus_attempt(find, focused_at_call, 0, loading_frames_left - 1);
         }
     });
+}
+
+/// Whether a part of the page is waiting for its code ([`super::lazy::Lazy`]'s loading line).
+fn part_loading(document: &web_sys::Document) -> bool {
+    document
+        .query_selector(".lazy__line--loading")
+        .ok()
+        .flatten()
+        .is_some()
 }
 
 /// Calls `f` on every Escape key press on the page while the calling component lives:

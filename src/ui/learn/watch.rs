@@ -239,8 +239,22 @@ const PANELS: [Panel; 7] = [
 
 /// Outlines the panel the next task needs (and only it), once rendered.
 fn highlight(panel: Option<Panel>) {
+    highlight_when_loaded(panel, 20 * 60);
+}
+
+/// [`highlight`], once no part of the page is waiting for its code (a panel's frame
+/// gives way to the panel: a mark on the frame would go with it), or after `frames`.
+fn highlight_when_loaded(panel: Option<Panel>, frames: u32) {
     request_animation_frame(move || {
         let document = document();
+        let loading = document
+            .query_selector(".lazy__line--loading")
+            .ok()
+            .flatten()
+            .is_some();
+        if loading && frames > 0 {
+            return highlight_when_loaded(panel, frames - 1);
+        }
         for p in PANELS {
             if let Ok(Some(el)) = document.query_selector(panel_selector(p)) {
                 let _ = if Some(p) == panel {
