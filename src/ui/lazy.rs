@@ -219,6 +219,17 @@ enum State {
     Ready,
 }
 
+/// Whether a part of the page is waiting for its code (a [`Lazy`] loading line shows):
+/// what is sent to a part (the keyboard focus, a lesson's outline) waits for it.
+#[must_use]
+pub fn part_loading() -> bool {
+    document()
+        .query_selector(".lazy__line--loading")
+        .ok()
+        .flatten()
+        .is_some()
+}
+
 /// Runs `f` once the browser is idle (`requestIdleCallback`), or after a moment where
 /// the browser has no such call.
 fn when_idle(f: impl Fn() + Clone + 'static) {

@@ -315,7 +315,7 @@ fn focus_attempt(
         }
         // A part whose code is still on its way (`super::lazy`) may hold the element:
         // the search goes on while one loads, for up to 20 s more, before settling.
-        let waiting = frames_left == 0 && loading_frames_left > 0 && part_loading(&document);
+        let waiting = frames_left == 0 && loading_frames_left > 0 && super::lazy::part_loading();
         let landed = find(frames_left == 0 && !waiting).is_some_and(|element| {
             let _ = element.focus();
             // A hidden element takes no focus: it may be shown on a later frame.
@@ -330,15 +330,6 @@ fn focus_attempt(
             focus_attempt(find, focused_at_call, 0, loading_frames_left - 1);
         }
     });
-}
-
-/// Whether a part of the page is waiting for its code ([`super::lazy::Lazy`]'s loading line).
-fn part_loading(document: &web_sys::Document) -> bool {
-    document
-        .query_selector(".lazy__line--loading")
-        .ok()
-        .flatten()
-        .is_some()
 }
 
 /// Calls `f` on every Escape key press on the page while the calling component lives:

@@ -246,15 +246,10 @@ fn highlight(panel: Option<Panel>) {
 /// gives way to the panel: a mark on the frame would go with it), or after `frames`.
 fn highlight_when_loaded(panel: Option<Panel>, frames: u32) {
     request_animation_frame(move || {
-        let document = document();
-        let loading = document
-            .query_selector(".lazy__line--loading")
-            .ok()
-            .flatten()
-            .is_some();
-        if loading && frames > 0 {
+        if crate::ui::lazy::part_loading() && frames > 0 {
             return highlight_when_loaded(panel, frames - 1);
         }
+        let document = document();
         for p in PANELS {
             if let Ok(Some(el)) = document.query_selector(panel_selector(p)) {
                 let _ = if Some(p) == panel {
